@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+// HXSim: a physics-level simulator of the BrainScaleS-2 (HICANN-X) chip in vector-matrix
+// multiplication mode, with a PyTorch-style front end. The targets below are the architecture;
+// data flows one way, from the bottom of this list to the top:
+//   C shims -> HXNumerics -> HXIO -> HXPhysics -> HXCalibration -> HXData/HXNetwork
+//   -> HXSweep/HXBenchmarks -> HXSimCLI -> hxsim
+import PackageDescription
+
+let package = Package(
+    name: "HXSim",
+    products: [
+        .executable(name: "hxsim", targets: ["hxsim"]),
+        .library(name: "HXPhysics", targets: ["HXPhysics"]),
+        .library(name: "HXCalibration", targets: ["HXCalibration"]),
+        .library(name: "HXNetwork", targets: ["HXNetwork"]),
+    ],
+    targets: [
+        // C libraries from Debian (libgsl-dev, libopenblas-dev, zlib1g-dev), wrapped once.
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+
+        // Matrices, random streams, GSL/BLAS wrappers.
+        .target(name: "HXNumerics", dependencies: ["CGSL", "COpenBLAS"]),
+        // Files: CSV, NumPy, JSON, gzip, atomic writes, hashing, SVG plots.
+        .target(name: "HXIO", dependencies: ["HXNumerics", "CZlib"]),
+        // The chip: geometry, parameters, mismatch, signal chain, integrators.
+        .target(name: "HXPhysics", dependencies: ["HXNumerics", "HXIO"]),
+        // Measuring and trimming a chip through its experimenter interface.
+        .target(name: "HXCalibration", dependencies: ["HXPhysics", "HXNumerics", "HXIO"]),
+        // Data sets (MNIST, digits, BasicMotions, Yin-Yang, UCI HAR layout).
+        .target(name: "HXData", dependencies: ["HXNumerics", "HXIO"]),
+        // Tensors, autograd, layers, back ends, partitioning, training.
+        .target(
+            name: "HXNetwork",
+            dependencies: ["HXPhysics", "HXCalibration", "HXNumerics", "HXIO"]),
+        // Inference-accuracy sweeps.
+        .target(
+            name: "HXSweep",
+            dependencies: ["HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO"]),
+        // Throughput and accuracy benchmarks.
+        .target(
+            name: "HXBenchmarks",
+            dependencies: ["HXNetwork", "HXPhysics", "HXNumerics", "HXIO"]),
+        // The command-line interface, as a library so that tests can drive it.
+        .target(
+            name: "HXSimCLI",
+            dependencies: [
+                "HXBenchmarks", "HXSweep", "HXNetwork", "HXData", "HXCalibration", "HXPhysics",
+                "HXIO", "HXNumerics",
+            ]),
+        .executableTarget(name: "hxsim", dependencies: ["HXSimCLI"]),
+
+        .testTarget(name: "HXNumericsTests", dependencies: ["HXNumerics"]),
+        .testTarget(name: "HXIOTests", dependencies: ["HXIO"]),
+        .testTarget(name: "HXPhysicsTests", dependencies: ["HXPhysics"]),
+        .testTarget(name: "HXCalibrationTests", dependencies: ["HXCalibration"]),
+        .testTarget(name: "HXDataTests", dependencies: ["HXData"]),
+        .testTarget(name: "HXNetworkTests", dependencies: ["HXNetwork"]),
+        .testTarget(name: "HXSweepTests", dependencies: ["HXSweep"]),
+        .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// The HXPhysics module. Its files are added by the issue that builds it.
+enum HXPhysicsPlaceholder {}

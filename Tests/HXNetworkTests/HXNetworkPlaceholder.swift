@@ -1,0 +1,5 @@
+import Testing
+
+@testable import HXNetwork
+
+// Tests of HXNetwork are added by the issue that builds it.
