@@ -24,7 +24,9 @@ public struct LinearFit: Sendable, Equatable, Codable {
 public enum LeastSquares {
     /// Fits y = c0 + c1 x to the points (`x`, `y`), optionally with `weights` (1/σ²).
     /// - Throws: on unequal lengths, fewer than two points, non-finite values, or a GSL failure.
-    public static func line(x: [Double], y: [Double], weights: [Double]? = nil) throws
+    public static func line(
+        x: [Double], y: [Double], weights: [Double]? = nil
+    ) throws
         -> LinearFit
     {
         _ = GSLRuntime.prepared
@@ -62,7 +64,9 @@ public enum LeastSquares {
 
     /// Solves the linear least-squares problem min ‖X c − y‖² for the design matrix `design`
     /// (observations × parameters) with `gsl_multifit_linear`; returns c and χ².
-    public static func solve(design: Matrix<Double>, y: [Double]) throws -> (
+    public static func solve(
+        design: Matrix<Double>, y: [Double]
+    ) throws -> (
         coefficients: [Double], chiSquared: Double
     ) {
         _ = GSLRuntime.prepared

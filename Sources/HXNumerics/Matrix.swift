@@ -84,7 +84,10 @@ public struct Matrix<Element: Sendable>: Sendable {
         var result: [Element] = []
         result.reserveCapacity(rowRange.count * columnRange.count)
         for r in rowRange {
-            result.append(contentsOf: storage[(r * columns + columnRange.lowerBound)..<(r * columns + columnRange.upperBound)])
+            result.append(
+                contentsOf: storage[
+                    (r * columns + columnRange.lowerBound)..<(r * columns + columnRange.upperBound)]
+            )
         }
         return Matrix(unchecked: rowRange.count, columnRange.count, result)
     }
