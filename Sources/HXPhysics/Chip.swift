@@ -1,0 +1,277 @@
+import Foundation
+import HXNumerics
+
+/// One simulated HICANN-X chip in VMM mode.
+///
+/// A chip is drawn from a seed: the seed fixes the fixed-pattern mismatch of every synapse,
+/// driver, neuron column and CADC channel, bit for bit. What an experimenter can do with it is
+/// what the real chip offers: change the configuration (analog parameter cells and digital
+/// trims), write weights, send input vectors, read CADC codes and trace one column. The
+/// mismatch itself is not readable.
+///
+/// `Chip` is a value: a copy is an independent chip with the same mismatch, configuration,
+/// weights and trial counter. Every input vector sent is one trial, and its trial-to-trial
+/// noise is keyed by (seed, trial, hemisphere), so results do not depend on how a batch is split
+/// over threads or over calls.
+public struct Chip: Sendable {
+    /// The seed the chip was drawn from.
+    public let seed: UInt64
+    /// The physics parameters.
+    public let parameters: PhysicsParameters
+    let mismatch: ChipMismatch
+    /// The current configuration (analog cells and trims).
+    public private(set) var configuration: ChipConfiguration
+    private(set) var circuits: [HemisphereCircuit]
+    private(set) var blocks: [ProgrammedBlock?]
+    private(set) var fastBlocks: [FastBlock?]
+    /// The trial of the next input vector, unless an execution names its first trial.
+    public internal(set) var nextTrial: UInt64 = 0
+
+    /// Draws chip `seed` for `parameters`, in the nominal configuration.
+    /// - Throws: when the parameters are out of range or contradict each other.
+    public init(seed: UInt64, parameters: PhysicsParameters = PhysicsParameters()) throws {
+        try parameters.validate()
+        self.seed = seed
+        self.parameters = parameters
+        mismatch = ChipMismatch(seed: seed, parameters: parameters)
+        configuration = ChipConfiguration(nominalFor: parameters)
+        circuits = []
+        blocks = Array(repeating: nil, count: ChipGeometry.hemispheres)
+        fastBlocks = blocks.map { _ in nil }
+        rebuildCircuits()
+    }
+
+    // MARK: Configuration
+
+    /// Replaces the configuration.
+    /// - Throws: a cell or trim out of range; the chip is unchanged then.
+    public mutating func configure(_ newConfiguration: ChipConfiguration) throws {
+        try newConfiguration.validate()
+        configuration = newConfiguration
+        rebuildCircuits()
+    }
+
+    /// Changes the configuration of one hemisphere in place.
+    public mutating func configure(
+        hemisphere: Int, _ change: (inout HemisphereConfiguration) throws -> Void
+    ) throws {
+        try Self.checkHemisphere(hemisphere)
+        var updated = configuration
+        try change(&updated.hemispheres[hemisphere])
+        try configure(updated)
+    }
+
+    private mutating func rebuildCircuits() {
+        circuits = (0..<ChipGeometry.hemispheres).map {
+            HemisphereCircuit(
+                parameters: parameters, mismatch: mismatch.hemispheres[$0],
+                configuration: configuration.hemispheres[$0])
+        }
+        for h in 0..<ChipGeometry.hemispheres {
+            if let block = blocks[h] { program(block.weights, hemisphere: h) }
+        }
+    }
+
+    // MARK: Weights
+
+    /// Writes signed weights (rows ≤ 128 signed inputs × columns ≤ 256, values −63…63) to a
+    /// hemisphere's synapse array, top-left aligned; the rest of the array holds zero. Stays
+    /// written until replaced, as on the chip.
+    /// - Throws: a shape beyond the hemisphere or a weight out of range.
+    public mutating func writeWeights(_ weights: Matrix<Int>, hemisphere: Int) throws {
+        try Self.checkHemisphere(hemisphere)
+        guard (1...ChipGeometry.signedInputsPerHemisphere).contains(weights.rows),
+            (1...ChipGeometry.columnsPerHemisphere).contains(weights.columns)
+        else {
+            throw PhysicsError.shapeMismatch(
+                what: "weights of one hemisphere", expected: "1…128 rows × 1…256 columns",
+                got: weights.shape)
+        }
+        for row in 0..<weights.rows {
+            for column in 0..<weights.columns {
+                let w = weights[row, column]
+                guard abs(w) <= ChipGeometry.maxWeight else {
+                    throw PhysicsError.weightOutOfRange(row: row, column: column, value: w)
+                }
+            }
+        }
+        program(weights.map { Int8($0) }, hemisphere: hemisphere)
+    }
+
+    private mutating func program(_ weights: Matrix<Int8>, hemisphere: Int) {
+        let block = ProgrammedBlock(
+            weights: weights, circuit: circuits[hemisphere],
+            mismatch: mismatch.hemispheres[hemisphere])
+        blocks[hemisphere] = block
+        fastBlocks[hemisphere] = FastBlock(
+            block: block, circuit: circuits[hemisphere], parameters: parameters)
+    }
+
+    /// The weights written to `hemisphere`, or nil.
+    public func writtenWeights(hemisphere: Int) -> Matrix<Int8>? {
+        guard (0..<ChipGeometry.hemispheres).contains(hemisphere) else { return nil }
+        return blocks[hemisphere]?.weights
+    }
+
+    static func checkHemisphere(_ hemisphere: Int) throws {
+        guard (0..<ChipGeometry.hemispheres).contains(hemisphere) else {
+            throw PhysicsError.hemisphereOutOfRange(hemisphere)
+        }
+    }
+
+    // MARK: Execution
+
+    /// Sends a batch of input vectors to each hemisphere that has inputs and reads the result.
+    ///
+    /// - Parameters:
+    ///   - inputs: per hemisphere (index 0 and 1), a batch × rows matrix of activations 0…31
+    ///     whose rows match the written weights, or nil to leave the hemisphere idle. When both
+    ///     are given, they must have the same batch size (one execution sends one vector to each
+    ///     hemisphere at a time).
+    ///   - options: timing and numerics.
+    ///   - trace: a column to trace with the GSL integrator.
+    /// - Returns: output codes per hemisphere (batch × columns).
+    /// - Throws: on a shape mismatch, an input out of range, missing weights or bad options.
+    public mutating func execute(
+        inputs: [Matrix<UInt8>?], options: ExecutionOptions = ExecutionOptions(),
+        trace: TraceRequest? = nil
+    ) throws -> ExecutionResult {
+        try options.validate()
+        guard inputs.count == ChipGeometry.hemispheres else {
+            throw PhysicsError.shapeMismatch(
+                what: "inputs (one entry per hemisphere)", expected: "[2]", got: [inputs.count])
+        }
+        var batch: Int?
+        for (h, input) in inputs.enumerated() {
+            guard let input else { continue }
+            guard let block = blocks[h] else {
+                throw PhysicsError.invalidOption(
+                    name: "inputs[\(h)]", value: "given",
+                    allowed: "no weights written to hemisphere \(h)")
+            }
+            guard input.columns == block.rows else {
+                throw PhysicsError.shapeMismatch(
+                    what: "inputs of hemisphere \(h)", expected: "batch × \(block.rows)",
+                    got: input.shape)
+            }
+            if let batch, batch != input.rows {
+                throw PhysicsError.shapeMismatch(
+                    what: "inputs of hemisphere \(h)", expected: "\(batch) rows like hemisphere 0",
+                    got: input.shape)
+            }
+            batch = input.rows
+            if let index = input.storage.firstIndex(where: { $0 > ChipGeometry.maxInput }) {
+                throw PhysicsError.inputOutOfRange(
+                    sample: index / input.columns, row: index % input.columns,
+                    value: Int(input.storage[index]))
+            }
+        }
+        if let trace {
+            try Self.checkHemisphere(trace.hemisphere)
+            guard let input = inputs[trace.hemisphere], let block = blocks[trace.hemisphere] else {
+                throw PhysicsError.invalidOption(
+                    name: "trace.hemisphere", value: "\(trace.hemisphere)",
+                    allowed: "a hemisphere with inputs")
+            }
+            guard (0..<block.columns).contains(trace.column) else {
+                throw PhysicsError.columnOutOfRange(column: trace.column, columns: block.columns)
+            }
+            guard (0..<input.rows).contains(trace.sample) else {
+                throw PhysicsError.invalidOption(
+                    name: "trace.sample", value: "\(trace.sample)", allowed: "0..<\(input.rows)")
+            }
+            guard trace.resolution > 0, trace.resolution.isFinite else {
+                throw PhysicsError.invalidOption(
+                    name: "trace.resolution", value: "\(trace.resolution)", allowed: "> 0 s")
+            }
+        }
+
+        let batchSize = UInt64(inputs.compactMap { $0?.rows }.max() ?? 0)
+        let trial = options.firstTrial ?? nextTrial
+        nextTrial = max(nextTrial, trial &+ batchSize)
+        var result = ExecutionResult(
+            outputs: [nil, nil], baselineCodes: [nil, nil], resultCodes: [nil, nil],
+            integrator: options.integrator, firstTrial: trial,
+            projectedTime: projectedTime(inputs: inputs, options: options), trace: nil)
+        let seeds = SeedSequence(seed)
+        for h in 0..<ChipGeometry.hemispheres {
+            guard let input = inputs[h], let block = blocks[h] else { continue }
+            let noiseKey: @Sendable (UInt64) -> UInt64 = {
+                seeds.seed(SeedSequence.label("trial"), $0, UInt64(h))
+            }
+            let run: HemisphereRun
+            switch options.integrator {
+            case .gsl:
+                run = try GSLPath.runBatch(
+                    inputs: input, block: block, circuit: circuits[h], parameters: parameters,
+                    options: options, firstTrial: trial, noiseKey: noiseKey,
+                    hemisphere: h, trace: trace?.hemisphere == h ? trace : nil)
+            case .fast:
+                run = try FastPath.runBatch(
+                    inputs: input, block: fastBlocks[h]!, circuit: circuits[h],
+                    parameters: parameters,
+                    options: options, firstTrial: trial, noiseKey: noiseKey)
+            }
+            result.outputs[h] = run.outputs
+            if options.includeRawReads {
+                result.baselineCodes[h] = run.baseline
+                result.resultCodes[h] = run.result
+            }
+            if let trace, trace.hemisphere == h {
+                result.trace = try traceSample(
+                    input: input, hemisphere: h, trial: trial, options: options, request: trace)
+            }
+        }
+        return result
+    }
+
+    /// The seed of the trial-to-trial noise of one input vector (trial) on one hemisphere.
+    func noiseKey(trial: UInt64, hemisphere: Int) -> UInt64 {
+        SeedSequence(seed).seed(SeedSequence.label("trial"), trial, UInt64(hemisphere))
+    }
+
+    /// Re-runs one sample with the GSL integrator to record a trace; the noise is that of the
+    /// sample in the batch.
+    private func traceSample(
+        input: Matrix<UInt8>, hemisphere h: Int, trial: UInt64, options: ExecutionOptions,
+        request: TraceRequest
+    ) throws -> MembraneTrace? {
+        guard let block = blocks[h] else { return nil }
+        let (system, integrator) = try GSLPath.makeSystem(
+            block: block, circuit: circuits[h], parameters: parameters, options: options)
+        let row = Array(input.row(request.sample))
+        let noise = GSLRandom(
+            seed: noiseKey(trial: trial + UInt64(request.sample), hemisphere: h), kind: .taus2)
+        return try row.withUnsafeBufferPointer { buffer in
+            try GSLPath.runSample(
+                inputs: buffer, system: system, integrator: integrator, circuit: circuits[h],
+                parameters: parameters, options: options, noise: noise,
+                trace: (request.column, request.resolution), hemisphere: h, sample: request.sample
+            ).trace
+        }
+    }
+
+    /// Projected time of the batch on the real chip (PHYSICS.md §4): per vector, the event
+    /// train of the busier hemisphere plus the fixed overhead, in seconds.
+    func projectedTime(inputs: [Matrix<UInt8>?], options: ExecutionOptions) -> Double {
+        let batch = inputs.compactMap { $0?.rows }.max() ?? 0
+        let spacing = Double(options.waitBetweenEvents) * parameters.fpgaClockPeriod
+        var total = 0.0
+        for sample in 0..<batch {
+            var events = 0
+            for input in inputs {
+                guard let input else { continue }
+                events = max(events, input.row(sample).reduce(0) { $0 + ($1 > 0 ? 1 : 0) })
+            }
+            total += Double(events * options.numSends) * spacing + parameters.fixedOverheadPerVector
+        }
+        return total
+    }
+}
+
+/// The outputs of one hemisphere for a batch.
+struct HemisphereRun {
+    var outputs: Matrix<Int8>
+    var baseline: Matrix<UInt8>
+    var result: Matrix<UInt8>
+}

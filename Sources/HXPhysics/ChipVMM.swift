@@ -1,0 +1,127 @@
+import HXNumerics
+
+/// The result of ``Chip/vmm(inputs:weights:options:traceColumn:traceSample:)``.
+public struct VMMResult: Sendable {
+    /// Output codes, batch × columns, −128…127.
+    public var outputs: Matrix<Int8>
+    /// The integrator that computed them.
+    public var integrator: Integrator
+    /// The trial of the first vector (vector b is trial `firstTrial + b`).
+    public var firstTrial: UInt64
+    /// Projected time on the real chip, in seconds.
+    public var projectedTime: Double
+    /// The trace, if one was requested.
+    public var trace: MembraneTrace?
+}
+
+extension Chip {
+    /// Converts activations to the chip's input format, checking the 5-bit range.
+    /// - Throws: ``PhysicsError/inputOutOfRange(sample:row:value:)`` naming the first bad value.
+    public static func checkedInputs(_ inputs: Matrix<Int>) throws -> Matrix<UInt8> {
+        for (index, value) in inputs.storage.enumerated()
+        where !(0...ChipGeometry.maxInput).contains(value) {
+            throw PhysicsError.inputOutOfRange(
+                sample: index / max(1, inputs.columns), row: index % max(1, inputs.columns),
+                value: value)
+        }
+        return inputs.map { UInt8($0) }
+    }
+
+    /// One signed VMM of a batch: `inputs` (batch × rows, 0…31) times `weights` (rows × columns,
+    /// −63…63) with rows ≤ 128 and columns ≤ 512. Columns 0..<256 run on hemisphere 0, the rest
+    /// on hemisphere 1; both receive the same inputs. Writes the weights (replacing what was
+    /// written) and returns batch × columns output codes.
+    /// - Parameters:
+    ///   - traceColumn: a column (0..<columns) whose voltages to record, of sample `traceSample`.
+    public mutating func vmm(
+        inputs: Matrix<Int>, weights: Matrix<Int>, options: ExecutionOptions = ExecutionOptions(),
+        traceColumn: Int? = nil, traceSample: Int = 0
+    ) throws -> VMMResult {
+        let maxColumns = ChipGeometry.maxSignedVMM.outputs
+        guard (1...ChipGeometry.signedInputsPerHemisphere).contains(weights.rows),
+            (1...maxColumns).contains(weights.columns)
+        else {
+            throw PhysicsError.shapeMismatch(
+                what: "weights", expected: "1…128 rows × 1…512 columns", got: weights.shape)
+        }
+        guard inputs.columns == weights.rows else {
+            throw PhysicsError.shapeMismatch(
+                what: "inputs", expected: "batch × \(weights.rows) (one value per weight row)",
+                got: inputs.shape)
+        }
+        let chipInputs = try Self.checkedInputs(inputs)
+        let split = ChipGeometry.columnsPerHemisphere
+        var hemisphereInputs: [Matrix<UInt8>?] = [nil, nil]
+        var candidate = self
+        try candidate.writeWeights(
+            weights.slice(rows: 0..<weights.rows, columns: 0..<min(split, weights.columns)),
+            hemisphere: 0)
+        hemisphereInputs[0] = chipInputs
+        if weights.columns > split {
+            try candidate.writeWeights(
+                weights.slice(rows: 0..<weights.rows, columns: split..<weights.columns),
+                hemisphere: 1)
+            hemisphereInputs[1] = chipInputs
+        }
+        var trace: TraceRequest?
+        if let traceColumn {
+            guard (0..<weights.columns).contains(traceColumn) else {
+                throw PhysicsError.columnOutOfRange(column: traceColumn, columns: weights.columns)
+            }
+            trace = TraceRequest(
+                hemisphere: traceColumn / split, column: traceColumn % split, sample: traceSample)
+        }
+        let result = try candidate.execute(inputs: hemisphereInputs, options: options, trace: trace)
+        self = candidate
+        var outputs = Matrix<Int8>(rows: inputs.rows, columns: weights.columns, repeating: 0)
+        for h in 0..<2 {
+            guard let part = result.outputs[h] else { continue }
+            for b in 0..<part.rows {
+                for j in 0..<part.columns { outputs[b, h * split + j] = part[b, j] }
+            }
+        }
+        return VMMResult(
+            outputs: outputs, integrator: result.integrator, firstTrial: result.firstTrial,
+            projectedTime: result.projectedTime, trace: result.trace)
+    }
+
+    /// Connects the reference voltage of a voltage cell (value 0…1022) to every CADC channel of
+    /// a hemisphere and reads it `reads` times, as the CADC calibration of the real chip does.
+    /// Returns reads × 256 codes. The reference is one cell shared by all channels, so its DAC
+    /// error is common to them.
+    public mutating func readCADC(
+        referenceCell: Int, hemisphere: Int, reads: Int = 1
+    ) throws
+        -> Matrix<UInt8>
+    {
+        try Self.checkHemisphere(hemisphere)
+        guard (0...ChipGeometry.maxCellValue).contains(referenceCell) else {
+            throw PhysicsError.cellOutOfRange(
+                name: "referenceCell", index: 0, value: referenceCell,
+                allowed: 0...ChipGeometry.maxCellValue)
+        }
+        guard reads >= 1 else {
+            throw PhysicsError.invalidOption(name: "reads", value: "\(reads)", allowed: "≥ 1")
+        }
+        let trial = nextTrial
+        nextTrial &+= UInt64(reads)
+        let circuit = circuits[hemisphere]
+        let error = mismatch.hemispheres[hemisphere].referenceCell
+        let voltage = AnalogCell.output(
+            value: referenceCell, fullScale: parameters.cellVoltageFullScale, gain: error.gain,
+            offset: error.offset)
+        let columns = ChipGeometry.columnsPerHemisphere
+        var codes = Matrix<UInt8>(rows: reads, columns: columns, repeating: 0)
+        for read in 0..<reads {
+            var noise = GaussianStream(
+                key: noiseKey(trial: trial + UInt64(read), hemisphere: hemisphere))
+            for j in 0..<columns {
+                let code =
+                    circuit.cadcCode(column: j, voltage: voltage) + parameters.readNoise
+                    * noise.next()
+                codes[read, j] = UInt8(quantiseCADC(code))
+            }
+        }
+        return codes
+    }
+}

@@ -1,0 +1,90 @@
+import HXNumerics
+
+/// Which integrator computes the membrane voltages.
+public enum Integrator: String, Sendable, Codable, CaseIterable {
+    /// The reference: the per-column ODE system of a hemisphere integrated with GSL `odeiv2`
+    /// across every pulse edge.
+    case gsl
+    /// The fast path: charge from all rows as one matrix product through OpenBLAS, then a
+    /// per-column transform (exact where the model is linear, see docs/MODEL.md).
+    case fast
+}
+
+/// How one execution runs: the event timing (as hxtorch sets it per layer) and the numerics.
+public struct ExecutionOptions: Sendable, Equatable {
+    /// How often the whole input vector is sent before the result is read (1…255).
+    public var numSends: Int
+    /// Spacing of events, in FPGA cycles of 8 ns (1…1023).
+    public var waitBetweenEvents: Int
+    /// The integrator.
+    public var integrator: Integrator
+    /// GSL stepper of the `gsl` integrator.
+    public var stepper: ODEStepper
+    /// Tolerances of the `gsl` integrator (volts).
+    public var tolerances: ODETolerances
+    /// Worker threads; nil uses every core. Results do not depend on it.
+    public var threads: Int?
+    /// The trial of the first vector of the batch; vector b is trial `firstTrial + b`, and the
+    /// trial keys its trial-to-trial noise. nil continues the chip's own count, so a batch split
+    /// over several calls gives the same codes as one call.
+    public var firstTrial: UInt64?
+    /// Whether to return the raw CADC codes of the baseline and result reads.
+    public var includeRawReads: Bool
+
+    /// Options with hxtorch's defaults: one send, 5 cycles between events, the fast path.
+    public init(
+        numSends: Int = 1, waitBetweenEvents: Int = 5, integrator: Integrator = .fast,
+        stepper: ODEStepper = .rkf45,
+        tolerances: ODETolerances = ODETolerances(absolute: 1e-9, relative: 1e-9),
+        threads: Int? = nil, firstTrial: UInt64? = nil, includeRawReads: Bool = false
+    ) {
+        self.numSends = numSends
+        self.waitBetweenEvents = waitBetweenEvents
+        self.integrator = integrator
+        self.stepper = stepper
+        self.tolerances = tolerances
+        self.threads = threads
+        self.firstTrial = firstTrial
+        self.includeRawReads = includeRawReads
+    }
+
+    /// Throws on a value out of range, naming it.
+    public func validate() throws {
+        guard (1...255).contains(numSends) else {
+            throw PhysicsError.invalidOption(
+                name: "numSends", value: "\(numSends)", allowed: "1…255")
+        }
+        guard (1...1023).contains(waitBetweenEvents) else {
+            throw PhysicsError.invalidOption(
+                name: "waitBetweenEvents", value: "\(waitBetweenEvents)",
+                allowed: "1…1023 FPGA cycles")
+        }
+        if let threads, threads < 1 {
+            throw PhysicsError.invalidOption(name: "threads", value: "\(threads)", allowed: "≥ 1")
+        }
+        do { try tolerances.validate() } catch {
+            throw PhysicsError.invalidOption(
+                name: "tolerances", value: "\(tolerances)", allowed: "\(error)")
+        }
+    }
+}
+
+/// Which column of which sample to trace (as the chip's MADC records one column).
+public struct TraceRequest: Sendable, Equatable {
+    /// The hemisphere, 0 or 1.
+    public var hemisphere: Int
+    /// The column within the written block.
+    public var column: Int
+    /// The sample of the batch.
+    public var sample: Int
+    /// Spacing of the trace points, in seconds.
+    public var resolution: Double
+
+    /// A request for `column` of `sample` on `hemisphere`, sampled every `resolution` seconds.
+    public init(hemisphere: Int = 0, column: Int, sample: Int = 0, resolution: Double = 2e-9) {
+        self.hemisphere = hemisphere
+        self.column = column
+        self.sample = sample
+        self.resolution = resolution
+    }
+}

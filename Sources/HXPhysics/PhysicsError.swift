@@ -1,0 +1,62 @@
+/// Errors of the chip model. Each case names what was wrong and what is allowed.
+public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A parameter value outside its allowed range, or not finite.
+    case parameterOutOfRange(name: String, value: Double, allowed: ClosedRange<Double>)
+    /// Two parameters that contradict each other.
+    case inconsistentParameters(String)
+    /// A parameter name that does not exist; `suggestion` is the closest known name.
+    case unknownParameter(name: String, suggestion: String?)
+    /// A parameter file that could not be read or parsed.
+    case malformedParameterFile(path: String, reason: String)
+    /// An input activation outside 0…31.
+    case inputOutOfRange(sample: Int, row: Int, value: Int)
+    /// A weight outside −63…63.
+    case weightOutOfRange(row: Int, column: Int, value: Int)
+    /// An analog parameter cell (0…1022) or digital trim outside its range.
+    case cellOutOfRange(name: String, index: Int, value: Int, allowed: ClosedRange<Int>)
+    /// A matrix of the wrong shape; `what` names it.
+    case shapeMismatch(what: String, expected: String, got: [Int])
+    /// A hemisphere index other than 0 or 1.
+    case hemisphereOutOfRange(Int)
+    /// A column index outside the hemisphere.
+    case columnOutOfRange(column: Int, columns: Int)
+    /// An execution option outside its range.
+    case invalidOption(name: String, value: String, allowed: String)
+    /// The ODE integrator failed.
+    case integrationFailed(String)
+
+    public var description: String {
+        switch self {
+        case .parameterOutOfRange(let name, let value, let allowed):
+            return
+                "parameter \(name) = \(value) is outside its allowed range "
+                + "\(allowed.lowerBound)…\(allowed.upperBound)"
+        case .inconsistentParameters(let text):
+            return "inconsistent parameters: \(text)"
+        case .unknownParameter(let name, let suggestion):
+            return "unknown parameter '\(name)'"
+                + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
+        case .malformedParameterFile(let path, let reason):
+            return "cannot read parameter file \(path): \(reason)"
+        case .inputOutOfRange(let sample, let row, let value):
+            return
+                "input \(value) at sample \(sample), row \(row) is outside 0…31 (5-bit activation)"
+        case .weightOutOfRange(let row, let column, let value):
+            return
+                "weight \(value) at row \(row), column \(column) is outside −63…63 (6-bit signed)"
+        case .cellOutOfRange(let name, let index, let value, let allowed):
+            return
+                "\(name)[\(index)] = \(value) is outside \(allowed.lowerBound)…\(allowed.upperBound)"
+        case .shapeMismatch(let what, let expected, let got):
+            return "\(what) has shape \(got), expected \(expected)"
+        case .hemisphereOutOfRange(let index):
+            return "hemisphere \(index) does not exist (a chip has hemispheres 0 and 1)"
+        case .columnOutOfRange(let column, let columns):
+            return "column \(column) is outside 0..<\(columns)"
+        case .invalidOption(let name, let value, let allowed):
+            return "\(name) = \(value) is not allowed (\(allowed))"
+        case .integrationFailed(let text):
+            return "ODE integration failed: \(text)"
+        }
+    }
+}
