@@ -4,7 +4,16 @@
 // data flows one way, from the bottom of this list to the top:
 //   C shims -> HXNumerics -> HXIO -> HXPhysics -> HXCalibration -> HXData/HXNetwork
 //   -> HXSweep/HXBenchmarks -> HXSimCLI -> hxsim
+import Foundation
 import PackageDescription
+
+// Release builds compile the numerical kernels for the build machine's CPU (AVX2/AVX-512 where
+// present), which the fast path's eight-lane kernels need to run at full speed. The binaries
+// then run only on CPUs with the same instruction sets; set HXSIM_PORTABLE=1 to build for the
+// generic x86-64 baseline instead.
+let portable = ProcessInfo.processInfo.environment["HXSIM_PORTABLE"] != nil
+let kernelSettings: [SwiftSetting] =
+    portable ? [] : [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))]
 
 let package = Package(
     name: "HXSim",
@@ -21,11 +30,13 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         // Matrices, random streams, GSL/BLAS wrappers.
-        .target(name: "HXNumerics", dependencies: ["CGSL", "COpenBLAS"]),
+        .target(
+            name: "HXNumerics", dependencies: ["CGSL", "COpenBLAS"], swiftSettings: kernelSettings),
         // Files: CSV, NumPy, JSON, gzip, atomic writes, hashing, SVG plots.
         .target(name: "HXIO", dependencies: ["HXNumerics", "CZlib"]),
         // The chip: geometry, parameters, mismatch, signal chain, integrators.
-        .target(name: "HXPhysics", dependencies: ["HXNumerics", "HXIO"]),
+        .target(
+            name: "HXPhysics", dependencies: ["HXNumerics", "HXIO"], swiftSettings: kernelSettings),
         // Measuring and trimming a chip through its experimenter interface.
         .target(name: "HXCalibration", dependencies: ["HXPhysics", "HXNumerics", "HXIO"]),
         // Data sets (MNIST, digits, BasicMotions, Yin-Yang, UCI HAR layout).
@@ -50,6 +61,8 @@ let package = Package(
                 "HXIO", "HXNumerics",
             ]),
         .executableTarget(name: "hxsim", dependencies: ["HXSimCLI"]),
+        .executableTarget(
+            name: "hxsim-bench", dependencies: ["HXBenchmarks", "HXPhysics", "HXNumerics"]),
 
         .testTarget(name: "HXNumericsTests", dependencies: ["HXNumerics"]),
         .testTarget(name: "HXIOTests", dependencies: ["HXIO"]),

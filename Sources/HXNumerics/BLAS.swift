@@ -53,3 +53,17 @@ public enum BLAS {
         openblas_set_num_threads(Int32(max(1, count)))
     }
 }
+
+extension BLAS {
+    /// Makes OpenBLAS compute each call on the calling thread.
+    ///
+    /// HXSim parallelises over chunks of work itself (deterministically, see ``Parallel``) and
+    /// calls OpenBLAS from its worker threads. OpenBLAS's own thread pool would otherwise run
+    /// beside them, and its idle threads spin (sched_yield) for a while after each call,
+    /// stealing the cores HXSim's workers need. This sets OpenBLAS's process-wide thread count
+    /// to one; callers that want OpenBLAS's threading for one large call (the raw-sgemm
+    /// benchmark) set it with ``setThreadCount(_:)`` around that call.
+    public static func prepareForCallerThreads() {
+        if threadCount != 1 { setThreadCount(1) }
+    }
+}

@@ -160,7 +160,15 @@ public struct Chip: Sendable {
                     got: input.shape)
             }
             batch = input.rows
-            if let index = input.storage.firstIndex(where: { $0 > ChipGeometry.maxInput }) {
+            // One vectorisable pass for the maximum; the search for the culprit only on failure.
+            let largest = input.storage.withUnsafeBufferPointer { buffer in
+                var m: UInt8 = 0
+                for value in buffer { m = max(m, value) }
+                return m
+            }
+            if largest > ChipGeometry.maxInput,
+                let index = input.storage.firstIndex(where: { $0 > ChipGeometry.maxInput })
+            {
                 throw PhysicsError.inputOutOfRange(
                     sample: index / input.columns, row: index % input.columns,
                     value: Int(input.storage[index]))
@@ -208,8 +216,7 @@ public struct Chip: Sendable {
                     hemisphere: h, trace: trace?.hemisphere == h ? trace : nil)
             case .fast:
                 run = try FastPath.runBatch(
-                    inputs: input, block: fastBlocks[h]!, circuit: circuits[h],
-                    parameters: parameters,
+                    inputs: input, block: fastBlocks[h]!, parameters: parameters,
                     options: options, firstTrial: trial, noiseKey: noiseKey)
             }
             result.outputs[h] = run.outputs
@@ -256,22 +263,27 @@ public struct Chip: Sendable {
     func projectedTime(inputs: [Matrix<UInt8>?], options: ExecutionOptions) -> Double {
         let batch = inputs.compactMap { $0?.rows }.max() ?? 0
         let spacing = Double(options.waitBetweenEvents) * parameters.fpgaClockPeriod
-        var total = 0.0
-        for sample in 0..<batch {
-            var events = 0
-            for input in inputs {
-                guard let input else { continue }
-                events = max(events, input.row(sample).reduce(0) { $0 + ($1 > 0 ? 1 : 0) })
+        var events = [Int](repeating: 0, count: batch)
+        for input in inputs {
+            guard let input else { continue }
+            input.storage.withUnsafeBufferPointer { buffer in
+                for sample in 0..<input.rows {
+                    var count = 0
+                    for value in buffer[(sample * input.columns)..<((sample + 1) * input.columns)] {
+                        count &+= value > 0 ? 1 : 0
+                    }
+                    events[sample] = max(events[sample], count)
+                }
             }
-            total += Double(events * options.numSends) * spacing + parameters.fixedOverheadPerVector
         }
-        return total
+        let totalEvents = events.reduce(0, +) * options.numSends
+        return Double(totalEvents) * spacing + Double(batch) * parameters.fixedOverheadPerVector
     }
 }
 
 /// The outputs of one hemisphere for a batch.
 struct HemisphereRun {
     var outputs: Matrix<Int8>
-    var baseline: Matrix<UInt8>
-    var result: Matrix<UInt8>
+    var baseline: Matrix<UInt8>?
+    var result: Matrix<UInt8>?
 }
