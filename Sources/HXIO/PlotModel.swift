@@ -37,8 +37,8 @@ public enum AxisScale: String, Sendable, Codable, CaseIterable {
     case log
 }
 
-/// One axis of a ``Panel``.
-public struct Axis: Sendable, Equatable {
+/// One axis of a ``PlotPanel``.
+public struct PlotAxis: Sendable, Equatable {
     /// The quantity, for example `Membrane voltage`.
     public var label: String
     /// The unit, shown in parentheses after the label, for example `mV`.
@@ -67,7 +67,7 @@ public struct Axis: Sendable, Equatable {
 }
 
 /// The symbol drawn at each point of a series.
-public enum Marker: String, Sendable, Codable, CaseIterable {
+public enum PlotMarker: String, Sendable, Codable, CaseIterable {
     /// A filled circle.
     case circle
     /// A filled square.
@@ -94,8 +94,8 @@ public enum LegendPosition: String, Sendable, Codable, CaseIterable {
     case hidden
 }
 
-/// One data series of a ``Panel``.
-public struct Series: Sendable, Equatable {
+/// One data series of a ``PlotPanel``.
+public struct PlotSeries: Sendable, Equatable {
     /// How the points are drawn.
     public enum Style: String, Sendable, Codable {
         /// Points joined by straight lines.
@@ -118,7 +118,7 @@ public struct Series: Sendable, Equatable {
     /// How the points are drawn.
     public var style: Style
     /// The point symbol; nil draws none (lines and histograms).
-    public var marker: Marker?
+    public var marker: PlotMarker?
     /// Whether lines are dashed.
     public var dashed: Bool
     /// A fixed colour; nil takes the next colour of ``PlotColor/cycle``.
@@ -131,10 +131,10 @@ public struct Series: Sendable, Equatable {
     /// Points joined by lines, optionally with markers, dashes and error bars.
     public static func line(
         _ name: String? = nil, x: [Double], y: [Double], yErrors: [Double]? = nil,
-        marker: Marker? = nil, dashed: Bool = false, color: PlotColor? = nil,
+        marker: PlotMarker? = nil, dashed: Bool = false, color: PlotColor? = nil,
         lineWidth: Double = 1.5
-    ) -> Series {
-        Series(
+    ) -> PlotSeries {
+        PlotSeries(
             name: name, x: x, y: y, yErrors: yErrors, style: .line, marker: marker,
             dashed: dashed, color: color, lineWidth: lineWidth, fillOpacity: 0)
     }
@@ -142,9 +142,9 @@ public struct Series: Sendable, Equatable {
     /// Markers without lines, optionally with error bars.
     public static func scatter(
         _ name: String? = nil, x: [Double], y: [Double], yErrors: [Double]? = nil,
-        marker: Marker = .circle, color: PlotColor? = nil
-    ) -> Series {
-        Series(
+        marker: PlotMarker = .circle, color: PlotColor? = nil
+    ) -> PlotSeries {
+        PlotSeries(
             name: name, x: x, y: y, yErrors: yErrors, style: .scatter, marker: marker,
             dashed: false, color: color, lineWidth: 1, fillOpacity: 0)
     }
@@ -153,26 +153,27 @@ public struct Series: Sendable, Equatable {
     public static func histogram(
         _ name: String? = nil, binEdges: [Double], counts: [Double], color: PlotColor? = nil,
         fillOpacity: Double = 0.35
-    ) -> Series {
-        Series(
+    ) -> PlotSeries {
+        PlotSeries(
             name: name, x: binEdges, y: counts, yErrors: nil, style: .histogram, marker: nil,
             dashed: false, color: color, lineWidth: 1.5, fillOpacity: fillOpacity)
     }
 
     /// A histogram of `values` counted in the bins with `binEdges` (see
-    /// ``Histogram/counts(of:binEdges:)``).
+    /// ``HistogramBins/counts(of:binEdges:)``).
     public static func histogram(
         _ name: String? = nil, values: [Double], binEdges: [Double], color: PlotColor? = nil,
         fillOpacity: Double = 0.35
-    ) throws -> Series {
+    ) throws -> PlotSeries {
         histogram(
-            name, binEdges: binEdges, counts: try Histogram.counts(of: values, binEdges: binEdges),
+            name, binEdges: binEdges,
+            counts: try HistogramBins.counts(of: values, binEdges: binEdges),
             color: color, fillOpacity: fillOpacity)
     }
 }
 
 /// Counting values into bins.
-public enum Histogram {
+public enum HistogramBins {
     /// `count + 1` equally spaced edges from `lower` to `upper`.
     public static func edges(from lower: Double, to upper: Double, count: Int) -> [Double] {
         guard count > 0 else { return [lower] }
@@ -242,15 +243,15 @@ public struct ReferenceLine: Sendable, Equatable {
 }
 
 /// One plot: axes, series, reference lines and a legend.
-public struct Panel: Sendable, Equatable {
+public struct PlotPanel: Sendable, Equatable {
     /// The title above the plot.
     public var title: String
     /// The horizontal axis.
-    public var xAxis: Axis
+    public var xAxis: PlotAxis
     /// The vertical axis.
-    public var yAxis: Axis
+    public var yAxis: PlotAxis
     /// The series, drawn in order (later on top).
-    public var series: [Series]
+    public var series: [PlotSeries]
     /// Reference lines, drawn below the series.
     public var referenceLines: [ReferenceLine]
     /// Where the legend goes.
@@ -260,7 +261,8 @@ public struct Panel: Sendable, Equatable {
 
     /// A panel.
     public init(
-        title: String = "", x: Axis = Axis(), y: Axis = Axis(), series: [Series] = [],
+        title: String = "", x: PlotAxis = PlotAxis(), y: PlotAxis = PlotAxis(),
+        series: [PlotSeries] = [],
         referenceLines: [ReferenceLine] = [], legend: LegendPosition = .best,
         showsGrid: Bool = true
     ) {
@@ -277,7 +279,7 @@ public struct Panel: Sendable, Equatable {
 /// A figure of one or more panels in a grid, rendered as a standalone SVG.
 public struct Figure: Sendable, Equatable {
     /// The panels, filling the grid row by row.
-    public var panels: [Panel]
+    public var panels: [PlotPanel]
     /// The number of panel columns of the grid.
     public var columns: Int
     /// A title above all panels.
@@ -289,7 +291,7 @@ public struct Figure: Sendable, Equatable {
 
     /// A figure; `columns` is clamped to 1...panels.count.
     public init(
-        title: String? = nil, panels: [Panel], columns: Int = 1, panelWidth: Double = 440,
+        title: String? = nil, panels: [PlotPanel], columns: Int = 1, panelWidth: Double = 440,
         panelHeight: Double = 320
     ) {
         self.title = title

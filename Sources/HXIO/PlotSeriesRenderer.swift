@@ -8,7 +8,7 @@ struct AxisExtent {
     var sticky: [Double] = []
 
     /// The axis range: the fixed one if given, else the data's with a 5 % margin.
-    func range(for axis: Axis, name: String, panel: Int) throws -> ClosedRange<Double> {
+    func range(for axis: PlotAxis, name: String, panel: Int) throws -> ClosedRange<Double> {
         if let fixed = axis.range {
             guard fixed.lowerBound.isFinite, fixed.upperBound.isFinite,
                 fixed.lowerBound < fixed.upperBound
@@ -61,7 +61,7 @@ struct DataExtents {
     var x = AxisExtent()
     var y = AxisExtent()
 
-    init(panel: Panel, panelIndex: Int) throws {
+    init(panel: PlotPanel, panelIndex: Int) throws {
         for (index, series) in panel.series.enumerated() {
             let name = "panel \(panelIndex), series \(index) (\(series.name ?? "unnamed"))"
             switch series.style {
@@ -110,7 +110,7 @@ struct DataExtents {
 
 /// Draws one series (and its legend swatch).
 struct SeriesRenderer {
-    let series: Series
+    let series: PlotSeries
     let index: Int
     let color: PlotColor
     let xMap: AxisMapping
@@ -157,14 +157,14 @@ struct SeriesRenderer {
         return result.filter { !$0.isEmpty }
     }
 
-    func drawMarkers(_ marker: Marker, into svg: inout SVGWriter) {
+    func drawMarkers(_ marker: PlotMarker, into svg: inout SVGWriter) {
         for (x, y) in zip(series.x, series.y) {
             guard let px = xMap.pixel(x), let py = yMap.pixel(y) else { continue }
             drawMarker(marker, x: px, y: py, into: &svg)
         }
     }
 
-    func drawMarker(_ marker: Marker, x: Double, y: Double, into svg: inout SVGWriter) {
+    func drawMarker(_ marker: PlotMarker, x: Double, y: Double, into svg: inout SVGWriter) {
         let r = 3.5
         let style = [
             ("fill", color.hex), ("fill-opacity", "0.85"), ("stroke", color.hex),

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A tick of an axis: its value and its label.
-public struct Tick: Sendable, Equatable {
+public struct PlotTick: Sendable, Equatable {
     /// The position, in data units.
     public var value: Double
     /// The text under or beside the tick; empty for minor ticks.
@@ -10,7 +10,7 @@ public struct Tick: Sendable, Equatable {
 
 /// "Nice" tick values: multiples of 1, 2, 2.5 or 5 times a power of ten on linear axes,
 /// powers of ten (and 2× and 5× them on short ranges) on logarithmic ones.
-public enum Ticks {
+public enum PlotTicks {
     /// The nice step sizes within one decade.
     static let mantissas: [Double] = [1, 2, 2.5, 5, 10]
 

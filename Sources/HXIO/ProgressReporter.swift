@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Time comes only from the `clock` closure (seconds, monotonic), so tests drive it with a
 /// fake clock. A disabled reporter writes nothing.
-public struct ProgressReporter {
+public struct ProgressReporter: Sendable {
     /// The text before the counts.
     public let label: String
     /// The number of items the job has.
@@ -18,8 +18,8 @@ public struct ProgressReporter {
     /// Items done so far.
     public private(set) var done = 0
 
-    private let clock: () -> Double
-    private let write: (String) -> Void
+    private let clock: @Sendable () -> Double
+    private let write: @Sendable (String) -> Void
     private let start: Double
     private var lastReport: Double
     private var finished = false
@@ -31,7 +31,7 @@ public struct ProgressReporter {
     public init(
         label: String, total: Int, interval: Double = 1, enabled: Bool = true,
         output: FileHandle = .standardError,
-        clock: @escaping () -> Double = { ProcessInfo.processInfo.systemUptime }
+        clock: @escaping @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime }
     ) {
         self.init(
             label: label, total: total, interval: interval, enabled: enabled, clock: clock,
@@ -41,7 +41,7 @@ public struct ProgressReporter {
     /// A reporter handing each line (with its newline) to `write`.
     public init(
         label: String, total: Int, interval: Double = 1, enabled: Bool = true,
-        clock: @escaping () -> Double, write: @escaping (String) -> Void
+        clock: @escaping @Sendable () -> Double, write: @escaping @Sendable (String) -> Void
     ) {
         self.label = label
         self.total = max(0, total)

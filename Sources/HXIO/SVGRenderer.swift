@@ -85,7 +85,7 @@ struct SVGRenderer {
 
 /// Draws one panel.
 struct PanelRenderer {
-    let panel: Panel
+    let panel: PlotPanel
     let index: Int
     let plotX: Double
     let plotY: Double
@@ -97,7 +97,8 @@ struct PanelRenderer {
     let yMap: AxisMapping
 
     init(
-        panel: Panel, index: Int, originX: Double, originY: Double, width: Double, height: Double
+        panel: PlotPanel, index: Int, originX: Double, originY: Double, width: Double,
+        height: Double
     )
         throws
     {
@@ -163,23 +164,25 @@ struct PanelRenderer {
     }
 
     /// Labelled major ticks and unlabelled minor ones.
-    func ticks(for axis: Axis, map: AxisMapping, target: Int) -> [Tick] {
+    func ticks(for axis: PlotAxis, map: AxisMapping, target: Int) -> [PlotTick] {
         switch axis.scale {
         case .linear:
-            let values = Ticks.linear(map.range, target: target)
+            let values = PlotTicks.linear(map.range, target: target)
             let step = values.count > 1 ? values[1] - values[0] : 1
-            return zip(values, Ticks.labels(values, step: step)).map { Tick(value: $0, label: $1) }
+            return zip(values, PlotTicks.labels(values, step: step)).map {
+                PlotTick(value: $0, label: $1)
+            }
         case .log:
-            let major = Ticks.logarithmic(map.range)
-            let minor = Ticks.logarithmicMinor(map.range).filter { value in
+            let major = PlotTicks.logarithmic(map.range)
+            let minor = PlotTicks.logarithmicMinor(map.range).filter { value in
                 !major.contains { abs($0 - value) <= 1e-9 * value }
             }
-            return zip(major, Ticks.logLabels(major)).map { Tick(value: $0, label: $1) }
-                + minor.map { Tick(value: $0, label: "") }
+            return zip(major, PlotTicks.logLabels(major)).map { PlotTick(value: $0, label: $1) }
+                + minor.map { PlotTick(value: $0, label: "") }
         }
     }
 
-    func drawGrid(xTicks: [Tick], yTicks: [Tick], into svg: inout SVGWriter) {
+    func drawGrid(xTicks: [PlotTick], yTicks: [PlotTick], into svg: inout SVGWriter) {
         let style = [("stroke", "#e0e0e0"), ("stroke-width", "1"), ("class", "grid")]
         for tick in xTicks where !tick.label.isEmpty {
             guard let x = xMap.pixel(tick.value) else { continue }
@@ -191,7 +194,7 @@ struct PanelRenderer {
         }
     }
 
-    func drawAxes(xTicks: [Tick], yTicks: [Tick], into svg: inout SVGWriter) {
+    func drawAxes(xTicks: [PlotTick], yTicks: [PlotTick], into svg: inout SVGWriter) {
         let bottom = plotY + plotHeight
         let tickStyle = [("stroke", "#000000"), ("stroke-width", "1")]
         for tick in xTicks {

@@ -70,13 +70,13 @@ struct PlotTests {
         let x = (0...20).map { Double($0) * 0.5 }
         let before = (0..<400).map { sin(Double($0)) * 2 }
         let after = (0..<400).map { sin(Double($0) * 1.3) }
-        let edges = Histogram.edges(from: -2.5, to: 2.5, count: 20)
+        let edges = HistogramBins.edges(from: -2.5, to: 2.5, count: 20)
         return Figure(
             title: "Calibration <before> & \"after\"",
             panels: [
-                Panel(
+                PlotPanel(
                     title: "Membrane trace",
-                    x: Axis("Time", unit: "µs"), y: Axis("Voltage", unit: "mV"),
+                    x: PlotAxis("Time", unit: "µs"), y: PlotAxis("Voltage", unit: "mV"),
                     series: [
                         .line("mean", x: x, y: x.map { $0 * $0 }, marker: .circle),
                         .line("fit", x: x, y: x.map { $0 * $0 + 1 }, dashed: true),
@@ -85,16 +85,17 @@ struct PlotTests {
                             yErrors: x.map { _ in 3 }, marker: .diamond),
                     ],
                     referenceLines: [.horizontal(at: 50, label: "threshold 50 mV")]),
-                Panel(
-                    title: "Gain spread", x: Axis("Gain", unit: "LSB/V"), y: Axis("Neurons"),
+                PlotPanel(
+                    title: "Gain spread", x: PlotAxis("Gain", unit: "LSB/V"),
+                    y: PlotAxis("Neurons"),
                     series: [
                         try .histogram("before", values: before, binEdges: edges),
                         try .histogram("after", values: after, binEdges: edges),
                     ],
                     referenceLines: [.vertical(at: 0, label: "target")], legend: .topLeft),
-                Panel(
-                    title: "Noise\u{1}", x: Axis("Frequency", unit: "Hz", scale: .log),
-                    y: Axis("Power", unit: "V²/Hz", scale: .log),
+                PlotPanel(
+                    title: "Noise\u{1}", x: PlotAxis("Frequency", unit: "Hz", scale: .log),
+                    y: PlotAxis("Power", unit: "V²/Hz", scale: .log),
                     series: [
                         .line(
                             "spectrum", x: [1, 10, 100, 1000, 10000],
@@ -122,8 +123,8 @@ struct PlotTests {
     @Test("line points map to pixels of the plot area by the fixed axis ranges")
     func pixelMapping() throws {
         let figure = Figure(panels: [
-            Panel(
-                x: Axis(range: 0...10), y: Axis(range: -1...1),
+            PlotPanel(
+                x: PlotAxis(range: 0...10), y: PlotAxis(range: -1...1),
                 series: [.line(x: [0, 5, 10, 2.5], y: [-1, 0, 1, 0.5])])
         ])
         let parsed = try #require(XMLElements.parse(try figure.svg()))
@@ -148,8 +149,9 @@ struct PlotTests {
     @Test("on log axes a decade is a fixed distance and non-positive values break the line")
     func logMapping() throws {
         let figure = Figure(panels: [
-            Panel(
-                x: Axis(scale: .log, range: 1...1000), y: Axis(scale: .log, range: 0.1...10),
+            PlotPanel(
+                x: PlotAxis(scale: .log, range: 1...1000),
+                y: PlotAxis(scale: .log, range: 0.1...10),
                 series: [.line(x: [1, 10, 100, 1000], y: [0.1, 1, -1, 10])])
         ])
         let parsed = try #require(XMLElements.parse(try figure.svg()))
@@ -171,7 +173,7 @@ struct PlotTests {
     @Test("a histogram's automatic y range starts at exactly zero and ends at the bin edges")
     func histogramBaseline() throws {
         let figure = Figure(panels: [
-            Panel(series: [.histogram(binEdges: [0, 1, 2, 3], counts: [2, 5, 1])])
+            PlotPanel(series: [.histogram(binEdges: [0, 1, 2, 3], counts: [2, 5, 1])])
         ])
         let parsed = try #require(XMLElements.parse(try figure.svg()))
         let area = try #require(parsed.all("rect").first { $0.attributes["class"] == "plot-area" })
@@ -191,7 +193,7 @@ struct PlotTests {
     func colours() throws {
         let red = try PlotColor(hex: "#FF0000")
         let figure = Figure(panels: [
-            Panel(series: [
+            PlotPanel(series: [
                 .line("a", x: [0, 1], y: [0, 1]), .line("b", x: [0, 1], y: [1, 0], color: red),
                 .scatter("c", x: [0.5], y: [0.5]),
             ])
@@ -213,14 +215,14 @@ struct PlotTests {
     @Test("inconsistent series and impossible ranges are errors, not broken figures")
     func invalid() {
         #expect(throws: IOError.self) {
-            try Figure(panels: [Panel(series: [.line(x: [1, 2], y: [1])])]).svg()
+            try Figure(panels: [PlotPanel(series: [.line(x: [1, 2], y: [1])])]).svg()
         }
         #expect(throws: IOError.self) {
-            try Figure(panels: [Panel(series: [.histogram(binEdges: [0, 1], counts: [1, 2])])])
+            try Figure(panels: [PlotPanel(series: [.histogram(binEdges: [0, 1], counts: [1, 2])])])
                 .svg()
         }
         #expect(throws: IOError.self) {
-            try Figure(panels: [Panel(x: Axis(scale: .log, range: -1...10))]).svg()
+            try Figure(panels: [PlotPanel(x: PlotAxis(scale: .log, range: -1...10))]).svg()
         }
         #expect(throws: IOError.self) { try Figure(panels: []).svg() }
     }
@@ -241,20 +243,20 @@ struct PlotTests {
 struct TickTests {
     @Test("nice steps are 1, 2, 2.5 or 5 times a power of ten, the smallest not below the raw step")
     func steps() {
-        #expect(Ticks.niceStep(atLeast: 0.13) == 0.2)
-        #expect(Ticks.niceStep(atLeast: 0.3 / 0.1 / 10) == 0.5)
-        #expect(Ticks.niceStep(atLeast: 2.1) == 2.5)
-        #expect(Ticks.niceStep(atLeast: 7) == 10)
-        #expect(Ticks.niceStep(atLeast: 3e-12) == 5e-12)
+        #expect(PlotTicks.niceStep(atLeast: 0.13) == 0.2)
+        #expect(PlotTicks.niceStep(atLeast: 0.3 / 0.1 / 10) == 0.5)
+        #expect(PlotTicks.niceStep(atLeast: 2.1) == 2.5)
+        #expect(PlotTicks.niceStep(atLeast: 7) == 10)
+        #expect(PlotTicks.niceStep(atLeast: 3e-12) == 5e-12)
     }
 
     @Test("linear ticks: hand-worked examples")
     func examples() {
-        #expect(Ticks.linear(0...1, target: 5) == [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1])
+        #expect(PlotTicks.linear(0...1, target: 5) == [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1])
         #expect(
-            Ticks.linear(-3.7...12.2, target: 6)
+            PlotTicks.linear(-3.7...12.2, target: 6)
                 == [-2.5, 0, 2.5, 5, 7.5, 10, 12.5].filter { $0 <= 12.2 })
-        #expect(Ticks.linear(0.95...1.05, target: 5) == [0.96, 0.98, 1, 1.02, 1.04])
+        #expect(PlotTicks.linear(0.95...1.05, target: 5) == [0.96, 0.98, 1, 1.02, 1.04])
     }
 
     @Test(
@@ -264,7 +266,7 @@ struct TickTests {
             (123.4, 123.5), (0, 255),
         ])
     func covering(lower: Double, upper: Double) {
-        let ticks = Ticks.linear(lower...upper, target: 6)
+        let ticks = PlotTicks.linear(lower...upper, target: 6)
         #expect(ticks.count >= 2 && ticks.count <= 12, "\(ticks)")
         let step = ticks[1] - ticks[0]
         let mantissa = step / pow(10, log10(step).rounded(.down))
@@ -277,17 +279,17 @@ struct TickTests {
 
     @Test("log ticks are decades, with 2× and 5× on short ranges")
     func logarithmic() {
-        #expect(Ticks.logarithmic(1...1000) == [1, 10, 100, 1000])
-        #expect(Ticks.logarithmic(0.5...20) == [0.5, 1, 2, 5, 10, 20])
-        #expect(Ticks.logarithmic(1e-12...1e12).count == 13)
+        #expect(PlotTicks.logarithmic(1...1000) == [1, 10, 100, 1000])
+        #expect(PlotTicks.logarithmic(0.5...20) == [0.5, 1, 2, 5, 10, 20])
+        #expect(PlotTicks.logarithmic(1e-12...1e12).count == 13)
     }
 
     @Test("labels use the decimals the step needs, or powers of ten for extreme magnitudes")
     func labels() {
-        #expect(Ticks.labels([0, 0.25, 0.5], step: 0.25) == ["0.00", "0.25", "0.50"])
-        #expect(Ticks.labels([-10, 0, 10], step: 10) == ["-10", "0", "10"])
-        #expect(Ticks.labels([0, 2e-12, 4e-12], step: 2e-12) == ["0", "2×10⁻¹²", "4×10⁻¹²"])
-        #expect(Ticks.labels([0, 2.5e6, 5e6], step: 2.5e6) == ["0", "2.5×10⁶", "5×10⁶"])
-        #expect(Ticks.logLabel(0.01) == "0.01" && Ticks.logLabel(1e6) == "10⁶")
+        #expect(PlotTicks.labels([0, 0.25, 0.5], step: 0.25) == ["0.00", "0.25", "0.50"])
+        #expect(PlotTicks.labels([-10, 0, 10], step: 10) == ["-10", "0", "10"])
+        #expect(PlotTicks.labels([0, 2e-12, 4e-12], step: 2e-12) == ["0", "2×10⁻¹²", "4×10⁻¹²"])
+        #expect(PlotTicks.labels([0, 2.5e6, 5e6], step: 2.5e6) == ["0", "2.5×10⁶", "5×10⁶"])
+        #expect(PlotTicks.logLabel(0.01) == "0.01" && PlotTicks.logLabel(1e6) == "10⁶")
     }
 }
