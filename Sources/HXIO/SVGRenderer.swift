@@ -174,6 +174,14 @@ struct PanelRenderer {
             }
         case .log:
             let major = PlotTicks.logarithmic(map.range)
+            if major.count < 2 {
+                // Less than a decade without 1-2-5 values in it: linear ticks read better.
+                let values = PlotTicks.linear(map.range, target: target).filter { $0 > 0 }
+                let step = values.count > 1 ? values[1] - values[0] : 1
+                return zip(values, PlotTicks.labels(values, step: step)).map {
+                    PlotTick(value: $0, label: $1)
+                }
+            }
             let minor = PlotTicks.logarithmicMinor(map.range).filter { value in
                 !major.contains { abs($0 - value) <= 1e-9 * value }
             }

@@ -170,6 +170,18 @@ struct PlotTests {
         #expect(labels.map(\.text) == ["1", "10", "100", "1000"])
     }
 
+    @Test("a log axis narrower than the 1-2-5 values still gets two or more labelled ticks")
+    func narrowLog() throws {
+        let figure = Figure(panels: [
+            PlotPanel(
+                x: PlotAxis(scale: .log, range: 3...4),
+                series: [.line(x: [3, 4], y: [1, 2])])
+        ])
+        let parsed = try #require(XMLElements.parse(try figure.svg()))
+        let labels = parsed.all("text").filter { $0.attributes["class"] == "tick-label x" }
+        #expect(labels.map(\.text) == ["3.00", "3.25", "3.50", "3.75", "4.00"])
+    }
+
     @Test("a histogram's automatic y range starts at exactly zero and ends at the bin edges")
     func histogramBaseline() throws {
         let figure = Figure(panels: [
