@@ -51,6 +51,11 @@ public struct Standardizer: Sendable, Codable, Equatable {
     /// `features` standardised with the fitted statistics.
     /// - Throws: ``DataError/invalidArgument(_:)`` when the feature count differs.
     public func apply(_ features: Matrix<Float>) throws -> Matrix<Float> {
+        // A scaler decoded from edited JSON may be inconsistent.
+        guard mean.count == standardDeviation.count else {
+            throw DataError.invalidArgument(
+                "standardizer has \(mean.count) means, \(standardDeviation.count) deviations")
+        }
         guard features.columns == mean.count else {
             throw DataError.invalidArgument(
                 "standardizer fitted on \(mean.count) features, got \(features.columns)")
@@ -136,6 +141,14 @@ public struct MinMaxScaler: Sendable, Codable, Equatable {
     ///   fitted one (per-feature mode).
     public func apply(_ features: Matrix<Float>) throws -> Matrix<Float> {
         let global = mode == .global
+        // A scaler decoded from edited JSON may be inconsistent.
+        guard minimum.count == maximum.count, !global || minimum.count == 1,
+            target.lowerBound.isFinite, target.upperBound.isFinite
+        else {
+            throw DataError.invalidArgument(
+                "min-max scaler has \(minimum.count) minima, \(maximum.count) maxima, mode "
+                    + "\(mode.rawValue), target \(target)")
+        }
         guard global || features.columns == minimum.count else {
             throw DataError.invalidArgument(
                 "scaler fitted on \(minimum.count) features, got \(features.columns)")

@@ -47,6 +47,11 @@ struct ScalingTests {
         try JSON.write(minMax, to: directory.file("minmax.json"))
         #expect(try JSON.read(Standardizer.self, path: directory.file("std.json")) == standardizer)
         #expect(try JSON.read(MinMaxScaler.self, path: directory.file("minmax.json")) == minMax)
+        // Hand-edited JSON with a deviation missing: apply refuses instead of crashing.
+        try FileIO.writeAtomically(
+            #"{"mean": [1, 2], "standardDeviation": [1]}"#, to: directory.file("bad.json"))
+        let bad = try JSON.read(Standardizer.self, path: directory.file("bad.json"))
+        #expect(throws: DataError.self) { try bad.apply(train) }
     }
 
     @Test("scalers apply to a data set's features and keep its labels")
