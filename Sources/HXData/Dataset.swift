@@ -58,6 +58,28 @@ public struct Dataset: Sendable, Equatable, Codable {
         self.featureShape = featureShape
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case name, features, labels, classCount, classNames, featureShape
+    }
+
+    /// Decodes a data set and checks it as ``init(name:features:labels:classCount:classNames:featureShape:)``
+    /// does, so that edited JSON cannot make an inconsistent one.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let name = try container.decode(String.self, forKey: .name)
+        do {
+            try self.init(
+                name: name, features: container.decode(Matrix<Float>.self, forKey: .features),
+                labels: container.decode([Int].self, forKey: .labels),
+                classCount: container.decode(Int.self, forKey: .classCount),
+                classNames: container.decodeIfPresent([String].self, forKey: .classNames),
+                featureShape: container.decodeIfPresent([Int].self, forKey: .featureShape))
+        } catch let error as DataError {
+            throw DecodingError.dataCorruptedError(
+                forKey: .labels, in: container, debugDescription: error.description)
+        }
+    }
+
     /// The number of samples.
     public var count: Int { labels.count }
 

@@ -1,3 +1,5 @@
+import Foundation
+import HXIO
 import HXNumerics
 import Testing
 
@@ -77,6 +79,16 @@ struct DatasetTests {
         }
         // Binomial(3000, 1/3): σ ≈ 25.8; allow 5σ.
         #expect(tally.joined().allSatisfy { abs($0 - 1000) < 130 }, "\(tally)")
+    }
+
+    @Test("a data set round-trips through JSON, and JSON with a bad label is refused")
+    func codable() throws {
+        let data = try numbered()
+        let encoded = try JSON.encode(data)
+        #expect(try JSON.decode(Dataset.self, from: encoded) == data)
+        let text = String(decoding: encoded, as: UTF8.self)
+            .replacingOccurrences(of: "\"classCount\" : 4", with: "\"classCount\" : 2")
+        #expect(throws: IOError.self) { try JSON.decode(Dataset.self, from: Data(text.utf8)) }
     }
 
     @Test("bounded draws are below their bound")
