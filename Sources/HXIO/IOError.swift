@@ -1,0 +1,120 @@
+/// Errors of the file layer. Every case names the file (or `source`, for text that did not come
+/// from a file) and the place in it, so that the one-line ``description`` tells the user what to
+/// fix.
+///
+/// Line and column numbers in text files are 1-based, as editors show them; matrix rows and
+/// columns are 0-based, as `Matrix` subscripts take them.
+public enum IOError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file does not exist.
+    case fileNotFound(path: String)
+    /// Reading the file failed for a reason of the system (permissions, a directory, ...).
+    case readFailed(path: String, reason: String)
+    /// Writing the file failed; `reason` is the system's message.
+    case writeFailed(path: String, reason: String)
+    /// The input holds no data (no rows, or zero bytes).
+    case emptyInput(source: String)
+    /// A token that is not what the format expects at that place.
+    case badToken(source: String, line: Int, column: Int, token: String, expected: String)
+    /// A NaN or infinite value where only finite numbers are allowed.
+    case nonFiniteToken(source: String, line: Int, column: Int, token: String)
+    /// A NaN or infinite element of a binary matrix (0-based indices).
+    case nonFiniteElement(source: String, row: Int, column: Int, value: Double)
+    /// A row with a different number of values than the first data row.
+    case raggedRow(source: String, line: Int, expected: Int, got: Int)
+    /// A matrix element that should be an integer is not (0-based indices).
+    case notIntegral(row: Int, column: Int, value: Double)
+    /// A matrix element outside the allowed closed range (0-based indices).
+    case valueOutOfRange(row: Int, column: Int, value: Double, allowed: ClosedRange<Int>)
+    /// An integer that a `Double` cannot hold exactly (beyond ±2⁵³).
+    case inexactValue(source: String, index: Int, value: String)
+    /// The first bytes are not the signature of the format.
+    case badMagic(source: String, expected: String, got: String)
+    /// The input ends before `what` is complete.
+    case truncated(source: String, what: String, expectedBytes: Int, gotBytes: Int)
+    /// A header that does not parse; `reason` says what was wrong.
+    case malformedHeader(source: String, reason: String)
+    /// A format version this reader does not know.
+    case unsupportedVersion(source: String, version: String)
+    /// A NumPy element type this reader does not convert.
+    case unsupportedDType(source: String, dtype: String)
+    /// An array of more than two dimensions where a matrix is expected.
+    case tooManyDimensions(source: String, shape: [Int])
+    /// The data holds a different number of bytes than the header's shape needs.
+    case sizeMismatch(source: String, expectedBytes: Int, gotBytes: Int)
+    /// A file name whose extension no reader handles.
+    case unsupportedExtension(path: String, supported: [String])
+    /// A compressed stream that zlib rejects.
+    case corruptCompressedData(source: String, reason: String)
+    /// A compressed stream that ends before its end marker (the file was cut short).
+    case truncatedCompressedData(source: String)
+    /// JSON that does not decode into the expected type; `path` is the JSON path of the
+    /// problem (for example `parameters.membraneCapacitance`).
+    case invalidJSON(source: String, path: String, message: String)
+    /// A complete line of a JSON Lines file that does not decode.
+    case corruptRecord(path: String, line: Int, message: String)
+    /// A value that cannot be encoded (for example NaN in JSON).
+    case encodingFailed(reason: String)
+    /// Data given to a writer or plot that is inconsistent; the text says how.
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case .fileNotFound(let path):
+            return "\(path): no such file"
+        case .readFailed(let path, let reason):
+            return "\(path): cannot read: \(reason)"
+        case .writeFailed(let path, let reason):
+            return "\(path): cannot write: \(reason)"
+        case .emptyInput(let source):
+            return "\(source): no data"
+        case .badToken(let source, let line, let column, let token, let expected):
+            return "\(source):\(line):\(column): expected \(expected), got '\(token)'"
+        case .nonFiniteToken(let source, let line, let column, let token):
+            return "\(source):\(line):\(column): non-finite value '\(token)' is not allowed"
+        case .nonFiniteElement(let source, let row, let column, let value):
+            return "\(source): element [\(row), \(column)] is \(value), not a finite number"
+        case .raggedRow(let source, let line, let expected, let got):
+            return "\(source):\(line): row has \(got) values, expected \(expected) like the first"
+        case .notIntegral(let row, let column, let value):
+            return "element [\(row), \(column)] = \(value) is not an integer"
+        case .valueOutOfRange(let row, let column, let value, let allowed):
+            return
+                "element [\(row), \(column)] = \(value) is outside the allowed range "
+                + "\(allowed.lowerBound)...\(allowed.upperBound)"
+        case .inexactValue(let source, let index, let value):
+            return "\(source): element \(index) = \(value) cannot be held exactly by a Double"
+        case .badMagic(let source, let expected, let got):
+            return "\(source): not the expected format: signature \(got), expected \(expected)"
+        case .truncated(let source, let what, let expectedBytes, let gotBytes):
+            return "\(source): truncated \(what): needs \(expectedBytes) bytes, has \(gotBytes)"
+        case .malformedHeader(let source, let reason):
+            return "\(source): malformed header: \(reason)"
+        case .unsupportedVersion(let source, let version):
+            return "\(source): unsupported format version \(version)"
+        case .unsupportedDType(let source, let dtype):
+            return
+                "\(source): unsupported dtype '\(dtype)' (supported: integers, unsigned "
+                + "integers, f4, f8, b1)"
+        case .tooManyDimensions(let source, let shape):
+            return "\(source): shape \(shape) has \(shape.count) dimensions, expected at most 2"
+        case .sizeMismatch(let source, let expectedBytes, let gotBytes):
+            return "\(source): shape needs \(expectedBytes) data bytes, file has \(gotBytes)"
+        case .unsupportedExtension(let path, let supported):
+            return
+                "\(path): unsupported file type, expected one of "
+                + supported.map { "'\($0)'" }.joined(separator: ", ")
+        case .corruptCompressedData(let source, let reason):
+            return "\(source): corrupt compressed data: \(reason)"
+        case .truncatedCompressedData(let source):
+            return "\(source): compressed data ends early (truncated file?)"
+        case .invalidJSON(let source, let path, let message):
+            return "\(source): \(path): \(message)"
+        case .corruptRecord(let path, let line, let message):
+            return "\(path):\(line): corrupt record: \(message)"
+        case .encodingFailed(let reason):
+            return "cannot encode: \(reason)"
+        case .invalidArgument(let text):
+            return "invalid argument: \(text)"
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import HXIO
+import Testing
+
+@testable import HXData
+
+@Suite("UEA .ts time series")
+struct UEATimeSeriesTests {
+    let header = """
+        # a comment
+        @problemName Tiny
+        @timeStamps false
+        @missing true
+        @univariate false
+        @dimensions 2
+        @equalLength true
+        @seriesLength 3
+        @classLabel true walk run sit
+        @data
+
+        """
+
+    @Test("channels become channel-major features; classes map in sorted order")
+    func parse() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(
+            "t.ts", header + "1,2,3:4,5,6:walk\n-1.5, 0 ,2e1:7,8,9:run\n")
+        let data = try UEATimeSeries.load(path: path)
+        #expect(data.name == "Tiny" && data.featureShape == [2, 3])
+        #expect(data.classNames == ["run", "sit", "walk"])
+        #expect(data.labels == [2, 0])
+        #expect(data.classCounts == [1, 0, 1])
+        #expect(Array(data.sample(1)) == [-1.5, 0, 20, 7, 8, 9])
+    }
+
+    @Test("missing values are errors naming line, channel and step, or filled when asked")
+    func missing() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("m.ts", header + "1,2,3:4,?,6:sit\n")
+        #expect(throws: DataError.missingValue(path: path, line: 11, channel: 1, step: 1)) {
+            try UEATimeSeries.load(path: path)
+        }
+        let filled = try UEATimeSeries.load(path: path, missingValues: .fill(0))
+        #expect(Array(filled.sample(0)) == [1, 2, 3, 4, 0, 6])
+    }
+
+    @Test("unknown classes, wrong lengths and bad numbers are errors")
+    func errors() throws {
+        let directory = try TemporaryDirectory()
+        let unknown = try directory.write("u.ts", header + "1,2,3:4,5,6:swim\n")
+        #expect(
+            throws: DataError.invalidLabel(
+                path: unknown, sample: 0, label: "swim", allowed: "one of run, sit, walk")
+        ) { try UEATimeSeries.load(path: unknown) }
+        let short = try directory.write("s.ts", header + "1,2,3:4,5:walk\n")
+        #expect(throws: DataError.self) { try UEATimeSeries.load(path: short) }
+        let bad = try directory.write("b.ts", header + "1,x,3:4,5,6:walk\n")
+        #expect(throws: DataError.badValue(path: bad, line: 11, token: "x", expected: "a number")) {
+            try UEATimeSeries.load(path: bad)
+        }
+        let empty = try directory.write("e.ts", header)
+        #expect(throws: DataError.self) { try UEATimeSeries.load(path: empty) }
+    }
+
+    @Test(
+        "BasicMotions: 40 + 40 samples, 6 channels × 100 steps, 4 balanced classes",
+        .enabled(if: SharedDatasets.available, SharedDatasets.skipMessage))
+    func basicMotions() throws {
+        let train = try UEATimeSeries.load(
+            path: SharedDatasets.path("basicmotions/BasicMotions_TRAIN.ts"))
+        let test = try UEATimeSeries.load(
+            path: SharedDatasets.path("basicmotions/BasicMotions_TEST.ts"),
+            classNames: train.classNames)
+        #expect(train.count == 40 && test.count == 40)
+        #expect(train.featureShape == [6, 100] && test.featureCount == 600)
+        #expect(train.classNames == ["Badminton", "Running", "Standing", "Walking"])
+        #expect(train.classCounts == [10, 10, 10, 10] && test.classCounts == [10, 10, 10, 10])
+        // First test sample (read off the file): Standing; channel 0 starts -0.740653,
+        // channel 1 starts 0.756509, channel 5 ends 0.02397.
+        #expect(test.labels[0] == 2)
+        let first = Array(test.sample(0))
+        #expect(first[0] == Float("-0.740653")! && first[100] == Float("0.756509")!)
+        #expect(first[599] == Float("0.02397")!)
+    }
+}

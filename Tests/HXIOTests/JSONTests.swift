@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+@testable import HXIO
+
+@Suite("JSON encoding and decoding errors")
+struct JSONTests {
+    struct Parameters: Codable, Equatable {
+        var membraneCapacitance: Double
+        var name: String
+    }
+    struct Configuration: Codable, Equatable {
+        var parameters: Parameters
+        var layers: [Parameters]
+        var enabled: Bool
+    }
+
+    let sample = Configuration(
+        parameters: Parameters(membraneCapacitance: 2.5e-12, name: "a"),
+        layers: [Parameters(membraneCapacitance: 1, name: "b")], enabled: true)
+
+    @Test("the encoder writes pretty, key-sorted, stable JSON that decodes to the same value")
+    func stableEncoding() throws {
+        let first = try JSON.encode(sample)
+        #expect(try JSON.encode(sample) == first)
+        let text = String(decoding: first, as: UTF8.self)
+        let keys = ["\"enabled\"", "\"layers\"", "\"parameters\""].map {
+            text.range(of: $0)!.lowerBound
+        }
+        #expect(keys == keys.sorted())
+        #expect(text.hasSuffix("}\n") && text.contains("\n  \"enabled\" : true"))
+        #expect(try JSON.decode(Configuration.self, from: first) == sample)
+    }
+
+    @Test(
+        "decoding errors name the JSON path and what was expected",
+        arguments: [
+            (
+                #"{"parameters": {"membraneCapacitance": "big", "name": "a"}, "layers": [], "enabled": true}"#,
+                "parameters.membraneCapacitance: expected a number"
+            ),
+            (
+                #"{"parameters": {"name": "a"}, "layers": [], "enabled": true}"#,
+                "parameters.membraneCapacitance: missing key"
+            ),
+            (
+                #"{"parameters": {"membraneCapacitance": 1, "name": "a"}, "layers": [{"membraneCapacitance": 1, "name": 3}], "enabled": true}"#,
+                "layers[0].name: expected a string"
+            ),
+            (
+                #"{"parameters": {"membraneCapacitance": 1, "name": "a"}, "layers": [], "enabled": null}"#,
+                "enabled: expected true or false"
+            ),
+        ])
+    func decodingErrors(json: String, message: String) {
+        let error = #expect(throws: IOError.self) {
+            try JSON.decode(Configuration.self, from: Data(json.utf8), source: "c.json")
+        }
+        // Foundation may add what it found ("..., found a string"); the path and the expected
+        // type are ours.
+        #expect(
+            error?.description.hasPrefix("c.json: " + message) == true,
+            "\(String(describing: error))")
+    }
+
+    @Test("syntax errors and NaN give one-line errors instead of crashes")
+    func syntaxAndNaN() {
+        let error = #expect(throws: IOError.self) {
+            try JSON.decode(Configuration.self, from: Data("{\"parameters\": ".utf8))
+        }
+        #expect(error?.description.contains("(top level)") == true)
+        #expect(error?.description.contains("\n") == false)
+        #expect(throws: IOError.self) {
+            try JSON.encode(Parameters(membraneCapacitance: .nan, name: "x"))
+        }
+    }
+
+    @Test("write then read through a file round-trips")
+    func fileRoundTrip() throws {
+        let directory = try TemporaryDirectory()
+        try JSON.write(sample, to: directory.file("c/config.json"))
+        #expect(try JSON.read(Configuration.self, path: directory.file("c/config.json")) == sample)
+    }
+}
