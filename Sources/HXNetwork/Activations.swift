@@ -40,11 +40,14 @@ private func positivePart(_ gradient: Tensor, of x: Tensor, times factor: Float)
 /// `∂x = ∂y · [x > 0] / 2^shift`.
 /// - Throws: ``NetworkError/outOfRange(name:value:allowed:)`` for a shift outside 0…7;
 ///   ``NetworkError/nonFinite(tensor:)`` for NaN or infinite input.
-public func convertingReLU(_ input: Tensor, shift: Int, backend: Backend = .software) throws
+public func convertingReLU(
+    _ input: Tensor, shift: Int, backend: Backend = .software
+) throws
     -> Tensor
 {
     guard (0...7).contains(shift) else {
-        throw NetworkError.outOfRange(name: "converting ReLU shift", value: Double(shift), allowed: 0...7)
+        throw NetworkError.outOfRange(
+            name: "converting ReLU shift", value: Double(shift), allowed: 0...7)
     }
     try input.checkFinite("convertingReLU input")
     let divisor = Float(1 << shift)
@@ -150,8 +153,9 @@ public func logSoftmax(_ input: Tensor) throws -> Tensor {
         let peak = out[range].max() ?? 0
         var total: Float = 0
         for index in range { total += exp(out[index] - peak) }
-        let offset = peak + log(total)
-        for index in range { out[index] -= offset }
+        // (x − peak) − log Σ keeps the precision that peak + log Σ would round away.
+        let logTotal = log(total)
+        for index in range { out[index] = (out[index] - peak) - logTotal }
     }
     let y = out
     return .result(shape: input.shape, storage: out, inputs: [input]) { gradient, _ in

@@ -71,13 +71,17 @@ public func gradients(of loss: Tensor, withRespectTo parameters: [Tensor]) throw
     for node in order {
         let id = ObjectIdentifier(node)
         if targets.contains(id)
-            || node.parents.contains(where: { $0.map { needed.contains(ObjectIdentifier($0)) } ?? false })
+            || node.parents.contains(where: {
+                $0.map { needed.contains(ObjectIdentifier($0)) } ?? false
+            })
         {
             needed.insert(id)
         }
     }
 
-    var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): Tensor(unchecked: loss.shape, [1])]
+    var pending: [ObjectIdentifier: Tensor] = [
+        ObjectIdentifier(root): Tensor(unchecked: loss.shape, [1])
+    ]
     var found: [ObjectIdentifier: Tensor] = [:]
     for node in order.reversed() {
         let id = ObjectIdentifier(node)

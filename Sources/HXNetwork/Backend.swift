@@ -68,6 +68,7 @@ public struct MockParameter: Sendable, Codable, Equatable, CustomStringConvertib
         }
     }
 
+    /// A one-line human-readable form.
     public var description: String { "MockParameter(gain: \(gain), noiseStd: \(noiseStd) LSB)" }
 }
 

@@ -33,7 +33,9 @@ extension Tensor {
     enum BinaryKind { case add, subtract, multiply }
 
     /// `kind` applied element-wise to `a` and `b` broadcast to `shape`.
-    static func broadcastApply(_ kind: BinaryKind, _ a: Tensor, _ b: Tensor, shape: [Int])
+    static func broadcastApply(
+        _ kind: BinaryKind, _ a: Tensor, _ b: Tensor, shape: [Int]
+    )
         -> [Float]
     {
         let count = shape.reduce(1, *)
@@ -166,7 +168,9 @@ extension Tensor {
         }
     }
 
-    private static func binary(_ kind: BinaryKind, _ a: Tensor, _ b: Tensor, operation: String)
+    private static func binary(
+        _ kind: BinaryKind, _ a: Tensor, _ b: Tensor, operation: String
+    )
         throws -> Tensor
     {
         let shape = try broadcastShape(a.shape, b.shape, operation: operation)
@@ -189,7 +193,9 @@ extension Tensor {
                     let product = broadcastApply(.multiply, gradient, other, shape: shape)
                     return reduce(Tensor(unchecked: shape, product), to: target)
                 }
-                return [needs[0] ? part(bValues, aShape) : nil, needs[1] ? part(aValues, bShape) : nil]
+                return [
+                    needs[0] ? part(bValues, aShape) : nil, needs[1] ? part(aValues, bShape) : nil,
+                ]
             }
         }
     }

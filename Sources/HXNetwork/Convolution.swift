@@ -35,7 +35,8 @@ struct WindowGeometry: Sendable, Equatable {
         }
         guard min(padTop, padBottom, padLeft, padRight) >= 0 else {
             throw NetworkError.outOfRange(
-                name: "\(operation) padding", value: Double(min(padTop, padBottom, padLeft, padRight)),
+                name: "\(operation) padding",
+                value: Double(min(padTop, padBottom, padLeft, padRight)),
                 allowed: 0...Double.infinity)
         }
         guard kernelHeight <= height + padTop + padBottom, kernelWidth <= width + padLeft + padRight
@@ -97,7 +98,8 @@ extension Tensor {
                                         for j in 0..<kw {
                                             let ix = xo * g.strideX - g.padLeft + j
                                             guard ix >= 0, ix < w else { continue }
-                                            x[(plane + iy) * w + ix] += gr[row + (c * kh + i) * kw + j]
+                                            x[(plane + iy) * w + ix] +=
+                                                gr[row + (c * kh + i) * kw + j]
                                         }
                                     }
                                 }
@@ -122,7 +124,8 @@ public func conv2d(
     context: inout ExecutionContext
 ) throws -> Tensor {
     guard input.rank == 4 else {
-        throw NetworkError.shapeMismatch(operation: "conv2d input", expected: [-1, -1, -1, -1], got: input.shape)
+        throw NetworkError.shapeMismatch(
+            operation: "conv2d input", expected: [-1, -1, -1, -1], got: input.shape)
     }
     guard weight.rank == 4, weight.shape[1] == input.shape[1] else {
         throw NetworkError.shapeMismatch(
@@ -158,7 +161,8 @@ func conv1d(
     settings: VMMSettings, backend: Backend?, context: inout ExecutionContext
 ) throws -> Tensor {
     guard input.rank == 3 else {
-        throw NetworkError.shapeMismatch(operation: "conv1d input", expected: [-1, -1, -1], got: input.shape)
+        throw NetworkError.shapeMismatch(
+            operation: "conv1d input", expected: [-1, -1, -1], got: input.shape)
     }
     guard weight.rank == 3, weight.shape[1] == input.shape[1] else {
         throw NetworkError.shapeMismatch(
@@ -183,7 +187,8 @@ func convolve(
     try geometry.validate(operation: "convolution")
     let (n, o) = (input.shape[0], weight.shape[0])
     if let bias, bias.shape != [o] {
-        throw NetworkError.shapeMismatch(operation: "convolution bias", expected: [o], got: bias.shape)
+        throw NetworkError.shapeMismatch(
+            operation: "convolution bias", expected: [o], got: bias.shape)
     }
     let (oh, ow) = (geometry.outputHeight, geometry.outputWidth)
     let columns = context.measure(.encode) { input.im2col(geometry) }

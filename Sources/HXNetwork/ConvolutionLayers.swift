@@ -10,17 +10,21 @@ private func validateConvolution(
 ) throws {
     guard weight.rank == rank, weight.count > 0 else {
         throw NetworkError.shapeMismatch(
-            operation: "\(layer) weight", expected: Array(repeating: -1, count: rank), got: weight.shape)
+            operation: "\(layer) weight", expected: Array(repeating: -1, count: rank),
+            got: weight.shape)
     }
     if let bias, bias.shape != [weight.shape[0]] {
-        throw NetworkError.shapeMismatch(operation: "\(layer) bias", expected: [weight.shape[0]], got: bias.shape)
+        throw NetworkError.shapeMismatch(
+            operation: "\(layer) bias", expected: [weight.shape[0]], got: bias.shape)
     }
     try VMMSettings(numSends: numSends, waitBetweenEvents: waitBetweenEvents).validate()
     for stride in strides where stride < 1 {
-        throw NetworkError.outOfRange(name: "\(layer) stride", value: Double(stride), allowed: 1...Double.infinity)
+        throw NetworkError.outOfRange(
+            name: "\(layer) stride", value: Double(stride), allowed: 1...Double.infinity)
     }
     for padding in paddings where padding < 0 {
-        throw NetworkError.outOfRange(name: "\(layer) padding", value: Double(padding), allowed: 0...Double.infinity)
+        throw NetworkError.outOfRange(
+            name: "\(layer) padding", value: Double(padding), allowed: 0...Double.infinity)
     }
     try weight.checkFinite("\(layer) weight")
     try bias?.checkFinite("\(layer) bias")
@@ -89,7 +93,9 @@ public struct Conv1d: Module {
             weight: weight, bias: bias, rank: 3, strides: [stride], paddings: [padding],
             numSends: numSends, waitBetweenEvents: waitBetweenEvents, layer: "Conv1d")
         (self.weight, self.bias, self.stride, self.padding) = (weight, bias, stride, padding)
-        (self.numSends, self.waitBetweenEvents, self.backend) = (numSends, waitBetweenEvents, backend)
+        (self.numSends, self.waitBetweenEvents, self.backend) = (
+            numSends, waitBetweenEvents, backend
+        )
     }
 
     /// `[N, C, L]` to `[N, O, (L + 2 padding − K) / stride + 1]`.
@@ -99,14 +105,18 @@ public struct Conv1d: Module {
             waitBetweenEvents: waitBetweenEvents, backend: backend, context: &context)
     }
 
+    /// `[weight]` or `[weight, bias]`.
     public var parameters: [Tensor] { bias.map { [weight, $0] } ?? [weight] }
 
+    /// Replaces weight (and bias), keeping their shapes.
     public mutating func setParameters(_ values: [Tensor]) throws {
         try replaceParameters(weight: &weight, bias: &bias, with: values, layer: "Conv1d")
     }
 
+    /// Clamps the kernels into −63…63.
     public mutating func clampWeightsToChipRange() { weight = clampedToWeightRange(weight) }
 
+    /// The layer as an entry of a model file.
     public func layerRecord() throws -> LayerRecord { .conv1d(self) }
 }
 
@@ -160,8 +170,12 @@ public struct ExpandedConv1d: Module {
         try validateConvolution(
             weight: weight, bias: bias, rank: 3, strides: [stride, numExpansions], paddings: [],
             numSends: numSends, waitBetweenEvents: waitBetweenEvents, layer: "ExpandedConv1d")
-        (self.weight, self.bias, self.stride, self.numExpansions) = (weight, bias, stride, numExpansions)
-        (self.numSends, self.waitBetweenEvents, self.backend) = (numSends, waitBetweenEvents, backend)
+        (self.weight, self.bias, self.stride, self.numExpansions) = (
+            weight, bias, stride, numExpansions
+        )
+        (self.numSends, self.waitBetweenEvents, self.backend) = (
+            numSends, waitBetweenEvents, backend
+        )
     }
 
     /// `[N, C, L]` to `[N, O, (L − K) / stride + 1]`.
@@ -172,14 +186,18 @@ public struct ExpandedConv1d: Module {
             context: &context)
     }
 
+    /// `[weight]` or `[weight, bias]`.
     public var parameters: [Tensor] { bias.map { [weight, $0] } ?? [weight] }
 
+    /// Replaces weight (and bias), keeping their shapes.
     public mutating func setParameters(_ values: [Tensor]) throws {
         try replaceParameters(weight: &weight, bias: &bias, with: values, layer: "ExpandedConv1d")
     }
 
+    /// Clamps the kernels into −63…63.
     public mutating func clampWeightsToChipRange() { weight = clampedToWeightRange(weight) }
 
+    /// The layer as an entry of a model file.
     public func layerRecord() throws -> LayerRecord { .expandedConv1d(self) }
 }
 
@@ -243,7 +261,9 @@ public struct Conv2d: Module {
             paddings: [padding.0, padding.1], numSends: numSends,
             waitBetweenEvents: waitBetweenEvents, layer: "Conv2d")
         (self.weight, self.bias, self.stride, self.padding) = (weight, bias, stride, padding)
-        (self.numSends, self.waitBetweenEvents, self.backend) = (numSends, waitBetweenEvents, backend)
+        (self.numSends, self.waitBetweenEvents, self.backend) = (
+            numSends, waitBetweenEvents, backend
+        )
     }
 
     /// `[N, C, H, W]` to `[N, O, Ho, Wo]`.
@@ -253,13 +273,17 @@ public struct Conv2d: Module {
             waitBetweenEvents: waitBetweenEvents, backend: backend, context: &context)
     }
 
+    /// `[weight]` or `[weight, bias]`.
     public var parameters: [Tensor] { bias.map { [weight, $0] } ?? [weight] }
 
+    /// Replaces weight (and bias), keeping their shapes.
     public mutating func setParameters(_ values: [Tensor]) throws {
         try replaceParameters(weight: &weight, bias: &bias, with: values, layer: "Conv2d")
     }
 
+    /// Clamps the kernels into −63…63.
     public mutating func clampWeightsToChipRange() { weight = clampedToWeightRange(weight) }
 
+    /// The layer as an entry of a model file.
     public func layerRecord() throws -> LayerRecord { .conv2d(self) }
 }

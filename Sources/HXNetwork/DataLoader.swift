@@ -41,7 +41,8 @@ public struct DataLoader: Sendable {
                 name: "batch size", value: Double(batchSize), allowed: 1...Double.infinity)
         }
         if let bad = labels.first(where: { $0 < 0 }) {
-            throw NetworkError.outOfRange(name: "class label", value: Double(bad), allowed: 0...Double.infinity)
+            throw NetworkError.outOfRange(
+                name: "class label", value: Double(bad), allowed: 0...Double.infinity)
         }
         try Tensor(features).checkFinite("DataLoader features")
         self.features = features
@@ -60,7 +61,8 @@ public struct DataLoader: Sendable {
     /// The sample order of `epoch`.
     public func order(epoch: Int) -> [Int] {
         guard shuffle else { return Array(0..<sampleCount) }
-        let key = SeedSequence(seed).seed(SeedSequence.label("shuffle"), UInt64(truncatingIfNeeded: epoch))
+        let key = SeedSequence(seed).seed(
+            SeedSequence.label("shuffle"), UInt64(truncatingIfNeeded: epoch))
         return GSLRandom(seed: key).permutation(sampleCount)
     }
 

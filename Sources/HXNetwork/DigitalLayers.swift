@@ -9,11 +9,13 @@ public struct ReLU: Module {
     /// A ReLU following the context's back end unless `backend` is given.
     public init(backend: Backend? = nil) { self.backend = backend }
 
+    /// ``relu(_:backend:)`` on the layer's or the context's back end (timed as digital).
     public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
         let resolved = backend ?? context.backend
         return try context.measure(.digital) { try relu(input, backend: resolved) }
     }
 
+    /// The layer as an entry of a model file.
     public func layerRecord() throws -> LayerRecord { .relu(self) }
 }
 
@@ -28,12 +30,15 @@ public struct ConvertingReLU: Module {
     /// A converting ReLU; `shift` must be in 0…7.
     public init(shift: Int = 2, backend: Backend? = nil) throws {
         guard (0...7).contains(shift) else {
-            throw NetworkError.outOfRange(name: "converting ReLU shift", value: Double(shift), allowed: 0...7)
+            throw NetworkError.outOfRange(
+                name: "converting ReLU shift", value: Double(shift), allowed: 0...7)
         }
         self.shift = shift
         self.backend = backend
     }
 
+    /// ``convertingReLU(_:shift:backend:)`` on the layer's or the context's back end (timed as
+    /// digital).
     public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
         let resolved = backend ?? context.backend
         return try context.measure(.digital) {
@@ -41,6 +46,7 @@ public struct ConvertingReLU: Module {
         }
     }
 
+    /// The layer as an entry of a model file.
     public func layerRecord() throws -> LayerRecord { .convertingReLU(self) }
 }
 
@@ -52,10 +58,12 @@ public struct Flatten: Module {
     /// A flattening layer from `startAxis` on.
     public init(startAxis: Int = 1) { self.startAxis = startAxis }
 
+    /// `input` with axes `startAxis...` merged.
     public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
         try input.flattened(startAxis: startAxis)
     }
 
+    /// The layer as an entry of a model file.
     public func layerRecord() throws -> LayerRecord { .flatten(self) }
 }
 
@@ -68,13 +76,16 @@ public struct Reshape: Module {
     /// A layer reshaping each sample to `shape`.
     public init(shape: [Int]) { self.shape = shape }
 
+    /// `[N, ...]` to `[N] + shape`.
     public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
         guard input.rank >= 1 else {
-            throw NetworkError.shapeMismatch(operation: "Reshape", expected: [-1] + shape, got: input.shape)
+            throw NetworkError.shapeMismatch(
+                operation: "Reshape", expected: [-1] + shape, got: input.shape)
         }
         return try input.reshaped([input.shape[0]] + shape)
     }
 
+    /// The layer as an entry of a model file.
     public func layerRecord() throws -> LayerRecord { .reshape(self) }
 }
 
@@ -83,10 +94,12 @@ public struct ScaleInput: Module {
     /// A scaling layer.
     public init() {}
 
+    /// `input` scaled so that its largest element is 31 (timed as digital).
     public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
         try context.measure(.digital) { try scaleInput(input) }
     }
 
+    /// The layer as an entry of a model file.
     public func layerRecord() throws -> LayerRecord { .scaleInput(self) }
 }
 
@@ -103,10 +116,14 @@ public struct MaxPool1d: Module {
         self.stride = stride ?? kernelSize
     }
 
+    /// ``maxPool1d(_:kernelSize:stride:)`` of `[N, C, L]` (timed as digital).
     public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
-        try context.measure(.digital) { try maxPool1d(input, kernelSize: kernelSize, stride: stride) }
+        try context.measure(.digital) {
+            try maxPool1d(input, kernelSize: kernelSize, stride: stride)
+        }
     }
 
+    /// The layer as an entry of a model file.
     public func layerRecord() throws -> LayerRecord { .maxPool1d(self) }
 }
 
@@ -123,10 +140,14 @@ public struct AvgPool1d: Module {
         self.stride = stride ?? kernelSize
     }
 
+    /// ``avgPool1d(_:kernelSize:stride:)`` of `[N, C, L]` (timed as digital).
     public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
-        try context.measure(.digital) { try avgPool1d(input, kernelSize: kernelSize, stride: stride) }
+        try context.measure(.digital) {
+            try avgPool1d(input, kernelSize: kernelSize, stride: stride)
+        }
     }
 
+    /// The layer as an entry of a model file.
     public func layerRecord() throws -> LayerRecord { .avgPool1d(self) }
 }
 
@@ -148,10 +169,14 @@ public struct MaxPool2d: Module {
         self.init(kernelSize: (kernelSize, kernelSize), stride: stride.map { ($0, $0) })
     }
 
+    /// ``maxPool2d(_:kernelSize:stride:)`` of `[N, C, H, W]` (timed as digital).
     public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
-        try context.measure(.digital) { try maxPool2d(input, kernelSize: kernelSize, stride: stride) }
+        try context.measure(.digital) {
+            try maxPool2d(input, kernelSize: kernelSize, stride: stride)
+        }
     }
 
+    /// The layer as an entry of a model file.
     public func layerRecord() throws -> LayerRecord { .maxPool2d(self) }
 }
 
@@ -173,9 +198,13 @@ public struct AvgPool2d: Module {
         self.init(kernelSize: (kernelSize, kernelSize), stride: stride.map { ($0, $0) })
     }
 
+    /// ``avgPool2d(_:kernelSize:stride:)`` of `[N, C, H, W]` (timed as digital).
     public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
-        try context.measure(.digital) { try avgPool2d(input, kernelSize: kernelSize, stride: stride) }
+        try context.measure(.digital) {
+            try avgPool2d(input, kernelSize: kernelSize, stride: stride)
+        }
     }
 
+    /// The layer as an entry of a model file.
     public func layerRecord() throws -> LayerRecord { .avgPool2d(self) }
 }

@@ -31,7 +31,8 @@ public func expandedConv1d(
             name: "numExpansions", value: Double(numExpansions), allowed: 1...Double.infinity)
     }
     guard stride >= 1 else {
-        throw NetworkError.outOfRange(name: "stride", value: Double(stride), allowed: 1...Double.infinity)
+        throw NetworkError.outOfRange(
+            name: "stride", value: Double(stride), allowed: 1...Double.infinity)
     }
     let (n, length) = (input.shape[0], input.shape[2])
     let (o, k) = (weight.shape[0], weight.shape[2])
@@ -40,7 +41,8 @@ public func expandedConv1d(
             "expandedConv1d: kernel \(k) is longer than the input \(length)")
     }
     if let bias, bias.shape != [o] {
-        throw NetworkError.shapeMismatch(operation: "expandedConv1d bias", expected: [o], got: bias.shape)
+        throw NetworkError.shapeMismatch(
+            operation: "expandedConv1d bias", expected: [o], got: bias.shape)
     }
     let e = numExpansions
     let expanded = try weight.expandingKernel(times: e, stride: stride)
@@ -67,12 +69,15 @@ public func expandedConv1d(
 /// `min(256 / O, (128 / C − K) / s + 1)`, at least 1. hxtorch uses `(128 − K) / s + 1` for the
 /// height, which ignores the input channels and lets a multi-channel expanded kernel spill into a
 /// second row block; with one input channel both agree.
-public func automaticExpansions(outChannels: Int, inChannels: Int, kernelSize: Int, stride: Int)
+public func automaticExpansions(
+    outChannels: Int, inChannels: Int, kernelSize: Int, stride: Int
+)
     -> Int
 {
     let byWidth = VMMLimits.columnsPerBlock / max(outChannels, 1)
     let rowsPerChannel = VMMLimits.rowsPerBlock / max(inChannels, 1)
-    let byHeight = rowsPerChannel >= kernelSize ? (rowsPerChannel - kernelSize) / max(stride, 1) + 1 : 1
+    let byHeight =
+        rowsPerChannel >= kernelSize ? (rowsPerChannel - kernelSize) / max(stride, 1) + 1 : 1
     return max(1, min(byWidth, byHeight))
 }
 

@@ -13,6 +13,7 @@ public struct BlockPlacement: Sendable, Hashable, Codable, CustomStringConvertib
         self.hemisphere = hemisphere
     }
 
+    /// A one-line human-readable form.
     public var description: String { "chip \(chip) hemisphere \(hemisphere)" }
 }
 
@@ -55,6 +56,8 @@ public protocol HardwareExecutor: AnyObject, Sendable {
     var chipCount: Int { get }
 
     /// Runs `blocks` and returns one batch × columns matrix of int8 codes per block, in order.
-    func execute(_ blocks: [HardwareBlock], numSends: Int, waitBetweenEvents: Int) throws
+    func execute(
+        _ blocks: [HardwareBlock], numSends: Int, waitBetweenEvents: Int
+    ) throws
         -> [Matrix<Int8>]
 }

@@ -1,19 +1,33 @@
 /// One layer of a model file: the layer's type and its settings and tensors, flat in one JSON
-/// object, e.g. `{"type": "Linear", "weight": {...}, "numSends": 3, ...}`. See `ModelFormat.md`.
+/// object, e.g. `{"type": "Linear", "weight": {...}, "numSends": 3, ...}`. See `HXNetwork.docc/ModelFormat.md`.
 public enum LayerRecord: Sendable {
+    /// A ``Linear`` layer.
     case linear(Linear)
+    /// A ``Conv1d`` layer.
     case conv1d(Conv1d)
+    /// A ``Conv2d`` layer.
     case conv2d(Conv2d)
+    /// An ``ExpandedConv1d`` layer.
     case expandedConv1d(ExpandedConv1d)
+    /// A ``ReLU``.
     case relu(ReLU)
+    /// A ``ConvertingReLU``.
     case convertingReLU(ConvertingReLU)
+    /// A ``Flatten`` layer.
     case flatten(Flatten)
+    /// A ``Reshape`` layer.
     case reshape(Reshape)
+    /// A ``ScaleInput`` layer.
     case scaleInput(ScaleInput)
+    /// A ``MaxPool1d`` layer.
     case maxPool1d(MaxPool1d)
+    /// An ``AvgPool1d`` layer.
     case avgPool1d(AvgPool1d)
+    /// A ``MaxPool2d`` layer.
     case maxPool2d(MaxPool2d)
+    /// An ``AvgPool2d`` layer.
     case avgPool2d(AvgPool2d)
+    /// A nested ``Sequential``.
     case sequential(Sequential)
 
     /// The layer.
@@ -65,6 +79,7 @@ public enum LayerRecord: Sendable {
 extension LayerRecord: Codable {
     private enum CodingKeys: String, CodingKey { case type }
 
+    /// Decodes and validates the layer (see `HXNetwork.docc/ModelFormat.md`).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let type = try c.decode(String.self, forKey: .type)
@@ -91,6 +106,7 @@ extension LayerRecord: Codable {
         }
     }
 
+    /// Encodes the layer's settings and tensors (see `HXNetwork.docc/ModelFormat.md`).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(typeName, forKey: .type)
@@ -119,7 +135,9 @@ private enum LayerKeys: String, CodingKey {
 }
 
 /// A pair stored as a two-element array.
-private func decodePair(_ c: KeyedDecodingContainer<LayerKeys>, _ key: LayerKeys) throws -> (Int, Int) {
+private func decodePair(
+    _ c: KeyedDecodingContainer<LayerKeys>, _ key: LayerKeys
+) throws -> (Int, Int) {
     let values = try c.decode([Int].self, forKey: key)
     guard values.count == 2 else {
         throw DecodingError.dataCorruptedError(
@@ -129,15 +147,19 @@ private func decodePair(_ c: KeyedDecodingContainer<LayerKeys>, _ key: LayerKeys
 }
 
 extension Conv1d: Codable {
+    /// Decodes and validates the layer (see `HXNetwork.docc/ModelFormat.md`).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: LayerKeys.self)
         try self.init(
-            weight: c.decode(Tensor.self, forKey: .weight), bias: c.decodeIfPresent(Tensor.self, forKey: .bias),
-            stride: c.decode(Int.self, forKey: .stride), padding: c.decode(Int.self, forKey: .padding),
+            weight: c.decode(Tensor.self, forKey: .weight),
+            bias: c.decodeIfPresent(Tensor.self, forKey: .bias),
+            stride: c.decode(Int.self, forKey: .stride),
+            padding: c.decode(Int.self, forKey: .padding),
             numSends: c.decode(Int.self, forKey: .numSends),
             waitBetweenEvents: c.decode(Int.self, forKey: .waitBetweenEvents))
     }
 
+    /// Encodes the layer's settings and tensors (see `HXNetwork.docc/ModelFormat.md`).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: LayerKeys.self)
         try c.encode(weight, forKey: .weight)
@@ -150,16 +172,19 @@ extension Conv1d: Codable {
 }
 
 extension ExpandedConv1d: Codable {
+    /// Decodes and validates the layer (see `HXNetwork.docc/ModelFormat.md`).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: LayerKeys.self)
         try self.init(
-            weight: c.decode(Tensor.self, forKey: .weight), bias: c.decodeIfPresent(Tensor.self, forKey: .bias),
+            weight: c.decode(Tensor.self, forKey: .weight),
+            bias: c.decodeIfPresent(Tensor.self, forKey: .bias),
             stride: c.decode(Int.self, forKey: .stride),
             numExpansions: c.decode(Int.self, forKey: .numExpansions),
             numSends: c.decode(Int.self, forKey: .numSends),
             waitBetweenEvents: c.decode(Int.self, forKey: .waitBetweenEvents))
     }
 
+    /// Encodes the layer's settings and tensors (see `HXNetwork.docc/ModelFormat.md`).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: LayerKeys.self)
         try c.encode(weight, forKey: .weight)
@@ -172,15 +197,18 @@ extension ExpandedConv1d: Codable {
 }
 
 extension Conv2d: Codable {
+    /// Decodes and validates the layer (see `HXNetwork.docc/ModelFormat.md`).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: LayerKeys.self)
         try self.init(
-            weight: c.decode(Tensor.self, forKey: .weight), bias: c.decodeIfPresent(Tensor.self, forKey: .bias),
+            weight: c.decode(Tensor.self, forKey: .weight),
+            bias: c.decodeIfPresent(Tensor.self, forKey: .bias),
             stride: decodePair(c, .stride), padding: decodePair(c, .padding),
             numSends: c.decode(Int.self, forKey: .numSends),
             waitBetweenEvents: c.decode(Int.self, forKey: .waitBetweenEvents))
     }
 
+    /// Encodes the layer's settings and tensors (see `HXNetwork.docc/ModelFormat.md`).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: LayerKeys.self)
         try c.encode(weight, forKey: .weight)
@@ -193,11 +221,13 @@ extension Conv2d: Codable {
 }
 
 extension ConvertingReLU: Codable {
+    /// Decodes and validates the layer (see `HXNetwork.docc/ModelFormat.md`).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: LayerKeys.self)
         try self.init(shift: c.decode(Int.self, forKey: .shift))
     }
 
+    /// Encodes the layer's settings and tensors (see `HXNetwork.docc/ModelFormat.md`).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: LayerKeys.self)
         try c.encode(shift, forKey: .shift)
@@ -205,11 +235,13 @@ extension ConvertingReLU: Codable {
 }
 
 extension Flatten: Codable {
+    /// Decodes and validates the layer (see `HXNetwork.docc/ModelFormat.md`).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: LayerKeys.self)
         self.init(startAxis: try c.decode(Int.self, forKey: .startAxis))
     }
 
+    /// Encodes the layer's settings and tensors (see `HXNetwork.docc/ModelFormat.md`).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: LayerKeys.self)
         try c.encode(startAxis, forKey: .startAxis)
@@ -217,11 +249,13 @@ extension Flatten: Codable {
 }
 
 extension Reshape: Codable {
+    /// Decodes and validates the layer (see `HXNetwork.docc/ModelFormat.md`).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: LayerKeys.self)
         self.init(shape: try c.decode([Int].self, forKey: .shape))
     }
 
+    /// Encodes the layer's settings and tensors (see `HXNetwork.docc/ModelFormat.md`).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: LayerKeys.self)
         try c.encode(shape, forKey: .shape)
@@ -229,11 +263,15 @@ extension Reshape: Codable {
 }
 
 extension MaxPool1d: Codable {
+    /// Decodes and validates the layer (see `HXNetwork.docc/ModelFormat.md`).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: LayerKeys.self)
-        self.init(kernelSize: try c.decode(Int.self, forKey: .kernelSize), stride: try c.decode(Int.self, forKey: .stride))
+        self.init(
+            kernelSize: try c.decode(Int.self, forKey: .kernelSize),
+            stride: try c.decode(Int.self, forKey: .stride))
     }
 
+    /// Encodes the layer's settings and tensors (see `HXNetwork.docc/ModelFormat.md`).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: LayerKeys.self)
         try c.encode(kernelSize, forKey: .kernelSize)
@@ -242,11 +280,15 @@ extension MaxPool1d: Codable {
 }
 
 extension AvgPool1d: Codable {
+    /// Decodes and validates the layer (see `HXNetwork.docc/ModelFormat.md`).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: LayerKeys.self)
-        self.init(kernelSize: try c.decode(Int.self, forKey: .kernelSize), stride: try c.decode(Int.self, forKey: .stride))
+        self.init(
+            kernelSize: try c.decode(Int.self, forKey: .kernelSize),
+            stride: try c.decode(Int.self, forKey: .stride))
     }
 
+    /// Encodes the layer's settings and tensors (see `HXNetwork.docc/ModelFormat.md`).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: LayerKeys.self)
         try c.encode(kernelSize, forKey: .kernelSize)
@@ -255,11 +297,13 @@ extension AvgPool1d: Codable {
 }
 
 extension MaxPool2d: Codable {
+    /// Decodes and validates the layer (see `HXNetwork.docc/ModelFormat.md`).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: LayerKeys.self)
         self.init(kernelSize: try decodePair(c, .kernelSize), stride: try decodePair(c, .stride))
     }
 
+    /// Encodes the layer's settings and tensors (see `HXNetwork.docc/ModelFormat.md`).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: LayerKeys.self)
         try c.encode([kernelSize.0, kernelSize.1], forKey: .kernelSize)
@@ -268,11 +312,13 @@ extension MaxPool2d: Codable {
 }
 
 extension AvgPool2d: Codable {
+    /// Decodes and validates the layer (see `HXNetwork.docc/ModelFormat.md`).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: LayerKeys.self)
         self.init(kernelSize: try decodePair(c, .kernelSize), stride: try decodePair(c, .stride))
     }
 
+    /// Encodes the layer's settings and tensors (see `HXNetwork.docc/ModelFormat.md`).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: LayerKeys.self)
         try c.encode([kernelSize.0, kernelSize.1], forKey: .kernelSize)

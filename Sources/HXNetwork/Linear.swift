@@ -45,7 +45,8 @@ public struct Linear: Module {
     ) throws {
         guard inFeatures >= 1, outFeatures >= 1 else {
             throw NetworkError.invalidArgument(
-                "Linear needs at least one input and one output, got \(inFeatures) → \(outFeatures)")
+                "Linear needs at least one input and one output, got \(inFeatures) → \(outFeatures)"
+            )
         }
         try initialization.validate(fanIn: inFeatures)
         let sends = numSends ?? initialization.automaticNumSends(fanIn: inFeatures)
@@ -66,7 +67,8 @@ public struct Linear: Module {
         backend: Backend? = nil
     ) throws {
         guard weight.rank == 2, weight.count > 0 else {
-            throw NetworkError.shapeMismatch(operation: "Linear weight", expected: [-1, -1], got: weight.shape)
+            throw NetworkError.shapeMismatch(
+                operation: "Linear weight", expected: [-1, -1], got: weight.shape)
         }
         if let bias, bias.shape != [weight.shape[0]] {
             throw NetworkError.shapeMismatch(
@@ -74,7 +76,8 @@ public struct Linear: Module {
         }
         try VMMSettings(numSends: numSends, waitBetweenEvents: waitBetweenEvents).validate()
         guard avg >= 1 else {
-            throw NetworkError.outOfRange(name: "avg", value: Double(avg), allowed: 1...Double.infinity)
+            throw NetworkError.outOfRange(
+                name: "avg", value: Double(avg), allowed: 1...Double.infinity)
         }
         try weight.checkFinite("Linear weight")
         try bias?.checkFinite("Linear bias")
@@ -118,11 +121,14 @@ public struct Linear: Module {
     /// Clamps the weight into −63…63.
     public mutating func clampWeightsToChipRange() { weight = clampedToWeightRange(weight) }
 
+    /// The layer as an entry of a model file.
     public func layerRecord() throws -> LayerRecord { .linear(self) }
 }
 
 extension Linear: Codable {
-    private enum CodingKeys: String, CodingKey { case weight, bias, numSends, waitBetweenEvents, avg }
+    private enum CodingKeys: String, CodingKey {
+        case weight, bias, numSends, waitBetweenEvents, avg
+    }
 
     /// Decodes and validates a layer; the back end is left to the context.
     public init(from decoder: any Decoder) throws {

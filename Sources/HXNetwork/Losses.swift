@@ -8,7 +8,8 @@ import Foundation
 ///   ``NetworkError/nonFinite(tensor:)`` for NaN or infinite logits.
 public func crossEntropy(_ logits: Tensor, labels: [Int]) throws -> Tensor {
     guard logits.rank == 2, logits.shape[1] > 0, logits.shape[0] > 0 else {
-        throw NetworkError.shapeMismatch(operation: "crossEntropy", expected: [-1, -1], got: logits.shape)
+        throw NetworkError.shapeMismatch(
+            operation: "crossEntropy", expected: [-1, -1], got: logits.shape)
     }
     let (rows, classes) = (logits.shape[0], logits.shape[1])
     guard labels.count == rows else {
@@ -16,7 +17,8 @@ public func crossEntropy(_ logits: Tensor, labels: [Int]) throws -> Tensor {
             operation: "crossEntropy labels", expected: [rows], got: [labels.count])
     }
     for label in labels where !(0..<classes).contains(label) {
-        throw NetworkError.outOfRange(name: "class label", value: Double(label), allowed: 0...Double(classes - 1))
+        throw NetworkError.outOfRange(
+            name: "class label", value: Double(label), allowed: 0...Double(classes - 1))
     }
     try logits.checkFinite("crossEntropy logits")
     var probabilities = [Float](repeating: 0, count: logits.count)
@@ -32,7 +34,9 @@ public func crossEntropy(_ logits: Tensor, labels: [Int]) throws -> Tensor {
                 probabilities[base + j] = Float(e)
                 sum += e
             }
-            for j in 0..<classes { probabilities[base + j] = Float(Double(probabilities[base + j]) / sum) }
+            for j in 0..<classes {
+                probabilities[base + j] = Float(Double(probabilities[base + j]) / sum)
+            }
             total += log(sum) + Double(peak) - Double(x[base + labels[row]])
         }
     }
@@ -52,7 +56,8 @@ public func crossEntropy(_ logits: Tensor, labels: [Int]) throws -> Tensor {
 /// `mse_loss` with mean reduction). Differentiable in both.
 public func mseLoss(_ prediction: Tensor, _ target: Tensor) throws -> Tensor {
     guard prediction.shape == target.shape else {
-        throw NetworkError.shapeMismatch(operation: "mseLoss", expected: prediction.shape, got: target.shape)
+        throw NetworkError.shapeMismatch(
+            operation: "mseLoss", expected: prediction.shape, got: target.shape)
     }
     let difference = try prediction - target
     return try (difference * difference).mean()

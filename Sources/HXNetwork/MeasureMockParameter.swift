@@ -130,7 +130,8 @@ public func measureMockParameter(
         ratios.append(contentsOf: outputs.row(trial).map { Double($0) / ideal[trial] })
     }
     guard !ratios.isEmpty else {
-        throw NetworkError.executorResult("every measurement vector was empty; raise the thinning factor")
+        throw NetworkError.executorResult(
+            "every measurement vector was empty; raise the thinning factor")
     }
     let gain = lowerMedian(ratios)
     let deviations = (0..<options.columns).map { column in

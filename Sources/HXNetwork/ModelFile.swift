@@ -1,6 +1,6 @@
 import Foundation
 
-/// Saving and loading trained models as versioned JSON (format described in `ModelFormat.md`).
+/// Saving and loading trained models as versioned JSON (format described in `HXNetwork.docc/ModelFormat.md`).
 ///
 /// A file holds `{"format": "hxsim.hxnetwork.model", "version": 1, "checksum": "…",
 /// "model": {"type": "Sequential", "layers": [...]}}`. Tensors are base64 little-endian binary32,
@@ -63,14 +63,16 @@ public enum ModelFile {
         guard header.format == formatTag else {
             throw NetworkError.modelFile(
                 path: source,
-                reason: "not an HXNetwork model: format tag is \(header.format.map { "\"\($0)\"" } ?? "missing"), "
+                reason:
+                    "not an HXNetwork model: format tag is \(header.format.map { "\"\($0)\"" } ?? "missing"), "
                     + "expected \"\(formatTag)\"")
         }
         guard let found = header.version else {
             throw NetworkError.modelFile(path: source, reason: "the format version is missing")
         }
         guard found == version else {
-            throw NetworkError.unsupportedModelVersion(path: source, found: found, supported: version)
+            throw NetworkError.unsupportedModelVersion(
+                path: source, found: found, supported: version)
         }
         let envelope: Envelope
         do {
@@ -80,13 +82,15 @@ public enum ModelFile {
         }
         guard case .sequential(let model) = envelope.model else {
             throw NetworkError.modelFile(
-                path: source, reason: "the top-level model is a \(envelope.model.typeName), expected Sequential")
+                path: source,
+                reason: "the top-level model is a \(envelope.model.typeName), expected Sequential")
         }
         let actual = checksum(of: model)
         guard actual == envelope.checksum else {
             throw NetworkError.modelFile(
                 path: source,
-                reason: "checksum mismatch: the file says \(envelope.checksum), its parameters give "
+                reason:
+                    "checksum mismatch: the file says \(envelope.checksum), its parameters give "
                     + "\(actual); the weights are damaged")
         }
         return model
@@ -106,12 +110,14 @@ public enum ModelFile {
             try handle.close()
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw NetworkError.modelFile(path: url.path, reason: "cannot write: \(error.localizedDescription)")
+            throw NetworkError.modelFile(
+                path: url.path, reason: "cannot write: \(error.localizedDescription)")
         }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
-            throw NetworkError.modelFile(path: url.path, reason: "cannot replace the file: \(reason)")
+            throw NetworkError.modelFile(
+                path: url.path, reason: "cannot replace the file: \(reason)")
         }
     }
 
@@ -123,7 +129,8 @@ public enum ModelFile {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw NetworkError.modelFile(path: url.path, reason: "cannot read: \(error.localizedDescription)")
+            throw NetworkError.modelFile(
+                path: url.path, reason: "cannot read: \(error.localizedDescription)")
         }
         return try decode(data, source: url.path)
     }
@@ -149,7 +156,8 @@ public enum ModelFile {
     /// A one-line account of a decoding error, with the path of the offending value.
     static func explain(_ error: any Error) -> String {
         func path(_ keys: [any CodingKey]) -> String {
-            let text = keys.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+            let text = keys.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }
+                .joined()
             return text.isEmpty ? "top level" : String(text.drop(while: { $0 == "." }))
         }
         switch error {

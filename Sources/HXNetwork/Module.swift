@@ -54,7 +54,8 @@ extension Module {
 /// Checks that `new` may replace the parameter `old`.
 func checkReplacement(_ old: Tensor, _ new: Tensor, name: String) throws {
     guard old.shape == new.shape else {
-        throw NetworkError.shapeMismatch(operation: "set \(name)", expected: old.shape, got: new.shape)
+        throw NetworkError.shapeMismatch(
+            operation: "set \(name)", expected: old.shape, got: new.shape)
     }
 }
 
@@ -126,6 +127,7 @@ public struct Sequential: Module {
         for index in layers.indices { layers[index].clampWeightsToChipRange() }
     }
 
+    /// The layer as an entry of a model file.
     public func layerRecord() throws -> LayerRecord { .sequential(self) }
 }
 

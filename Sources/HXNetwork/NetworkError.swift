@@ -21,6 +21,7 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A model file was written in a format version this build cannot read.
     case unsupportedModelVersion(path: String, found: Int, supported: Int)
 
+    /// A one-line human-readable form.
     public var description: String {
         switch self {
         case .shapeMismatch(let operation, let expected, let got):

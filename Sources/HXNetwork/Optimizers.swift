@@ -11,15 +11,19 @@ public protocol Optimizer: Sendable {
 }
 
 /// Checks that `gradients` fit `parameters` and are finite.
-private func checkGradients(_ gradients: [Tensor], for parameters: [Tensor], optimizer: String) throws {
+private func checkGradients(
+    _ gradients: [Tensor], for parameters: [Tensor], optimizer: String
+) throws {
     guard gradients.count == parameters.count else {
         throw NetworkError.shapeMismatch(
-            operation: "\(optimizer) gradients", expected: [parameters.count], got: [gradients.count])
+            operation: "\(optimizer) gradients", expected: [parameters.count],
+            got: [gradients.count])
     }
     for (index, (gradient, parameter)) in zip(gradients, parameters).enumerated() {
         guard gradient.shape == parameter.shape else {
             throw NetworkError.shapeMismatch(
-                operation: "\(optimizer) gradient \(index)", expected: parameter.shape, got: gradient.shape)
+                operation: "\(optimizer) gradient \(index)", expected: parameter.shape,
+                got: gradient.shape)
         }
         try gradient.checkFinite("gradient of parameter \(index)")
     }
@@ -43,6 +47,7 @@ public struct SGD: Optimizer {
         self.weightDecay = weightDecay
     }
 
+    /// One step over all parameters; the state is created on the first call.
     public mutating func update<M: Module>(_ model: inout M, gradients: [Tensor]) throws {
         let parameters = model.parameters
         try checkGradients(gradients, for: parameters, optimizer: "SGD")
@@ -101,6 +106,7 @@ public struct Adam: Optimizer {
         self.weightDecay = weightDecay
     }
 
+    /// One step over all parameters; the state is created on the first call.
     public mutating func update<M: Module>(_ model: inout M, gradients: [Tensor]) throws {
         let parameters = model.parameters
         try checkGradients(gradients, for: parameters, optimizer: "Adam")

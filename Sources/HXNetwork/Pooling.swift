@@ -14,14 +14,18 @@ public func avgPool1d(_ input: Tensor, kernelSize: Int, stride: Int? = nil) thro
 
 /// Max pooling over the last two axes of `[N, C, H, W]` (differentiable: the gradient goes to
 /// the first maximum of each window, in row-major order).
-public func maxPool2d(_ input: Tensor, kernelSize: (Int, Int), stride: (Int, Int)? = nil) throws
+public func maxPool2d(
+    _ input: Tensor, kernelSize: (Int, Int), stride: (Int, Int)? = nil
+) throws
     -> Tensor
 {
     try pool2d(input, kernelSize: kernelSize, stride: stride ?? kernelSize, kind: .max)
 }
 
 /// Average pooling over the last two axes of `[N, C, H, W]` (differentiable).
-public func avgPool2d(_ input: Tensor, kernelSize: (Int, Int), stride: (Int, Int)? = nil) throws
+public func avgPool2d(
+    _ input: Tensor, kernelSize: (Int, Int), stride: (Int, Int)? = nil
+) throws
     -> Tensor
 {
     try pool2d(input, kernelSize: kernelSize, stride: stride ?? kernelSize, kind: .average)
@@ -29,22 +33,28 @@ public func avgPool2d(_ input: Tensor, kernelSize: (Int, Int), stride: (Int, Int
 
 enum PoolKind { case max, average }
 
-private func pool1d(_ input: Tensor, kernelSize: Int, stride: Int?, kind: PoolKind) throws -> Tensor {
+private func pool1d(_ input: Tensor, kernelSize: Int, stride: Int?, kind: PoolKind) throws -> Tensor
+{
     guard input.rank == 3 else {
-        throw NetworkError.shapeMismatch(operation: "pool1d", expected: [-1, -1, -1], got: input.shape)
+        throw NetworkError.shapeMismatch(
+            operation: "pool1d", expected: [-1, -1, -1], got: input.shape)
     }
     let (n, c, l) = (input.shape[0], input.shape[1], input.shape[2])
     let out = try pool2d(
-        input.reshaped([n, c, 1, l]), kernelSize: (1, kernelSize), stride: (1, stride ?? kernelSize),
+        input.reshaped([n, c, 1, l]), kernelSize: (1, kernelSize),
+        stride: (1, stride ?? kernelSize),
         kind: kind)
     return try out.reshaped([n, c, out.shape[3]])
 }
 
-private func pool2d(_ input: Tensor, kernelSize: (Int, Int), stride: (Int, Int), kind: PoolKind)
+private func pool2d(
+    _ input: Tensor, kernelSize: (Int, Int), stride: (Int, Int), kind: PoolKind
+)
     throws -> Tensor
 {
     guard input.rank == 4 else {
-        throw NetworkError.shapeMismatch(operation: "pool2d", expected: [-1, -1, -1, -1], got: input.shape)
+        throw NetworkError.shapeMismatch(
+            operation: "pool2d", expected: [-1, -1, -1, -1], got: input.shape)
     }
     try input.checkFinite("pooling input")
     let g = WindowGeometry(

@@ -47,7 +47,10 @@ public final class ReferenceExecutor: HardwareExecutor {
     /// The placements of the blocks of every call so far, one array per call.
     public var placementHistory: [[BlockPlacement]] { state.withLock { $0.placements } }
 
-    public func execute(_ blocks: [HardwareBlock], numSends: Int, waitBetweenEvents: Int) throws
+    /// Checks and runs `blocks` with the mock formula; see the type's documentation.
+    public func execute(
+        _ blocks: [HardwareBlock], numSends: Int, waitBetweenEvents: Int
+    ) throws
         -> [Matrix<Int8>]
     {
         try VMMSettings(numSends: numSends, waitBetweenEvents: waitBetweenEvents).validate()
@@ -66,7 +69,9 @@ public final class ReferenceExecutor: HardwareExecutor {
 
     /// One block: exact integer products, the mock formula, int8 codes.
     private func run(_ block: HardwareBlock, scale: Double, key: UInt64) throws -> Matrix<Int8> {
-        let (batch, rows, columns) = (block.inputs.rows, block.inputs.columns, block.weights.columns)
+        let (batch, rows, columns) = (
+            block.inputs.rows, block.inputs.columns, block.weights.columns
+        )
         let a = block.inputs.storage.map(Float.init)
         let w = block.weights.storage.map(Float.init)
         let product = Tensor.gemm(a, w, m: batch, n: columns, k: rows)
@@ -76,10 +81,13 @@ public final class ReferenceExecutor: HardwareExecutor {
             for c in 0..<columns {
                 let noise =
                     sigma > 0
-                    ? sigma * CounterGaussian.standardNormal(key: CounterGaussian.key(key, b, c), index: 0)
+                    ? sigma
+                        * CounterGaussian.standardNormal(
+                            key: CounterGaussian.key(key, b, c), index: 0)
                     : 0
                 codes[b * columns + c] = Int8(
-                    ChipEncoding.mockCode(product: product[b * columns + c], scale: scale, noise: noise))
+                    ChipEncoding.mockCode(
+                        product: product[b * columns + c], scale: scale, noise: noise))
             }
         }
         return try Matrix(rows: batch, columns: columns, storage: codes)
@@ -105,14 +113,16 @@ public final class ReferenceExecutor: HardwareExecutor {
         else {
             throw NetworkError.shapeMismatch(
                 operation: "block \(index) weights",
-                expected: [VMMLimits.rowsPerBlock, VMMLimits.columnsPerBlock], got: block.weights.shape)
+                expected: [VMMLimits.rowsPerBlock, VMMLimits.columnsPerBlock],
+                got: block.weights.shape)
         }
         let maxInput = UInt8(VMMLimits.inputRange.upperBound)
         if let bad = block.inputs.storage.first(where: { $0 > maxInput }) {
             throw NetworkError.outOfRange(
                 name: "block \(index) input", value: Double(bad), allowed: 0...Double(maxInput))
         }
-        let weightRange = Int8(VMMLimits.weightRange.lowerBound)...Int8(VMMLimits.weightRange.upperBound)
+        let weightRange =
+            Int8(VMMLimits.weightRange.lowerBound)...Int8(VMMLimits.weightRange.upperBound)
         if let bad = block.weights.storage.first(where: { !weightRange.contains($0) }) {
             throw NetworkError.outOfRange(
                 name: "block \(index) weight", value: Double(bad),

@@ -165,6 +165,7 @@ extension Tensor: Equatable {
 }
 
 extension Tensor: CustomStringConvertible {
+    /// A one-line human-readable form.
     public var description: String {
         let shown = storage.prefix(8).map { String($0) }.joined(separator: ", ")
         let more = storage.count > 8 ? ", … (\(storage.count) values)" : ""

@@ -13,7 +13,8 @@ extension Tensor {
             others.remove(at: unknown)
             let known = try Tensor.elementCount(others, operation: "reshape")
             guard known > 0, count % known == 0 else {
-                throw NetworkError.shapeMismatch(operation: "reshape", expected: newShape, got: shape)
+                throw NetworkError.shapeMismatch(
+                    operation: "reshape", expected: newShape, got: shape)
             }
             resolved[unknown] = count / known
         }
@@ -42,7 +43,8 @@ extension Tensor {
     /// - Throws: ``NetworkError/shapeMismatch(operation:expected:got:)`` for another rank.
     public func transposed() throws -> Tensor {
         guard rank == 2 else {
-            throw NetworkError.shapeMismatch(operation: "transpose", expected: [-1, -1], got: shape)
+            throw NetworkError.shapeMismatch(
+                operation: "transpose", expected: [-1, -1], got: shape)
         }
         return try permuted([1, 0])
     }
@@ -59,7 +61,11 @@ extension Tensor {
         for (position, axis) in axes.enumerated() { inverse[axis] = position }
         let (original, newShape, back) = (shape, axes.map { shape[$0] }, inverse)
         return .result(shape: newShape, storage: out, inputs: [self]) { gradient, _ in
-            [Tensor(unchecked: original, Tensor.permute(gradient.storage, shape: newShape, axes: back))]
+            [
+                Tensor(
+                    unchecked: original,
+                    Tensor.permute(gradient.storage, shape: newShape, axes: back))
+            ]
         }
     }
 
@@ -110,7 +116,9 @@ extension Tensor {
             var back = [Float](repeating: 0, count: original.reduce(1, *))
             for o in 0..<outer {
                 let start = (o * full + range.lowerBound) * inner
-                for j in 0..<(part * inner) { back[start + j] = gradient.storage[o * part * inner + j] }
+                for j in 0..<(part * inner) {
+                    back[start + j] = gradient.storage[o * part * inner + j]
+                }
             }
             return [Tensor(unchecked: original, back)]
         }
@@ -120,7 +128,8 @@ extension Tensor {
     /// `repeat_interleave(times, -1)`): `[a, b]` becomes `[a, a, b, b]` for `times` 2.
     public func repeatingLastAxis(_ times: Int) throws -> Tensor {
         guard times >= 1 else {
-            throw NetworkError.outOfRange(name: "repeat count", value: Double(times), allowed: 1...1e9)
+            throw NetworkError.outOfRange(
+                name: "repeat count", value: Double(times), allowed: 1...1e9)
         }
         guard rank > 0 else { return self }
         if times == 1 { return self }
@@ -177,7 +186,11 @@ extension Tensor {
         }
         let original = shape
         return .result(shape: [], storage: [total], inputs: [self]) { gradient, _ in
-            [Tensor(unchecked: original, Array(repeating: gradient.storage[0], count: original.reduce(1, *)))]
+            [
+                Tensor(
+                    unchecked: original,
+                    Array(repeating: gradient.storage[0], count: original.reduce(1, *)))
+            ]
         }
     }
 

@@ -19,7 +19,8 @@ public enum LossFunction: Sendable, Equatable {
             return try HXNetwork.crossEntropy(output, labels: labels)
         case .meanSquaredError(let on, let off):
             guard output.rank == 2 else {
-                throw NetworkError.shapeMismatch(operation: "mseLoss", expected: [-1, -1], got: output.shape)
+                throw NetworkError.shapeMismatch(
+                    operation: "mseLoss", expected: [-1, -1], got: output.shape)
             }
             return try mseLoss(output, oneHot(labels, classes: output.shape[1], on: on, off: off))
         }
@@ -36,6 +37,7 @@ public struct EpochSummary: Sendable, Equatable, CustomStringConvertible {
     /// as trained, so noisy on mock and hardware).
     public let accuracy: Double
 
+    /// A one-line human-readable form.
     public var description: String {
         "epoch \(epoch): loss \(meanLoss), training accuracy \(accuracy * 100) %"
     }
@@ -61,7 +63,8 @@ public func train<M: Module, O: Optimizer>(
     context: inout ExecutionContext, progress: (EpochSummary) -> Void = { _ in }
 ) throws -> [EpochSummary] {
     guard epochs >= 0 else {
-        throw NetworkError.outOfRange(name: "epochs", value: Double(epochs), allowed: 0...Double.infinity)
+        throw NetworkError.outOfRange(
+            name: "epochs", value: Double(epochs), allowed: 0...Double.infinity)
     }
     var summaries: [EpochSummary] = []
     for epoch in firstEpoch..<(firstEpoch + epochs) {

@@ -45,7 +45,8 @@ public func matmul(
     let k = input.shape[input.rank - 1]
     guard other.rank == 1 || other.rank == 2, other.shape[0] == k else {
         let columns = other.rank == 2 ? other.shape[1] : -1
-        throw NetworkError.shapeMismatch(operation: "matmul", expected: [k, columns], got: other.shape)
+        throw NetworkError.shapeMismatch(
+            operation: "matmul", expected: [k, columns], got: other.shape)
     }
     try input.checkFinite("matmul input")
     try other.checkFinite("matmul weights")
@@ -183,7 +184,9 @@ enum HardwareBackend {
     }
 
     /// The blocks of `plan` for quantised `a` (batch × k) and `q` (k × n).
-    static func encode(_ a: [Float], _ q: [Float], batch: Int, k: Int, n: Int, plan: PartitionPlan)
+    static func encode(
+        _ a: [Float], _ q: [Float], batch: Int, k: Int, n: Int, plan: PartitionPlan
+    )
         throws -> [HardwareBlock]
     {
         var inputsByRowBlock: [Int: Matrix<UInt8>] = [:]
@@ -214,7 +217,9 @@ enum HardwareBackend {
     }
 
     /// Sums the block results of each output over row blocks and clamps to −128…127.
-    static func decode(_ results: [Matrix<Int8>], plan: PartitionPlan, batch: Int, n: Int) throws
+    static func decode(
+        _ results: [Matrix<Int8>], plan: PartitionPlan, batch: Int, n: Int
+    ) throws
         -> [Float]
     {
         guard results.count == plan.blocks.count else {

@@ -53,7 +53,8 @@ public struct WeightInitialization: Sendable, Codable, Equatable {
             throw NetworkError.outOfRange(
                 name: "initialisation ReLU shift", value: Double(reluShift), allowed: 0...30)
         }
-        let range = Double(VMMLimits.weightRange.lowerBound)...Double(VMMLimits.weightRange.upperBound)
+        let range =
+            Double(VMMLimits.weightRange.lowerBound)...Double(VMMLimits.weightRange.upperBound)
         guard range.contains(weightMean) else {
             throw NetworkError.outOfRange(name: "weight mean", value: weightMean, allowed: range)
         }
@@ -61,7 +62,9 @@ public struct WeightInitialization: Sendable, Codable, Equatable {
 
     /// Weights of `shape` and optional biases of `biasCount` drawn for a layer with `fanIn`
     /// inputs per output and `numSends` sends, from streams derived from `seed`.
-    func draw(shape: [Int], fanIn: Int, numSends: Int, biasCount: Int?, seed: UInt64) throws
+    func draw(
+        shape: [Int], fanIn: Int, numSends: Int, biasCount: Int?, seed: UInt64
+    ) throws
         -> (weight: Tensor, bias: Tensor?)
     {
         try validate(fanIn: fanIn)
@@ -88,7 +91,9 @@ public struct WeightInitialization: Sendable, Codable, Equatable {
     /// A draw from N(mean, σ²) truncated to [low, high] by rejection. When σ is so wide that
     /// 1000 draws miss the interval, the distribution is flat on it to within 1e-3 and a uniform
     /// draw is returned instead.
-    private func truncatedNormal(_ random: GSLRandom, sigma: Double, low: Double, high: Double)
+    private func truncatedNormal(
+        _ random: GSLRandom, sigma: Double, low: Double, high: Double
+    )
         -> Double
     {
         for _ in 0..<1000 {

@@ -62,7 +62,9 @@ struct GradientCheckTests {
 
     @Test("matmul on the software back end (slope gain × numSends)")
     func matmulSoftware() throws {
-        let inputs = [randomTensor([3, 5], seed: 5, in: 0...31), randomTensor([5, 4], seed: 6, in: -63...63)]
+        let inputs = [
+            randomTensor([3, 5], seed: 5, in: 0...31), randomTensor([5, 4], seed: 6, in: -63...63),
+        ]
         let check = try checkGradients(inputs, step: 0.05) { v in
             var context = softwareContext()
             return try matmul(v[0], v[1], numSends: 3, context: &context)
@@ -84,28 +86,39 @@ struct GradientCheckTests {
 
     @Test("conv1d with stride, padding and bias")
     func conv1dGradient() throws {
-        let inputs = [randomTensor([2, 2, 7], seed: 9), randomTensor([3, 2, 3], seed: 10), randomTensor([3], seed: 11)]
+        let inputs = [
+            randomTensor([2, 2, 7], seed: 9), randomTensor([3, 2, 3], seed: 10),
+            randomTensor([3], seed: 11),
+        ]
         let check = try checkGradients(inputs) { v in
             var context = softwareContext()
-            return try conv1d(v[0], v[1], bias: v[2], stride: 2, padding: 1, numSends: 5, context: &context)
+            return try conv1d(
+                v[0], v[1], bias: v[2], stride: 2, padding: 1, numSends: 5, context: &context)
         }
         #expect(check.passed, "\(check)")
     }
 
     @Test("conv2d with unequal strides, padding and bias")
     func conv2dGradient() throws {
-        let inputs = [randomTensor([2, 2, 5, 4], seed: 12), randomTensor([3, 2, 3, 2], seed: 13), randomTensor([3], seed: 14)]
+        let inputs = [
+            randomTensor([2, 2, 5, 4], seed: 12), randomTensor([3, 2, 3, 2], seed: 13),
+            randomTensor([3], seed: 14),
+        ]
         let check = try checkGradients(inputs) { v in
             var context = softwareContext()
             return try conv2d(
-                v[0], v[1], bias: v[2], stride: (2, 1), padding: (1, 0), numSends: 4, context: &context)
+                v[0], v[1], bias: v[2], stride: (2, 1), padding: (1, 0), numSends: 4,
+                context: &context)
         }
         #expect(check.passed, "\(check)")
     }
 
     @Test("expandedConv1d")
     func expandedConv1dGradient() throws {
-        let inputs = [randomTensor([2, 2, 11], seed: 15), randomTensor([3, 2, 3], seed: 16), randomTensor([3], seed: 17)]
+        let inputs = [
+            randomTensor([2, 2, 11], seed: 15), randomTensor([3, 2, 3], seed: 16),
+            randomTensor([3], seed: 17),
+        ]
         let check = try checkGradients(inputs) { v in
             var context = softwareContext()
             return try expandedConv1d(
@@ -126,7 +139,8 @@ struct GradientCheckTests {
     func pooling() throws {
         let x1 = distinct([2, 2, 7], seed: 19)
         let check1 = try checkGradients([x1]) { v in
-            try (try maxPool1d(v[0], kernelSize: 3, stride: 2)) + (try avgPool1d(v[0], kernelSize: 3, stride: 2))
+            try (try maxPool1d(v[0], kernelSize: 3, stride: 2))
+                + (try avgPool1d(v[0], kernelSize: 3, stride: 2))
         }
         #expect(check1.passed, "\(check1)")
         let x2 = distinct([1, 2, 5, 6], seed: 20)
@@ -140,9 +154,13 @@ struct GradientCheckTests {
     @Test("softmax, logSoftmax, cross-entropy and MSE")
     func losses() throws {
         let logits = randomTensor([4, 5], seed: 21, in: -3...3)
-        let soft = try checkGradients([logits]) { v in try (try softmax(v[0])) + (try logSoftmax(v[0])) }
+        let soft = try checkGradients([logits]) { v in
+            try (try softmax(v[0])) + (try logSoftmax(v[0]))
+        }
         #expect(soft.passed, "\(soft)")
-        let entropy = try checkGradients([logits]) { v in try crossEntropy(v[0], labels: [0, 3, 4, 1]) }
+        let entropy = try checkGradients([logits]) { v in
+            try crossEntropy(v[0], labels: [0, 3, 4, 1])
+        }
         #expect(entropy.passed, "\(entropy)")
         let target = randomTensor([4, 5], seed: 22)
         let mse = try checkGradients([logits, target]) { v in try mseLoss(v[0], v[1]) }
