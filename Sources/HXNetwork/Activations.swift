@@ -180,6 +180,20 @@ public func scaleInput(_ input: Tensor) throws -> Tensor {
     return peak > 0 ? input.scaled(by: Float(VMMLimits.inputRange.upperBound) / peak) : input
 }
 
+/// Scales the weights so that the largest magnitude becomes 63, the top of the chip's weight
+/// range (hxtorch's `scale_weight`; the factor is a constant for the backward pass). An all-zero
+/// tensor is returned unchanged.
+public func scaleWeight(_ weight: Tensor) throws -> Tensor {
+    try weight.checkFinite("scaleWeight input")
+    let peak = weight.storage.reduce(Float(0)) { max($0, abs($1)) }
+    return peak > 0 ? weight.scaled(by: Float(VMMLimits.weightRange.upperBound) / peak) : weight
+}
+
+/// `input` with axes `startAxis...` merged into one (PyTorch's `torch.flatten(input, start_dim)`).
+public func flatten(_ input: Tensor, startAxis: Int = 1) throws -> Tensor {
+    try input.flattened(startAxis: startAxis)
+}
+
 /// The number of rows (all axes but the last, multiplied) and columns (the last axis).
 func rowsAndColumns(_ input: Tensor, operation: String) throws -> (Int, Int) {
     guard input.rank >= 1, input.shape[input.rank - 1] > 0 else {

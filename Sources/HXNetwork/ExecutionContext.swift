@@ -3,6 +3,12 @@ import Foundation
 /// Everything a forward pass needs besides the model and its input: the default back end, the
 /// linear model (gain) and noise seed, the range policy, a counter of VMM calls and an optional
 /// profiler. Passed `inout` through layers, so a run is a pure function of its inputs.
+///
+/// Reproducibility: random draws depend only on the seed and the call sequence, never on threads.
+/// Mock and hardware forward outputs are exact integers (block products of chip integers are
+/// exact in `Float`). Float products — the software forward pass and every backward pass — go
+/// through OpenBLAS, whose `sgemm` can differ in the last bit between thread counts (it tiles
+/// differently); for bit-identical float training across machines, fix `BLAS.setThreadCount`.
 public struct ExecutionContext: Sendable {
     /// The back end of layers that do not name their own.
     public var backend: Backend

@@ -167,6 +167,27 @@ struct GradientCheckTests {
         #expect(mse.passed, "\(mse)")
     }
 
+    @Test("every remaining layer inside one network: Conv2d, ExpandedConv1d, pools, reshapes")
+    func allLayers() throws {
+        let model = Sequential(
+            Reshape(shape: [1, 6, 6]),
+            try Conv2d(inChannels: 1, outChannels: 2, kernelSize: 3, padding: 1, seed: 26),
+            try ConvertingReLU(shift: 1), AvgPool2d(kernelSize: 2), MaxPool2d(kernelSize: (1, 3)),
+            Flatten(), Reshape(shape: [1, 6]),
+            try ExpandedConv1d(
+                inChannels: 1, outChannels: 2, kernelSize: 2, numExpansions: 2, seed: 27),
+            AvgPool1d(kernelSize: 2, stride: 1), Flatten(),
+            try Linear(inFeatures: 8, outFeatures: 3, avg: 2, seed: 28))
+        let x = randomTensor([2, 36], seed: 29, in: 0...31)
+        let target = randomTensor([2, 3], seed: 30)
+        let check = try checkGradients(model.parameters, step: 0.05, rtol: 2e-2) { v in
+            var copy = model
+            try copy.setParameters(v)
+            return try mseLoss(try copy(x), target)
+        }
+        #expect(check.passed, "\(check)")
+    }
+
     @Test("a small convolutional network end to end")
     func network() throws {
         let model = Sequential(

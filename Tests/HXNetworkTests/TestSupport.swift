@@ -57,7 +57,7 @@ func checkGradients(
         return zip(out.storage, projection.storage).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
     }
     let tracked = inputs.map { $0.trackingGradient() }
-    let loss = try (try f(tracked) * projection).sum()
+    let loss = (try f(tracked) * projection).sum()
     let analytic = try gradients(of: loss, withRespectTo: tracked)
     let typical =
         analytic.flatMap(\.storage).reduce(0.0) { $0 + abs(Double($1)) }
