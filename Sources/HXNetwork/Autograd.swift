@@ -46,8 +46,7 @@ public func gradients(of loss: Tensor, withRespectTo parameters: [Tensor]) throw
     guard loss.count == 1 else {
         throw NetworkError.shapeMismatch(operation: "gradients", expected: [], got: loss.shape)
     }
-    let zeros = parameters.map { Tensor.zeros($0.shape) }
-    guard let root = loss.node else { return zeros }
+    guard let root = loss.node else { return parameters.map { Tensor.zeros($0.shape) } }
     let targets = Set(parameters.compactMap { $0.node.map(ObjectIdentifier.init) })
 
     // Post-order depth-first walk without recursion: parents come before their children.
@@ -102,8 +101,8 @@ public func gradients(of loss: Tensor, withRespectTo parameters: [Tensor]) throw
             }
         }
     }
-    return zip(parameters, zeros).map { parameter, zero in
-        parameter.node.flatMap { found[ObjectIdentifier($0)] } ?? zero
+    return parameters.map { parameter in
+        parameter.node.flatMap { found[ObjectIdentifier($0)] } ?? Tensor.zeros(parameter.shape)
     }
 }
 
