@@ -1,2 +1,0 @@
-// The HXNetwork module. Its files are added by the issue that builds it.
-enum HXNetworkPlaceholder {}

@@ -1,0 +1,60 @@
+/// Errors of the network front end: bad shapes, bad values, bad settings, bad model files, and
+/// hardware executors that return results that do not fit what was asked of them.
+///
+/// Every case carries what the user needs to fix the problem, and ``description`` says it in one
+/// line, as the command-line interface prints it.
+public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// An operation got a tensor of the wrong shape. `-1` in `expected` stands for "any size".
+    case shapeMismatch(operation: String, expected: [Int], got: [Int])
+    /// A tensor that must be finite holds NaN or an infinity; `tensor` names it.
+    case nonFinite(tensor: String)
+    /// A value or setting lies outside its allowed range.
+    case outOfRange(name: String, value: Double, allowed: ClosedRange<Double>)
+    /// An argument that is not a shape or range problem; the text says what is wrong.
+    case invalidArgument(String)
+    /// A hardware executor returned results that do not match the blocks it was given.
+    case executorResult(String)
+    /// A module of this type cannot be written to a model file.
+    case notSerializable(type: String)
+    /// A model file could not be read or written, or its content is damaged.
+    case modelFile(path: String, reason: String)
+    /// A model file was written in a format version this build cannot read.
+    case unsupportedModelVersion(path: String, found: Int, supported: Int)
+
+    /// A one-line human-readable form.
+    public var description: String {
+        switch self {
+        case .shapeMismatch(let operation, let expected, let got):
+            return "\(operation): expected shape \(Self.format(expected)), got \(Self.format(got))"
+        case .nonFinite(let tensor):
+            return "\(tensor) contains NaN or infinity; check the data and the learning rate"
+        case .outOfRange(let name, let value, let allowed):
+            return
+                "\(name) = \(Self.format(value)) is outside "
+                + "\(Self.format(allowed.lowerBound))…\(Self.format(allowed.upperBound))"
+        case .invalidArgument(let text):
+            return "invalid argument: \(text)"
+        case .executorResult(let text):
+            return "hardware executor returned unusable results: \(text)"
+        case .notSerializable(let type):
+            return "\(type) cannot be saved in a model file; use the built-in layers"
+        case .modelFile(let path, let reason):
+            return "model file \(path): \(reason)"
+        case .unsupportedModelVersion(let path, let found, let supported):
+            return
+                "model file \(path) has format version \(found); this build reads version "
+                + "\(supported) — re-save it with a matching HXSim"
+        }
+    }
+
+    static func format(_ shape: [Int]) -> String {
+        "[" + shape.map { $0 < 0 ? "_" : String($0) }.joined(separator: ", ") + "]"
+    }
+
+    static func format(_ value: Double) -> String {
+        if value == .infinity { return "∞" }
+        if value == -.infinity { return "-∞" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+}

@@ -1,0 +1,140 @@
+import Testing
+
+@testable import HXNetwork
+
+@Suite("Convolutions lowered to VMMs")
+struct ConvolutionTests {
+    /// Direct convolution by definition, in Double: Σ_c,i,j x[n, c, y·s + i − p, x·s + j − p] w[o, c, i, j].
+    func naiveConv2d(
+        _ x: Tensor, _ w: Tensor, stride: (Int, Int), padding: (Int, Int)
+    ) -> (shape: [Int], values: [Double]) {
+        let (n, c, h, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
+        let oh = (h + 2 * padding.0 - kh) / stride.0 + 1
+        let ow = (width + 2 * padding.1 - kw) / stride.1 + 1
+        var values: [Double] = []
+        for b in 0..<n {
+            for oc in 0..<o {
+                for y in 0..<oh {
+                    for xo in 0..<ow {
+                        var sum = 0.0
+                        for ch in 0..<c {
+                            for i in 0..<kh {
+                                for j in 0..<kw {
+                                    let iy = y * stride.0 + i - padding.0
+                                    let ix = xo * stride.1 + j - padding.1
+                                    guard iy >= 0, iy < h, ix >= 0, ix < width else { continue }
+                                    sum += Double(x[b, ch, iy, ix]) * Double(w[oc, ch, i, j])
+                                }
+                            }
+                        }
+                        values.append(sum)
+                    }
+                }
+            }
+        }
+        return ([n, o, oh, ow], values)
+    }
+
+    @Test(
+        "conv2d equals a direct convolution times gain × numSends",
+        arguments: [((1, 1), (0, 0)), ((2, 3), (1, 2)), ((5, 5), (1, 1))])
+    func conv2dMatchesNaive(stride: (Int, Int), padding: (Int, Int)) throws {
+        let x = randomTensor([2, 3, 12, 11], seed: 1, in: 0...31)
+        let w = randomTensor([4, 3, 4, 3], seed: 2, in: -63...63)
+        var context = softwareContext()
+        let y = try conv2d(x, w, stride: stride, padding: padding, numSends: 2, context: &context)
+        let expected = naiveConv2d(x, w, stride: stride, padding: padding)
+        #expect(y.shape == expected.shape)
+        let worst = zip(y.storage, expected.values).reduce(0.0) {
+            max($0, abs(Double($1.0) - 0.004 * $1.1))
+        }
+        #expect(worst < 1e-3, "largest deviation \(worst) LSB")
+    }
+
+    @Test("conv1d equals conv2d on a height-1 image, with bias added per channel")
+    func conv1dMatchesConv2d() throws {
+        let x = randomTensor([2, 3, 17], seed: 3, in: 0...31)
+        let w = randomTensor([5, 3, 4], seed: 4, in: -63...63)
+        let bias = randomTensor([5], seed: 5)
+        var context = softwareContext()
+        let one = try conv1d(
+            x, w, bias: bias, stride: 2, padding: 1, numSends: 3, context: &context)
+        let two = try conv2d(
+            x.reshaped([2, 3, 1, 17]), w.reshaped([5, 3, 1, 4]), bias: bias, stride: (1, 2),
+            padding: (0, 1),
+            numSends: 3, context: &context)
+        #expect(one.shape == [2, 5, 8])
+        #expect(one.storage == two.storage)
+    }
+
+    @Test(
+        "expandedConv1d equals conv1d in software mode",
+        arguments: [(1, 4, 5, 1, 3), (2, 3, 3, 2, 4), (3, 8, 7, 3, 2), (1, 2, 30, 1, 10)])
+    func expandedMatchesPlain(
+        inChannels: Int, outChannels: Int, kernel: Int, stride: Int, expansions: Int
+    ) throws {
+        let x = randomTensor([2, inChannels, 40], seed: 6, in: 0...31)
+        let w = randomTensor([outChannels, inChannels, kernel], seed: 7, in: -63...63)
+        let bias = randomTensor([outChannels], seed: 8)
+        var context = softwareContext()
+        let plain = try conv1d(x, w, bias: bias, stride: stride, numSends: 2, context: &context)
+        let expanded = try expandedConv1d(
+            x, w, bias: bias, stride: stride, numExpansions: expansions, numSends: 2,
+            context: &context)
+        #expect(expanded.shape == plain.shape)
+        #expect(
+            maxDifference(expanded, plain) < 1e-3, "differ by \(maxDifference(expanded, plain)) LSB"
+        )
+    }
+
+    @Test("automatic expansions fill the block: min(256 / O, (128 / C − K) / s + 1)")
+    func automaticExpansionCount() {
+        #expect(automaticExpansions(outChannels: 8, inChannels: 1, kernelSize: 5, stride: 1) == 32)
+        #expect(
+            automaticExpansions(outChannels: 20, inChannels: 2, kernelSize: 10, stride: 2) == 12)
+        #expect(automaticExpansions(outChannels: 1, inChannels: 2, kernelSize: 10, stride: 2) == 28)
+        #expect(
+            automaticExpansions(outChannels: 300, inChannels: 200, kernelSize: 3, stride: 1) == 1)
+        let layer = try? ExpandedConv1d(inChannels: 1, outChannels: 16, kernelSize: 8, seed: 1)
+        #expect(layer?.numExpansions == 16)
+    }
+
+    @Test("convolution shape errors say what was expected")
+    func convolutionErrors() throws {
+        var context = softwareContext()
+        let x = try Tensor(shape: [1, 2, 5, 5], repeating: 1)
+        #expect(
+            throws: NetworkError.shapeMismatch(
+                operation: "conv2d weight", expected: [-1, 2, -1, -1], got: [3, 1, 2, 2])
+        ) {
+            try conv2d(x, try Tensor(shape: [3, 1, 2, 2], repeating: 1), context: &context)
+        }
+        #expect(
+            throws: NetworkError.invalidArgument(
+                "convolution: kernel 6 × 6 is larger than the padded input 5 × 5")
+        ) {
+            try conv2d(x, try Tensor(shape: [1, 2, 6, 6], repeating: 1), context: &context)
+        }
+        #expect(throws: NetworkError.self) {
+            try conv2d(
+                x, try Tensor(shape: [1, 2, 2, 2], repeating: 1), stride: (0, 1), context: &context)
+        }
+    }
+
+    @Test("a convolution runs on the mock and the hardware back end and gives chip outputs")
+    func convolutionOnChip() throws {
+        let layer = try Conv2d(
+            inChannels: 1, outChannels: 20, kernelSize: 10, stride: 5, padding: 1, bias: false,
+            seed: 9)
+        #expect(layer.numSends == 7)  // ⌈(2 · √2 / (0.002 · 10)) / 21⌉
+        let x = randomTensor([2, 1, 28, 28], seed: 10, in: 0...31)
+        var mock = ExecutionContext(backend: .mock, seed: 1)
+        let y = try layer(x, context: &mock)
+        #expect(y.shape == [2, 20, 5, 5])
+        #expect(y.storage.allSatisfy { $0 == $0.rounded() && (-128...127).contains($0) })
+        let executor = try ReferenceExecutor(chipCount: 1, seed: 2)
+        var hardware = ExecutionContext(backend: .hardware(executor), seed: 1)
+        #expect(try layer(x, context: &hardware).shape == [2, 20, 5, 5])
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+@testable import HXNetwork
+
+@Suite("hxtorch's initialisation and the optimizers")
+struct InitializationAndOptimizerTests {
+    @Test(
+        "automatic numSends = ⌈2^shift · √2 / (gain · √fanIn) / 21⌉ (hxtorch MACLayer.reset_parameters)",
+        arguments: [
+            (500, 1, 0.002, 4), (100, 1, 0.002, 7), (128, 1, 0.002, 6), (128, 2, 0.002, 12),
+            (1000, 1, 0.0015, 3), (10_000, 0, 0.002, 1),
+        ])
+    func automaticNumSends(fanIn: Int, shift: Int, gain: Double, expected: Int) {
+        let initialization = WeightInitialization(reluShift: shift, gain: gain)
+        #expect(initialization.automaticNumSends(fanIn: fanIn) == expected)
+    }
+
+    @Test("initial weights: truncated to ±63, spread σ / numSends, reproducible from the seed")
+    func weightDistribution() throws {
+        let layer = try Linear(inFeatures: 128, outFeatures: 256, seed: 11)
+        #expect(layer.numSends == 6)
+        let sigma = WeightInitialization().totalStandardDeviation(fanIn: 128) / 6  // 20.83
+        let values = layer.weight.storage.map(Double.init)
+        let mean = values.reduce(0, +) / Double(values.count)
+        let std = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count))
+            .squareRoot()
+        // Truncation at ±3.02 σ shrinks the deviation by about 1.5 %.
+        #expect(abs(std / sigma - 0.985) < 0.03, "weight sd \(std), σ/numSends \(sigma)")
+        #expect(abs(mean) < 0.5)
+        #expect(values.allSatisfy { abs($0) <= 63 })
+        let bound =
+            WeightInitialization().totalStandardDeviation(fanIn: 128) / (31 / 3.0.squareRoot())
+        #expect(layer.bias!.storage.allSatisfy { abs(Double($0)) <= bound })
+        #expect(try Linear(inFeatures: 128, outFeatures: 256, seed: 11).weight == layer.weight)
+        #expect(try Linear(inFeatures: 128, outFeatures: 256, seed: 12).weight != layer.weight)
+    }
+
+    @Test("bad layer settings are errors")
+    func badSettings() {
+        #expect(throws: NetworkError.self) { try Linear(inFeatures: 0, outFeatures: 2, seed: 0) }
+        #expect(
+            throws: NetworkError.outOfRange(name: "avg", value: 0, allowed: 1...Double.infinity)
+        ) {
+            try Linear(inFeatures: 3, outFeatures: 2, avg: 0, seed: 0)
+        }
+        #expect(
+            throws: NetworkError.outOfRange(
+                name: "waitBetweenEvents", value: -1, allowed: 0...Double.infinity)
+        ) {
+            try Linear(inFeatures: 3, outFeatures: 2, waitBetweenEvents: -1, seed: 0)
+        }
+        #expect(throws: NetworkError.nonFinite(tensor: "Linear weight")) {
+            try Linear(weight: try Tensor([[.nan]]), numSends: 1)
+        }
+        #expect(
+            throws: NetworkError.shapeMismatch(
+                operation: "Linear input", expected: [-1, 3], got: [2, 4])
+        ) {
+            try Linear(inFeatures: 3, outFeatures: 2, seed: 0)(
+                try Tensor(shape: [2, 4], repeating: 1))
+        }
+    }
+
+    /// A model with one parameter, for optimizer arithmetic.
+    func scalarModel(_ value: Float) throws -> Linear {
+        try Linear(weight: try Tensor([[value]]), numSends: 1)
+    }
+
+    @Test("SGD with momentum and weight decay follows PyTorch's update by hand")
+    func sgdByHand() throws {
+        var model = try scalarModel(1)
+        var optimizer = SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 0.01)
+        let gradient = [try Tensor([[0.5]])]
+        try optimizer.update(&model, gradients: gradient)
+        // g = 0.5 + 0.01 · 1 = 0.51, v = 0.51, p = 1 − 0.051.
+        #expect(abs(model.weight.storage[0] - 0.949) < 1e-6)
+        try optimizer.update(&model, gradients: gradient)
+        // g = 0.5 + 0.00949, v = 0.9 · 0.51 + 0.50949 = 0.96849, p = 0.949 − 0.096849.
+        #expect(abs(model.weight.storage[0] - 0.852151) < 1e-6)
+    }
+
+    @Test("Adam's bias-corrected first steps move each weight by the learning rate")
+    func adamByHand() throws {
+        var model = try scalarModel(1)
+        var optimizer = Adam(learningRate: 0.1)
+        try optimizer.update(&model, gradients: [try Tensor([[0.5]])])
+        #expect(abs(model.weight.storage[0] - 0.9) < 1e-6)
+        try optimizer.update(&model, gradients: [try Tensor([[0.5]])])
+        #expect(abs(model.weight.storage[0] - 0.8) < 1e-6)
+        #expect(optimizer.step == 2)
+    }
+
+    @Test("gradients that do not fit the parameters are rejected")
+    func optimizerErrors() throws {
+        var model = try scalarModel(1)
+        var optimizer = SGD(learningRate: 0.1)
+        #expect(throws: NetworkError.self) { try optimizer.update(&model, gradients: []) }
+        #expect(throws: NetworkError.self) {
+            try optimizer.update(&model, gradients: [Tensor([1, 2])])
+        }
+        #expect(throws: NetworkError.nonFinite(tensor: "gradient of parameter 0")) {
+            try optimizer.update(&model, gradients: [try Tensor([[.infinity]])])
+        }
+    }
+}

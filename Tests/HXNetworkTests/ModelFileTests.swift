@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+
+@testable import HXNetwork
+
+@Suite("Model files")
+struct ModelFileTests {
+    /// A model with every serializable layer type, including a nested Sequential.
+    func everyLayer() throws -> Sequential {
+        Sequential(
+            Reshape(shape: [1, 8, 8]),
+            ScaleInput(),
+            try Conv2d(
+                inChannels: 1, outChannels: 3, kernelSize: (3, 2), stride: (1, 2), padding: (1, 0),
+                seed: 1),
+            ReLU(),
+            MaxPool2d(kernelSize: 2),
+            AvgPool2d(kernelSize: (1, 2), stride: (1, 1)),
+            Flatten(),
+            Reshape(shape: [3, 4]),
+            try Conv1d(
+                inChannels: 3, outChannels: 2, kernelSize: 3, padding: 1, bias: false, numSends: 2,
+                seed: 2),
+            try ExpandedConv1d(
+                inChannels: 2, outChannels: 2, kernelSize: 2, stride: 2, numExpansions: 2, seed: 3),
+            MaxPool1d(kernelSize: 2, stride: 1),
+            AvgPool1d(kernelSize: 1),
+            Flatten(),
+            Sequential(
+                try Linear(inFeatures: 2, outFeatures: 5, waitBetweenEvents: 2, avg: 3, seed: 4),
+                try ConvertingReLU(shift: 1)),
+            try Linear(inFeatures: 5, outFeatures: 2, bias: false, seed: 5))
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hxnetwork-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test("a saved model loads with bit-identical weights, the same settings and the same outputs")
+    func roundTrip() throws {
+        let model = try everyLayer()
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("model.json")
+        try ModelFile.save(model, to: url)
+        let loaded = try ModelFile.load(from: url)
+        #expect(loaded.parameters.map(\.shape) == model.parameters.map(\.shape))
+        #expect(
+            loaded.parameters.flatMap(\.storage).map(\.bitPattern)
+                == model.parameters.flatMap(\.storage).map(\.bitPattern))
+        // Saving the loaded model gives the same bytes: settings survived too.
+        #expect(try ModelFile.encode(loaded) == Data(contentsOf: url))
+        let x = randomTensor([2, 64], seed: 6, in: 0...31)
+        #expect(try loaded(x) == model(x))
+        let nested = loaded.layers[13] as? Sequential
+        let inner = nested?.layers[0] as? Linear
+        let original = (model.layers[13] as? Sequential)?.layers[0] as? Linear
+        #expect(
+            inner?.avg == 3 && inner?.waitBetweenEvents == 2
+                && inner?.numSends == original?.numSends)
+        #expect((loaded.layers[9] as? ExpandedConv1d)?.numExpansions == 2)
+        #expect((loaded.layers[14] as? Linear)?.bias == nil)
+        // No temporary file is left behind, and saving again replaces the file.
+        try ModelFile.save(model, to: url)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["model.json"])
+    }
+
+    @Test("a truncated file is reported as damaged JSON")
+    func truncated() throws {
+        let data = try ModelFile.encode(try everyLayer())
+        let error = #expect(throws: NetworkError.self) {
+            try ModelFile.decode(data.prefix(data.count / 2), source: "m.json")
+        }
+        guard case .modelFile(let path, let reason) = error else {
+            Issue.record("expected a model-file error, got \(String(describing: error))")
+            return
+        }
+        #expect(path == "m.json")
+        #expect(reason.hasPrefix("not valid JSON"), "\(reason)")
+    }
+
+    /// The file's JSON as a mutable dictionary.
+    func json(_ model: Sequential) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: ModelFile.encode(model)) as! [String: Any]
+    }
+
+    func reencode(_ object: [String: Any]) throws -> Data {
+        try JSONSerialization.data(withJSONObject: object)
+    }
+
+    @Test("a changed weight is caught by the checksum")
+    func damagedWeights() throws {
+        let model = Sequential(try Linear(weight: try Tensor([[1, 2]]), numSends: 1))
+        var object = try json(model)
+        var top = object["model"] as! [String: Any]
+        var layers = top["layers"] as! [[String: Any]]
+        var weight = layers[0]["weight"] as! [String: Any]
+        // 3.0 instead of 2.0 in the second float: valid base64, valid shape, wrong value.
+        weight["float32"] = try JSONEncoder().encode(Tensor([1, 3])).base64Payload
+        layers[0]["weight"] = weight
+        top["layers"] = layers
+        object["model"] = top
+        let error = #expect(throws: NetworkError.self) {
+            try ModelFile.decode(try reencode(object))
+        }
+        #expect(
+            error?.description.contains("checksum mismatch") == true, "\(String(describing: error))"
+        )
+    }
+
+    @Test("another format version, another format tag or an unknown layer are clear errors")
+    func mismatched() throws {
+        let model = Sequential(ReLU())
+        var object = try json(model)
+        object["version"] = 7
+        #expect(
+            throws: NetworkError.unsupportedModelVersion(path: "<memory>", found: 7, supported: 1)
+        ) {
+            try ModelFile.decode(try reencode(object))
+        }
+        object = try json(model)
+        object["format"] = "pytorch.state_dict"
+        let foreign = #expect(throws: NetworkError.self) {
+            try ModelFile.decode(try reencode(object))
+        }
+        #expect(foreign?.description.contains("not an HXNetwork model") == true)
+        object = try json(model)
+        var top = object["model"] as! [String: Any]
+        top["layers"] = [["type": "Dropout"]]
+        object["model"] = top
+        let unknown = #expect(throws: NetworkError.self) {
+            try ModelFile.decode(try reencode(object))
+        }
+        #expect(
+            unknown?.description.contains("unknown layer type \"Dropout\"") == true,
+            "\(String(describing: unknown))")
+    }
+
+    @Test("a layer whose tensors do not fit each other is rejected with the layer's message")
+    func inconsistentLayer() throws {
+        var object = try json(Sequential(try Linear(inFeatures: 3, outFeatures: 2, seed: 1)))
+        var top = object["model"] as! [String: Any]
+        var layers = top["layers"] as! [[String: Any]]
+        layers[0]["bias"] = try JSONSerialization.jsonObject(
+            with: JSONEncoder().encode(Tensor([1, 2, 3])))
+        layers[0].removeValue(forKey: "numSends")
+        top["layers"] = layers
+        object["model"] = top
+        let missing = #expect(throws: NetworkError.self) {
+            try ModelFile.decode(try reencode(object))
+        }
+        #expect(
+            missing?.description.contains("missing \"numSends\" at model.layers[0]") == true,
+            "\(String(describing: missing))")
+        layers[0]["numSends"] = 2
+        top["layers"] = layers
+        object["model"] = top
+        let shape = #expect(throws: NetworkError.self) {
+            try ModelFile.decode(try reencode(object))
+        }
+        #expect(
+            shape?.description.contains("Linear bias: expected shape [2], got [3]") == true,
+            "\(String(describing: shape))")
+    }
+
+    @Test("a missing file and a custom module are clear errors")
+    func otherErrors() throws {
+        let missing = #expect(throws: NetworkError.self) {
+            try ModelFile.load(from: URL(fileURLWithPath: "/nonexistent/model.json"))
+        }
+        #expect(
+            missing?.description.hasPrefix("model file /nonexistent/model.json: cannot read")
+                == true)
+        struct Custom: Module {
+            func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
+                input
+            }
+        }
+        #expect(throws: NetworkError.notSerializable(type: "Custom")) {
+            try ModelFile.encode(Sequential(Custom()))
+        }
+    }
+}
+
+extension Data {
+    /// The base64 text of an encoded tensor's `float32` field.
+    fileprivate var base64Payload: String {
+        let object = try! JSONSerialization.jsonObject(with: self) as! [String: Any]
+        return object["float32"] as! String
+    }
+}
