@@ -32,10 +32,11 @@ extension Chip {
     /// on hemisphere 1; both receive the same inputs. Writes the weights (replacing what was
     /// written) and returns batch × columns output codes.
     /// - Parameters:
-    ///   - traceColumn: a column (0..<columns) whose voltages to record, of sample `traceSample`.
+    ///   - traceColumn: a column (0..<columns) whose voltages to record, of sample
+    ///     `traceSample`, every `traceResolution` seconds.
     public mutating func vmm(
         inputs: Matrix<Int>, weights: Matrix<Int>, options: ExecutionOptions = ExecutionOptions(),
-        traceColumn: Int? = nil, traceSample: Int = 0
+        traceColumn: Int? = nil, traceSample: Int = 0, traceResolution: Double = 2e-9
     ) throws -> VMMResult {
         let maxColumns = ChipGeometry.maxSignedVMM.outputs
         guard (1...ChipGeometry.signedInputsPerHemisphere).contains(weights.rows),
@@ -69,7 +70,8 @@ extension Chip {
                 throw PhysicsError.columnOutOfRange(column: traceColumn, columns: weights.columns)
             }
             trace = TraceRequest(
-                hemisphere: traceColumn / split, column: traceColumn % split, sample: traceSample)
+                hemisphere: traceColumn / split, column: traceColumn % split, sample: traceSample,
+                resolution: traceResolution)
         }
         let result = try candidate.execute(inputs: hemisphereInputs, options: options, trace: trace)
         self = candidate
