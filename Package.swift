@@ -3,7 +3,7 @@
 // multiplication mode, with a PyTorch-style front end. The targets below are the architecture;
 // data flows one way, from the bottom of this list to the top:
 //   C shims -> HXNumerics -> HXIO -> HXPhysics -> HXCalibration -> HXData/HXNetwork
-//   -> HXSweep/HXBenchmarks -> HXSimCLI -> hxsim
+//   -> HXApplications -> HXSweep/HXBenchmarks -> HXSimCLI -> hxsim
 import Foundation
 import PackageDescription
 
@@ -45,6 +45,10 @@ let package = Package(
         .target(
             name: "HXNetwork",
             dependencies: ["HXPhysics", "HXCalibration", "HXNumerics", "HXIO"]),
+        // Applications: complete experiments on real tasks (data, network, chips, calibration).
+        .target(
+            name: "HXApplications",
+            dependencies: ["HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO"]),
         // Inference-accuracy sweeps.
         .target(
             name: "HXSweep",
@@ -57,7 +61,8 @@ let package = Package(
         .target(
             name: "HXSimCLI",
             dependencies: [
-                "HXBenchmarks", "HXSweep", "HXNetwork", "HXData", "HXCalibration", "HXPhysics",
+                "HXApplications", "HXBenchmarks", "HXSweep", "HXNetwork", "HXData", "HXCalibration",
+                "HXPhysics",
                 "HXIO", "HXNumerics",
             ]),
         .executableTarget(name: "hxsim", dependencies: ["HXSimCLI"]),
@@ -71,6 +76,7 @@ let package = Package(
         .testTarget(name: "HXDataTests", dependencies: ["HXData"]),
         .testTarget(name: "HXNetworkTests", dependencies: ["HXNetwork"]),
         .testTarget(name: "HXSweepTests", dependencies: ["HXSweep"]),
+        .testTarget(name: "HXApplicationsTests", dependencies: ["HXApplications"]),
         .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI"]),
     ]
 )

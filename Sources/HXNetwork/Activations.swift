@@ -34,7 +34,9 @@ private func positivePart(_ gradient: Tensor, of x: Tensor, times factor: Float)
 /// ReLU followed by a right shift that turns 8-bit outputs (0…127) into 5-bit chip inputs (0…31)
 /// (hxtorch's `converting_relu`).
 ///
-/// Software: `max(x, 0) / 2^shift`, nothing rounded or clamped. Mock and hardware:
+/// Software: `min(max(x, 0) / 2^shift, 31)`, nothing rounded: the ideal model keeps the 5-bit
+/// input range of the next layer (a chip input cannot exceed 31), so that a network trained in
+/// software does not come to rely on activations no chip can send. Mock and hardware:
 /// `clamp(floor(clamp(floor(x), 0, 127) / 2^shift), 0, 31)` (hxtorch's
 /// `converting_relu_mock_forward`). Backward (all back ends, as hxtorch):
 /// `∂x = ∂y · [x > 0] / 2^shift`.
@@ -59,7 +61,7 @@ public func convertingReLU(
                 y[i] = min((relu / divisor).rounded(.down), 31)
             }
         } else {
-            for i in y.indices { y[i] = max(y[i], 0) / divisor }
+            for i in y.indices { y[i] = min(max(y[i], 0) / divisor, 31) }
         }
     }
     let x = input.detached()

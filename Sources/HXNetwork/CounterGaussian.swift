@@ -3,8 +3,8 @@ import HXNumerics
 
 /// Standard normal draws addressed by a key and an index, without sequential state.
 ///
-/// Draw `i` of stream `key` is a Box–Muller transform of SplitMix64 outputs `2i + 1` and
-/// `2i + 2` of that stream (``SplitMix64`` is counter based), so any draw is computed directly
+/// Draw `i` of stream `key` is the Box–Muller transform (``GaussianStream/pair(_:_:)``) of
+/// SplitMix64 outputs `2i + 1` and `2i + 2` of that stream (``SplitMix64`` is counter based), so any draw is computed directly
 /// and the result of a computation does not depend on which thread computed which element.
 enum CounterGaussian {
     /// The stream key for one output element: a mix of a per-call key and two coordinates.
@@ -18,8 +18,6 @@ enum CounterGaussian {
     @inline(__always)
     static func standardNormal(key: UInt64, index: Int) -> Double {
         var stream = SplitMix64(key: key, counter: 2 &* UInt64(truncatingIfNeeded: index))
-        let u1 = 1 - SplitMix64.unitDouble(stream.next())  // (0, 1], so the logarithm is finite
-        let u2 = SplitMix64.unitDouble(stream.next())
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        return GaussianStream.pair(stream.next(), stream.next()).0
     }
 }

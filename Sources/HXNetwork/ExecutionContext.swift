@@ -8,7 +8,8 @@ import Foundation
 /// Mock and hardware forward outputs are exact integers (block products of chip integers are
 /// exact in `Float`). Float products — the software forward pass and every backward pass — go
 /// through OpenBLAS, whose `sgemm` can differ in the last bit between thread counts (it tiles
-/// differently); for bit-identical float training across machines, fix `BLAS.setThreadCount`.
+/// differently), so they run it single-threaded (`BLAS.prepareForCallerThreads`) and float
+/// training is bit-identical on any machine with the same OpenBLAS kernels.
 public struct ExecutionContext: Sendable {
     /// The back end of layers that do not name their own.
     public var backend: Backend

@@ -207,6 +207,9 @@ extension Tensor {
     ) -> [Float] {
         var c = [Float](repeating: 0, count: m * n)
         guard m > 0, n > 0, k > 0 else { return c }
+        // One OpenBLAS thread per call: its tiling, and so the last bit of a product, depends on
+        // the thread count, and HXSim's results must not.
+        BLAS.prepareForCallerThreads()
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in

@@ -9,6 +9,9 @@ import HXNumerics
 public enum LossFunction: Sendable, Equatable {
     /// ``crossEntropy(_:labels:)`` of the outputs (LSB) as logits.
     case crossEntropy
+    /// ``crossEntropy(_:labels:)`` of the outputs times `scale` (an inverse temperature), for
+    /// outputs whose LSB range (±127) is too wide for a softmax.
+    case scaledCrossEntropy(scale: Float)
     /// ``mseLoss(_:_:)`` against one-hot targets: `on` (LSB) at the label, `off` elsewhere.
     case meanSquaredError(on: Float, off: Float)
 
@@ -17,6 +20,8 @@ public enum LossFunction: Sendable, Equatable {
         switch self {
         case .crossEntropy:
             return try HXNetwork.crossEntropy(output, labels: labels)
+        case .scaledCrossEntropy(let scale):
+            return try HXNetwork.crossEntropy(output.scaled(by: scale), labels: labels)
         case .meanSquaredError(let on, let off):
             guard output.rank == 2 else {
                 throw NetworkError.shapeMismatch(

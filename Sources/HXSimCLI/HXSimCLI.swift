@@ -35,7 +35,7 @@ protocol Subcommand {
 public enum HXSimCommand {
     /// Every subcommand, in the order of the help text.
     static let subcommands: [any Subcommand.Type] = [
-        DemoCommand.self, ChipCommand.self, VMMCommand.self, TraceCommand.self,
+        DemoCommand.self, ChipCommand.self, VMMCommand.self, TraceCommand.self, TrainCommand.self,
     ]
 
     /// The program: name, summary, subcommands.
