@@ -20,12 +20,14 @@ public func relu(_ input: Tensor, backend: Backend = .software) throws -> Tensor
     }
 }
 
-/// `gradient · [x > 0] · factor`, the backward pass of the ReLUs.
-private func positivePart(_ gradient: Tensor, of x: Tensor, times factor: Float) -> Tensor {
+/// `gradient · [0 < x < ceiling] · factor`, the backward pass of the ReLUs.
+private func positivePart(
+    _ gradient: Tensor, of x: Tensor, times factor: Float, below ceiling: Float = .infinity
+) -> Tensor {
     var back = gradient.storage
     back.withUnsafeMutableBufferPointer { g in
         x.storage.withUnsafeBufferPointer { v in
-            for i in g.indices { g[i] = v[i] > 0 ? g[i] * factor : 0 }
+            for i in g.indices { g[i] = v[i] > 0 && v[i] < ceiling ? g[i] * factor : 0 }
         }
     }
     return Tensor(unchecked: x.shape, back)
@@ -38,8 +40,9 @@ private func positivePart(_ gradient: Tensor, of x: Tensor, times factor: Float)
 /// input range of the next layer (a chip input cannot exceed 31), so that a network trained in
 /// software does not come to rely on activations no chip can send. Mock and hardware:
 /// `clamp(floor(clamp(floor(x), 0, 127) / 2^shift), 0, 31)` (hxtorch's
-/// `converting_relu_mock_forward`). Backward (all back ends, as hxtorch):
-/// `∂x = ∂y · [x > 0] / 2^shift`.
+/// `converting_relu_mock_forward`). Backward: mock and hardware as hxtorch,
+/// `∂x = ∂y · [x > 0] / 2^shift` (straight through the clamp at 31); software the exact
+/// derivative of its forward, `∂y · [0 < x < 31 · 2^shift] / 2^shift`.
 /// - Throws: ``NetworkError/outOfRange(name:value:allowed:)`` for a shift outside 0…7;
 ///   ``NetworkError/nonFinite(tensor:)`` for NaN or infinite input.
 public func convertingReLU(
@@ -65,8 +68,9 @@ public func convertingReLU(
         }
     }
     let x = input.detached()
+    let ceiling: Float = backend.isInteger ? .infinity : 31 * divisor
     return .result(shape: input.shape, storage: out, inputs: [input]) { gradient, _ in
-        [positivePart(gradient, of: x, times: 1 / divisor)]
+        [positivePart(gradient, of: x, times: 1 / divisor, below: ceiling)]
     }
 }
 

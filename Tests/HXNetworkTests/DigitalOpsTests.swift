@@ -16,9 +16,9 @@ struct DigitalOpsTests {
         #expect(try convertingReLU(x, shift: 0, backend: .mock).storage == [0, 0, 3, 4, 9, 31, 31])
     }
 
-    @Test("convertingReLU, software: max(x, 0) / 2^shift without rounding or clamping")
+    @Test("convertingReLU, software: min(max(x, 0) / 2^shift, 31), not rounded, in the 5-bit range")
     func convertingReLUSoftware() throws {
-        #expect(try convertingReLU(x, shift: 2).storage == [0, 0.175, 0.975, 1, 2.375, 31.975, 50])
+        #expect(try convertingReLU(x, shift: 2).storage == [0, 0.175, 0.975, 1, 2.375, 31, 31])
     }
 
     @Test("the ConvertingReLU layer follows the context's back end and rejects bad shifts")
@@ -26,7 +26,7 @@ struct DigitalOpsTests {
         let layer = try ConvertingReLU(shift: 2)
         var mock = ExecutionContext(backend: .mock, seed: 0)
         #expect(try layer(x, context: &mock).storage == [0, 0, 0, 1, 2, 31, 31])
-        #expect(try layer(x).storage == [0, 0.175, 0.975, 1, 2.375, 31.975, 50])
+        #expect(try layer(x).storage == [0, 0.175, 0.975, 1, 2.375, 31, 31])
         #expect(
             throws: NetworkError.outOfRange(name: "converting ReLU shift", value: 8, allowed: 0...7)
         ) {
