@@ -31,10 +31,14 @@ enum SweepCommand: Subcommand {
             CommonOptions.threads,
             OptionSpec(
                 "spec", valueName: "SPEC",
-                help: "merge: the specification, to name missing points by their coordinates"),
+                help:
+                    "merge: the specification: checks the shards were made from it and names "
+                    + "missing points by their coordinates"),
             OptionSpec(
                 "x", valueName: "AXIS",
-                help: "plot: the horizontal axis, numeric (e.g. scale:noise, or just noise)"),
+                help:
+                    "plot: the horizontal axis, numeric (e.g. scale:noise, or just noise); "
+                    + "without it, plot writes the table only"),
             OptionSpec(
                 "lines", valueName: "AXES",
                 help: "plot: one line per value of this axis (several: comma-separated)"),
@@ -61,8 +65,9 @@ enum SweepCommand: Subcommand {
             PositionalSpec(
                 "ACTION",
                 help:
-                    "a sweep specification (JSON) to run; or merge, plot or example-model "
-                    + "(see below)"),
+                    "SPEC (a .json file) runs that sweep; 'merge OUT SHARDS' joins shards' "
+                    + "results; 'plot RESULTS [--x AXIS]' draws one; 'example-model FILE' trains "
+                    + "the example Yin-Yang model"),
             PositionalSpec(
                 "FILE",
                 help:
@@ -162,11 +167,11 @@ enum SweepCommand: Subcommand {
         guard let shards = try arguments.positional("SHARDS") else {
             throw ArgumentError.missingPositional("SHARDS (the shards' results files)")
         }
-        let plan = try arguments.optionalString("spec").map {
-            try Sweep.load(specPath: absolute($0)).plan
+        let sweep = try arguments.optionalString("spec").map {
+            try Sweep.load(specPath: absolute($0))
         }
         let inputs = try SweepMerge.expand(shards).map(absolute)
-        let summary = try SweepMerge.merge(inputs: inputs, output: absolute(out), plan: plan)
+        let summary = try SweepMerge.merge(inputs: inputs, output: absolute(out), sweep: sweep)
         output.out(summary.description + "\n")
     }
 
@@ -183,8 +188,23 @@ enum SweepCommand: Subcommand {
         if truncated {
             output.err("sweep plot: \(path) ends in an incomplete record, which is left out\n")
         }
+        let directory =
+            try arguments.optionalString("out").map(absolute)
+            ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var stem = URL(fileURLWithPath: path).lastPathComponent
+        if stem.hasSuffix(".jsonl") { stem = String(stem.dropLast(6)) }
+        let table = try SweepPlot.table(records)
+        try table.writeMarkdown(to: "\(directory)/\(stem).md", precision: 2)
+        try table.writeCSV(to: "\(directory)/\(stem).csv")
         guard let x = try arguments.optionalString("x") else {
-            throw ArgumentError.missingRequired(option: "x", valueName: "AXIS")
+            for name in ["lines", "mean-over", "title", "log-x"]
+            where try arguments.optionalString(name) != nil || arguments.flags.contains(name) {
+                throw ArgumentError.missingRequired(option: "x", valueName: "AXIS")
+            }
+            output.out(
+                table.markdown(precision: 2)
+                    + "\nwrote \(directory)/\(stem).md and .csv (every point)\n")
+            return
         }
         func list(_ name: String) throws -> [String] {
             try arguments.optionalString(name).map {
@@ -197,11 +217,6 @@ enum SweepCommand: Subcommand {
             records, x: x, lines: lines, meanOver: meanOver, logX: try arguments.flag("log-x"),
             title: try arguments.optionalString("title"))
         let series = try SweepPlot.series(records, x: x, lines: lines, meanOver: meanOver)
-        let directory =
-            try arguments.optionalString("out").map(absolute)
-            ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var stem = URL(fileURLWithPath: path).lastPathComponent
-        if stem.hasSuffix(".jsonl") { stem = String(stem.dropLast(6)) }
         let plotName =
             "\(directory)/\(stem)-\(SweepPlot.fileName(series.x))"
             + (series.lines.isEmpty
@@ -209,9 +224,6 @@ enum SweepCommand: Subcommand {
         try figure.write(to: plotName + ".svg")
         let summary = try SweepPlot.seriesTable(series)
         try summary.writeMarkdown(to: plotName + ".md", precision: 2)
-        let table = try SweepPlot.table(records)
-        try table.writeMarkdown(to: "\(directory)/\(stem).md", precision: 2)
-        try table.writeCSV(to: "\(directory)/\(stem).csv")
         output.out(
             summary.markdown(precision: 2) + "\nwrote \(plotName).svg and .md (the plotted "
                 + "numbers), \(directory)/\(stem).md and .csv (every point)\n")

@@ -32,14 +32,14 @@ public enum SweepMerge {
     }
 
     /// Merges `inputs` into `output` (written atomically).
-    /// - Parameter plan: the sweep's plan, if known, to name missing points by key (without it
-    ///   they are named by index).
+    /// - Parameter sweep: the sweep, if known: its hash must be the records', and missing
+    ///   points are named by their keys (without it, by their indices).
     /// - Throws: ``SweepError/missingFile(role:path:reason:)``, ``SweepError/noResults(path:)``,
     ///   ``SweepError/foreignResults(path:line:expected:found:)`` for files of different sweeps,
     ///   ``SweepError/duplicatedPoints(_:)``, ``SweepError/missingPoints(_:)``.
     @discardableResult
     public static func merge(
-        inputs: [String], output: String, plan: SweepPlan? = nil
+        inputs: [String], output: String, sweep: Sweep? = nil
     ) throws -> Summary {
         guard !inputs.isEmpty else {
             throw SweepError.invalidSetting(name: "merge", reason: "no shard files given")
@@ -53,6 +53,10 @@ public enum SweepMerge {
             if truncated { incomplete.append(path) }
             guard !records.isEmpty || truncated else { throw SweepError.noResults(path: path) }
             for (number, record) in records.enumerated() {
+                if let sweep, record.specHash != sweep.hash {
+                    throw SweepError.foreignResults(
+                        path: path, line: number + 1, expected: sweep.hash, found: record.specHash)
+                }
                 let first = reference ?? record
                 reference = first
                 guard record.specHash == first.specHash, record.pointCount == first.pointCount
@@ -74,8 +78,8 @@ public enum SweepMerge {
         let missing = (0..<reference.pointCount).filter { byIndex[$0] == nil }
         if !missing.isEmpty {
             var names = missing.map { index -> String in
-                if let plan, plan.points.indices.contains(index) {
-                    return "\(plan.points[index].key) (index \(index))"
+                if let points = sweep?.plan.points, points.indices.contains(index) {
+                    return "\(points[index].key) (index \(index))"
                 }
                 return "index \(index)"
             }

@@ -179,7 +179,9 @@ public enum SweepPlot {
         let heading =
             title ?? "sweep \(records[0].sweep): accuracy against \(series.x)"
             + (series.lines.isEmpty ? "" : " by \(series.lines.joined(separator: ", "))")
-        return Figure(title: heading, panels: panels, columns: min(3, panels.count))
+        return Figure(
+            title: heading, panels: panels, columns: min(3, panels.count), panelWidth: 560,
+            panelHeight: 360)
     }
 
     /// The plotted numbers as a table: panel and line (where there are several), x, accuracy
@@ -196,8 +198,11 @@ public enum SweepPlot {
             var row: [TableCell] = []
             if showsPanel { row.append(.text(point.panel)) }
             if showsLine { row.append(.text(point.line)) }
+            let x: TableCell =
+                point.x.rounded() == point.x && abs(point.x) < 1e15
+                ? .integer(Int(point.x)) : .number(point.x)
             row += [
-                .number(point.x), .number(100 * point.mean), .number(100 * point.spread),
+                x, .number(100 * point.mean), .number(100 * point.spread),
                 .integer(point.points),
             ]
             try table.append(row)

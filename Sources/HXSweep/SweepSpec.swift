@@ -129,6 +129,10 @@ public struct SweepSpec: Sendable, Codable, Equatable {
     /// - Throws: ``SweepError/missingFile(role:path:reason:)`` or
     ///   ``SweepError/malformedSpec(source:reason:)``.
     public static func load(path: String) throws -> SweepSpec {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SweepError.missingFile(
+                role: "sweep specification", path: path, reason: "no such file")
+        }
         let data: Data
         do {
             data = try FileIO.read(path: path)

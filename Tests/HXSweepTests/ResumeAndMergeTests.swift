@@ -98,6 +98,21 @@ struct ResumeAndMergeTests {
         ) {
             try SweepRunner.run(sweep, options: quietOptions(results: results, resume: true))
         }
+        // Merging it with this sweep's results, or checking it against this sweep, fails too.
+        let mine = directory + "/mine.jsonl"
+        try SweepRunner.run(sweep, options: quietOptions(results: mine, maxPoints: 1))
+        #expect(
+            throws: SweepError.foreignResults(
+                path: results, line: 1, expected: sweep.hash, found: other.hash)
+        ) {
+            try SweepMerge.merge(inputs: [mine, results], output: directory + "/mixed.jsonl")
+        }
+        #expect(
+            throws: SweepError.foreignResults(
+                path: results, line: 1, expected: sweep.hash, found: other.hash)
+        ) {
+            try SweepMerge.merge(inputs: [results], output: directory + "/x.jsonl", sweep: sweep)
+        }
     }
 
     @Test("shards merged equal the unsharded run", arguments: [2, 3, 6])
@@ -129,7 +144,7 @@ struct ResumeAndMergeTests {
             "\($0.key) (index \($0.index))"
         }
         #expect(throws: SweepError.missingPoints(missingKeys)) {
-            try SweepMerge.merge(inputs: [shard0], output: output, plan: sweep.plan)
+            try SweepMerge.merge(inputs: [shard0], output: output, sweep: sweep)
         }
         #expect(throws: SweepError.missingPoints(["index 1", "index 3", "index 5"])) {
             try SweepMerge.merge(inputs: [shard0], output: output)
