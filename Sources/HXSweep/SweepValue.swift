@@ -45,7 +45,7 @@ public enum SweepValue: Sendable, Hashable, Codable, CustomStringConvertible {
         return nil
     }
 
-    /// The value as a non-negative integer, if it is a whole number below 2⁵³.
+    /// The value as an integer, if it is a whole number of magnitude at most 2⁵³.
     public var integer: Int? {
         guard case .number(let value) = self, value.rounded() == value,
             abs(value) <= 9_007_199_254_740_992

@@ -112,4 +112,29 @@ struct EvaluationTests {
         try Sweep.advance(&chip, toTrial: 10)
         #expect(chip.nextTrial == 1_000)
     }
+
+    static let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../shared/datasets/digits/digits.csv.gz").standardized.path
+
+    @Test(
+        "a data set named by path loads with its limit and input scale (8 × 8 digits)",
+        .enabled(
+            if: FileManager.default.fileExists(atPath: digits),
+            "the shared data sets are not at ../shared/datasets"))
+    func datasetFromPath() throws {
+        let directory = try temporaryDirectory("digits")
+        let model = Sequential(
+            try Linear(inFeatures: 64, outFeatures: 10, seed: 1), try ConvertingReLU(shift: 1))
+        try ModelFile.save(model, to: URL(fileURLWithPath: directory + "/model.json"))
+        let spec = SweepSpec(
+            name: "digits", model: "model.json",
+            dataset: DatasetSpec(kind: "digits", path: Self.digits, limit: 50, inputScale: 31),
+            base: ["backend": .text("mock")], axes: [])
+        let sweep = try Sweep(spec: spec, directory: directory, calibration: nil)
+        #expect(sweep.labels.count == 50 && sweep.features.columns == 64)
+        #expect(sweep.features.storage.max() == 31, "pixels 0…1 times 31")
+        #expect(sweep.plan.points.count == 1 && sweep.plan.points[0].key == "{}")
+        let result = try sweep.evaluate(sweep.plan.points[0])
+        #expect(result.samples == 50)
+    }
 }

@@ -144,5 +144,16 @@ struct PlanTests {
         #expect(settings.numSends.value(layer: 0) == 5 && settings.numSends.value(layer: 1) == 3)
         #expect(settings.chips == 2 && settings.backend == .mock && settings.mock.noiseStd == 0.5)
         #expect(settings.calibration == false && settings.seed == 1)
+        // Repetitions: the spec's, unless an axis sets them; never a base setting.
+        #expect(settings.repetitions == 1)
+        let repeated = try SweepPlan(
+            spec: testSpec(axes: [AxisSpec("repetitions", values: [.number(1), .number(4)])]))
+        #expect(
+            try repeated.settings(
+                for: repeated.points[1], parameters: PhysicsParameters(), repetitions: 2
+            ).repetitions == 4)
+        #expect(throws: SweepError.self) {
+            try SweepPlan(spec: testSpec(axes: [], base: ["repetitions": .number(3)]))
+        }
     }
 }
