@@ -34,9 +34,12 @@ protocol Subcommand {
 /// The hxsim command line.
 public enum HXSimCommand {
     /// Every subcommand, in the order of the help text.
-    static let subcommands: [any Subcommand.Type] = [
-        DemoCommand.self, ChipCommand.self, VMMCommand.self, TraceCommand.self, TrainCommand.self,
-    ]
+    static var subcommands: [any Subcommand.Type] {
+        [
+            DemoCommand.self, ChipCommand.self, VMMCommand.self, TraceCommand.self,
+            TrainCommand.self, SweepCommand.self,
+        ]
+    }
 
     /// The program: name, summary, subcommands.
     static var interface: CommandLineInterface {

@@ -1,0 +1,142 @@
+/// Errors of inference-accuracy sweeps. Each case names what was wrong and, where there is one,
+/// what to write instead; ``description`` says it in one line, as the CLI prints it.
+///
+/// Everything a specification can get wrong is found by ``Sweep/load(specPath:calibration:)``
+/// before the first point runs.
+public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The specification is not valid JSON of the expected shape; `reason` has the JSON path.
+    case malformedSpec(source: String, reason: String)
+    /// An axis kind that does not exist; `suggestion` is the closest known one.
+    case unknownAxis(name: String, suggestion: String?)
+    /// A physics parameter name that does not exist; `suggestion` is the closest known one.
+    case unknownParameter(axis: String, name: String, suggestion: String?)
+    /// An axis without values (an empty list, or neither `values` nor `range`).
+    case emptyAxis(String)
+    /// A range that cannot be expanded (steps < 1, non-finite ends, log of a non-positive
+    /// number, integers that do not fall on the grid).
+    case badRange(axis: String, reason: String)
+    /// A value an axis cannot take; `reason` says what it can take.
+    case invalidValue(axis: String, value: String, reason: String)
+    /// The same axis twice, or two axes that set the same physics parameter.
+    case conflictingAxes(String)
+    /// An axis lists the same value twice, so two points would have the same key.
+    case duplicateValue(axis: String, value: String)
+    /// A setting outside the axes (dataset, sampling, evaluation, base) that is wrong.
+    case invalidSetting(name: String, reason: String)
+    /// A file the specification names does not exist or cannot be read.
+    case missingFile(role: String, path: String, reason: String)
+    /// `--shard i/n` (or the SLURM variables) that is not a valid share.
+    case shardOutOfRange(index: Int, count: Int)
+    /// Text that is not of the form `i/n`.
+    case malformedShard(String)
+    /// Calibration "on" was asked for but no calibration is wired into this build.
+    case calibrationUnavailable
+    /// The results file exists and `--resume` was not given.
+    case resultsExist(path: String)
+    /// A results file written for another specification (or another model or data set).
+    case foreignResults(path: String, line: Int, expected: String, found: String)
+    /// Records of the same point more than once (in one file or across shards).
+    case duplicatedPoints([String])
+    /// Points of the plan without a record, after a merge.
+    case missingPoints([String])
+    /// A point that the plan does not contain, found in a results file.
+    case unknownPoint(path: String, key: String)
+    /// A results file with no complete record.
+    case noResults(path: String)
+    /// A plot axis that the results do not have; `available` lists the axes they have.
+    case unknownPlotAxis(name: String, available: [String])
+    /// Evaluating one point failed; `reason` is the underlying error.
+    case evaluationFailed(key: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .malformedSpec(let source, let reason):
+            return "sweep specification \(source): \(reason)"
+        case .unknownAxis(let name, let suggestion):
+            return "unknown axis '\(name)'" + Self.hint(suggestion)
+                + "; axes are parameter:<name>, scale:<label>, seed, calibration, backend, "
+                + "numSends, waitBetweenEvents, chips, repetitions, mockGain, mockNoise"
+        case .unknownParameter(let axis, let name, let suggestion):
+            return "axis \(axis): unknown physics parameter '\(name)'" + Self.hint(suggestion)
+                + " (see `hxsim chip --json` for the names)"
+        case .emptyAxis(let axis):
+            return "axis \(axis) has no values: give a non-empty \"values\" list or a \"range\""
+        case .badRange(let axis, let reason):
+            return "axis \(axis): bad range: \(reason)"
+        case .invalidValue(let axis, let value, let reason):
+            return "axis \(axis): value \(value) is not allowed (\(reason))"
+        case .conflictingAxes(let text):
+            return "conflicting axes: \(text)"
+        case .duplicateValue(let axis, let value):
+            return "axis \(axis) lists \(value) twice; every value must be distinct"
+        case .invalidSetting(let name, let reason):
+            return "\(name): \(reason)"
+        case .missingFile(let role, let path, let reason):
+            return "cannot read the \(role) \(path): \(reason)"
+        case .shardOutOfRange(let index, let count):
+            return
+                "shard \(index)/\(count) does not exist: with n shards, i runs from 0 to n − 1 "
+                + "and n is at least 1"
+        case .malformedShard(let text):
+            return "shard '\(text)' is not of the form i/n (for example --shard 0/4)"
+        case .calibrationUnavailable:
+            return
+                "calibration \"on\" is not available in this build: HXSweep's calibration hook "
+                + "(CalibrationHook.preparer) is not wired to HXCalibration yet; use \"off\""
+        case .resultsExist(let path):
+            return
+                "results file \(path) already has records; pass --resume to continue it, or "
+                + "choose another --results file"
+        case .foreignResults(let path, let line, let expected, let found):
+            return
+                "\(path) line \(line) was written for another sweep (spec hash "
+                + "\(found.prefix(12))…, this one is \(expected.prefix(12))…): the spec, model "
+                + "or data set changed; write to another --results file"
+        case .duplicatedPoints(let keys):
+            return "duplicated points: " + Self.list(keys)
+        case .missingPoints(let keys):
+            return "missing points: " + Self.list(keys)
+        case .unknownPoint(let path, let key):
+            return "\(path) holds point \(key), which this sweep (or shard) does not contain"
+        case .noResults(let path):
+            return "\(path) holds no complete result record"
+        case .unknownPlotAxis(let name, let available):
+            return
+                "the results have no axis '\(name)'; they have: "
+                + (available.isEmpty ? "(none)" : available.joined(separator: ", "))
+        case .evaluationFailed(let key, let reason):
+            return "point \(key) failed: \(reason)"
+        }
+    }
+
+    private static func hint(_ suggestion: String?) -> String {
+        suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+    }
+
+    /// Up to ten entries, then how many more.
+    private static func list(_ items: [String]) -> String {
+        let shown = items.prefix(10).joined(separator: "; ")
+        return items.count > 10 ? shown + "; and \(items.count - 10) more" : shown
+    }
+}
+
+/// The candidate with the smallest edit distance to `name`, if within a third of its length
+/// (at least three edits).
+func closestName(to name: String, among candidates: [String]) -> String? {
+    func distance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for (i, ca) in a.enumerated() {
+            var current = [i + 1]
+            for (j, cb) in b.enumerated() {
+                current.append(
+                    min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+    let lowered = Array(name.lowercased())
+    let scored = candidates.map { ($0, distance(lowered, Array($0.lowercased()))) }
+    guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+    return best.1 <= max(3, name.count / 3) ? best.0 : nil
+}

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Reproduces the example sweeps of this folder: the committed results (*.results.jsonl), tables
+# (*.md, *.csv) and plots (*.svg). About half a minute on two cores after a release build.
+#
+#   benchmarks/sweeps/run.sh
+#
+# The model file yinyang.model.json is committed; delete it to train it again
+# (`hxsim sweep example-model`, 40 epochs on the software back end, under a second).
+set -eu
+cd "$(dirname "$0")/../.."
+swift build -c release --product hxsim
+hxsim=.build/release/hxsim
+dir=benchmarks/sweeps
+
+[ -f "$dir/yinyang.model.json" ] || "$hxsim" sweep example-model "$dir/yinyang.model.json"
+
+for name in reference noise numsends numsends-hidden; do
+    rm -f "$dir/$name.results.jsonl"
+    "$hxsim" sweep "$dir/$name.json"
+done
+
+"$hxsim" sweep plot "$dir/reference.results.jsonl"
+"$hxsim" sweep plot "$dir/noise.results.jsonl" --x noise --lines calibratable --mean-over seed \
+    --title "Yin-Yang, one chip: accuracy against trial-to-trial noise"
+"$hxsim" sweep plot "$dir/numsends.results.jsonl" --x numSends --lines calibratable \
+    --mean-over seed --log-x --title "Yin-Yang, one chip: numSends of the output layer"
+"$hxsim" sweep plot "$dir/numsends-hidden.results.jsonl" --x numSends --lines calibratable \
+    --mean-over seed --log-x --title "Yin-Yang, one chip: numSends of the hidden layer"
