@@ -44,7 +44,7 @@ struct ResumeAndMergeTests {
         #expect(first.computed == k && first.remaining == 6 - k)
         // The kill hit while the next record was being written: a fragment without newline.
         if k < 6 {
-            if k == 0 { FileManager.default.createFile(atPath: results, contents: nil) }
+            if k == 0 { _ = FileManager.default.createFile(atPath: results, contents: nil) }
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: results))
             try handle.seekToEnd()
             try handle.write(contentsOf: Data(#"{"accuracies":[0.5,0.4"#.utf8))
