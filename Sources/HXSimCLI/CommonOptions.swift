@@ -30,13 +30,20 @@ enum CommonOptions {
     static let out = OptionSpec(
         "out", valueName: "FILE", help: "write the result here (atomically) instead of stdout")
 
-    /// The options of one execution, from the shared options.
-    static func executionOptions(_ arguments: ParsedArguments) throws -> ExecutionOptions {
+    /// The options of one execution, from the shared options; `integrator` and `threads` only
+    /// when the command declares them.
+    static func executionOptions(
+        _ arguments: ParsedArguments, numerics: Bool = true
+    ) throws
+        -> ExecutionOptions
+    {
         var options = ExecutionOptions(
             numSends: try arguments.int("num-sends", in: 1...255),
             waitBetweenEvents: try arguments.int("wait", in: 1...1023))
-        options.integrator = try arguments.choice("integrator", as: Integrator.self)
-        options.threads = try arguments.optionalInt("threads", in: 1...1024)
+        if numerics {
+            options.integrator = try arguments.choice("integrator", as: Integrator.self)
+            options.threads = try arguments.optionalInt("threads", in: 1...1024)
+        }
         return options
     }
 

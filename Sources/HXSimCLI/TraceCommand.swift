@@ -35,7 +35,7 @@ enum TraceCommand: Subcommand {
         }
         let resolution = try arguments.double("resolution", in: 0.01...1000) * 1e-9
         var chip = try CommonOptions.chip(arguments)
-        var options = try CommonOptions.executionOptions(arguments)
+        var options = try CommonOptions.executionOptions(arguments, numerics: false)
         options.integrator = .gsl
         // Only the traced vector is run.
         let vector = inputs.slice(rows: sample..<(sample + 1), columns: 0..<inputs.columns)

@@ -9,7 +9,8 @@ struct ModelDocumentTests {
     private func documentedParameters() throws -> [String: [String]] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("docs/MODEL.md"), encoding: .utf8)
+        let text = try String(
+            contentsOf: root.appendingPathComponent("docs/MODEL.md"), encoding: .utf8)
         var rows: [String: [String]] = [:]
         for line in text.split(separator: "\n") where line.hasPrefix("| ") {
             let cells = line.split(separator: "|", omittingEmptySubsequences: false)
@@ -25,7 +26,8 @@ struct ModelDocumentTests {
         let documented = try documentedParameters()
         let defaults = PhysicsParameters()
         for descriptor in PhysicsParameters.descriptors {
-            let row = try #require(documented[descriptor.name], "\(descriptor.name) is not documented")
+            let row = try #require(
+                documented[descriptor.name], "\(descriptor.name) is not documented")
             #expect(row[0] == "\(descriptor.value(in: defaults))", "\(descriptor.name): \(row[0])")
             #expect(row[1] == descriptor.unit, "\(descriptor.name) unit \(row[1])")
             #expect(row[2] == descriptor.group.rawValue, "\(descriptor.name) group \(row[2])")

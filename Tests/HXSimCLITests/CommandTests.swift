@@ -1,0 +1,165 @@
+import Foundation
+import HXIO
+import HXNumerics
+import Testing
+
+@testable import HXSimCLI
+
+/// Runs hxsim in-process and collects what it prints.
+final class Captured: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outText = ""
+    private var errText = ""
+    var out: String { lock.withLock { outText } }
+    var err: String { lock.withLock { errText } }
+
+    var output: CommandOutput {
+        CommandOutput(
+            out: { [self] text in lock.withLock { outText += text } },
+            err: { [self] text in lock.withLock { errText += text } })
+    }
+}
+
+func hxsim(_ arguments: [String]) -> (status: Int32, out: String, err: String) {
+    let captured = Captured()
+    let status = HXSimCommand.run(arguments: arguments, output: captured.output)
+    return (status, captured.out, captured.err)
+}
+
+/// A fresh temporary directory.
+func temporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "hxsim-cli-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+@Suite("hxsim chip, vmm, trace")
+struct CommandTests {
+    @Test("hxsim vmm reads CSV and NumPy files and prints one output row per input row")
+    func vmm() throws {
+        let dir = try temporaryDirectory()
+        // 100 inputs of 15, of 0 and of 31: the demo anchor gives ≈ 61 for weights 21.
+        let rows = [15, 0, 31].map { value in
+            Array(repeating: "\(value)", count: 100).joined(separator: ",")
+        }
+        try FileIO.writeAtomically(rows.joined(separator: "\n") + "\n", to: dir + "/x.csv")
+        try NumPy.write(Matrix<Int64>(rows: 100, columns: 4, repeating: 21), to: dir + "/w.npy")
+        let run = hxsim([
+            "vmm", "--inputs", dir + "/x.csv", "--weights", dir + "/w.npy", "--seed", "3",
+        ])
+        #expect(run.status == 0, "\(run.err)")
+        let outputs = run.out.split(separator: "\n").map {
+            $0.split(separator: ",").map { Int($0)! }
+        }
+        #expect(outputs.count == 3 && outputs.allSatisfy { $0.count == 4 })
+        // About 61 for the anchor; zero input reads about zero; full input saturates near 100.
+        #expect((40...80).contains(outputs[0][0]) && abs(outputs[1][0]) <= 6, "\(outputs)")
+        #expect(outputs[2][0] > 85, "\(outputs)")
+        // The same seed gives the same codes; --out writes the same text to a file.
+        let again = hxsim([
+            "vmm", "--inputs", dir + "/x.csv", "--weights", dir + "/w.npy", "--seed", "3", "--out",
+            dir + "/y.csv",
+        ])
+        #expect(again.status == 0 && again.out.isEmpty)
+        #expect(try FileIO.readText(path: dir + "/y.csv") == run.out)
+    }
+
+    @Test("bad input gives a one-line error and a non-zero status, never a crash")
+    func badInput() throws {
+        let dir = try temporaryDirectory()
+        try FileIO.writeAtomically("1,2\n3,40\n", to: dir + "/big.csv")  // 40 > 31
+        try FileIO.writeAtomically("1,2\n3\n", to: dir + "/ragged.csv")
+        try FileIO.writeAtomically("1,nan\n", to: dir + "/nan.csv")
+        try FileIO.writeAtomically("1,2\n3,4\n", to: dir + "/ok.csv")
+        try FileIO.writeAtomically("64,0\n0,0\n", to: dir + "/w64.csv")
+        try FileIO.writeAtomically("1,1,1\n", to: dir + "/three.csv")
+        try FileIO.writeAtomically("\u{93}NUMPY\u{01}", to: dir + "/truncated.npy")
+        let cases: [([String], String)] = [
+            (["vmm", "--inputs", dir + "/big.csv", "--weights", dir + "/ok.csv"], "40"),
+            (["vmm", "--inputs", dir + "/ragged.csv", "--weights", dir + "/ok.csv"], "row"),
+            (["vmm", "--inputs", dir + "/nan.csv", "--weights", dir + "/ok.csv"], "nan"),
+            (["vmm", "--inputs", dir + "/ok.csv", "--weights", dir + "/w64.csv"], "64"),
+            (["vmm", "--inputs", dir + "/three.csv", "--weights", dir + "/ok.csv"], "shape"),
+            (
+                ["vmm", "--inputs", dir + "/truncated.npy", "--weights", dir + "/ok.csv"],
+                "truncated.npy"
+            ),
+            (
+                ["vmm", "--inputs", dir + "/missing.csv", "--weights", dir + "/ok.csv"],
+                "missing.csv"
+            ),
+            (["vmm", "--inputs", dir + "/ok.csv"], "--weights"),
+            (
+                ["vmm", "--inputs", dir + "/ok.csv", "--weights", dir + "/ok.csv", "--sed", "1"],
+                "--seed"
+            ),
+            (
+                [
+                    "vmm", "--inputs", dir + "/ok.csv", "--weights", dir + "/ok.csv", "--num-sends",
+                    "0",
+                ], "num-sends"
+            ),
+            (["chip", "--seed", "abc"], "abc"),
+            (["chip", "--params", dir + "/ok.csv"], "ok.csv"),
+            (["frobnicate"], "frobnicate"),
+        ]
+        for (arguments, mention) in cases {
+            let run = hxsim(arguments)
+            #expect(run.status != 0, "\(arguments) succeeded")
+            #expect(
+                run.err.hasPrefix("hxsim: ") && run.err.filter { $0 == "\n" }.count == 1,
+                "\(run.err)")
+            #expect(run.err.lowercased().contains(mention.lowercased()), "\(arguments): \(run.err)")
+        }
+    }
+
+    @Test("every subcommand answers --help with its options")
+    func help() {
+        for command in HXSimCommand.subcommands {
+            let run = hxsim([command.spec.name, "--help"])
+            #expect(
+                run.status == 0 && run.out.contains("USAGE") || run.out.contains(command.spec.name),
+                "\(command.spec.name)")
+            for option in command.spec.options {
+                #expect(
+                    run.out.contains("--\(option.name)"), "\(command.spec.name) --\(option.name)")
+            }
+        }
+        #expect(hxsim(["--help"]).out.contains("trace"))
+    }
+
+    @Test("hxsim chip prints every parameter, and --json round-trips through --params")
+    func chip() throws {
+        let table = hxsim(["chip"])
+        #expect(
+            table.status == 0 && table.out.contains("membraneCapacitance")
+                && table.out.contains("2.2e-12"))
+        let json = hxsim(["chip", "--json"])
+        let dir = try temporaryDirectory()
+        try FileIO.writeAtomically(
+            json.out.replacingOccurrences(of: "\"readNoise\": 1.2", with: "\"readNoise\": 0.5"),
+            to: dir + "/p.json")
+        let changed = hxsim(["chip", "--params", dir + "/p.json"])
+        #expect(
+            changed.status == 0 && changed.out.contains("| readNoise                   | 0.5 "),
+            "\(changed.err)")
+    }
+
+    @Test("hxsim trace writes the trace as CSV and a well-formed SVG")
+    func trace() throws {
+        let dir = try temporaryDirectory()
+        try FileIO.writeAtomically("10,20,31,0,5\n", to: dir + "/x.csv")
+        try FileIO.writeAtomically("20,-10\n30,5\n-5,40\n10,10\n63,-63\n", to: dir + "/w.csv")
+        let run = hxsim([
+            "trace", "--inputs", dir + "/x.csv", "--weights", dir + "/w.csv", "--column", "1",
+            "--svg",
+            dir + "/t.svg",
+        ])
+        #expect(run.status == 0, "\(run.err)")
+        let lines = run.out.split(separator: "\n")
+        #expect(lines.first == "time_us,membrane_V,excitatory_V,inhibitory_V" && lines.count > 100)
+        let svg = try FileIO.readText(path: dir + "/t.svg")
+        #expect(svg.hasPrefix("<?xml") || svg.hasPrefix("<svg"))
+        #expect(svg.contains("</svg>"))
+    }
+}
