@@ -41,6 +41,11 @@ public struct Chip: Sendable {
         rebuildCircuits()
     }
 
+    /// Sets the trial of the next input vector that does not name its own, for example to give
+    /// the repetitions of an experiment disjoint noise. Going back to an earlier trial repeats
+    /// its noise, as it should.
+    public mutating func setNextTrial(_ trial: UInt64) { nextTrial = trial }
+
     // MARK: Configuration
 
     /// Replaces the configuration.

@@ -110,7 +110,7 @@ extension Sweep {
             for repetition in 0..<settings.repetitions {
                 var chips = prepared
                 for index in chips.indices {
-                    try Self.advance(&chips[index], toTrial: trialStart(repetition: repetition))
+                    Self.advance(&chips[index], toTrial: trialStart(repetition: repetition))
                 }
                 let executor = try PhysicsExecutor(chips: chips, options: options)
                 var context = ExecutionContext(
@@ -123,16 +123,7 @@ extension Sweep {
 
     /// Moves the trial counter of `chip` to `trial` (if it is not past it already), so that the
     /// next input vector draws the noise of trial `trial`.
-    ///
-    /// `Chip` offers no setter for its counter (`nextTrial` is read-only outside HXPhysics). An
-    /// execution that names its first trial moves the counter past its batch, so one empty
-    /// vector (no events: the input is zero) at trial `trial − 1` does it. It writes a 1 × 1
-    /// block to hemisphere 0, which the executor replaces before its first block runs.
-    static func advance(_ chip: inout Chip, toTrial trial: UInt64) throws {
-        guard trial > chip.nextTrial else { return }
-        try chip.writeWeights(Matrix(rows: 1, columns: 1, repeating: 0), hemisphere: 0)
-        _ = try chip.execute(
-            inputs: [Matrix<UInt8>(rows: 1, columns: 1, repeating: 0), nil],
-            options: ExecutionOptions(threads: 1, firstTrial: trial - 1))
+    static func advance(_ chip: inout Chip, toTrial trial: UInt64) {
+        if trial > chip.nextTrial { chip.setNextTrial(trial) }
     }
 }
