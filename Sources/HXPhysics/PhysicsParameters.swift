@@ -138,8 +138,12 @@ public struct PhysicsParameters: Sendable, Equatable, Hashable {
 
 extension PhysicsParameters {
     /// An ideal chip: no mismatch and no trial-to-trial noise, all else as given.
-    public var withoutMismatchOrNoise: PhysicsParameters {
-        var p = withoutNoise
+    public var withoutMismatchOrNoise: PhysicsParameters { withoutNoise.withoutMismatch }
+
+    /// The same chip model without fixed-pattern mismatch (every parameter of the mismatch
+    /// group at 0), trial-to-trial noise kept.
+    public var withoutMismatch: PhysicsParameters {
+        var p = self
         for descriptor in Self.descriptors where descriptor.group == .mismatch {
             try? p.set(descriptor.name, to: .real(0))
         }
