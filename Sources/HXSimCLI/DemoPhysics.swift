@@ -141,7 +141,8 @@ enum DemoPhysics {
                         .line(
                             "chip", x: order.map { x[$0] }, y: order.map { y[$0] }, marker: .circle),
                         .line(
-                            "gain 0.002 (hxtorch mock)", x: [-160_000, 160_000], y: [-320, 320],
+                            "hxtorch mock: gain 0.002, clamped",
+                            x: [-160_000, -64_000, 63_500, 160_000], y: [-128, -128, 127, 127],
                             dashed: true),
                     ],
                     referenceLines: [
