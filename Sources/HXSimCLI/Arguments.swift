@@ -1,4 +1,5 @@
 import Foundation
+import HXIO
 
 /// An option that takes a value: `--name VALUE` or `--name=VALUE`.
 public struct OptionSpec: Sendable, Equatable {
@@ -290,23 +291,5 @@ private func isOptionLike(_ text: String) -> Bool {
 /// The candidate closest to `typed` by edit distance, if within a third of its length (at
 /// least two edits), as swift-argument-parser suggests.
 func closest(to typed: String, among candidates: [String]) -> String? {
-    let scored = candidates.map { ($0, editDistance(typed, $0)) }
-    guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-    return best.1 <= max(2, typed.count / 3) ? best.0 : nil
-}
-
-/// The Levenshtein distance between two strings.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a)
-    let b = Array(b)
-    var previous = Array(0...b.count)
-    for i in 1...max(1, a.count) where !a.isEmpty {
-        var current = [i] + [Int](repeating: 0, count: b.count)
-        for j in 1...max(1, b.count) where !b.isEmpty {
-            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-        }
-        previous = current
-    }
-    return previous[b.count]
+    Spelling.closest(to: typed, among: candidates, allowance: 2)
 }

@@ -1,3 +1,5 @@
+import HXIO
+
 /// Errors of inference-accuracy sweeps. Each case names what was wrong and, where there is one,
 /// what to write instead; ``description`` says it in one line, as the CLI prints it.
 ///
@@ -120,23 +122,7 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The candidate with the smallest edit distance to `name`, if within a third of its length
-/// (at least three edits).
+/// The closest known name to a mistyped one (``Spelling/closest(to:among:allowance:)``).
 func closestName(to name: String, among candidates: [String]) -> String? {
-    func distance(_ a: [Character], _ b: [Character]) -> Int {
-        var previous = Array(0...b.count)
-        for (i, ca) in a.enumerated() {
-            var current = [i + 1]
-            for (j, cb) in b.enumerated() {
-                current.append(
-                    min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1)))
-            }
-            previous = current
-        }
-        return previous[b.count]
-    }
-    let lowered = Array(name.lowercased())
-    let scored = candidates.map { ($0, distance(lowered, Array($0.lowercased()))) }
-    guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-    return best.1 <= max(3, name.count / 3) ? best.0 : nil
+    Spelling.closest(to: name, among: candidates)
 }

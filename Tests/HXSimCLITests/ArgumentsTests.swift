@@ -1,4 +1,5 @@
 import Foundation
+import HXIO
 import Testing
 
 @testable import HXSimCLI
@@ -160,9 +161,9 @@ struct ArgumentsTests {
 
     @Test("edit distance is the Levenshtein distance")
     func distance() {
-        #expect(editDistance("kitten", "sitting") == 3)
-        #expect(editDistance("", "abc") == 3 && editDistance("abc", "") == 3)
-        #expect(editDistance("--seed", "--seed") == 0)
+        #expect(Spelling.editDistance("kitten", "sitting") == 3)
+        #expect(Spelling.editDistance("", "abc") == 3 && Spelling.editDistance("abc", "") == 3)
+        #expect(Spelling.editDistance("--seed", "--seed") == 0)
         #expect(closest(to: "--sed", among: ["--seed", "--json"]) == "--seed")
     }
 }
