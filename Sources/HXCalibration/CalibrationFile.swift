@@ -74,7 +74,7 @@ extension CalibrationResult {
         do { header = try JSON.decode(Header.self, from: data, source: source) } catch {
             throw CalibrationError.malformedFile(
                 path: source,
-                reason: "not valid JSON, perhaps truncated or damaged (\(Self.reason(error)))")
+                reason: "not valid JSON, perhaps truncated or damaged: \(Self.reason(error))")
         }
         guard let format = header.format else {
             throw CalibrationError.malformedFile(

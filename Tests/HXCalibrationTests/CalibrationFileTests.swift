@@ -50,6 +50,16 @@ struct CalibrationFileTests {
         #expect(try String(contentsOfFile: path, encoding: .utf8).contains("\"hxsim-calibration\""))
     }
 
+    @Test("seeds keep all 64 bits through JSON")
+    func largeSeed() throws {
+        var result = try Self.result
+        result.chipSeed = .max
+        result.firstTrial = 1 << 60 + 3
+        let loaded = try CalibrationResult(json: result.jsonData())
+        #expect(loaded.chipSeed == .max)
+        #expect(loaded.firstTrial == 1 << 60 + 3)
+    }
+
     @Test("truncated, corrupt, empty and missing files are malformed")
     func damaged() throws {
         let data = try Self.result.jsonData()
