@@ -10,12 +10,22 @@ public struct CalibrationReport: Sendable {
     /// A report of `run`.
     public init(run: CalibrationRun) { self.run = run }
 
+    /// A readable name of instance `index` of `count`: a column (512), a driver (256) or a
+    /// hemisphere.
+    static func instanceName(_ index: Int, count: Int) -> String {
+        switch count {
+        case 512: return ColumnIndex(flat: index).description
+        case 256: return "h\(index / 128)d\(index % 128)"
+        default: return "h\(index)"
+        }
+    }
+
     private static func cells(_ spread: Spread?, percent: Bool) -> [TableCell] {
         guard let spread else { return [.missing, .missing, .missing] }
         return [
             .number(percent ? spread.relativeStandardDeviation : spread.standardDeviation),
             .number(percent ? spread.relativeWorstDeviation : spread.worstDeviation),
-            .text(spread.count == 512 ? spread.worstColumn.description : "\(spread.worstInstance)"),
+            .text(Self.instanceName(spread.worstInstance, count: spread.count)),
         ]
     }
 
@@ -56,7 +66,7 @@ public struct CalibrationReport: Sendable {
     public func stepTable() throws -> Table {
         var table = try Table(header: [
             "step", "quantity", "target", "tolerance", "before σ", "after σ", "after σ (%)",
-            "after worst", "out of tolerance", "at range limit", "batches",
+            "after worst", "worst", "out of tolerance", "at range limit", "batches",
         ])
         for step in run.result.steps {
             try table.append([
@@ -68,11 +78,26 @@ public struct CalibrationReport: Sendable {
                             ? "\(step.tolerance) LSB rms residual"
                             : "\(step.tolerance) \(step.unit)"),
                 .number(step.before.standardDeviation), .number(step.after.standardDeviation),
-                .number(step.after.relativeStandardDeviation), .number(step.after.worstDeviation),
+                step.relativeTolerance || step.unit == "1"
+                    ? .number(step.after.relativeStandardDeviation) : .missing,
+                .number(step.after.worstDeviation),
+                .text(Self.instanceName(step.after.worstInstance, count: step.after.count)),
                 .integer(step.outOfTolerance.count), .integer(step.atRangeLimit.count),
                 .integer(step.batches),
             ])
         }
+        return table
+    }
+
+    /// The wall-clock time of each step.
+    public func timingTable() throws -> Table {
+        var table = try Table(header: ["step", "seconds", "batches"])
+        for timing in run.result.timings {
+            try table.append([
+                .text(timing.step), .number(timing.seconds), .integer(timing.batches),
+            ])
+        }
+        try table.append([.text("total"), .number(run.result.wallTime), .missing])
         return table
     }
 
@@ -141,13 +166,17 @@ public struct CalibrationReport: Sendable {
         text += "## Steps\n\n"
         text += "Before and after are each step's own measurements of its quantity.\n\n"
         text += try stepTable().markdown(precision: 3) + "\n"
+        text += "## Time\n\n"
+        text += "Wall-clock time of each step (a batch is one execution of many vectors on both "
+        text += "hemispheres, or one series of CADC reads).\n\n"
+        text += try timingTable().markdown(precision: 3) + "\n"
         let flagged = result.steps.filter { !$0.outOfTolerance.isEmpty || !$0.atRangeLimit.isEmpty }
         if !flagged.isEmpty {
             text += "## Columns needing attention\n\n"
             for step in flagged {
                 func list(_ instances: [Int]) -> String {
                     let names = instances.prefix(24).map {
-                        step.before.count == 512 ? ColumnIndex(flat: $0).description : "\($0)"
+                        Self.instanceName($0, count: step.before.count)
                     }
                     return names.joined(separator: ", ") + (instances.count > 24 ? ", …" : "")
                 }

@@ -15,6 +15,16 @@ public struct CalibrationTargets: Sendable, Equatable, Codable {
     public var lsbPerInputWeight: Double
 }
 
+/// The wall-clock time one calibration step took.
+public struct StepTiming: Sendable, Equatable, Codable {
+    /// The step.
+    public var step: String
+    /// Its wall-clock time, in seconds.
+    public var seconds: Double
+    /// Batches of input vectors and CADC reads it sent.
+    public var batches: Int
+}
+
 /// What a calibration found for one chip: the trims (the whole configuration), the digital
 /// fit, the targets, the settings, the reports of every step, the spreads before and after,
 /// the chip it was made for and the time it took.
@@ -55,6 +65,8 @@ public struct CalibrationResult: Sendable, Equatable, Codable {
     public var before: SurveySpreads?
     public var after: SurveySpreads?
     public var afterCorrection: SurveySpreads?
+    /// Wall-clock time of each step (surveys included), in the order they ran.
+    public var timings: [StepTiming]
     /// Wall-clock time the calibration took, in seconds.
     public var wallTime: Double
     /// SHA-256 (hex) of the result's JSON with an empty checksum: a file whose content was

@@ -1,11 +1,13 @@
 import HXPhysics
 
 /// Every setting of a calibration: one value per step, in the order the steps run (calix's
-/// order: CADC range → CADC offsets → neurons), plus the survey that measures the chip before
+/// order: CADC range → synapse drivers → CADC offsets → neurons), plus the survey that measures the chip before
 /// and after for the report.
 public struct CalibrationSettings: Sendable, Equatable, Codable {
     /// Step 0 (optional): the CADC's global range.
     public var cadcRange: CADCRangeStep
+    /// Step 0b (optional): the synapse drivers' pulse offsets.
+    public var synapseDrivers: SynapseDriverStep
     /// Step 1: per-channel CADC offsets.
     public var cadcOffsets: CADCOffsetStep
     /// Step 2: per-column reset potential (baseline).
@@ -19,11 +21,14 @@ public struct CalibrationSettings: Sendable, Equatable, Codable {
 
     /// The defaults of each step.
     public init(
-        cadcRange: CADCRangeStep = CADCRangeStep(), cadcOffsets: CADCOffsetStep = CADCOffsetStep(),
+        cadcRange: CADCRangeStep = CADCRangeStep(),
+        synapseDrivers: SynapseDriverStep = SynapseDriverStep(),
+        cadcOffsets: CADCOffsetStep = CADCOffsetStep(),
         baseline: BaselineStep = BaselineStep(), gain: GainStep = GainStep(),
         digitalFit: DigitalFitStep = DigitalFitStep(), surveyTrials: Int = 128
     ) {
         self.cadcRange = cadcRange
+        self.synapseDrivers = synapseDrivers
         self.cadcOffsets = cadcOffsets
         self.baseline = baseline
         self.gain = gain
@@ -36,6 +41,7 @@ public struct CalibrationSettings: Sendable, Equatable, Codable {
     public static var quick: CalibrationSettings {
         var settings = CalibrationSettings()
         settings.cadcRange.reads = 4
+        settings.synapseDrivers.trials = 8
         settings.cadcOffsets.reads = 32
         settings.baseline.trials = 16
         settings.gain.trials = 64
@@ -49,6 +55,7 @@ public struct CalibrationSettings: Sendable, Equatable, Codable {
     ///   setting.
     public func validate(for parameters: PhysicsParameters) throws {
         try cadcRange.validate(for: parameters)
+        try synapseDrivers.validate()
         try cadcOffsets.validate(for: parameters)
         try baseline.validate()
         try gain.validate()
@@ -58,7 +65,8 @@ public struct CalibrationSettings: Sendable, Equatable, Codable {
 
     /// Measurements (batches and CADC reads) a calibration takes, for progress.
     var plannedBatches: Int {
-        cadcRange.plannedBatches + cadcOffsets.plannedBatches + baseline.plannedBatches
+        cadcRange.plannedBatches + synapseDrivers.plannedBatches + cadcOffsets.plannedBatches
+            + baseline.plannedBatches
             + gain.plannedBatches + digitalFit.plannedBatches
             + (surveyTrials > 0 ? 2 * ChipSurvey.batches : 0)
     }

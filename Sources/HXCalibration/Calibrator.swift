@@ -15,8 +15,8 @@ public struct CalibrationRun: Sendable {
 }
 
 /// Calibrates a chip as calix calibrates the real one, through the experimenter's interface
-/// only (configuration cells, weights, input vectors, CADC reads): CADC range (optional), CADC
-/// offsets, baselines, gains, and a final digital fit.
+/// only (configuration cells, weights, input vectors, CADC reads): CADC range and synapse-driver
+/// pulse offsets (both optional), CADC offsets, baselines, gains, and a final digital fit.
 ///
 /// Calibration is deterministic: the same chip (seed, parameters, trial counter) and settings
 /// give the same result, except for the measured wall time.
@@ -57,11 +57,24 @@ public struct Calibrator: Sendable {
                 enabled: progress != nil, clock: clock, write: say))
         let steps =
             3 + (settings.cadcRange.isEnabled ? 1 : 0) + (settings.digitalFit.isEnabled ? 1 : 0)
+            + (settings.synapseDrivers.isEnabled ? 1 : 0)
             + (settings.surveyTrials > 0 ? 2 : 0)
         var stepNumber = 0
+        var timings: [StepTiming] = []
+        var stepStart = (time: started, batches: 0)
+        // Closes the running step's timing.
+        func end() {
+            guard stepNumber > 0 else { return }
+            timings.append(
+                StepTiming(
+                    step: probe.step, seconds: max(0, clock() - stepStart.time),
+                    batches: probe.batches - stepStart.batches))
+        }
         func begin(_ name: String) {
+            end()
             stepNumber += 1
             probe.step = name
+            stepStart = (clock(), probe.batches)
             say("calibrate: step \(stepNumber)/\(steps): \(name)\n")
         }
 
@@ -77,6 +90,10 @@ public struct Calibrator: Sendable {
         if settings.cadcRange.isEnabled {
             begin("CADC range")
             reports += try settings.cadcRange.run(on: &work, probe: &probe)
+        }
+        if settings.synapseDrivers.isEnabled {
+            begin("synapse drivers")
+            reports.append(try settings.synapseDrivers.run(on: &work, probe: &probe))
         }
         begin("CADC offsets")
         let offsets = try settings.cadcOffsets.run(on: &work, probe: &probe)
@@ -108,6 +125,7 @@ public struct Calibrator: Sendable {
             guard let weights else { continue }
             try probe.chip { try work.writeWeights(weights.map { Int($0) }, hemisphere: h) }
         }
+        end()
         probe.progress?.finish()
 
         let targets = CalibrationTargets(
@@ -122,7 +140,7 @@ public struct Calibrator: Sendable {
             chipSeed: work.seed, parameterHash: CalibrationResult.parameterHash(work.parameters),
             firstTrial: firstTrial, configuration: work.configuration, correction: correction,
             targets: targets, settings: settings, steps: reports, before: spreads(before),
-            after: spreads(after), afterCorrection: spreads(afterCorrection),
+            after: spreads(after), afterCorrection: spreads(afterCorrection), timings: timings,
             wallTime: max(0, clock() - started), checksum: ""
         ).sealed()
         chip = work

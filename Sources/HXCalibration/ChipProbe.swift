@@ -81,12 +81,14 @@ struct ChipProbe {
         chip.configuration.hemispheres.flatMap { $0[keyPath: field] }
     }
 
-    /// Sends every pattern (a row of `patterns`) `trials` times to both hemispheres in one
-    /// batch and returns, per hemisphere, the outputs (patterns · trials × columns, pattern
+    /// Sends every pattern (a row of `patterns`, each vector `numSends` times with events
+    /// `waitBetweenEvents` FPGA cycles apart) `trials` times to both hemispheres in one batch and
+    /// returns, per hemisphere, the outputs (patterns · trials × columns, pattern
     /// p's trials in rows p · trials ..< (p + 1) · trials) and, when asked, the raw baseline
     /// codes.
     mutating func run(
-        _ patterns: Matrix<UInt8>, trials: Int, on chip: inout Chip, rawReads: Bool = false
+        _ patterns: Matrix<UInt8>, trials: Int, on chip: inout Chip, rawReads: Bool = false,
+        numSends: Int = 1, waitBetweenEvents: Int = 5
     ) throws -> (outputs: [Matrix<Int8>], baselines: [Matrix<UInt8>]) {
         var storage = [UInt8]()
         storage.reserveCapacity(patterns.rows * trials * patterns.columns)
@@ -99,7 +101,10 @@ struct ChipProbe {
             let batch = try Matrix(
                 rows: patterns.rows * trials, columns: patterns.columns, storage: storage)
             let result = try chip.execute(
-                inputs: [batch, batch], options: ExecutionOptions(includeRawReads: rawReads))
+                inputs: [batch, batch],
+                options: ExecutionOptions(
+                    numSends: numSends, waitBetweenEvents: waitBetweenEvents,
+                    includeRawReads: rawReads))
             var outputs: [Matrix<Int8>] = []
             var baselines: [Matrix<UInt8>] = []
             for h in 0..<Self.hemispheres {

@@ -42,6 +42,7 @@ enum CalibrateCommand: Subcommand {
             "Calibration of chip \(seed): \(String(format: "%.2f", run.result.wallTime)) s\n\n"
         text += try report.summaryTable().markdown(precision: 3) + "\n"
         text += try report.stepTable().markdown(precision: 3) + "\n"
+        text += try report.timingTable().markdown(precision: 3) + "\n"
         text += "wrote \(out)\n" + written.map { "wrote \($0)\n" }.joined()
         output.out(text)
     }

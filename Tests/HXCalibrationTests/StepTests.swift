@@ -22,6 +22,24 @@ struct StepTests {
         }
     }
 
+    @Test(
+        "synapse drivers: pulse offsets (σ ≈ 0.4 activation units) trimmed to below one trim step")
+    func synapseDrivers() throws {
+        var chip = try Chip(seed: 7)
+        var probe = ChipProbe(step: "test")
+        let report = try SynapseDriverStep(trials: 8).run(on: &chip, probe: &probe)
+        #expect(report.before.count == 256)
+        #expect(
+            report.before.standardDeviation > 0.3,
+            "before: σ \(report.before.standardDeviation) activation units")
+        #expect(
+            report.after.standardDeviation < 0.15,
+            "after: σ \(report.after.standardDeviation) activation units")
+        #expect(abs(report.after.mean) < 0.05, "after: mean offset \(report.after.mean)")
+        let trims = chip.configuration.hemispheres.flatMap(\.pulseOffsetTrim)
+        #expect(Set(trims).count > 3, "trims \(Set(trims).sorted())")
+    }
+
     @Test("CADC offsets: channels read the median at the reference within 1 LSB (σ 5 before)")
     func cadcOffsets() throws {
         var chip = try Chip(seed: 7)
