@@ -36,8 +36,8 @@ public struct CalibrationSettings: Sendable, Equatable, Codable {
         self.surveyTrials = surveyTrials
     }
 
-    /// Fewer trials everywhere (a quarter, at least 8): for tests and quick looks. The
-    /// spreads are about twice the defaults' noise floor.
+    /// Fewer trials everywhere (a quarter to a half of the defaults): for tests and quick
+    /// looks. The remaining spreads are up to twice the defaults'.
     public static var quick: CalibrationSettings {
         var settings = CalibrationSettings()
         settings.cadcRange.reads = 4

@@ -8,8 +8,8 @@ enum CalibrateCommand: Subcommand {
     static let spec = CommandSpec(
         name: "calibrate",
         summary:
-            "calibrate a chip as calix does (CADC range and offsets, baselines, gains, digital "
-            + "fit); writes the result (JSON), a report and histograms",
+            "calibrate a chip as calix does (CADC range, synapse drivers, CADC offsets, "
+            + "baselines, gains, digital fit); writes the result (JSON), a report and histograms",
         options: [
             CommonOptions.seed, CommonOptions.params,
             OptionSpec(
@@ -19,7 +19,7 @@ enum CalibrateCommand: Subcommand {
                     + "(default calibration/chip-<seed>.json)"),
         ],
         flags: [
-            FlagSpec("quick", help: "a quarter of the trials: faster, about twice the noise"),
+            FlagSpec("quick", help: "fewer trials (a quarter to a half): faster, noisier trims"),
             FlagSpec("quiet", help: "no progress lines on stderr"),
         ])
 
