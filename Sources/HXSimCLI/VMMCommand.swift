@@ -1,4 +1,5 @@
 import Foundation
+import HXCalibration
 import HXIO
 import HXNumerics
 import HXPhysics
@@ -12,6 +13,16 @@ enum VMMCommand: Subcommand {
             CommonOptions.inputs, CommonOptions.weights, CommonOptions.seed, CommonOptions.params,
             CommonOptions.numSends, CommonOptions.wait, CommonOptions.integrator,
             CommonOptions.threads, CommonOptions.out,
+            OptionSpec(
+                "calibration", valueName: "FILE",
+                help: "run on the chip calibrated by this result of `hxsim calibrate`"),
+        ],
+        flags: [
+            FlagSpec(
+                "digital-correction",
+                help:
+                    "correct the outputs with the calibration's digital fit, rounding with "
+                    + "dither (needs --calibration)")
         ])
 
     static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
@@ -21,10 +32,28 @@ enum VMMCommand: Subcommand {
             path: arguments.path("weights", mustExist: true),
             allowed: -ChipGeometry.maxWeight...ChipGeometry.maxWeight)
         var chip = try CommonOptions.chip(arguments)
+        var calibration: CalibrationResult?
+        if try arguments.optionalString("calibration") != nil {
+            calibration = try CalibrationResult(
+                contentsOf: arguments.path("calibration", mustExist: true))
+            try calibration?.apply(to: &chip)
+        }
         let result = try chip.vmm(
             inputs: inputs, weights: weights, options: CommonOptions.executionOptions(arguments))
+        var outputs = result.outputs
+        if try arguments.flag("digital-correction") {
+            guard let calibration else {
+                throw ArgumentError.missingRequired(option: "calibration", valueName: "FILE")
+            }
+            // Dithered rounding keyed by the chip and the batch's first trial: unbiased on
+            // average, and the same codes for the same run.
+            outputs = try calibration.correctVMM(
+                outputs,
+                ditherSeed: SeedSequence(chip.seed).seed(
+                    SeedSequence.label("digital correction"), result.firstTrial))
+        }
         try CommonOptions.emit(
-            CSV.format(result.outputs.map { Int($0) }), to: arguments.optionalString("out"),
+            CSV.format(outputs.map { Int($0) }), to: arguments.optionalString("out"),
             output: output)
     }
 }

@@ -1,2 +1,0 @@
-// The HXCalibration module. Its files are added by the issue that builds it.
-enum HXCalibrationPlaceholder {}

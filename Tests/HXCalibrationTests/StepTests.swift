@@ -1,0 +1,126 @@
+import Foundation
+import HXNumerics
+import HXPhysics
+import Testing
+
+@testable import HXCalibration
+
+/// Each step on its own, on a fresh (noisy) chip, with fewer trials than the defaults: it must
+/// bring its own quantity to its own target.
+@Suite("Calibration steps converge on a noisy chip")
+struct StepTests {
+    @Test("CADC range: each hemisphere's mean code at 0.30 V and 0.95 V reaches 20 and 220")
+    func cadcRange() throws {
+        var chip = try Chip(seed: 7)
+        var probe = ChipProbe(step: "test")
+        let reports = try CADCRangeStep(reads: 4).run(on: &chip, probe: &probe)
+        for report in reports {
+            #expect(
+                abs(report.after.worstDeviation) <= 0.5,
+                "\(report.quantity): worst hemisphere off by \(report.after.worstDeviation) LSB")
+            #expect(report.outOfTolerance.isEmpty && report.atRangeLimit.isEmpty)
+        }
+    }
+
+    @Test(
+        "synapse drivers: pulse offsets (σ ≈ 0.4 activation units) trimmed to below one trim step")
+    func synapseDrivers() throws {
+        var chip = try Chip(seed: 7)
+        var probe = ChipProbe(step: "test")
+        let report = try SynapseDriverStep(trials: 8).run(on: &chip, probe: &probe)
+        #expect(report.before.count == 256)
+        #expect(
+            report.before.standardDeviation > 0.3,
+            "before: σ \(report.before.standardDeviation) activation units")
+        #expect(
+            report.after.standardDeviation < 0.15,
+            "after: σ \(report.after.standardDeviation) activation units")
+        #expect(abs(report.after.mean) < 0.05, "after: mean offset \(report.after.mean)")
+        let trims = chip.configuration.hemispheres.flatMap(\.pulseOffsetTrim)
+        #expect(Set(trims).count > 3, "trims \(Set(trims).sorted())")
+    }
+
+    @Test("CADC offsets: channels read the median at the reference within 1 LSB (σ 5 before)")
+    func cadcOffsets() throws {
+        var chip = try Chip(seed: 7)
+        var probe = ChipProbe(step: "test")
+        let report = try CADCOffsetStep(reads: 48).run(on: &chip, probe: &probe)
+        #expect(report.before.standardDeviation > 3, "before: σ \(report.before.standardDeviation)")
+        #expect(
+            report.after.standardDeviation < 0.5,
+            "after: σ \(report.after.standardDeviation) LSB")
+        #expect(
+            abs(report.after.worstDeviation) <= 1.25,
+            "worst channel \(report.after.worstColumn) off by \(report.after.worstDeviation) LSB")
+        #expect(report.atRangeLimit.isEmpty)
+        // The trims are the chip's digital offsets, nothing else.
+        #expect(chip.configuration.hemispheres[0].cadcDigitalOffset.contains { $0 != 0 })
+    }
+
+    @Test("baseline: every column's zero-input baseline reads 120 within 1 LSB (256 reads after)")
+    func baseline() throws {
+        var chip = try Chip(seed: 7)
+        var probe = ChipProbe(step: "test")
+        let report = try BaselineStep(trials: 32).run(on: &chip, probe: &probe)
+        #expect(report.target == 120)
+        #expect(report.before.standardDeviation > 4, "before: σ \(report.before.standardDeviation)")
+        #expect(report.atRangeLimit.isEmpty)
+        let after = Spread(
+            try probe.meanBaselines(trials: 256, rows: 128, on: &chip), center: report.target)
+        #expect(after.standardDeviation < 0.4, "after: σ \(after.standardDeviation) LSB")
+        #expect(
+            abs(after.worstDeviation) <= 1,
+            "worst column \(after.worstColumn) off by \(after.worstDeviation) LSB")
+    }
+
+    @Test("gain: excitatory and inhibitory amplitudes reach the median within 1 % (σ 10 % before)")
+    func gain() throws {
+        var chip = try Chip(seed: 7)
+        var probe = ChipProbe(step: "test")
+        let (reports, target) = try GainStep(trials: 64).run(on: &chip, probe: &probe)
+        #expect((50...70).contains(target), "target amplitude \(target) LSB")
+        for report in reports {
+            #expect(
+                report.before.relativeStandardDeviation > 5,
+                "\(report.step) before: σ \(report.before.relativeStandardDeviation) %")
+            #expect(
+                report.after.relativeStandardDeviation < 1,
+                "\(report.step) after: σ \(report.after.relativeStandardDeviation) %")
+            #expect(
+                abs(report.after.mean - target) < 0.01 * target,
+                "\(report.step): mean \(report.after.mean) vs target \(target)")
+        }
+    }
+
+    @Test("a fixed gain target out of the trims' reach is reported as at the range limit")
+    func gainAtLimit() throws {
+        var chip = try Chip(seed: 7)
+        var probe = ChipProbe(step: "test")
+        // 110 LSB needs 1.9 × the nominal OTA bias, beyond the cell's 1022 (1.5 ×).
+        let (reports, _) = try GainStep(target: .value(110), trials: 8).run(
+            on: &chip, probe: &probe)
+        #expect(reports[0].atRangeLimit.count > 450, "at limit: \(reports[0].atRangeLimit.count)")
+        #expect(reports[0].outOfTolerance.count > 450)
+    }
+
+    @Test("digital fit: the correction shrinks the residual offsets and gains it fitted")
+    func digitalFit() throws {
+        var chip = try Chip(seed: 7)
+        var probe = ChipProbe(step: "test")
+        let gain = GainStep(trials: 32)
+        let (_, target) = try gain.run(on: &chip, probe: &probe)
+        let (correction, reports) = try DigitalFitStep(trials: 32).run(
+            on: &chip, probe: &probe, targetAmplitude: target, referenceSum: gain.referenceSum)
+        let offsets = reports[0]
+        let gains = reports[1]
+        #expect(
+            offsets.after.standardDeviation < offsets.before.standardDeviation,
+            "offset σ \(offsets.before.standardDeviation) → \(offsets.after.standardDeviation)")
+        #expect(
+            gains.after.standardDeviation < gains.before.standardDeviation,
+            "gain σ \(gains.before.standardDeviation) → \(gains.after.standardDeviation)")
+        #expect(abs(gains.after.mean - 1) < abs(gains.before.mean - 1) + 0.002)
+        try correction.validate(source: "test")
+        #expect(correction.residuals.joined().allSatisfy { $0 < 1.5 })
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import HXNumerics
+import HXPhysics
+
+@testable import HXCalibration
+
+/// Calibrations shared by several tests, computed once (quick settings, a constant clock).
+enum Fixtures {
+    /// Quick settings: a quarter of the default trials.
+    static let settings = CalibrationSettings.quick
+
+    /// Calibrates a fresh chip `seed` with `settings`; returns the chip before, the chip after
+    /// and the run.
+    static func calibrate(
+        seed: UInt64, parameters: PhysicsParameters = PhysicsParameters(),
+        settings: CalibrationSettings = settings
+    ) throws -> (fresh: Chip, calibrated: Chip, run: CalibrationRun) {
+        let fresh = try Chip(seed: seed, parameters: parameters)
+        var chip = fresh
+        let run = try Calibrator(settings: settings).calibrate(&chip, clock: { 0 })
+        return (fresh, chip, run)
+    }
+
+    /// Chip 2, calibrated with the quick settings.
+    static let chip2 = Result { try calibrate(seed: 2) }
+    /// Chip 3, calibrated with the quick settings.
+    static let chip3 = Result { try calibrate(seed: 3) }
+}
+
+/// Measurements through `Chip.vmm`, the experimenter's path, independent of calibration's own
+/// numbers and patterns.
+enum Independent {
+    /// The mean output of every column (512) over `trials` vectors of `activation` on the first
+    /// `rows` inputs, with weights given per input row by `weight(row)` on all 512 columns.
+    static func meanOutputs(
+        _ chip: inout Chip, rows: Int, activation: Int, trials: Int, weight: (Int) -> Int
+    ) throws -> [Double] {
+        let inputs = Matrix<Int>(rows: trials, columns: rows, repeating: activation)
+        var storage = [Int]()
+        for i in 0..<rows { storage += [Int](repeating: weight(i), count: 512) }
+        let weights = try Matrix(rows: rows, columns: 512, storage: storage)
+        let outputs = try chip.vmm(inputs: inputs, weights: weights).outputs
+        var means = [Double](repeating: 0, count: 512)
+        for b in 0..<trials {
+            for j in 0..<512 { means[j] += Double(outputs[b, j]) / Double(trials) }
+        }
+        return means
+    }
+
+    /// PHYSICS.md's anchor: 100 inputs of 15, weights 21 (outputs ≈ 55…63).
+    static func gain(_ chip: inout Chip, trials: Int = 128) throws -> [Double] {
+        try meanOutputs(&chip, rows: 100, activation: 15, trials: trials) { _ in 21 }
+    }
+
+    /// Zero net input with every input active: 128 inputs of 15, weights alternating +21, −21.
+    static func zeroNet(_ chip: inout Chip, trials: Int = 128) throws -> [Double] {
+        try meanOutputs(&chip, rows: 128, activation: 15, trials: trials) { $0 % 2 == 0 ? 21 : -21 }
+    }
+
+    /// Zero input: no events at all.
+    static func zeroInput(_ chip: inout Chip, trials: Int = 128) throws -> [Double] {
+        try meanOutputs(&chip, rows: 128, activation: 0, trials: trials) { _ in 21 }
+    }
+}
