@@ -1,4 +1,5 @@
 import Foundation
+import HXCalibration
 import HXData
 import HXNetwork
 import HXNumerics
@@ -22,12 +23,12 @@ public enum YinYangExperiment {
         /// Hidden neurons.
         public var hidden = 128
         /// Copies of each output neuron averaged (hxtorch's `avg`).
-        public var outputAveraging = 5
+        public var outputAveraging = 10
         /// Copies of each hidden neuron averaged (2 fills the 256 columns of one hemisphere).
-        public var hiddenAveraging = 1
+        public var hiddenAveraging = 4
         /// Software training epochs and hardware-in-the-loop fine-tuning epochs.
-        public var softwareEpochs = 40
-        public var hardwareEpochs = 6
+        public var softwareEpochs = 100
+        public var hardwareEpochs = 100
         /// Mini-batch size in software and with the chip in the loop.
         public var batchSize = 50
         public var fineTuningBatchSize = 50
@@ -39,9 +40,9 @@ public enum YinYangExperiment {
         /// as hxtorch's examples use.
         public var learningRateDecay: Float = 0.5
         public var decayEvery = 1000
-        public var fineTuningDecayEvery = 10
+        public var fineTuningDecayEvery = 25
         /// Each of the four features is sent on this many synapse rows.
-        public var inputRepetition = 1
+        public var inputRepetition = 16
         /// Outputs (LSB) are divided by this before the softmax of the loss.
         public var logitScale: Float = 10
         /// Seed of the data order, the weights and the mock noise.
@@ -49,9 +50,15 @@ public enum YinYangExperiment {
         /// Seed of the simulated chip.
         public var chipSeed: UInt64 = 1
         /// FPGA cycles between events.
-        public var waitBetweenEvents = 5
+        public var waitBetweenEvents = 2
         /// The physics of the simulated chip.
         public var parameters = PhysicsParameters()
+        /// Calibrate the chip before fine-tuning with it in the loop (deployment without
+        /// calibration is always measured too).
+        public var calibrate = true
+        /// Fine-tune on the mock instead of the chip (a control: what the procedure reaches on
+        /// hxtorch's model with the chip's measured gain and noise).
+        public var fineTuneOnMock = false
 
         /// The reference settings.
         public init() {}
@@ -65,10 +72,16 @@ public enum YinYangExperiment {
         public var mock: Double
         /// The software-trained network deployed on the simulated chip, uncalibrated.
         public var physicsDeployed: Double
+        /// The software-trained network deployed on the same chip, calibrated (nil when the
+        /// experiment does not calibrate).
+        public var physicsCalibrated: Double?
         /// The network after fine-tuning with the simulated chip in the loop.
         public var physicsHIL: Double
         /// The numSends of the two layers (derived from the initialisation as hxtorch does).
         public var numSends: [Int]
+        /// Gain and noise measured on the chip (hxtorch's `measure_mock_parameter`), used by
+        /// software training, the mock and the backward pass.
+        public var measuredMockParameter: MockParameter
         /// Wall time of each stage, in seconds.
         public var seconds: [String: Double]
         /// Per-phase time of hardware-in-the-loop training and of chip inference, in seconds.
@@ -78,8 +91,10 @@ public enum YinYangExperiment {
         enum CodingKeys: String, CodingKey {
             case software, mock
             case physicsDeployed = "physics_deployed"
+            case physicsCalibrated = "physics_calibrated"
             case physicsHIL = "physics_hil"
             case numSends = "num_sends"
+            case measuredMockParameter = "measured_mock_parameter"
             case seconds
             case trainingProfile = "training_profile"
             case inferenceProfile = "inference_profile"
@@ -167,8 +182,23 @@ public enum YinYangExperiment {
             return try body()
         }
 
+        // 0. The chips: as drawn, and (the same chip) calibrated. The gain and noise of the
+        // chip the network will be fine-tuned on are measured as hxtorch measures them, and
+        // they set the linear model of software training, the mock and the backward pass.
+        let raw = try PhysicsExecutor(
+            chipCount: 1, firstSeed: settings.chipSeed, parameters: settings.parameters)
+        let tuningExecutor =
+            settings.calibrate
+            ? try timed("calibration") {
+                try PhysicsExecutor(
+                    chipCount: 1, firstSeed: settings.chipSeed, parameters: settings.parameters,
+                    calibration: CalibrationSettings())
+            } : raw
+        let measured = try measureMockParameter(on: tuningExecutor, seed: settings.seed).parameter
+        progress("measured on the chip: \(measured)")
+
         // 1. Software training, keeping the epoch best on the validation set.
-        var software = ExecutionContext.software
+        var software = ExecutionContext(backend: .software, mockParameter: measured, seed: 0)
         var adam = Adam(learningRate: settings.learningRate)
         let validationSet = (
             features: chipFeatures(splits.validation, repetition: settings.inputRepetition),
@@ -187,24 +217,32 @@ public enum YinYangExperiment {
             model, features: testFeatures, labels: test.labels, context: &software)
         progress("software: epoch \(selected.epoch) selected, test accuracy \(softwareAccuracy)")
 
-        // 2. Deployment on the mock and on a simulated chip.
-        var mockContext = ExecutionContext(backend: .mock, seed: settings.seed)
+        // 2. Deployment on the mock and on the simulated chip, uncalibrated and calibrated.
+        var mockContext = ExecutionContext(
+            backend: .mock, mockParameter: measured, seed: settings.seed)
         let mockAccuracy = try evaluate(
             model, features: testFeatures, labels: test.labels, context: &mockContext)
         progress("mock test accuracy \(mockAccuracy)")
-        let executor = try PhysicsExecutor(
-            chipCount: 1, firstSeed: settings.chipSeed, parameters: settings.parameters)
         var chipContext = ExecutionContext(
-            backend: .hardware(executor), seed: settings.seed,
+            backend: .hardware(raw), mockParameter: measured, seed: settings.seed,
             profiler: Profiler(clock: clock))
         let deployed = try timed("physics_inference") {
             try evaluate(model, features: testFeatures, labels: test.labels, context: &chipContext)
         }
         let inferenceProfile = chipContext.profiler?.profile ?? Profile()
-        progress("deployed on the simulated chip: test accuracy \(deployed)")
+        progress("deployed on the simulated chip, uncalibrated: test accuracy \(deployed)")
+        var calibratedAccuracy: Double?
+        chipContext = ExecutionContext(
+            backend: .hardware(tuningExecutor), mockParameter: measured, seed: settings.seed)
+        if settings.calibrate {
+            calibratedAccuracy = try evaluate(
+                model, features: testFeatures, labels: test.labels, context: &chipContext)
+            progress("deployed on the calibrated chip: test accuracy \(calibratedAccuracy!)")
+        }
 
         // 3. Fine-tuning with the chip in the loop, keeping the epoch best on the validation
         // set measured on the chip.
+        if settings.fineTuneOnMock { chipContext = mockContext }
         var fineTuning = Adam(learningRate: settings.fineTuningLearningRate)
         let fineTuningLoader = try DataLoader(
             features: trainFeatures, labels: trainSet.labels,
@@ -230,7 +268,8 @@ public enum YinYangExperiment {
         let sends = model.layers.compactMap { ($0 as? Linear)?.numSends }
         let report = Report(
             software: softwareAccuracy, mock: mockAccuracy, physicsDeployed: deployed,
-            physicsHIL: hil, numSends: sends, seconds: seconds, trainingProfile: trainingProfile,
+            physicsCalibrated: calibratedAccuracy, physicsHIL: hil, numSends: sends,
+            measuredMockParameter: measured, seconds: seconds, trainingProfile: trainingProfile,
             inferenceProfile: inferenceProfile)
         return (report, model, hardwareModel)
     }

@@ -29,9 +29,14 @@ public struct Calibrator: Sendable {
         self.settings = settings
     }
 
+    /// The first trial of calibration's measurements. Calibration measures in a trial range of
+    /// its own, far beyond any experiment's, so that its noise draws are never those of an
+    /// experiment on the same chip and its result does not depend on the chip's trial counter.
+    public static let firstTrial: UInt64 = 1 << 62
+
     /// Calibrates `chip`: on success the chip holds the calibrated configuration (and the
-    /// weights it had before, if any; otherwise calibration's last test weights), and its
-    /// trial counter has advanced. On error the chip is unchanged.
+    /// weights it had before, if any; otherwise calibration's last test weights) and its trial
+    /// counter is where it was. On error the chip is unchanged.
     /// - Parameters:
     ///   - progress: receives progress lines (for stderr), or nil for none.
     ///   - clock: the current time in seconds, for the wall time; a constant clock makes the
@@ -45,7 +50,8 @@ public struct Calibrator: Sendable {
         try settings.validate(for: chip.parameters)
         let started = clock()
         var work = chip
-        let firstTrial = work.nextTrial
+        let firstTrial = Self.firstTrial
+        work.setNextTrial(firstTrial)
         let savedWeights = (0..<ChipGeometry.hemispheres).map {
             chip.writtenWeights(hemisphere: $0)
         }
@@ -143,6 +149,7 @@ public struct Calibrator: Sendable {
             after: spreads(after), afterCorrection: spreads(afterCorrection), timings: timings,
             wallTime: max(0, clock() - started), checksum: ""
         ).sealed()
+        work.setNextTrial(chip.nextTrial)
         chip = work
         return CalibrationRun(
             result: result, before: before, after: after, afterCorrection: afterCorrection)

@@ -1,4 +1,5 @@
 import Foundation
+import HXCalibration
 import HXNumerics
 import HXPhysics
 
@@ -16,32 +17,77 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
     /// How each execution runs (integrator, numerics); `numSends` and `waitBetweenEvents` come
     /// from the layer.
     public let options: ExecutionOptions
+    /// Per chip, the calibration whose digital fit corrects the outputs on readout, or nil.
+    public let corrections: [CalibrationResult?]
     private var chips: [Chip]
     private let lock = NSLock()
 
-    /// An executor over `chips` (at least one).
-    public init(chips: [Chip], options: ExecutionOptions = ExecutionOptions()) throws {
+    /// An executor over `chips` (at least one), as they are (calibrate or configure them
+    /// first). `corrections`, if given (one entry per chip), are calibration results whose
+    /// digital fit is applied to every output of their chip.
+    public init(
+        chips: [Chip], options: ExecutionOptions = ExecutionOptions(),
+        corrections: [CalibrationResult?]? = nil
+    ) throws {
         guard !chips.isEmpty else {
             throw NetworkError.invalidArgument("a physics executor needs at least one chip")
+        }
+        let corrections = corrections ?? Array(repeating: nil, count: chips.count)
+        guard corrections.count == chips.count else {
+            throw NetworkError.invalidArgument(
+                "\(corrections.count) corrections for \(chips.count) chips")
+        }
+        for (chip, correction) in zip(chips, corrections) {
+            guard let correction else { continue }
+            do {
+                try correction.check(for: chip)
+                _ = try correction.requireCorrection()
+            } catch {
+                throw NetworkError.invalidArgument("chip \(chip.seed): \(error)")
+            }
         }
         self.chips = chips
         self.chipCount = chips.count
         self.options = options
+        self.corrections = corrections
     }
 
-    /// An executor over `chipCount` fresh chips with seeds `firstSeed`, `firstSeed + 1`, …
+    /// An executor over `chipCount` fresh chips with seeds `firstSeed`, `firstSeed + 1`, …,
+    /// each calibrated with `calibration` when it is given (in parallel over the chips;
+    /// deterministic). With `digitalCorrection`, the digital fit of each chip's calibration
+    /// corrects its outputs on readout.
     public convenience init(
         chipCount: Int, firstSeed: UInt64, parameters: PhysicsParameters = PhysicsParameters(),
-        options: ExecutionOptions = ExecutionOptions()
+        options: ExecutionOptions = ExecutionOptions(), calibration: CalibrationSettings? = nil,
+        digitalCorrection: Bool = false
     ) throws {
         guard chipCount >= 1 else {
             throw NetworkError.invalidArgument("chipCount must be at least 1, got \(chipCount)")
         }
+        var chips = try (0..<chipCount).map {
+            try Chip(seed: firstSeed + UInt64($0), parameters: parameters)
+        }
+        var results = [CalibrationResult?](repeating: nil, count: chipCount)
+        if let calibration {
+            let calibrator = Calibrator(settings: calibration)
+            try chips.withUnsafeMutableBufferPointer { chipBuffer in
+                try results.withUnsafeMutableBufferPointer { resultBuffer in
+                    let sharedChips = SharedBuffer(chipBuffer)
+                    let sharedResults = SharedBuffer(resultBuffer)
+                    try Parallel.forEachChunk(count: chipCount, chunkSize: 1) { range in
+                        for c in range {
+                            var chip = sharedChips[c]
+                            sharedResults[c] = try calibrator.calibrate(&chip, clock: { 0 }).result
+                            sharedChips[c] = chip
+                        }
+                    }
+                }
+            }
+        } else if digitalCorrection {
+            throw NetworkError.invalidArgument("a digital correction needs a calibration")
+        }
         try self.init(
-            chips: (0..<chipCount).map {
-                try Chip(seed: firstSeed + UInt64($0), parameters: parameters)
-            },
-            options: options)
+            chips: chips, options: options, corrections: digitalCorrection ? results : nil)
     }
 
     /// Copies of the chips in their current state.
@@ -88,6 +134,7 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
         // Parallel over chips, sequential inside one: one worker thread per chip is enough.
         if busy > 1 { options.threads = 1 }
         let innerOptions = options
+        let corrections = self.corrections
         var results = [Matrix<Int8>?](repeating: nil, count: blocks.count)
         try chips.withUnsafeMutableBufferPointer { chipBuffer in
             try results.withUnsafeMutableBufferPointer { resultBuffer in
@@ -100,7 +147,7 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
                         defer { sharedChips[c] = chip }
                         try Self.run(
                             queues: allQueues[c], blocks: blocks, chip: &chip,
-                            options: innerOptions,
+                            options: innerOptions, correction: corrections[c],
                             into: sharedResults)
                     }
                 }
@@ -117,7 +164,7 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
     /// Runs the queued blocks of one chip, pairing hemispheres where the batches match.
     private static func run(
         queues: [[Int]], blocks: [HardwareBlock], chip: inout Chip, options: ExecutionOptions,
-        into results: SharedBuffer<Matrix<Int8>?>
+        correction: CalibrationResult?, into results: SharedBuffer<Matrix<Int8>?>
     ) throws {
         var next = [0, 0]
         while next[0] < queues[0].count || next[1] < queues[1].count {
@@ -138,8 +185,16 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
             }
             let outcome = try chip.execute(inputs: inputs, options: options)
             for h in 0..<2 {
-                guard let index = pending[h] else { continue }
-                results[index] = outcome.outputs[h]
+                guard let index = pending[h], let outputs = outcome.outputs[h] else { continue }
+                if let correction {
+                    // Dither of the rounding keyed by the chip and the execution's trials.
+                    let dither = SeedSequence(chip.seed).seed(
+                        SeedSequence.label("correction"), outcome.firstTrial, UInt64(h))
+                    results[index] = try correction.correct(
+                        outputs, hemisphere: h, columns: 0..<outputs.columns, ditherSeed: dither)
+                } else {
+                    results[index] = outputs
+                }
             }
         }
     }

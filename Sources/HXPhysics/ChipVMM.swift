@@ -90,12 +90,11 @@ extension Chip {
     /// Connects the reference voltage of a voltage cell (value 0…1022) to every CADC channel of
     /// a hemisphere and reads it `reads` times, as the CADC calibration of the real chip does.
     /// Returns reads × 256 codes. The reference is one cell shared by all channels, so its DAC
-    /// error is common to them.
+    /// error is common to them. Each read is one trial: `firstTrial` names the first (nil
+    /// continues the chip's count, as ``ExecutionOptions/firstTrial`` does).
     public mutating func readCADC(
-        referenceCell: Int, hemisphere: Int, reads: Int = 1
-    ) throws
-        -> Matrix<UInt8>
-    {
+        referenceCell: Int, hemisphere: Int, reads: Int = 1, firstTrial: UInt64? = nil
+    ) throws -> Matrix<UInt8> {
         try Self.checkHemisphere(hemisphere)
         guard (0...ChipGeometry.maxCellValue).contains(referenceCell) else {
             throw PhysicsError.cellOutOfRange(
@@ -105,8 +104,8 @@ extension Chip {
         guard reads >= 1 else {
             throw PhysicsError.invalidOption(name: "reads", value: "\(reads)", allowed: "≥ 1")
         }
-        let trial = nextTrial
-        nextTrial &+= UInt64(reads)
+        let trial = firstTrial ?? nextTrial
+        nextTrial = max(nextTrial, trial &+ UInt64(reads))
         let circuit = circuits[hemisphere]
         let error = mismatch.hemispheres[hemisphere].referenceCell
         let voltage = AnalogCell.output(

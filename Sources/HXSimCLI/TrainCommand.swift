@@ -15,9 +15,9 @@ enum TrainCommand: Subcommand {
                 default: "1"),
             OptionSpec(
                 "chip-seed", valueName: "N", help: "seed of the simulated chip", default: "1"),
-            OptionSpec("epochs", valueName: "N", help: "software training epochs", default: "40"),
+            OptionSpec("epochs", valueName: "N", help: "software training epochs", default: "100"),
             OptionSpec(
-                "hil-epochs", valueName: "N", help: "epochs with the chip in the loop", default: "6"
+                "hil-epochs", valueName: "N", help: "epochs with the chip in the loop", default: "100"
             ),
             OptionSpec(
                 "train-size", valueName: "N", help: "training samples (≤ 5000)", default: "5000"),
@@ -41,23 +41,25 @@ enum TrainCommand: Subcommand {
                 help: "halve the software learning rate every N epochs", default: "1000"),
             OptionSpec(
                 "hil-decay-every", valueName: "N",
-                help: "halve the chip-in-the-loop learning rate every N epochs", default: "10"),
+                help: "halve the chip-in-the-loop learning rate every N epochs", default: "25"),
             OptionSpec(
                 "wait", valueName: "CYCLES", help: "FPGA cycles between events, both layers",
-                default: "5"),
+                default: "2"),
             OptionSpec(
                 "hidden-avg", valueName: "N", help: "copies of each hidden neuron averaged",
-                default: "1"),
+                default: "4"),
             OptionSpec(
                 "repeat-inputs", valueName: "N", help: "send each feature on N synapse rows",
-                default: "1"),
+                default: "16"),
             OptionSpec(
-                "avg", valueName: "N", help: "copies of each output neuron averaged", default: "5"),
+                "avg", valueName: "N", help: "copies of each output neuron averaged", default: "10"),
             OptionSpec(
                 "save", valueName: "DIR", help: "save both trained models (JSON model files) here"),
         ],
         flags: [
             FlagSpec("json", help: "print the accuracies as one JSON object"),
+            FlagSpec("no-calibration", help: "fine-tune on the uncalibrated chip"),
+            FlagSpec("fine-tune-on-mock", help: "fine-tune on the mock instead (a control)"),
             FlagSpec(
                 "profile",
                 help: "print the per-phase time of chip-in-the-loop training and inference"),
@@ -86,6 +88,8 @@ enum TrainCommand: Subcommand {
         settings.fineTuningDecayEvery = try arguments.int("hil-decay-every", in: 1...100_000)
         settings.outputAveraging = try arguments.int("avg", in: 1...80)
         settings.inputRepetition = try arguments.int("repeat-inputs", in: 1...32)
+        settings.calibrate = !(try arguments.flag("no-calibration"))
+        settings.fineTuneOnMock = try arguments.flag("fine-tune-on-mock")
         settings.waitBetweenEvents = try arguments.int("wait", in: 1...1023)
         settings.hiddenAveraging = try arguments.int("hidden-avg", in: 1...4)
         settings.logitScale = Float(try arguments.double("logit-scale", in: 1e-3...1e3))
@@ -102,10 +106,11 @@ enum TrainCommand: Subcommand {
             try ModelFile.save(hardware, to: URL(fileURLWithPath: directory + "/yinyang-hil.json"))
         }
         if try arguments.flag("json") {
-            let object: [String: Double] = [
+            var object: [String: Double] = [
                 "software": report.software, "mock": report.mock,
                 "physics_deployed": report.physicsDeployed, "physics_hil": report.physicsHIL,
             ]
+            object["physics_calibrated"] = report.physicsCalibrated
             output.out(
                 String(decoding: try JSON.encode(object, pretty: false), as: UTF8.self) + "\n")
         } else {
@@ -121,19 +126,29 @@ enum TrainCommand: Subcommand {
 
     /// The accuracies side by side.
     static func table(_ report: YinYangExperiment.Report) throws -> Table {
-        try Table(
-            header: ["back end", "test accuracy"],
-            rows: [
-                [.text("software (float, ideal linear chip model)"), .number(report.software)],
-                [.text("mock (hxtorch: gain 0.002, noise 2 LSB)"), .number(report.mock)],
-                [
-                    .text("simulated chip, software-trained, uncalibrated"),
-                    .number(report.physicsDeployed),
-                ],
-                [
-                    .text("simulated chip, fine-tuned with the chip in the loop"),
-                    .number(report.physicsHIL),
-                ],
+        let measured = report.measuredMockParameter
+        let mock = String(
+            format: "mock (hxtorch's model, measured gain %.5f, noise %.2f LSB)", measured.gain,
+            measured.noiseStd)
+        var rows: [[TableCell]] = [
+            [.text("software (float, ideal linear chip model)"), .number(report.software)],
+            [.text(mock), .number(report.mock)],
+            [
+                .text("simulated chip, software-trained, uncalibrated"),
+                .number(report.physicsDeployed),
+            ],
+        ]
+        if let calibrated = report.physicsCalibrated {
+            rows.append([
+                .text("simulated chip, software-trained, calibrated"), .number(calibrated),
             ])
+        }
+        rows.append([
+            .text(
+                "simulated chip\(report.physicsCalibrated == nil ? "" : " (calibrated)"), "
+                    + "fine-tuned with the chip in the loop"),
+            .number(report.physicsHIL),
+        ])
+        return try Table(header: ["back end", "test accuracy"], rows: rows)
     }
 }

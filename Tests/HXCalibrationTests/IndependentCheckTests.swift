@@ -62,6 +62,8 @@ struct IndependentCheckTests {
         try run.result.apply(to: &applied)
         #expect(applied.configuration == calibrated.configuration)
         #expect(run.result.chipSeed == seed)
-        #expect(run.result.firstTrial == 0)
+        // Calibration measures in its own trial range and leaves the chip's counter alone.
+        #expect(run.result.firstTrial == Calibrator.firstTrial)
+        #expect(calibrated.nextTrial == fresh.nextTrial)
     }
 }
