@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "HXDataTests", dependencies: ["HXData"]),
         .testTarget(name: "HXNetworkTests", dependencies: ["HXNetwork"]),
         .testTarget(name: "HXSweepTests", dependencies: ["HXSweep"]),
-        .testTarget(name: "HXApplicationsTests", dependencies: ["HXApplications"]),
+        .testTarget(name: "HXApplicationsTests", dependencies: ["HXApplications", "HXData"]),
         .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import HXApplications
 import HXIO
 import HXPhysics
 
@@ -21,5 +22,15 @@ enum DemoCommand: Subcommand {
             atPath: directory, withIntermediateDirectories: true)
         let seed = try arguments.uint64("seed")
         try DemoPhysics.run(seed: seed, directory: directory, output: output)
+        try DemoCalibration.run(seed: seed, directory: directory, output: output)
+        output.err("demo: the Yin-Yang experiment (about a minute in a release build)\n")
+        let (report, _, _) = try YinYangExperiment.run(
+            settings: YinYangExperiment.Settings(), progress: { _ in })
+        output.out(
+            "\nYin-Yang, \(report.numSends) sends per layer, test accuracy of one network on each "
+                + "back end (`hxsim train yinyang`):\n\n")
+        let table = try TrainCommand.table(report)
+        try table.writeMarkdown(to: directory + "/yinyang.md")
+        output.out(table.markdown(precision: 4))
     }
 }

@@ -17,7 +17,8 @@ enum TrainCommand: Subcommand {
                 "chip-seed", valueName: "N", help: "seed of the simulated chip", default: "1"),
             OptionSpec("epochs", valueName: "N", help: "software training epochs", default: "100"),
             OptionSpec(
-                "hil-epochs", valueName: "N", help: "epochs with the chip in the loop", default: "100"
+                "hil-epochs", valueName: "N", help: "epochs with the chip in the loop",
+                default: "100"
             ),
             OptionSpec(
                 "train-size", valueName: "N", help: "training samples (≤ 5000)", default: "5000"),
