@@ -102,17 +102,12 @@ public enum YinYangExperiment {
     }
 
     /// The chip-unit features of a Yin-Yang set: features × 31.
-    public static func chipFeatures(_ dataset: Dataset, repetition: Int = 1) -> Matrix<Float> {
-        let scaled = dataset.features.map { $0 * Float(ChipGeometry.maxInput) }
-        guard repetition > 1 else { return scaled }
-        var storage: [Float] = []
-        storage.reserveCapacity(scaled.count * repetition)
-        for r in 0..<scaled.rows {
-            for _ in 0..<repetition { storage.append(contentsOf: scaled.row(r)) }
-        }
-        return
-            (try? Matrix(rows: scaled.rows, columns: scaled.columns * repetition, storage: storage))
-            ?? scaled
+    public static func chipFeatures(
+        _ dataset: Dataset, repetition: Int = 1
+    ) throws
+        -> Matrix<Float>
+    {
+        try dataset.repeatingFeatures(repetition).features.map { $0 * Float(ChipGeometry.maxInput) }
     }
 
     /// The untrained network.
@@ -169,8 +164,8 @@ public enum YinYangExperiment {
         let trainSet = try splits.train.subset(
             Array(0..<min(settings.trainSize, splits.train.count)))
         let test = try splits.test.subset(Array(0..<min(settings.testSize, splits.test.count)))
-        let trainFeatures = chipFeatures(trainSet, repetition: settings.inputRepetition)
-        let testFeatures = chipFeatures(test, repetition: settings.inputRepetition)
+        let trainFeatures = try chipFeatures(trainSet, repetition: settings.inputRepetition)
+        let testFeatures = try chipFeatures(test, repetition: settings.inputRepetition)
         let loader = try DataLoader(
             features: trainFeatures, labels: trainSet.labels, batchSize: settings.batchSize,
             shuffle: true, seed: settings.seed)
@@ -201,7 +196,7 @@ public enum YinYangExperiment {
         var software = ExecutionContext(backend: .software, mockParameter: measured, seed: 0)
         var adam = Adam(learningRate: settings.learningRate)
         let validationSet = (
-            features: chipFeatures(splits.validation, repetition: settings.inputRepetition),
+            features: try chipFeatures(splits.validation, repetition: settings.inputRepetition),
             labels: splits.validation.labels
         )
         let selected = try timed("software_training") {

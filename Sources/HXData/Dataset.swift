@@ -148,6 +148,27 @@ public struct Dataset: Sendable, Equatable, Codable {
         return result
     }
 
+    /// The data set with each sample's feature vector repeated `times` times end to end
+    /// (f₀…fₙ, f₀…fₙ, …), as a chip network sends every feature on several synapse rows.
+    /// - Throws: ``DataError/invalidArgument(_:)`` for `times` below 1.
+    public func repeatingFeatures(_ times: Int) throws -> Dataset {
+        guard times >= 1 else {
+            throw DataError.invalidArgument("\(name): features repeated \(times) times")
+        }
+        guard times > 1 else { return self }
+        var storage: [Float] = []
+        storage.reserveCapacity(features.count * times)
+        for r in 0..<features.rows {
+            for _ in 0..<times { storage.append(contentsOf: features.row(r)) }
+        }
+        return try Dataset(
+            name: name,
+            features: Matrix(
+                rows: features.rows, columns: features.columns * times, storage: storage),
+            labels: labels, classCount: classCount, classNames: classNames,
+            featureShape: featureShape.map { [times] + $0 })
+    }
+
     /// A uniformly random permutation of 0..<count: Fisher–Yates driven by a ``SplitMix64``
     /// stream keyed by `seed`, with unbiased bounded draws (Lemire's method). Written out here,
     /// not `Array.shuffle(using:)`, whose algorithm the standard library may change.

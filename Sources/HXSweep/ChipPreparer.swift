@@ -1,3 +1,4 @@
+import HXCalibration
 import HXPhysics
 
 /// Brings the chips of one point into the state inference runs in: calibrated ("on") or
@@ -36,23 +37,17 @@ public struct ChipPreparer: Sendable {
     public static let nominal = ChipPreparer(name: "nominal") { _, _, _ in }
 }
 
-/// Where calibration "on" comes from.
-///
-/// HXCalibration is being written in parallel; until it is wired here, ``preparer`` is nil and
-/// a specification that asks for `"calibration": "on"` is refused before any work starts
-/// (``SweepError/calibrationUnavailable``). Tests and callers can pass their own preparer to
-/// ``Sweep/load(specPath:calibration:)`` instead.
+/// Where calibration "on" comes from: HXCalibration's full procedure (CADC range and offsets,
+/// synapse drivers, baselines, gains), run on every chip of a point. It measures in its own
+/// trial range, so it is a pure function of the chip, as a preparer must be.
 public enum CalibrationHook {
-    /// The calibration the CLI uses for `"calibration": "on"`, or nil while none is wired.
-    ///
-    /// LEAD: wire HXCalibration here, for example
-    /// ```swift
-    /// ChipPreparer(name: "hxcalibration-v1") { chips, parameters, seed in
-    ///     for index in chips.indices {
-    ///         let result = try calibrate(&chips[index], seed: seed &+ UInt64(index))
-    ///         try result.apply(to: &chips[index])
-    ///     }
-    /// }
-    /// ```
-    public static var preparer: ChipPreparer? { nil }
+    /// The calibration the CLI uses for `"calibration": "on"`.
+    public static var preparer: ChipPreparer? {
+        ChipPreparer(name: "hxcalibration-\(CalibrationResult.fileVersion)") { chips, _, _ in
+            let calibrator = Calibrator()
+            for index in chips.indices {
+                _ = try calibrator.calibrate(&chips[index], clock: { 0 })
+            }
+        }
+    }
 }

@@ -255,6 +255,9 @@ enum SweepDatasets {
         if let limit = spec.limit, limit < 1 {
             throw setting("limit", "\(limit) must be at least 1")
         }
+        guard (1...128).contains(spec.inputRepetition) else {
+            throw setting("inputRepetition", "\(spec.inputRepetition) is not in 1…128")
+        }
         var dataset: Dataset
         switch spec.kind {
         case "yinyang":
@@ -313,6 +316,6 @@ enum SweepDatasets {
         if scale != 1 {
             dataset = try dataset.withFeatures { $0.map { $0 * scale } }
         }
-        return dataset
+        return try dataset.repeatingFeatures(spec.inputRepetition)
     }
 }

@@ -153,7 +153,9 @@ public struct SweepSpec: Sendable, Codable, Equatable {
 ///
 /// Features are multiplied by `inputScale` (default 1) on the way in: the chip takes
 /// activations 0…31, so a model trained on features in 0…1 times 31 wants `"inputScale": 31`.
-/// `limit` keeps the first samples only.
+/// `inputRepetition` (default 1) repeats every feature vector end to end, for models that send
+/// each feature on several rows (`hxsim train yinyang --repeat-inputs`). `limit` keeps the first
+/// samples only.
 public struct DatasetSpec: Sendable, Codable, Equatable {
     /// `yinyang`, `mnist` or `digits`.
     public var kind: String
@@ -169,11 +171,13 @@ public struct DatasetSpec: Sendable, Codable, Equatable {
     public var limit: Int?
     /// Factor on every feature, to reach the chip's input range 0…31 [1].
     public var inputScale: Double
+    /// Copies of each feature vector, end to end [1].
+    public var inputRepetition: Int
 
     /// A data set description.
     public init(
         kind: String, size: Int? = nil, seed: UInt64? = nil, path: String? = nil,
-        split: String? = nil, limit: Int? = nil, inputScale: Double = 1
+        split: String? = nil, limit: Int? = nil, inputScale: Double = 1, inputRepetition: Int = 1
     ) {
         self.kind = kind
         self.size = size
@@ -182,10 +186,11 @@ public struct DatasetSpec: Sendable, Codable, Equatable {
         self.split = split
         self.limit = limit
         self.inputScale = inputScale
+        self.inputRepetition = inputRepetition
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case kind, size, seed, path, split, limit, inputScale
+        case kind, size, seed, path, split, limit, inputScale, inputRepetition
     }
 
     public init(from decoder: any Decoder) throws {
@@ -198,6 +203,7 @@ public struct DatasetSpec: Sendable, Codable, Equatable {
         split = try c.decodeIfPresent(String.self, forKey: .split)
         limit = try c.decodeIfPresent(Int.self, forKey: .limit)
         inputScale = try c.decodeIfPresent(Double.self, forKey: .inputScale) ?? 1
+        inputRepetition = try c.decodeIfPresent(Int.self, forKey: .inputRepetition) ?? 1
     }
 }
 

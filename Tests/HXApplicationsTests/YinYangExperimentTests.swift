@@ -47,8 +47,8 @@ struct YinYangExperimentTests {
     @Test("the chip features are the four Yin-Yang features times 31, repeated on request")
     func features() throws {
         let splits = try YinYang.standardDatasets()
-        let one = YinYangExperiment.chipFeatures(splits.test, repetition: 1)
-        let three = YinYangExperiment.chipFeatures(splits.test, repetition: 3)
+        let one = try YinYangExperiment.chipFeatures(splits.test, repetition: 1)
+        let three = try YinYangExperiment.chipFeatures(splits.test, repetition: 3)
         #expect(one.columns == 4 && three.columns == 12)
         #expect(Array(three.row(5)) == Array(one.row(5)) + Array(one.row(5)) + Array(one.row(5)))
         #expect(one.storage.allSatisfy { (0...31).contains($0) })
