@@ -4,15 +4,16 @@
 #
 #   benchmarks/sweeps/run.sh
 #
-# The model file yinyang.model.json is committed; delete it to train it again
-# (`hxsim sweep example-model`, 40 epochs on the software back end, under a second).
+# The model files in models/ are committed; delete them to train them again
+# (`hxsim train yinyang --save benchmarks/sweeps/models`, about a minute). The sweeps use the
+# software-trained network, deployed as it is.
 set -eu
 cd "$(dirname "$0")/../.."
 swift build -c release --product hxsim
 hxsim=.build/release/hxsim
 dir=benchmarks/sweeps
 
-[ -f "$dir/yinyang.model.json" ] || "$hxsim" sweep example-model "$dir/yinyang.model.json"
+[ -f "$dir/models/yinyang-software.json" ] || "$hxsim" train yinyang --save "$dir/models"
 
 for name in reference noise numsends numsends-hidden; do
     rm -f "$dir/$name.results.jsonl"
@@ -20,9 +21,9 @@ for name in reference noise numsends numsends-hidden; do
 done
 
 "$hxsim" sweep plot "$dir/reference.results.jsonl"
-"$hxsim" sweep plot "$dir/noise.results.jsonl" --x noise --lines calibratable --mean-over seed \
+"$hxsim" sweep plot "$dir/noise.results.jsonl" --x noise --lines calibration --mean-over seed \
     --title "Yin-Yang, one chip: accuracy against trial-to-trial noise"
-"$hxsim" sweep plot "$dir/numsends.results.jsonl" --x numSends --lines calibratable \
+"$hxsim" sweep plot "$dir/numsends.results.jsonl" --x numSends --lines calibration \
     --mean-over seed --log-x --title "Yin-Yang, one chip: numSends of the output layer"
-"$hxsim" sweep plot "$dir/numsends-hidden.results.jsonl" --x numSends --lines calibratable \
+"$hxsim" sweep plot "$dir/numsends-hidden.results.jsonl" --x numSends --lines calibration \
     --mean-over seed --log-x --title "Yin-Yang, one chip: numSends of the hidden layer"
