@@ -53,12 +53,16 @@ public struct PositionalSpec: Sendable, Equatable {
     public var help: String
     /// Whether parsing fails when it is absent.
     public var isRequired: Bool
+    /// Whether it takes every remaining argument (only the last positional may), as
+    /// `merge OUT SHARD...` takes a shell-expanded list of files.
+    public var isRepeating: Bool
 
     /// A positional argument declaration.
-    public init(_ name: String, help: String, required: Bool = true) {
+    public init(_ name: String, help: String, required: Bool = true, repeating: Bool = false) {
         self.name = name
         self.help = help
         self.isRequired = required
+        self.isRepeating = repeating
     }
 }
 
@@ -108,14 +112,20 @@ public struct CommandSpec: Sendable, Equatable {
         var values: [String: String] = [:]
         var flagsSet: Set<String> = []
         var positionalValues: [String: String] = [:]
+        var repeatedValues: [String] = []
         var positionalCount = 0
         var index = 0
         var terminated = false
         func addPositional(_ value: String) throws {
+            if positionalCount == positionals.count, positionals.last?.isRepeating == true {
+                repeatedValues.append(value)
+                return
+            }
             guard positionalCount < positionals.count else {
                 throw ArgumentError.unexpectedArgument(value, command: fullName)
             }
             positionalValues[positionals[positionalCount].name] = value
+            if positionals[positionalCount].isRepeating { repeatedValues.append(value) }
             positionalCount += 1
         }
         while index < arguments.count {
@@ -179,6 +189,7 @@ public struct CommandSpec: Sendable, Equatable {
             command: name,
             arguments: ParsedArguments(
                 command: name, options: values, flags: flagsSet, positionals: positionalValues,
+                repeated: repeatedValues,
                 declared: Set(options.map(\.name) + flags.map(\.name) + positionals.map(\.name)),
                 valueNames: Dictionary(
                     options.map { ($0.name, $0.valueName) }, uniquingKeysWith: { a, _ in a })))
@@ -193,7 +204,8 @@ public struct CommandSpec: Sendable, Equatable {
         }
         for flag in flags { line += " [--\(flag.name)]" }
         for positional in positionals {
-            line += positional.isRequired ? " <\(positional.name)>" : " [<\(positional.name)>]"
+            let shown = "<\(positional.name)>" + (positional.isRepeating ? "..." : "")
+            line += positional.isRequired ? " \(shown)" : " [\(shown)]"
         }
         var text = "\(programName) \(name): \(summary)\n\n\(line)\n"
         if !positionals.isEmpty {

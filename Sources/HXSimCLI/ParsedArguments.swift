@@ -9,8 +9,10 @@ public struct ParsedArguments: Sendable, Equatable {
     public let options: [String: String]
     /// The flags given.
     public let flags: Set<String>
-    /// Positional arguments by name.
+    /// Positional arguments by name (the first value of a repeating one).
     public let positionals: [String: String]
+    /// Every value of the repeating last positional, if the command declares one.
+    public let repeated: [String]
     /// Every declared name, so that reading an undeclared one is caught.
     let declared: Set<String>
     /// The placeholders of the options, for messages.
@@ -113,6 +115,12 @@ public struct ParsedArguments: Sendable, Equatable {
     public func positional(_ name: String) throws -> String? {
         guard declared.contains(name) else { throw ArgumentError.undeclared(name) }
         return positionals[name]
+    }
+
+    /// Every value of the repeating positional `name` (empty when none was given).
+    public func positionalList(_ name: String) throws -> [String] {
+        guard declared.contains(name) else { throw ArgumentError.undeclared(name) }
+        return positionals[name] == nil ? [] : repeated
     }
 }
 

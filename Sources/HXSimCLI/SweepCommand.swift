@@ -76,8 +76,9 @@ enum SweepCommand: Subcommand {
             PositionalSpec(
                 "SHARDS",
                 help:
-                    "merge: the shards' results files, comma-separated or a quoted glob such as "
-                    + "'noise.results.shard-*.jsonl'", required: false),
+                    "merge: the shards' results files, as separate arguments (a shell glob), "
+                    + "comma-separated, or a quoted glob such as 'noise.results.shard-*.jsonl'",
+                required: false, repeating: true),
         ])
 
     /// The options and flags each action takes.
@@ -164,13 +165,14 @@ enum SweepCommand: Subcommand {
         guard let out = try arguments.positional("FILE") else {
             throw ArgumentError.missingPositional("FILE (the merged results file)")
         }
-        guard let shards = try arguments.positional("SHARDS") else {
+        let shards = try arguments.positionalList("SHARDS")
+        guard !shards.isEmpty else {
             throw ArgumentError.missingPositional("SHARDS (the shards' results files)")
         }
         let sweep = try arguments.optionalString("spec").map {
             try Sweep.load(specPath: absolute($0))
         }
-        let inputs = try SweepMerge.expand(shards).map(absolute)
+        let inputs = try shards.flatMap { try SweepMerge.expand($0) }.map(absolute)
         let summary = try SweepMerge.merge(inputs: inputs, output: absolute(out), sweep: sweep)
         output.out(summary.description + "\n")
     }

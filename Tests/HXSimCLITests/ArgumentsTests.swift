@@ -167,3 +167,33 @@ struct ArgumentsTests {
         #expect(closest(to: "--sed", among: ["--seed", "--json"]) == "--seed")
     }
 }
+
+@Suite("Repeating positional arguments")
+struct RepeatingPositionalTests {
+    private let spec = CommandSpec(
+        name: "merge", summary: "join files",
+        positionals: [
+            PositionalSpec("OUT", help: "the output"),
+            PositionalSpec("INPUTS", help: "the inputs", required: false, repeating: true),
+        ])
+
+    @Test("the last positional takes every remaining argument, in order")
+    func collects() throws {
+        guard case .run(_, let parsed) = try spec.parse(["out.jsonl", "a", "b", "c"]) else {
+            Issue.record("no run")
+            return
+        }
+        #expect(try parsed.positional("OUT") == "out.jsonl")
+        #expect(try parsed.positionalList("INPUTS") == ["a", "b", "c"])
+        guard case .run(_, let none) = try spec.parse(["out.jsonl"]) else { return }
+        #expect(try none.positionalList("INPUTS").isEmpty)
+        #expect(spec.usage().contains("[<INPUTS>...]"))
+    }
+
+    @Test("without a repeating positional, a surplus argument is still an error")
+    func surplus() {
+        let fixed = CommandSpec(
+            name: "x", summary: "", positionals: [PositionalSpec("A", help: "")])
+        #expect(throws: ArgumentError.self) { try fixed.parse(["1", "2"]) }
+    }
+}
