@@ -52,7 +52,8 @@ let package = Package(
         // Throughput and accuracy benchmarks.
         .target(
             name: "HXBenchmarks",
-            dependencies: ["HXNetwork", "HXPhysics", "HXNumerics", "HXIO"]),
+            dependencies: ["HXNetwork", "HXPhysics", "HXNumerics", "HXIO"],
+            swiftSettings: kernelSettings),
         // The command-line interface, as a library so that tests can drive it.
         .target(
             name: "HXSimCLI",
@@ -72,5 +73,6 @@ let package = Package(
         .testTarget(name: "HXNetworkTests", dependencies: ["HXNetwork"]),
         .testTarget(name: "HXSweepTests", dependencies: ["HXSweep"]),
         .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI"]),
+        .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks"]),
     ]
 )

@@ -95,7 +95,11 @@ public struct Chip: Sendable {
                 }
             }
         }
-        program(weights.map { Int8($0) }, hemisphere: hemisphere)
+        let values = weights.map { Int8($0) }
+        // Writing the weights a hemisphere already holds changes nothing on the chip; skipping
+        // it spares repeated executions of one layer the fast path's precomputation.
+        if blocks[hemisphere]?.weights == values { return }
+        program(values, hemisphere: hemisphere)
     }
 
     private mutating func program(_ weights: Matrix<Int8>, hemisphere: Int) {
@@ -268,11 +272,12 @@ public struct Chip: Sendable {
             guard let input else { continue }
             input.storage.withUnsafeBufferPointer { buffer in
                 for sample in 0..<input.rows {
-                    var count = 0
-                    for value in buffer[(sample * input.columns)..<((sample + 1) * input.columns)] {
-                        count &+= value > 0 ? 1 : 0
-                    }
-                    events[sample] = max(events[sample], count)
+                    // A 32-bit sum of min(value, 1) vectorises; a conditional count does not,
+                    // and would cost the fast path about a tenth of its time.
+                    let row = buffer.baseAddress! + sample * input.columns
+                    var count: Int32 = 0
+                    for i in 0..<input.columns { count &+= Int32(min(row[i], 1)) }
+                    events[sample] = max(events[sample], Int(count))
                 }
             }
         }

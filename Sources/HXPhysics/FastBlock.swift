@@ -3,27 +3,36 @@ import HXNumerics
 
 /// What the fast path precomputes when weights are written (and again when the configuration
 /// changes): the effective weight matrix in volts per unit of encoded input, the per-driver
-/// kernel tables, and per-column constants of the transform after the matrix product.
+/// kernel tables, and per-column constants of the transform after the matrix product. Computed
+/// once per write, as the chip holds its weights, and reused by every batch.
 struct FastBlock: Sendable {
     let rows: Int
     let columns: Int
-    /// Effective weights, rows × columns, row-major: the membrane voltage (V) that one unit of
-    /// encoded input on row i leaves on column j, in the linear regime with the column-mean
-    /// pseudo-leak.
+    /// `columns` rounded up to the transform's lane width (16): the row length of
+    /// ``weights``, of the matrix product and of ``columnTable``. The padding columns have zero
+    /// weights and neutral constants, and their outputs are never stored.
+    let paddedColumns: Int
+    /// Effective weights, rows × paddedColumns, row-major: the membrane voltage (V) that one
+    /// unit of encoded input on row i leaves on column j, in the linear regime with the
+    /// column-mean pseudo-leak.
     let weights: [Float]
     /// Row sums of |weights|: with ``Field/absoluteFraction``, a rank-1 model of |W| that
     /// estimates how a column's charge splits into excitatory and inhibitory.
     let absoluteRowSums: [Float]
     /// Column-mean pseudo-leak rate λ̄ (1/s).
     let meanLeakRate: Double
-    /// Per driver and activation (rows × 32): the pulse's two kernel terms, already divided by
-    /// (α − λ̄) and the input scale. The kernel of an event with m events after it is
-    /// `leakFactor[m] · leakTerm − lineFactor[m] · lineTerm` (see ``FastPath``).
-    let leakTerm: [Float]
-    let lineTerm: [Float]
-    /// Per-column constants of the transform, one row of `columns` values per ``Field``, so
-    /// that the vectorised transform walks contiguous memory.
+    /// Per driver and activation (rows × 32 pairs): the pulse's two kernel terms, already
+    /// divided by (α − λ̄) and the input scale, side by side (leak term at 2(32i + a), line
+    /// term after it) so that one cache line serves both. The kernel of an event with m events
+    /// after it is `leakFactor[m] · leakTerm − lineFactor[m] · lineTerm` (see ``FastPath``).
+    /// Activation 0 sends no event; its terms are zero, so the encoder needs no branch for it.
+    let pulseTerms: [Float]
+    /// Per-column constants of the transform, one row of `paddedColumns` values per ``Field``,
+    /// so that the vectorised transform walks contiguous memory.
     let columnTable: [Float]
+    /// Reusable per-worker scratch memory of the fast path, so that batches after the first
+    /// allocate nothing but their outputs.
+    let scratchPool: FastPath.ScratchPool
 
     /// The per-column constants in ``columnTable``.
     enum Field: Int, CaseIterable {
@@ -41,7 +50,8 @@ struct FastBlock: Sendable {
         case driftRate
         /// Trial-to-trial drift current over C_m times the CADC gain, in LSB/s.
         case driftNoiseRate
-        /// Excursions (up, down) beyond which the output stage's roll-off begins, in V.
+        /// Excursions beyond which the output stage's roll-off begins, in V: upwards (positive)
+        /// and downwards (negative).
         case upperLinearLimit
         case lowerLinearLimit
         /// Reset potential and output limits, in V.
@@ -55,20 +65,24 @@ struct FastBlock: Sendable {
 
     /// The constant `field` of column `j`.
     @inline(__always)
-    func value(_ field: Field, _ j: Int) -> Float { columnTable[field.rawValue * columns + j] }
+    func value(_ field: Field, _ j: Int) -> Float {
+        columnTable[field.rawValue * paddedColumns + j]
+    }
 
     init(block: ProgrammedBlock, circuit c: HemisphereCircuit, parameters p: PhysicsParameters) {
         rows = block.rows
         columns = block.columns
         let n = columns
+        let stride = (n + FastPath.lanes - 1) / FastPath.lanes * FastPath.lanes
+        paddedColumns = stride
         let scale = FastPath.inputScale(parameters: p)
-        var w = [Float](repeating: 0, count: rows * n)
+        var w = [Float](repeating: 0, count: rows * stride)
         for i in 0..<rows {
             for j in 0..<n {
                 let factor = scale / (c.synapticCapacitance * c.membraneCapacitance[j])
                 let exc = block.excitatoryCurrent[i * n + j] * c.excitatoryTransconductance[j]
                 let inh = block.inhibitoryCurrent[i * n + j] * c.inhibitoryTransconductance[j]
-                w[i * n + j] = Float((exc - inh) * factor)
+                w[i * stride + j] = Float((exc - inh) * factor)
             }
         }
         weights = w
@@ -76,8 +90,8 @@ struct FastBlock: Sendable {
         var columnSums = [Float](repeating: 0, count: n)
         for i in 0..<rows {
             for j in 0..<n {
-                rowSums[i] += abs(w[i * n + j])
-                columnSums[j] += abs(w[i * n + j])
+                rowSums[i] += abs(w[i * stride + j])
+                columnSums[j] += abs(w[i * stride + j])
             }
         }
         let total = max(columnSums.reduce(0, +), .leastNormalMagnitude)
@@ -88,24 +102,27 @@ struct FastBlock: Sendable {
         // (e^{λd} − 1)/λ and (e^{αd} − 1)/α by their series: λd and αd are below 0.02.
         let alpha = 1 / p.synapticTimeConstant
         let normalisation = 1 / ((alpha - mean) * scale)
-        var leakTable = [Float](repeating: 0, count: rows * 32)
-        var lineTable = [Float](repeating: 0, count: rows * 32)
+        var terms = [Float](repeating: 0, count: rows * 32 * 2)
         for i in 0..<rows {
             for a in 1...ChipGeometry.maxInput {
                 let d = c.pulseWidth[i * 32 + a]
                 let ld = mean * d
                 let ad = alpha * d
-                leakTable[i * 32 + a] = Float(d * (1 + ld * (0.5 + ld / 6)) * normalisation)
-                lineTable[i * 32 + a] = Float(
+                terms[2 * (i * 32 + a)] = Float(d * (1 + ld * (0.5 + ld / 6)) * normalisation)
+                terms[2 * (i * 32 + a) + 1] = Float(
                     d * (1 + ad * (0.5 + ad * (1.0 / 6 + ad * (1.0 / 24 + ad / 120))))
                         * normalisation)
             }
         }
-        leakTerm = leakTable
-        lineTerm = lineTable
+        pulseTerms = terms
 
         let width = p.complianceWidth
-        var table = [Float](repeating: 0, count: Field.allCases.count * n)
+        var table = [Float](repeating: 0, count: Field.allCases.count * stride)
+        // Padding columns: no leak, no charge, no drift, never near a limit, gain 0.
+        for j in n..<stride {
+            table[Field.upperLinearLimit.rawValue * stride + j] = .greatestFiniteMagnitude
+            table[Field.lowerLinearLimit.rawValue * stride + j] = -.greatestFiniteMagnitude
+        }
         for j in 0..<n {
             let values: [Field: Double] = [
                 .leakDeviation: c.leakRate[j] - mean,
@@ -121,16 +138,17 @@ struct FastBlock: Sendable {
                     ? c.upperLimit[j] - c.resetPotential[j] - width
                     : Double(Float.greatestFiniteMagnitude),
                 .lowerLinearLimit: p.membraneCompliance
-                    ? c.resetPotential[j] - c.lowerLimit[j] - width
-                    : Double(Float.greatestFiniteMagnitude),
+                    ? c.lowerLimit[j] - c.resetPotential[j] + width
+                    : -Double(Float.greatestFiniteMagnitude),
                 .reset: c.resetPotential[j],
                 .lowerLimit: c.lowerLimit[j],
                 .upperLimit: c.upperLimit[j],
                 .cadcGain: c.cadcGain[j],
                 .baselineCode: c.cadcCode(column: j, voltage: c.resetPotential[j]),
             ]
-            for (field, value) in values { table[field.rawValue * n + j] = Float(value) }
+            for (field, value) in values { table[field.rawValue * stride + j] = Float(value) }
         }
         columnTable = table
+        scratchPool = FastPath.ScratchPool(rows: rows, paddedColumns: stride)
     }
 }

@@ -19,6 +19,12 @@ import HXNumerics
 /// (with a rank-1 estimate of how the charge splits into excitatory and inhibitory), and the
 /// output limits by the exact solution for a current of one sign. Their errors against the GSL
 /// path are measured by the tests and by `hxsim bench`.
+///
+/// A batch runs in fixed chunks of ``chunkSize`` samples (the split depends only on the batch
+/// size, never on the thread count), each on one worker: encode the chunk, one single-threaded
+/// sgemm, then the transform sample by sample while the chunk's excursions are in cache.
+/// Trial-to-trial noise is drawn from counter-based streams keyed by each sample's trial, so
+/// the codes do not depend on threads, chunks or how a batch is split over calls.
 enum FastPath {
     /// The unit of encoded input, in s²: a full-width pulse's kernel is about
     /// maxPulseWidth · τ_syn.
@@ -26,8 +32,12 @@ enum FastPath {
         p.maxPulseWidth * p.synapticTimeConstant
     }
 
-    /// Samples per parallel chunk: small enough that a chunk's encoded inputs and excursions
-    /// stay in the core's L2 cache.
+    /// Columns the transform handles at once (one AVX-512 register of Float).
+    static let lanes = 16
+
+    /// Samples per parallel chunk: large enough that OpenBLAS's packing of the weights is
+    /// amortised over many rows of the product, small enough that a chunk's encoded inputs and
+    /// excursions (128 · (128 + 256) floats = 192 KB) stay in the core's L2 cache.
     static let chunkSize = 128
 
     /// Per-sample quantities the transform needs.
@@ -43,14 +53,15 @@ enum FastPath {
         var activity: Float = 0
     }
 
-    /// The factors of an event with m = 1, 2, … events after it (index m): e^{−λ̄ s},
-    /// e^{−α s}, and its effective age s − 1/(α − λ̄), in seconds.
+    /// The factors of an event with m = 1, 2, … events after it: e^{−λ̄ s}, e^{−α s} and its
+    /// effective age s − 1/(α − λ̄) in seconds, at 4m, 4m + 1 and 4m + 2 (the fourth of each
+    /// group is padding), so that an event's factors share a cache line. Entry 0 holds zeros:
+    /// the encoder reads it for the rows after the last event, whose pulse terms are zero
+    /// anyway.
     struct EventTables {
-        var leak: [Float]
-        var line: [Float]
-        var age: [Float]
-        var spacing: Double
-        var settling: Double
+        let factors: [Float]
+        let spacing: Double
+        let settling: Double
 
         init(block: FastBlock, parameters p: PhysicsParameters, options: ExecutionOptions) {
             spacing = Double(options.waitBetweenEvents) * p.fpgaClockPeriod
@@ -59,159 +70,257 @@ enum FastPath {
             let alpha = 1 / p.synapticTimeConstant
             let lambda = block.meanLeakRate
             let delay = 1 / (alpha - lambda)
-            leak = [0]
-            line = [0]
-            age = [0]
+            var values = [Float](repeating: 0, count: 4 * count)
             for m in 1..<count {
                 let s = Double(m) * spacing + settling
-                leak.append(Float(exp(-lambda * s)))
-                line.append(Float(exp(-alpha * s)))
-                age.append(Float(s - delay))
+                values[4 * m] = Float(exp(-lambda * s))
+                values[4 * m + 1] = Float(exp(-alpha * s))
+                values[4 * m + 2] = Float(s - delay)
             }
+            factors = values
         }
     }
 
-    /// Raw views of the tables ``encode(inputs:x:block:kernels:parameters:options:jitterKey:jitter:)``
+    /// Raw views of the tables ``encode(inputs:rows:numSends:x:kernels:jitterKey:jitter:)``
     /// reads, taken once per chunk.
     struct KernelTables {
-        let leakTerm: UnsafePointer<Float>
-        let lineTerm: UnsafePointer<Float>
+        /// ``FastBlock/pulseTerms``.
+        let pulseTerms: UnsafePointer<Float>
+        /// ``FastBlock/absoluteRowSums``.
         let rowSums: UnsafePointer<Float>
-        let leakFactor: UnsafePointer<Float>
-        let lineFactor: UnsafePointer<Float>
-        let age: UnsafePointer<Float>
+        /// ``EventTables/factors``.
+        let eventFactors: UnsafePointer<Float>
         let spacing: Double
         let settling: Double
+        let synapticTimeConstant: Double
+        /// Relative pulse-width jitter σ (0: none).
+        let jitterSigma: Float
     }
 
-    /// Encodes one sample's event train into `x` (length = rows of the block); `jitter` is a
-    /// scratch buffer of at least FastNormal.capacity(for: rows · numSends) values.
-    static func encode(
-        inputs: UnsafeBufferPointer<UInt8>, x: UnsafeMutablePointer<Float>, rows: Int,
-        kernels: KernelTables, parameters p: PhysicsParameters, options: ExecutionOptions,
-        jitterKey: UInt64, jitter: UnsafeMutablePointer<Float>
-    ) -> SampleTiming {
-        var active = 0
-        for i in 0..<rows {
-            x[i] = 0
-            active &+= inputs[i] > 0 ? 1 : 0
+    /// The number of non-zero values among `count` bytes. Written so that the compiler
+    /// vectorises it (a 32-bit sum of min(value, 1); a conditional count or a narrower sum
+    /// stays scalar).
+    @inline(__always)
+    static func nonZeroCount(_ values: UnsafePointer<UInt8>, count: Int) -> Int {
+        var total: Int32 = 0
+        for i in 0..<count { total &+= Int32(min(values[i], 1)) }
+        return Int(total)
+    }
+
+    /// Σ x, Σ weightedAge and Σ x · rowSums, sixteen lanes at a time (the compiler does not
+    /// reassociate a float sum by itself).
+    @_transparent
+    static func sums(
+        x: UnsafePointer<Float>, weightedAge: UnsafePointer<Float>, rowSums: UnsafePointer<Float>,
+        count: Int
+    ) -> (Float, Float, Float) {
+        var a = Lanes()
+        var b = Lanes()
+        var c = Lanes()
+        var i = 0
+        while i + lanes <= count {
+            let xi = load(x + i)
+            a += xi
+            b += load(weightedAge + i)
+            c = c.addingProduct(xi, load(rowSums + i))
+            i += lanes
         }
-        let events = active * options.numSends
+        var sa = a.sum()
+        var sb = b.sum()
+        var sc = c.sum()
+        while i < count {
+            sa += x[i]
+            sb += weightedAge[i]
+            sc.addProduct(x[i], rowSums[i])
+            i += 1
+        }
+        return (sa, sb, sc)
+    }
+
+    /// Encodes one sample's event train into `x` (length `rows`) and returns its timing.
+    /// `weightedAge` is scratch space of `rows` values, `jitter` of at least
+    /// FastNormal.capacity(for: rows · numSends + 1) values.
+    ///
+    /// The event loop is scalar (an event's age depends on how many active rows precede it)
+    /// but branch-free and short: activation 0 has zero pulse terms, so a row without an event
+    /// adds nothing while reading valid table entries. The sums the timing needs (Σ K, Σ K·age,
+    /// Σ K·|W| row sums) are taken afterwards, sixteen rows at a time.
+    static func encode(
+        inputs: UnsafePointer<UInt8>, rows: Int, numSends: Int, x: UnsafeMutablePointer<Float>,
+        weightedAge: UnsafeMutablePointer<Float>, kernels: KernelTables, jitterKey: UInt64,
+        jitter: UnsafeMutablePointer<Float>
+    ) -> SampleTiming {
+        let events = nonZeroCount(inputs, count: rows) * numSends
         let readTime = Double(events) * kernels.spacing + kernels.settling
         guard events > 0 else {
+            for i in 0..<rows { x[i] = 0 }
             return SampleTiming(
-                readTime: Float(readTime), window: Float(p.synapticTimeConstant), meanAge: 0,
-                activity: 0)
+                readTime: Float(readTime), window: Float(kernels.synapticTimeConstant),
+                meanAge: 0, activity: 0)
         }
-        let sigma = Float(p.pulseJitter)
-        if sigma > 0 { FastNormal.fill(jitter, count: events, key: jitterKey) }
-        var sumK: Float = 0
-        var sumKAge: Float = 0
+        // One jitter draw per event, plus one for the rows after the last event to read.
+        let sigma = kernels.jitterSigma
+        if sigma > 0 {
+            FastNormal.fill(jitter, count: events + 1, key: jitterKey)
+        } else {
+            for k in 0...events { jitter[k] = 0 }
+        }
+        let terms = kernels.pulseTerms
+        let factors = kernels.eventFactors
+        // Jitter scales the pulse width, and the kernel is linear in the width to within
+        // αd/2 < 1 %; the error on the jitter noise is below 0.01 LSB.
         var k = 0
-        for _ in 0..<options.numSends {
+        for send in 0..<numSends {
             for i in 0..<rows {
                 let a = Int(inputs[i])
-                if a == 0 { continue }
-                let m = events &- k
-                // Jitter scales the pulse width, and the kernel is linear in the width to
-                // within αd/2 < 1 %; the error on the jitter noise is below 0.01 LSB.
-                var kernel =
-                    kernels.leakFactor[m] * kernels.leakTerm[i &* 32 &+ a]
-                    - kernels.lineFactor[m] * kernels.lineTerm[i &* 32 &+ a]
-                if sigma > 0 { kernel *= 1 + sigma * jitter[k] }
-                x[i] += kernel
-                sumK += kernel
-                sumKAge += kernel * kernels.age[m]
-                k &+= 1
+                let pulse = terms + (i &* 32 &+ a) &* 2
+                let event = factors + (events &- k) &* 4
+                let width = Float(1).addingProduct(sigma, jitter[k])
+                let kernel = (event[0] * pulse[0] - event[1] * pulse[1]) * width
+                // Stored rather than summed here: a running float sum would chain every row
+                // to the one before (4 cycles of latency each); the sums below vectorise.
+                x[i] = send == 0 ? kernel : x[i] + kernel
+                weightedAge[i] = send == 0 ? kernel * event[2] : weightedAge[i] + kernel * event[2]
+                k &+= a > 0 ? 1 : 0
             }
         }
-        var activity: Float = 0
-        for i in 0..<rows { activity += x[i] * kernels.rowSums[i] }
+        let (sumK, sumKAge, activity) = sums(
+            x: x, weightedAge: weightedAge, rowSums: kernels.rowSums, count: rows)
         return SampleTiming(
             readTime: Float(readTime),
-            window: Float(max(Double(events) * kernels.spacing, p.synapticTimeConstant)),
+            window: Float(max(Double(events) * kernels.spacing, kernels.synapticTimeConstant)),
             meanAge: sumK > 0 ? sumKAge / sumK : 0, activity: activity)
     }
 
-    /// Scratch memory of one chunk, owned by the worker that runs it.
+    /// Scratch memory of one worker: a chunk's encoded inputs, excursions and timings, and
+    /// one sample's jitter and noise draws.
     final class Scratch {
+        let rows: Int
+        let paddedColumns: Int
         let x: UnsafeMutablePointer<Float>
         let y: UnsafeMutablePointer<Float>
-        let jitter: UnsafeMutablePointer<Float>
         let noise: UnsafeMutablePointer<Float>
-        let columns: UnsafeMutablePointer<Float>
-        let columnCount: Int
-        var timings: [SampleTiming]
+        let weightedAge: UnsafeMutablePointer<Float>
+        let timings: UnsafeMutablePointer<SampleTiming>
+        let flagged: UnsafeMutablePointer<Int32>
+        private(set) var jitter: UnsafeMutablePointer<Float>
+        private var jitterCapacity: Int
 
-        init(block: FastBlock, numSends: Int) {
-            x = .allocate(capacity: chunkSize * block.rows)
-            y = .allocate(capacity: chunkSize * block.columns)
-            jitter = .allocate(capacity: FastNormal.capacity(for: block.rows * numSends))
-            noise = .allocate(capacity: FastNormal.capacity(for: 2 * block.columns))
-            columns = .allocate(capacity: 3 * block.columns)
-            columnCount = block.columns
-            timings = Array(repeating: SampleTiming(), count: chunkSize)
+        init(rows: Int, paddedColumns: Int) {
+            self.rows = rows
+            self.paddedColumns = paddedColumns
+            x = .allocate(capacity: chunkSize * rows)
+            y = .allocate(capacity: chunkSize * paddedColumns)
+            noise = .allocate(capacity: FastNormal.capacity(for: 2 * paddedColumns + lanes))
+            weightedAge = .allocate(capacity: rows)
+            timings = .allocate(capacity: chunkSize)
+            flagged = .allocate(capacity: paddedColumns / lanes)
+            jitterCapacity = FastNormal.capacity(for: rows + 1)
+            jitter = .allocate(capacity: jitterCapacity)
         }
 
         deinit {
             x.deallocate()
             y.deallocate()
-            jitter.deallocate()
             noise.deallocate()
-            columns.deallocate()
+            weightedAge.deallocate()
+            timings.deallocate()
+            flagged.deallocate()
+            jitter.deallocate()
         }
 
-        /// The per-column scratch space of the transform.
-        var transform: TransformScratch {
-            TransformScratch(
-                excursion: columns, driftTime: columns + columnCount,
-                exact: columns + 2 * columnCount)
+        /// Makes room for the jitter draws of `numSends` sends of every row.
+        func reserveJitter(numSends: Int) {
+            let needed = FastNormal.capacity(for: rows * numSends + 1)
+            guard needed > jitterCapacity else { return }
+            jitter.deallocate()
+            jitter = .allocate(capacity: needed)
+            jitterCapacity = needed
+        }
+    }
+
+    /// Scratch memory kept with a written block and handed to one worker at a time, so that a
+    /// batch allocates nothing on the hot path but its outputs (a pool holds at most one
+    /// scratch per worker that ever ran at once, ≈ 200 KB each for a full hemisphere).
+    final class ScratchPool: @unchecked Sendable {
+        private let lock = NSLock()
+        private var free: [Scratch] = []
+        private let rows: Int
+        private let paddedColumns: Int
+
+        init(rows: Int, paddedColumns: Int) {
+            self.rows = rows
+            self.paddedColumns = paddedColumns
+        }
+
+        /// A scratch for one worker, with room for `numSends` sends of jitter.
+        func take(numSends: Int) -> Scratch {
+            lock.lock()
+            let scratch = free.popLast()
+            lock.unlock()
+            let result = scratch ?? Scratch(rows: rows, paddedColumns: paddedColumns)
+            result.reserveJitter(numSends: numSends)
+            return result
+        }
+
+        /// Returns a scratch taken with ``take(numSends:)``.
+        func put(_ scratch: Scratch) {
+            lock.lock()
+            free.append(scratch)
+            lock.unlock()
         }
     }
 
     /// Encodes the samples of `range` and multiplies them with the effective weights: the
-    /// linear excursions land in `scratch.y` (range.count × columns, volts), the timings in
-    /// `scratch.timings`. OpenBLAS runs single-threaded here: HXSim parallelises over chunks.
+    /// linear excursions land in `scratch.y` (range.count × paddedColumns, volts), the timings
+    /// in `scratch.timings`. OpenBLAS runs single-threaded here: HXSim parallelises over
+    /// chunks.
     static func encodeAndMultiply(
         range: Range<Int>, inputs: SharedReadBuffer<UInt8>, block: FastBlock, tables: EventTables,
         parameters p: PhysicsParameters, options: ExecutionOptions, firstTrial: UInt64,
         noiseKey: @Sendable (UInt64) -> UInt64, scratch: Scratch
     ) {
+        encode(
+            range: range, inputs: inputs, block: block, tables: tables, parameters: p,
+            options: options, firstTrial: firstTrial, noiseKey: noiseKey, scratch: scratch)
+        multiply(count: range.count, block: block, scratch: scratch)
+    }
+
+    /// The linear excursions of a chunk's `count` encoded samples: one sgemm, `scratch.x`
+    /// (count × rows) times the effective weights into `scratch.y` (count × paddedColumns).
+    static func multiply(count: Int, block: FastBlock, scratch: Scratch) {
+        block.weights.withUnsafeBufferPointer { w in
+            BLAS.sgemm(
+                m: count, n: block.paddedColumns, k: block.rows, a: scratch.x,
+                b: w.baseAddress!, c: scratch.y)
+        }
+    }
+
+    /// Encodes the samples of `range` into `scratch.x` and `scratch.timings`.
+    static func encode(
+        range: Range<Int>, inputs: SharedReadBuffer<UInt8>, block: FastBlock, tables: EventTables,
+        parameters p: PhysicsParameters, options: ExecutionOptions, firstTrial: UInt64,
+        noiseKey: @Sendable (UInt64) -> UInt64, scratch: Scratch
+    ) {
         let k = block.rows
-        block.leakTerm.withUnsafeBufferPointer { leakTerm in
-            block.lineTerm.withUnsafeBufferPointer { lineTerm in
-                block.absoluteRowSums.withUnsafeBufferPointer { rowSums in
-                    tables.leak.withUnsafeBufferPointer { leak in
-                        tables.line.withUnsafeBufferPointer { line in
-                            tables.age.withUnsafeBufferPointer { age in
-                                let kernels = KernelTables(
-                                    leakTerm: leakTerm.baseAddress!,
-                                    lineTerm: lineTerm.baseAddress!,
-                                    rowSums: rowSums.baseAddress!, leakFactor: leak.baseAddress!,
-                                    lineFactor: line.baseAddress!, age: age.baseAddress!,
-                                    spacing: tables.spacing, settling: tables.settling)
-                                scratch.timings.withUnsafeMutableBufferPointer { timings in
-                                    for (offset, b) in range.enumerated() {
-                                        timings[offset] = encode(
-                                            inputs: UnsafeBufferPointer(
-                                                start: inputs.base + b * k, count: k),
-                                            x: scratch.x + offset * k, rows: k, kernels: kernels,
-                                            parameters: p, options: options,
-                                            jitterKey: SplitMix64.mix(
-                                                noiseKey(firstTrial + UInt64(b)) ^ 1),
-                                            jitter: scratch.jitter)
-                                    }
-                                }
-                            }
-                        }
+        block.pulseTerms.withUnsafeBufferPointer { terms in
+            block.absoluteRowSums.withUnsafeBufferPointer { rowSums in
+                tables.factors.withUnsafeBufferPointer { factors in
+                    let kernels = KernelTables(
+                        pulseTerms: terms.baseAddress!, rowSums: rowSums.baseAddress!,
+                        eventFactors: factors.baseAddress!, spacing: tables.spacing,
+                        settling: tables.settling, synapticTimeConstant: p.synapticTimeConstant,
+                        jitterSigma: Float(p.pulseJitter))
+                    for (offset, b) in range.enumerated() {
+                        scratch.timings[offset] = encode(
+                            inputs: inputs.base + b * k, rows: k, numSends: options.numSends,
+                            x: scratch.x + offset * k, weightedAge: scratch.weightedAge,
+                            kernels: kernels,
+                            jitterKey: SplitMix64.mix(noiseKey(firstTrial + UInt64(b)) ^ 1),
+                            jitter: scratch.jitter)
                     }
                 }
             }
-        }
-        block.weights.withUnsafeBufferPointer { w in
-            BLAS.sgemm(
-                m: range.count, n: block.columns, k: k, a: scratch.x, b: w.baseAddress!,
-                c: scratch.y)
         }
     }
 
@@ -224,6 +333,7 @@ enum FastPath {
         BLAS.prepareForCallerThreads()
         let tables = EventTables(block: block, parameters: p, options: options)
         let n = block.columns
+        let stride = block.paddedColumns
         var y = [Float](repeating: 0, count: inputs.rows * n)
         var timings = [SampleTiming](repeating: SampleTiming(), count: inputs.rows)
         try inputs.storage.withUnsafeBufferPointer { inputBuffer in
@@ -235,14 +345,15 @@ enum FastPath {
                     try Parallel.forEachChunk(
                         count: inputs.rows, chunkSize: chunkSize, threads: options.threads
                     ) { range in
-                        let scratch = Scratch(block: block, numSends: options.numSends)
+                        let scratch = block.scratchPool.take(numSends: options.numSends)
+                        defer { block.scratchPool.put(scratch) }
                         encodeAndMultiply(
                             range: range, inputs: shared, block: block, tables: tables,
                             parameters: p, options: options, firstTrial: firstTrial,
                             noiseKey: noiseKey, scratch: scratch)
                         for (offset, b) in range.enumerated() {
                             ts[b] = scratch.timings[offset]
-                            for j in 0..<n { ys[b * n + j] = scratch.y[offset * n + j] }
+                            for j in 0..<n { ys[b * n + j] = scratch.y[offset * stride + j] }
                         }
                     }
                 }
@@ -259,9 +370,14 @@ enum FastPath {
         BLAS.prepareForCallerThreads()
         let batch = inputs.rows
         let n = block.columns
+        let stride = block.paddedColumns
         let tables = EventTables(block: block, parameters: p, options: options)
+        let constants = TransformConstants(parameters: p)
         let raw = options.includeRawReads
-        var outputs = [Int8](repeating: 0, count: batch * n)
+        // Every element is written by the transform below; no need to clear them first.
+        var outputs = [Int8](unsafeUninitializedCapacity: batch * n) { _, count in
+            count = batch * n
+        }
         var baseline = [UInt8](repeating: 0, count: raw ? batch * n : 0)
         var result = [UInt8](repeating: 0, count: raw ? batch * n : 0)
         try inputs.storage.withUnsafeBufferPointer { inputBuffer in
@@ -277,19 +393,23 @@ enum FastPath {
                             try Parallel.forEachChunk(
                                 count: batch, chunkSize: chunkSize, threads: options.threads
                             ) { range in
-                                let scratch = Scratch(block: block, numSends: options.numSends)
+                                let scratch = block.scratchPool.take(numSends: options.numSends)
+                                defer { block.scratchPool.put(scratch) }
                                 encodeAndMultiply(
                                     range: range, inputs: shared, block: block, tables: tables,
                                     parameters: p, options: options, firstTrial: firstTrial,
                                     noiseKey: noiseKey, scratch: scratch)
                                 for (offset, b) in range.enumerated() {
+                                    // Baseline draws at 0..<n, result draws at n..<2n; the
+                                    // padding lanes read (and ignore) a few more.
                                     FastNormal.fill(
-                                        scratch.noise, count: 2 * n,
+                                        scratch.noise, count: 2 * n + lanes,
                                         key: SplitMix64.mix(noiseKey(firstTrial + UInt64(b)) ^ 2))
                                     transform(
-                                        y: scratch.y + offset * n, timing: scratch.timings[offset],
-                                        block: block, table: table.base, parameters: p,
-                                        noise: scratch.noise, scratch: scratch.transform,
+                                        y: scratch.y + offset * stride,
+                                        timing: scratch.timings[offset], block: block,
+                                        table: table.base, constants: constants, parameters: p,
+                                        noise: scratch.noise, flagged: scratch.flagged,
                                         output: os.base + b * n,
                                         baseline: bs.map { $0.base + b * n },
                                         result: rs.map { $0.base + b * n })

@@ -36,6 +36,7 @@ public enum HXSimCommand {
     /// Every subcommand, in the order of the help text.
     static let subcommands: [any Subcommand.Type] = [
         DemoCommand.self, ChipCommand.self, VMMCommand.self, TraceCommand.self,
+        BenchCommand.self,
     ]
 
     /// The program: name, summary, subcommands.
