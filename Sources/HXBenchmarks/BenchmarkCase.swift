@@ -32,6 +32,9 @@ enum BenchmarkCase: Sendable, Codable, Equatable {
     /// Runs the case in this process.
     func run() throws -> CaseResult {
         var result = CaseResult()
+        // OpenBLAS starts its thread pool when the process loads it, and the idle threads spin
+        // for about 0.1 s before they sleep (see ThroughputRunner.openBLASSettleTime).
+        Thread.sleep(forTimeInterval: ThroughputRunner.openBLASSettleTime)
         switch self {
         case .throughput(let batch, let tasks, let rounds, let warmUp):
             let runner = try ThroughputRunner(workload: VMMWorkload(batch: batch))
@@ -85,11 +88,8 @@ struct CaseLauncher: Sendable {
     /// The command that runs a case: the executable and the arguments before `--case`.
     let command: [String]
 
-    /// Runs `benchmarkCase` in a child process and returns its result. The child inherits the
-    /// environment, with `OPENBLAS_THREAD_TIMEOUT=4` added: OpenBLAS's idle pool threads then
-    /// sleep right after a multi-threaded call instead of spinning for about 0.1 s, which would
-    /// steal a core from the measurement that follows (raw sgemm with two OpenBLAS threads is
-    /// timed next to the fast path, which calls OpenBLAS single-threaded from its own workers).
+    /// Runs `benchmarkCase` in a child process (with this process's environment) and returns
+    /// its result.
     func run(_ benchmarkCase: BenchmarkCase) throws -> CaseResult {
         guard let executable = command.first else {
             throw BenchmarkError.caseFailed(name: benchmarkCase.name, reason: "no command")
@@ -98,9 +98,6 @@ struct CaseLauncher: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = Array(command.dropFirst()) + ["--case", spec]
-        var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_THREAD_TIMEOUT"] = environment["OPENBLAS_THREAD_TIMEOUT"] ?? "4"
-        process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

@@ -180,15 +180,17 @@ extension BenchmarkResults {
     /// Time per batch through the front end by matrix size and chip count.
     public func scalingTable() throws -> Table {
         var table = try Table(header: [
-            "weights", "blocks", "chips", "batch", "ms per batch", "block VMM/s",
+            "weights", "blocks", "chips", "batch", "ms per batch (matmul)",
+            "ms per batch (executor)", "block VMM/s (matmul)", "block VMM/s (executor)",
             "peak RSS (MiB)",
         ])
         for row in scaling {
             let m = row.measurement
             try table.append([
                 .text("\(m.rows) × \(m.columns)"), .integer(m.blocks), .integer(m.chips),
-                .integer(m.batch), .number(m.secondsPerBatch * 1e3), .number(m.blockVMMPerSecond),
-                Self.mebibytes(row.peakBytes),
+                .integer(m.batch), .number(m.secondsPerBatch * 1e3),
+                .number(m.executorSecondsPerBatch * 1e3), .number(m.blockVMMPerSecond),
+                .number(m.executorBlockVMMPerSecond), Self.mebibytes(row.peakBytes),
             ])
         }
         return table
@@ -240,26 +242,36 @@ extension BenchmarkResults {
             ], panelWidth: 640, panelHeight: 420)
     }
 
-    /// Time per batch against matrix size, one line per chip count.
+    /// Time per batch against matrix size, one line per chip count: through the front end
+    /// (solid) and on the executor alone (dashed).
     public func scalingFigure() -> Figure {
         let chipCounts = Array(Set(scaling.map(\.measurement.chips))).sorted()
-        let series = chipCounts.map { chips in
+        var series: [PlotSeries] = []
+        for (index, chips) in chipCounts.enumerated() {
             let points = scaling.map(\.measurement).filter { $0.chips == chips }
                 .sorted { $0.blocks < $1.blocks }
-            return PlotSeries.line(
-                "\(chips) chip\(chips == 1 ? "" : "s")", x: points.map { Double($0.blocks) },
-                y: points.map { $0.secondsPerBatch * 1e3 }, marker: .circle)
+            let color = PlotColor.cycle[index % PlotColor.cycle.count]
+            let name = "\(chips) chip\(chips == 1 ? "" : "s")"
+            series.append(
+                .line(
+                    "\(name), matmul", x: points.map { Double($0.blocks) },
+                    y: points.map { $0.secondsPerBatch * 1e3 }, marker: .circle, color: color))
+            series.append(
+                .line(
+                    "\(name), executor", x: points.map { Double($0.blocks) },
+                    y: points.map { $0.executorSecondsPerBatch * 1e3 }, marker: .square,
+                    dashed: true, color: color))
         }
         let batch = scaling.first?.measurement.batch ?? 0
         return Figure(
-            title: "matmul through the front end (fast path, batch \(batch))",
+            title: "Time per batch by weight-matrix size (fast path, batch \(batch))",
             panels: [
                 PlotPanel(
-                    title: "time per batch by weight-matrix size",
+                    title: "front end (matmul) and executor alone",
                     x: PlotAxis("blocks of 128 × 256 (executions' worth)", scale: .log),
                     y: PlotAxis("time per batch", unit: "ms", scale: .log), series: series,
                     legend: .topLeft)
-            ], panelWidth: 600, panelHeight: 400)
+            ], panelWidth: 640, panelHeight: 420)
     }
 
     /// Histograms of the fast path's error against GSL, one panel per regime.

@@ -27,8 +27,11 @@ public final class MockModel: Sendable {
     private let weights: [Float]
     private let pool: ScratchPool
 
-    /// Samples per parallel chunk, as in the fast path.
-    static let chunkSize = 128
+    /// Samples per parallel chunk, as in the fast path: 128, or about an eighth of a small
+    /// batch (at least 16), so that the cores share small batches too.
+    static func chunkSize(batch: Int) -> Int {
+        min(128, max(16, ((batch + 7) / 8 + 15) / 16 * 16))
+    }
 
     /// The model for `weights` (rows × columns, −63…63), converted to Float once ("written").
     public init(weights: Matrix<Int>, gain: Float = 0.002, noise: Float = 2.0) {
@@ -39,7 +42,7 @@ public final class MockModel: Sendable {
         self.weights = weights.storage.map { Float($0) }
         pool = ScratchPool(
             sizes: [
-                Self.chunkSize * weights.rows, Self.chunkSize * weights.columns,
+                128 * weights.rows, 128 * weights.columns,
                 FastNormal.capacity(for: weights.columns),
             ])
     }
@@ -69,7 +72,7 @@ public final class MockModel: Sendable {
                 try outputs.withUnsafeMutableBufferPointer { outputBuffer in
                     let out = SharedBuffer(outputBuffer)
                     try Parallel.forEachChunk(
-                        count: batch, chunkSize: Self.chunkSize, threads: threads
+                        count: batch, chunkSize: Self.chunkSize(batch: batch), threads: threads
                     ) { range in
                         let scratch = pool.take()
                         defer { pool.put(scratch) }

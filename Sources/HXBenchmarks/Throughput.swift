@@ -93,6 +93,7 @@ public final class ThroughputRunner {
                 let watch = Stopwatch()
                 for _ in 0..<repeats[index] { try run(task.path, threads: task.threads) }
                 times[index].append(watch.elapsed / Double(repeats[index]))
+                if task.path == .sgemm, task.threads > 1 { settleOpenBLAS() }
             }
         }
         return tasks.enumerated().map { index, task in
@@ -100,6 +101,17 @@ public final class ThroughputRunner {
                 path: task.path, batch: workload.batch, threads: task.threads,
                 secondsPerBatch: Self.median(times[index]), timings: times[index].count)
         }
+    }
+
+    /// Waits until OpenBLAS's idle pool threads have stopped spinning. After start-up and
+    /// after every multi-threaded call they spin (`sched_yield`) for 2²⁸ cycles, about 0.1 s,
+    /// before they sleep; a measurement in that time would share its cores with them. Raw
+    /// sgemm keeps OpenBLAS's default behaviour (it is the machine's limit, and its threads
+    /// stay warm between the calls of one timing); the wait only follows it.
+    public static let openBLASSettleTime = 0.3
+
+    func settleOpenBLAS() {
+        Thread.sleep(forTimeInterval: Self.openBLASSettleTime)
     }
 
     static func median(_ values: [Double]) -> Double {

@@ -30,9 +30,9 @@ struct FastBlock: Sendable {
     /// Per-column constants of the transform, one row of `paddedColumns` values per ``Field``,
     /// so that the vectorised transform walks contiguous memory.
     let columnTable: [Float]
-    /// Reusable per-worker scratch memory of the fast path, so that batches after the first
-    /// allocate nothing but their outputs.
-    let scratchPool: FastPath.ScratchPool
+    /// Scratch memory and event tables of the fast path, kept between batches so that batches
+    /// after the first allocate and precompute nothing but their outputs.
+    let workspace: FastPath.Workspace
 
     /// The per-column constants in ``columnTable``.
     enum Field: Int, CaseIterable {
@@ -123,32 +123,32 @@ struct FastBlock: Sendable {
             table[Field.upperLinearLimit.rawValue * stride + j] = .greatestFiniteMagnitude
             table[Field.lowerLinearLimit.rawValue * stride + j] = -.greatestFiniteMagnitude
         }
+        func set(_ field: Field, _ j: Int, _ value: Double) {
+            table[field.rawValue * stride + j] = Float(value)
+        }
+        let huge = Double(Float.greatestFiniteMagnitude)
         for j in 0..<n {
-            let values: [Field: Double] = [
-                .leakDeviation: c.leakRate[j] - mean,
-                .leakRate: c.leakRate[j],
-                .absoluteFraction: Double(columnSums[j] / total),
-                .excitatoryLineFactor: c.membraneCapacitance[j]
-                    / max(c.excitatoryTransconductance[j], 1e-30),
-                .inhibitoryLineFactor: c.membraneCapacitance[j]
-                    / max(c.inhibitoryTransconductance[j], 1e-30),
-                .driftRate: c.driftCurrent[j] / c.membraneCapacitance[j],
-                .driftNoiseRate: p.driftCurrentNoise / c.membraneCapacitance[j] * c.cadcGain[j],
-                .upperLinearLimit: p.membraneCompliance
-                    ? c.upperLimit[j] - c.resetPotential[j] - width
-                    : Double(Float.greatestFiniteMagnitude),
-                .lowerLinearLimit: p.membraneCompliance
-                    ? c.lowerLimit[j] - c.resetPotential[j] + width
-                    : -Double(Float.greatestFiniteMagnitude),
-                .reset: c.resetPotential[j],
-                .lowerLimit: c.lowerLimit[j],
-                .upperLimit: c.upperLimit[j],
-                .cadcGain: c.cadcGain[j],
-                .baselineCode: c.cadcCode(column: j, voltage: c.resetPotential[j]),
-            ]
-            for (field, value) in values { table[field.rawValue * stride + j] = Float(value) }
+            let capacitance = c.membraneCapacitance[j]
+            set(.leakDeviation, j, c.leakRate[j] - mean)
+            set(.leakRate, j, c.leakRate[j])
+            set(.absoluteFraction, j, Double(columnSums[j] / total))
+            set(.excitatoryLineFactor, j, capacitance / max(c.excitatoryTransconductance[j], 1e-30))
+            set(.inhibitoryLineFactor, j, capacitance / max(c.inhibitoryTransconductance[j], 1e-30))
+            set(.driftRate, j, c.driftCurrent[j] / capacitance)
+            set(.driftNoiseRate, j, p.driftCurrentNoise / capacitance * c.cadcGain[j])
+            set(
+                .upperLinearLimit, j,
+                p.membraneCompliance ? c.upperLimit[j] - c.resetPotential[j] - width : huge)
+            set(
+                .lowerLinearLimit, j,
+                p.membraneCompliance ? c.lowerLimit[j] - c.resetPotential[j] + width : -huge)
+            set(.reset, j, c.resetPotential[j])
+            set(.lowerLimit, j, c.lowerLimit[j])
+            set(.upperLimit, j, c.upperLimit[j])
+            set(.cadcGain, j, c.cadcGain[j])
+            set(.baselineCode, j, c.cadcCode(column: j, voltage: c.resetPotential[j]))
         }
         columnTable = table
-        scratchPool = FastPath.ScratchPool(rows: rows, paddedColumns: stride)
+        workspace = FastPath.Workspace(rows: rows, paddedColumns: stride)
     }
 }

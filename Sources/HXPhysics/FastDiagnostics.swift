@@ -34,7 +34,7 @@ extension Chip {
         }
         BLAS.prepareForCallerThreads()
         let p = parameters
-        let tables = FastPath.EventTables(block: block, parameters: p, options: options)
+        let tables = block.workspace.eventTables(block: block, parameters: p, options: options)
         let constants = FastPath.TransformConstants(parameters: p)
         let n = block.columns
         let stride = block.paddedColumns
@@ -43,10 +43,10 @@ extension Chip {
         let noiseKey: @Sendable (UInt64) -> UInt64 = {
             seeds.seed(SeedSequence.label("trial"), $0, UInt64(hemisphere))
         }
-        var output = [Int8](repeating: 0, count: FastPath.chunkSize * n)
+        var output = [Int8](repeating: 0, count: FastPath.chunkSize(batch: batch) * n)
         var passes: [FastPathStageTimes] = []
-        let scratch = block.scratchPool.take(numSends: options.numSends)
-        defer { block.scratchPool.put(scratch) }
+        let scratch = block.workspace.take(numSends: options.numSends)
+        defer { block.workspace.put(scratch) }
         func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
         inputs.storage.withUnsafeBufferPointer { inputBuffer in
             let shared = SharedReadBuffer(inputBuffer)
@@ -56,7 +56,7 @@ extension Chip {
                         var times = [UInt64](repeating: 0, count: 4)
                         var start = 0
                         while start < batch {
-                            let range = start..<min(batch, start + FastPath.chunkSize)
+                            let range = start..<min(batch, start + FastPath.chunkSize(batch: batch))
                             start = range.upperBound
                             let t0 = now()
                             FastPath.encode(
@@ -68,10 +68,11 @@ extension Chip {
                             let t2 = now()
                             // The noise of every sample of the chunk, into one buffer: the
                             // transform below reads the last, which costs it nothing extra.
-                            for b in range {
-                                FastNormal.fill(
-                                    scratch.noise, count: 2 * n + FastPath.lanes,
-                                    key: SplitMix64.mix(noiseKey(UInt64(b)) ^ 2))
+                            for offset in 0..<range.count {
+                                FastPath.drawReadNoise(
+                                    into: scratch.noise, columns: n,
+                                    key: SplitMix64.mix(scratch.keys[offset] ^ 2),
+                                    readNoise: constants.readNoise)
                             }
                             let t3 = now()
                             for offset in 0..<range.count {

@@ -20,7 +20,7 @@ import HXNumerics
 /// output limits by the exact solution for a current of one sign. Their errors against the GSL
 /// path are measured by the tests and by `hxsim bench`.
 ///
-/// A batch runs in fixed chunks of ``chunkSize`` samples (the split depends only on the batch
+/// A batch runs in chunks of ``chunkSize(batch:)`` samples (the split depends only on the batch
 /// size, never on the thread count), each on one worker: encode the chunk, one single-threaded
 /// sgemm, then the transform sample by sample while the chunk's excursions are in cache.
 /// Trial-to-trial noise is drawn from counter-based streams keyed by each sample's trial, so
@@ -35,10 +35,20 @@ enum FastPath {
     /// Columns the transform handles at once (one AVX-512 register of Float).
     static let lanes = 16
 
-    /// Samples per parallel chunk: large enough that OpenBLAS's packing of the weights is
-    /// amortised over many rows of the product, small enough that a chunk's encoded inputs and
+    /// The largest chunk: large enough that OpenBLAS's packing of the weights is amortised
+    /// over many rows of the product, small enough that a chunk's encoded inputs and
     /// excursions (128 · (128 + 256) floats = 192 KB) stay in the core's L2 cache.
-    static let chunkSize = 128
+    static let maximumChunkSize = 128
+
+    /// Samples per parallel chunk of a batch: ``maximumChunkSize`` for large batches, about an
+    /// eighth of the batch (at least 16) for small ones, so that the cores share even a batch
+    /// of a hundred. It depends on the batch only, never on the thread count; and the codes do
+    /// not depend on it at all: each sample's noise is keyed by its trial, and OpenBLAS
+    /// computes every row of a product the same way whatever the other rows (tested).
+    static func chunkSize(batch: Int) -> Int {
+        let eighth = (batch + 7) / 8
+        return min(maximumChunkSize, max(16, (eighth + 15) / 16 * 16))
+    }
 
     /// Per-sample quantities the transform needs.
     struct SampleTiming {
@@ -81,8 +91,9 @@ enum FastPath {
         }
     }
 
-    /// Raw views of the tables ``encode(inputs:rows:numSends:x:kernels:jitterKey:jitter:)``
-    /// reads, taken once per chunk.
+    /// Raw views of the tables
+    /// ``encode(inputs:rows:numSends:x:weightedAge:kernels:jitterKey:jitter:)`` reads, taken
+    /// once per chunk.
     struct KernelTables {
         /// ``FastBlock/pulseTerms``.
         let pulseTerms: UnsafePointer<Float>
@@ -158,29 +169,37 @@ enum FastPath {
                 readTime: Float(readTime), window: Float(kernels.synapticTimeConstant),
                 meanAge: 0, activity: 0)
         }
-        // One jitter draw per event, plus one for the rows after the last event to read.
+        // One width factor 1 + σ·ξ per event, plus one for the rows after the last event.
         let sigma = kernels.jitterSigma
         if sigma > 0 {
-            FastNormal.fill(jitter, count: events + 1, key: jitterKey)
+            FastNormal.fill(jitter, count: events + 1, key: jitterKey, scale: sigma, offset: 1)
         } else {
-            for k in 0...events { jitter[k] = 0 }
+            for k in 0...events { jitter[k] = 1 }
         }
         let terms = kernels.pulseTerms
         let factors = kernels.eventFactors
         // Jitter scales the pulse width, and the kernel is linear in the width to within
-        // αd/2 < 1 %; the error on the jitter noise is below 0.01 LSB.
+        // αd/2 < 1 %; the error on the jitter noise is below 0.01 LSB. Kernels are stored
+        // rather than summed here: a running float sum would chain every row to the one
+        // before (4 cycles of latency each); the sums below vectorise.
         var k = 0
-        for send in 0..<numSends {
+        for i in 0..<rows {
+            let a = Int(inputs[i])
+            let pulse = terms + (i &* 32 &+ a) &* 2
+            let event = factors + (events &- k) &* 4
+            let kernel = (event[0] * pulse[0] - event[1] * pulse[1]) * jitter[k]
+            x[i] = kernel
+            weightedAge[i] = kernel * event[2]
+            k &+= a > 0 ? 1 : 0
+        }
+        for _ in 1..<max(1, numSends) {
             for i in 0..<rows {
                 let a = Int(inputs[i])
                 let pulse = terms + (i &* 32 &+ a) &* 2
                 let event = factors + (events &- k) &* 4
-                let width = Float(1).addingProduct(sigma, jitter[k])
-                let kernel = (event[0] * pulse[0] - event[1] * pulse[1]) * width
-                // Stored rather than summed here: a running float sum would chain every row
-                // to the one before (4 cycles of latency each); the sums below vectorise.
-                x[i] = send == 0 ? kernel : x[i] + kernel
-                weightedAge[i] = send == 0 ? kernel * event[2] : weightedAge[i] + kernel * event[2]
+                let kernel = (event[0] * pulse[0] - event[1] * pulse[1]) * jitter[k]
+                x[i] += kernel
+                weightedAge[i] += kernel * event[2]
                 k &+= a > 0 ? 1 : 0
             }
         }
@@ -190,85 +209,6 @@ enum FastPath {
             readTime: Float(readTime),
             window: Float(max(Double(events) * kernels.spacing, kernels.synapticTimeConstant)),
             meanAge: sumK > 0 ? sumKAge / sumK : 0, activity: activity)
-    }
-
-    /// Scratch memory of one worker: a chunk's encoded inputs, excursions and timings, and
-    /// one sample's jitter and noise draws.
-    final class Scratch {
-        let rows: Int
-        let paddedColumns: Int
-        let x: UnsafeMutablePointer<Float>
-        let y: UnsafeMutablePointer<Float>
-        let noise: UnsafeMutablePointer<Float>
-        let weightedAge: UnsafeMutablePointer<Float>
-        let timings: UnsafeMutablePointer<SampleTiming>
-        let flagged: UnsafeMutablePointer<Int32>
-        private(set) var jitter: UnsafeMutablePointer<Float>
-        private var jitterCapacity: Int
-
-        init(rows: Int, paddedColumns: Int) {
-            self.rows = rows
-            self.paddedColumns = paddedColumns
-            x = .allocate(capacity: chunkSize * rows)
-            y = .allocate(capacity: chunkSize * paddedColumns)
-            noise = .allocate(capacity: FastNormal.capacity(for: 2 * paddedColumns + lanes))
-            weightedAge = .allocate(capacity: rows)
-            timings = .allocate(capacity: chunkSize)
-            flagged = .allocate(capacity: paddedColumns / lanes)
-            jitterCapacity = FastNormal.capacity(for: rows + 1)
-            jitter = .allocate(capacity: jitterCapacity)
-        }
-
-        deinit {
-            x.deallocate()
-            y.deallocate()
-            noise.deallocate()
-            weightedAge.deallocate()
-            timings.deallocate()
-            flagged.deallocate()
-            jitter.deallocate()
-        }
-
-        /// Makes room for the jitter draws of `numSends` sends of every row.
-        func reserveJitter(numSends: Int) {
-            let needed = FastNormal.capacity(for: rows * numSends + 1)
-            guard needed > jitterCapacity else { return }
-            jitter.deallocate()
-            jitter = .allocate(capacity: needed)
-            jitterCapacity = needed
-        }
-    }
-
-    /// Scratch memory kept with a written block and handed to one worker at a time, so that a
-    /// batch allocates nothing on the hot path but its outputs (a pool holds at most one
-    /// scratch per worker that ever ran at once, ≈ 200 KB each for a full hemisphere).
-    final class ScratchPool: @unchecked Sendable {
-        private let lock = NSLock()
-        private var free: [Scratch] = []
-        private let rows: Int
-        private let paddedColumns: Int
-
-        init(rows: Int, paddedColumns: Int) {
-            self.rows = rows
-            self.paddedColumns = paddedColumns
-        }
-
-        /// A scratch for one worker, with room for `numSends` sends of jitter.
-        func take(numSends: Int) -> Scratch {
-            lock.lock()
-            let scratch = free.popLast()
-            lock.unlock()
-            let result = scratch ?? Scratch(rows: rows, paddedColumns: paddedColumns)
-            result.reserveJitter(numSends: numSends)
-            return result
-        }
-
-        /// Returns a scratch taken with ``take(numSends:)``.
-        func put(_ scratch: Scratch) {
-            lock.lock()
-            free.append(scratch)
-            lock.unlock()
-        }
     }
 
     /// Encodes the samples of `range` and multiplies them with the effective weights: the
@@ -312,11 +252,14 @@ enum FastPath {
                         settling: tables.settling, synapticTimeConstant: p.synapticTimeConstant,
                         jitterSigma: Float(p.pulseJitter))
                     for (offset, b) in range.enumerated() {
+                        // The sample's trial key, derived once: pulse jitter here, read and
+                        // drift noise in the transform.
+                        let key = noiseKey(firstTrial + UInt64(b))
+                        scratch.keys[offset] = key
                         scratch.timings[offset] = encode(
                             inputs: inputs.base + b * k, rows: k, numSends: options.numSends,
                             x: scratch.x + offset * k, weightedAge: scratch.weightedAge,
-                            kernels: kernels,
-                            jitterKey: SplitMix64.mix(noiseKey(firstTrial + UInt64(b)) ^ 1),
+                            kernels: kernels, jitterKey: SplitMix64.mix(key ^ 1),
                             jitter: scratch.jitter)
                     }
                 }
@@ -331,7 +274,7 @@ enum FastPath {
         options: ExecutionOptions, firstTrial: UInt64, noiseKey: @Sendable (UInt64) -> UInt64
     ) throws -> (y: [Float], timings: [SampleTiming]) {
         BLAS.prepareForCallerThreads()
-        let tables = EventTables(block: block, parameters: p, options: options)
+        let tables = block.workspace.eventTables(block: block, parameters: p, options: options)
         let n = block.columns
         let stride = block.paddedColumns
         var y = [Float](repeating: 0, count: inputs.rows * n)
@@ -343,10 +286,11 @@ enum FastPath {
                     let ys = SharedBuffer(yb)
                     let ts = SharedBuffer(tb)
                     try Parallel.forEachChunk(
-                        count: inputs.rows, chunkSize: chunkSize, threads: options.threads
+                        count: inputs.rows, chunkSize: chunkSize(batch: inputs.rows),
+                        threads: options.threads
                     ) { range in
-                        let scratch = block.scratchPool.take(numSends: options.numSends)
-                        defer { block.scratchPool.put(scratch) }
+                        let scratch = block.workspace.take(numSends: options.numSends)
+                        defer { block.workspace.put(scratch) }
                         encodeAndMultiply(
                             range: range, inputs: shared, block: block, tables: tables,
                             parameters: p, options: options, firstTrial: firstTrial,
@@ -362,6 +306,18 @@ enum FastPath {
         return (y, timings)
     }
 
+    /// Draws one sample's read noise into `noise` (2 · paddedColumns + 32 values): the
+    /// baseline read's at 0..<n, already times the read noise σ (LSB), then standard normals
+    /// for the result read at n..<2n (and a few more, which the padding lanes read and ignore).
+    /// Value i is draw i of stream `key` in both parts.
+    @inline(__always)
+    static func drawReadNoise(
+        into noise: UnsafeMutablePointer<Float>, columns n: Int, key: UInt64, readNoise: Float
+    ) {
+        FastNormal.fill(noise, count: n, key: key, scale: readNoise)
+        FastNormal.fill(noise + n, count: n + lanes, key: key, first: n)
+    }
+
     /// Runs a batch on one hemisphere: per chunk of samples, encode, one sgemm, transform.
     static func runBatch(
         inputs: Matrix<UInt8>, block: FastBlock, parameters p: PhysicsParameters,
@@ -371,7 +327,7 @@ enum FastPath {
         let batch = inputs.rows
         let n = block.columns
         let stride = block.paddedColumns
-        let tables = EventTables(block: block, parameters: p, options: options)
+        let tables = block.workspace.eventTables(block: block, parameters: p, options: options)
         let constants = TransformConstants(parameters: p)
         let raw = options.includeRawReads
         // Every element is written by the transform below; no need to clear them first.
@@ -391,20 +347,20 @@ enum FastPath {
                             let bs = raw ? SharedBuffer(bb) : nil
                             let rs = raw ? SharedBuffer(rb) : nil
                             try Parallel.forEachChunk(
-                                count: batch, chunkSize: chunkSize, threads: options.threads
+                                count: batch, chunkSize: chunkSize(batch: batch),
+                                threads: options.threads
                             ) { range in
-                                let scratch = block.scratchPool.take(numSends: options.numSends)
-                                defer { block.scratchPool.put(scratch) }
+                                let scratch = block.workspace.take(numSends: options.numSends)
+                                defer { block.workspace.put(scratch) }
                                 encodeAndMultiply(
                                     range: range, inputs: shared, block: block, tables: tables,
                                     parameters: p, options: options, firstTrial: firstTrial,
                                     noiseKey: noiseKey, scratch: scratch)
                                 for (offset, b) in range.enumerated() {
-                                    // Baseline draws at 0..<n, result draws at n..<2n; the
-                                    // padding lanes read (and ignore) a few more.
-                                    FastNormal.fill(
-                                        scratch.noise, count: 2 * n + lanes,
-                                        key: SplitMix64.mix(noiseKey(firstTrial + UInt64(b)) ^ 2))
+                                    drawReadNoise(
+                                        into: scratch.noise, columns: n,
+                                        key: SplitMix64.mix(scratch.keys[offset] ^ 2),
+                                        readNoise: constants.readNoise)
                                     transform(
                                         y: scratch.y + offset * stride,
                                         timing: scratch.timings[offset], block: block,

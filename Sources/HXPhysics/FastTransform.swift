@@ -71,69 +71,6 @@ extension FastPath {
         return (v, driftTime)
     }
 
-    /// Sixteen columns (or rows) of Float: one AVX-512 register.
-    typealias Lanes = SIMD16<Float>
-    typealias LaneBits = SIMD16<Int32>
-    typealias LaneMask = SIMDMask<LaneBits>
-
-    // The helpers below are `@_transparent` (as swift-numerics writes its kernels): with
-    // `@inline(__always)` the optimiser sometimes keeps a call, and a SIMD16 value crossing a
-    // call is split into four 128-bit registers, which costs more than the arithmetic.
-
-    /// Sixteen values from `pointer` (any alignment).
-    @_transparent
-    static func load(_ pointer: UnsafePointer<Float>) -> Lanes {
-        UnsafeRawPointer(pointer).loadUnaligned(as: Lanes.self)
-    }
-
-    // Minimum and maximum as compare-and-select: `pointwiseMin`, `clamped` and friends follow
-    // IEEE NaN rules lane by lane and compile to scalar code, these to one instruction each.
-    @_transparent
-    static func minimum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .< a) }
-
-    @_transparent
-    static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes { a.replacing(with: b, where: b .> a) }
-
-    /// |a|, by clearing the sign bits.
-    @_transparent
-    static func magnitude(_ a: Lanes) -> Lanes {
-        let bits = unsafeBitCast(a, to: LaneBits.self) & LaneBits(repeating: 0x7FFF_FFFF)
-        return unsafeBitCast(bits, to: Lanes.self)
-    }
-
-    /// √x for x ≥ 0, to a relative 5e-6: the bit-pattern estimate of 1/√x (within 3.4 %),
-    /// two Newton steps, times x. (`squareRoot()` on SIMD types calls libm lane by lane.)
-    @_transparent
-    static func squareRoot(_ x: Lanes) -> Lanes {
-        let safe = maximum(x, Lanes(repeating: .leastNormalMagnitude))
-        let bits = unsafeBitCast(safe, to: LaneBits.self)
-        var r = unsafeBitCast(LaneBits(repeating: 0x5F37_5A86) &- (bits &>> 1), to: Lanes.self)
-        let minusHalf = safe * Lanes(repeating: -0.5)
-        let threeHalves = Lanes(repeating: 1.5)
-        r = r * threeHalves.addingProduct(minusHalf, r * r)
-        r = r * threeHalves.addingProduct(minusHalf, r * r)
-        return x * r
-    }
-
-    /// 1.5 · 2²³: adding it to a float in [0, 2²²) rounds it to an integer (ties to even) held
-    /// in the low mantissa bits, which vectorises where a checked conversion would not.
-    static let roundingMagic: Float = 12_582_912
-
-    /// The CADC code nearest to `code`, clipped to 0…255, as an exact integer in a Float.
-    @_transparent
-    static func quantised(_ code: Lanes) -> Lanes {
-        let clipped = minimum(maximum(code, Lanes(repeating: 0)), Lanes(repeating: 255))
-        let magic = Lanes(repeating: 12_582_912)
-        return (clipped + magic) - magic
-    }
-
-    /// The integers held by `value` (exact integers of magnitude below 2²²).
-    @_transparent
-    static func integers(_ value: Lanes) -> LaneBits {
-        let shifted = unsafeBitCast(value + Lanes(repeating: 12_582_912), to: LaneBits.self)
-        return shifted &- LaneBits(repeating: 0x4B40_0000)
-    }
-
     /// Per-call constants of the transform.
     struct TransformConstants {
         /// CADC read noise σ (LSB) and its square.
@@ -164,12 +101,11 @@ extension FastPath {
         let activity: Lanes
         /// (1 / (window · V_lin))², 0 when the OTA is linear (1/(V·s)²).
         let squaredInverseWindow: Lanes
-        let readNoise: Lanes
         let readVariance: Lanes
 
         @_transparent
         func field(_ f: FastBlock.Field, _ j: Int) -> Lanes {
-            FastPath.load(table + f.rawValue * stride + j)
+            FastPath.load(table + (f.rawValue &* stride &+ j))
         }
     }
 
@@ -211,49 +147,56 @@ extension FastPath {
     }
 
     /// The CADC codes of columns j..<j+16: read noise on both reads, drift noise on the
-    /// result, rounding, clipping, and the difference saturated to int8. All exact integers.
+    /// result, rounding, clipping, and the difference saturated to int8, as bit patterns whose
+    /// low bytes are the codes (see ``roundingMagic``).
     @_transparent
     static func codeLanes(
         _ c: TransformInputs, _ j: Int, excursion v: Lanes, driftTime: Lanes
-    ) -> (output: Lanes, result: Lanes, baseline: Lanes) {
+    ) -> (output: LaneBits, result: LaneBits, baseline: LaneBits) {
         let driftSigma = c.field(.driftNoiseRate, j) * driftTime
         let sigma = squareRoot(c.readVariance.addingProduct(driftSigma, driftSigma))
         let code = c.field(.baselineCode, j)
         let signal = code.addingProduct(v, c.field(.cadcGain, j))
-        let r = quantised(signal.addingProduct(sigma, load(c.noise + c.columns + j)))
-        let b = quantised(code.addingProduct(c.readNoise, load(c.noise + j)))
-        let output = minimum(maximum(r - b, Lanes(repeating: -128)), Lanes(repeating: 127))
-        return (output, r, b)
+        let r = quantisedPlusMagic(signal.addingProduct(sigma, load(c.noise + (c.columns &+ j))))
+        let b = quantisedPlusMagic(code + load(c.noise + j))
+        // Both carry the same constant: their difference is exact.
+        let difference = minimum(maximum(r - b, Lanes(repeating: -128)), Lanes(repeating: 127))
+        return (
+            patterns(difference), unsafeBitCast(r, to: LaneBits.self),
+            unsafeBitCast(b, to: LaneBits.self)
+        )
     }
 
     /// Stores the codes of columns j..<j+16 (fewer in the last group of a block whose width is
-    /// not a multiple of 16).
+    /// not a multiple of 16): the low byte of each pattern. Lane by lane in the source, which
+    /// the compiler turns into one narrowing store (`SIMD16<Int8>(truncatingIfNeeded:)` gives
+    /// two instructions and a shuffle).
     @_transparent
     static func store(
-        _ codes: (output: Lanes, result: Lanes, baseline: Lanes), _ j: Int, columns n: Int,
-        output: UnsafeMutablePointer<Int8>, baseline: UnsafeMutablePointer<UInt8>?,
-        result: UnsafeMutablePointer<UInt8>?
+        _ codes: (output: LaneBits, result: LaneBits, baseline: LaneBits), _ j: Int,
+        columns n: Int, output: UnsafeMutablePointer<Int8>,
+        baseline: UnsafeMutablePointer<UInt8>?, result: UnsafeMutablePointer<UInt8>?
     ) {
-        let out = SIMD16<Int8>(truncatingIfNeeded: integers(codes.output))
-        if j + lanes <= n {
-            UnsafeMutableRawPointer(output + j).storeBytes(of: out, as: SIMD16<Int8>.self)
+        if j &+ lanes <= n {
+            let out = output + j
+            for lane in 0..<16 { out[lane] = Int8(truncatingIfNeeded: codes.output[lane]) }
         } else {
-            for lane in 0..<(n - j) { output[j + lane] = out[lane] }
+            for lane in 0..<(n &- j) {
+                output[j &+ lane] = Int8(truncatingIfNeeded: codes.output[lane])
+            }
         }
         if let baseline, let result {
-            let r = SIMD16<UInt8>(truncatingIfNeeded: integers(codes.result))
-            let b = SIMD16<UInt8>(truncatingIfNeeded: integers(codes.baseline))
-            for lane in 0..<min(lanes, n - j) {
-                result[j + lane] = r[lane]
-                baseline[j + lane] = b[lane]
+            for lane in 0..<min(lanes, n &- j) {
+                result[j &+ lane] = UInt8(truncatingIfNeeded: codes.result[lane])
+                baseline[j &+ lane] = UInt8(truncatingIfNeeded: codes.baseline[lane])
             }
         }
     }
 
     /// The transform of one sample: the excursion of every column, then read noise, drift
     /// noise and the CADC. `y` holds the sample's linear excursions (paddedColumns values),
-    /// `table` is the block's ``FastBlock/columnTable``; `noise` holds standard-normal draws,
-    /// the baseline read's at 0..<n and the result read's at n..<2n (and beyond, for padding).
+    /// `table` is the block's ``FastBlock/columnTable``; `noise` holds the draws of
+    /// ``drawReadNoise(into:columns:key:readNoise:)``.
     /// `flagged` is scratch space for paddedColumns / 16 group indices.
     ///
     /// One pass of sixteen columns at a time in explicit SIMD (about 60 vector instructions
@@ -281,7 +224,6 @@ extension FastPath {
             negatedReadTime: Lanes(repeating: -timing.readTime),
             activity: Lanes(repeating: timing.activity),
             squaredInverseWindow: Lanes(repeating: inverseWindow * inverseWindow),
-            readNoise: Lanes(repeating: constants.readNoise),
             readVariance: Lanes(repeating: constants.readVariance))
         var count = 0
         var j = 0
@@ -294,7 +236,7 @@ extension FastPath {
                 }
                 let codes = codeLanes(c, j, excursion: v, driftTime: driftTime)
                 store(codes, j, columns: n, output: output, baseline: nil, result: nil)
-                j += lanes
+                j &+= lanes
             }
         } else {
             while j < stride {
@@ -305,7 +247,7 @@ extension FastPath {
                 }
                 let codes = codeLanes(c, j, excursion: v, driftTime: driftTime)
                 store(codes, j, columns: n, output: output, baseline: baseline, result: result)
-                j += lanes
+                j &+= lanes
             }
         }
         for index in 0..<count {

@@ -171,11 +171,13 @@ struct BenchmarkTests {
             scaling: [
                 ScalingRow(
                     measurement: ScalingMeasurement(
-                        rowBlocks: 1, columnBlocks: 1, chips: 1, batch: 10, secondsPerBatch: 1e-3),
+                        rowBlocks: 1, columnBlocks: 1, chips: 1, batch: 10, secondsPerBatch: 1e-3,
+                        executorSecondsPerBatch: 5e-4),
                     peakBytes: nil),
                 ScalingRow(
                     measurement: ScalingMeasurement(
-                        rowBlocks: 2, columnBlocks: 2, chips: 1, batch: 10, secondsPerBatch: 4e-3),
+                        rowBlocks: 2, columnBlocks: 2, chips: 1, batch: 10, secondsPerBatch: 4e-3,
+                        executorSecondsPerBatch: 2e-3),
                     peakBytes: 30_000_000),
             ], headlineBatch: 10_000, gslBatch: 16, seconds: 1)
     }

@@ -180,13 +180,13 @@ struct FastPathTests {
         var chip = try Chip(seed: 15)
         let weights = try randomMatrix(128, 256, in: -63...63, seed: 16)
         try chip.writeWeights(weights, hemisphere: 0)
-        let pool = chip.fastBlocks[0]!.scratchPool
+        let workspace = chip.fastBlocks[0]!.workspace
         try chip.writeWeights(weights, hemisphere: 0)
-        #expect(chip.fastBlocks[0]!.scratchPool === pool)
+        #expect(chip.fastBlocks[0]!.workspace === workspace)
         var changed = weights
         changed[0, 0] = weights[0, 0] == 1 ? 2 : 1
         try chip.writeWeights(changed, hemisphere: 0)
-        #expect(chip.fastBlocks[0]!.scratchPool !== pool)
+        #expect(chip.fastBlocks[0]!.workspace !== workspace)
         #expect(chip.writtenWeights(hemisphere: 0) == changed.map { Int8($0) })
     }
 
