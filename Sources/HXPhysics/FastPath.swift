@@ -190,7 +190,7 @@ enum FastPath {
             let kernel = (event[0] * pulse[0] - event[1] * pulse[1]) * jitter[k]
             x[i] = kernel
             weightedAge[i] = kernel * event[2]
-            k &+= a > 0 ? 1 : 0
+            k &+= (a &+ 31) &>> 5  // 1 for an event (a in 1…31, checked by the chip), else 0
         }
         for _ in 1..<max(1, numSends) {
             for i in 0..<rows {
@@ -200,7 +200,7 @@ enum FastPath {
                 let kernel = (event[0] * pulse[0] - event[1] * pulse[1]) * jitter[k]
                 x[i] += kernel
                 weightedAge[i] += kernel * event[2]
-                k &+= a > 0 ? 1 : 0
+                k &+= (a &+ 31) &>> 5
             }
         }
         let (sumK, sumKAge, activity) = sums(
