@@ -24,7 +24,13 @@ import HXNumerics
 /// size, never on the thread count), each on one worker: encode the chunk, one single-threaded
 /// sgemm, then the transform sample by sample while the chunk's excursions are in cache.
 /// Trial-to-trial noise is drawn from counter-based streams keyed by each sample's trial, so
-/// the codes do not depend on threads, chunks or how a batch is split over calls.
+/// the codes do not depend on threads, chunks or how a batch is split over calls. The weights
+/// are prepared once when they are written (``FastBlock``), and a block keeps its scratch
+/// memory and event tables between batches (``Workspace``): a batch allocates only its outputs.
+///
+/// Performance (benchmarks/README.md): per full-size VMM on one Zen 4 core, the sgemm takes
+/// about half the time and encoding, noise and transform the rest; the kernels are written so
+/// that the compiler emits AVX-512 code for them (FastLanes.swift says how).
 enum FastPath {
     /// The unit of encoded input, in s²: a full-width pulse's kernel is about
     /// maxPulseWidth · τ_syn.
@@ -54,7 +60,8 @@ enum FastPath {
     struct SampleTiming {
         /// Time of the result read, in seconds.
         var readTime: Float = 0
-        /// Duration of the event train, in seconds (at least τ_syn).
+        /// The window over which the OTA compression spreads a line's charge: the duration
+        /// of the event train, at least τ_syn, in seconds.
         var window: Float = 0
         /// Kernel-weighted mean age of the events at the read, in seconds.
         var meanAge: Float = 0

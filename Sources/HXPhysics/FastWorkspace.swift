@@ -3,18 +3,26 @@ import HXNumerics
 
 extension FastPath {
     /// Scratch memory of one worker: a chunk's encoded inputs, excursions and timings, and
-    /// one sample's jitter and noise draws.
+    /// one sample's jitter and noise draws. About 200 KB for a full hemisphere, so that a
+    /// chunk's data stays in the core's L2 cache from the encoder through the transform.
     final class Scratch {
         let rows: Int
         let paddedColumns: Int
+        /// Encoded inputs of the chunk, samples × rows, in units of ``FastPath/inputScale``.
         let x: UnsafeMutablePointer<Float>
+        /// Linear excursions of the chunk, samples × paddedColumns, in volts.
         let y: UnsafeMutablePointer<Float>
+        /// One sample's read-noise draws (see ``FastPath/drawReadNoise``).
         let noise: UnsafeMutablePointer<Float>
+        /// One sample's kernel × effective age per row, in seconds (for the mean age).
         let weightedAge: UnsafeMutablePointer<Float>
+        /// The timing of each sample of the chunk.
         let timings: UnsafeMutablePointer<SampleTiming>
         /// The trial key of each sample of the chunk.
         let keys: UnsafeMutablePointer<UInt64>
+        /// Column groups of one sample that need the exact functions.
         let flagged: UnsafeMutablePointer<Int32>
+        /// One sample's pulse-width factors 1 + σ·ξ, one per event.
         private(set) var jitter: UnsafeMutablePointer<Float>
         private var jitterCapacity: Int
 
