@@ -83,6 +83,21 @@ struct FastPathTests {
         #expect(rms < 1.0 && worst < 1.5, "RMS \(rms) LSB, worst \(worst) LSB")
     }
 
+    @Test(
+        "near the upper limit the fast path follows GSL to a fifth of an LSB: leak and drift act along the rolled-off trajectory"
+    )
+    func nearTheLimit() throws {
+        var chip = try Chip(seed: 8, parameters: PhysicsParameters().withoutNoise)
+        let inputs = try randomMatrix(4, 128, in: 0...31, seed: 20)
+        let weights = try randomMatrix(128, 48, in: 0...63, seed: 21)
+        let (fast, gsl) = try continuousCodes(chip: &chip, inputs: inputs, weights: weights)
+        // Every output is in the roll-off: above 150 LSB, the linear range ends near 190.
+        #expect(gsl.allSatisfy { $0 > 150 }, "lowest \(gsl.min() ?? 0)")
+        let (rms, worst) = errors(fast, gsl)
+        let bias = zip(fast, gsl).map { $0 - $1 }.reduce(0, +) / Double(fast.count)
+        #expect(rms < 0.2 && abs(bias) < 0.1, "RMS \(rms) LSB, bias \(bias) LSB, worst \(worst)")
+    }
+
     @Test("fast and GSL outputs agree statistically with noise on (mean and spread per column)")
     func noisyAgreement() throws {
         var chip = try Chip(seed: 6)
