@@ -142,20 +142,20 @@ public enum BenchmarkSuite {
         ]
         var cases: [BenchmarkCase] = []
         if quick {
-            cases.append(.throughput(batch: 10_000, tasks: everyPath, rounds: 7, warmUp: true))
+            cases.append(.throughput(batch: 10_000, tasks: everyPath, rounds: 9, warmUp: true))
             cases.append(
                 .throughput(
-                    batch: 16, tasks: [ThroughputTask(path: .gsl, threads: 2)], rounds: 1,
+                    batch: 32, tasks: [ThroughputTask(path: .gsl, threads: 2)], rounds: 1,
                     warmUp: false))
             cases.append(.memory(task: ThroughputTask(path: .fast, threads: 2), batch: 10_000))
             cases.append(.stages(batch: 10_000, repeats: 5))
-            cases.append(.accuracy(regime: .separable, samples: 8))
-            cases.append(.accuracy(regime: .nonlinear, samples: 8))
+            cases.append(.accuracy(regime: .separable, samples: 16))
+            cases.append(.accuracy(regime: .nonlinear, samples: 16))
             for chips in [1, 2] {
                 cases.append(
                     .scaling(rowBlocks: 2, columnBlocks: 2, chips: chips, batch: 500, repeats: 3))
             }
-            return (cases, 10_000, 16)
+            return (cases, 10_000, 32)
         }
         for batch in [1, 100, 10_000] {
             cases.append(.throughput(batch: batch, tasks: everyPath, rounds: 11, warmUp: true))

@@ -103,7 +103,7 @@ struct BenchmarkTests {
         for path in ThroughputPath.allCases {
             #expect(tasks.contains { $0.path == path }, "\(path) missing")
         }
-        #expect(cases.contains(.accuracy(regime: .separable, samples: 8)))
+        #expect(cases.contains { if case .accuracy(.separable, _) = $0 { true } else { false } })
     }
 
     @Test("a report writes its tables, plots and summary, with the keys the issue asks for")
