@@ -157,9 +157,12 @@ public enum BenchmarkSuite {
             }
             return (cases, 10_000, 32)
         }
+        // The side-by-side throughput and the stage profile first, while the run is young;
+        // the GSL path's batch of 10,000 (minutes) last.
         for batch in [1, 100, 10_000] {
             cases.append(.throughput(batch: batch, tasks: everyPath, rounds: 11, warmUp: true))
         }
+        cases.append(.stages(batch: 10_000, repeats: 9))
         cases.append(
             .throughput(
                 batch: 1, tasks: [ThroughputTask(path: .gsl, threads: 1)], rounds: 5, warmUp: true
@@ -171,16 +174,11 @@ public enum BenchmarkSuite {
                     ThroughputTask(path: .gsl, threads: 2), ThroughputTask(path: .gsl, threads: 1),
                 ],
                 rounds: 1, warmUp: false))
-        cases.append(
-            .throughput(
-                batch: 10_000, tasks: [ThroughputTask(path: .gsl, threads: 2)], rounds: 1,
-                warmUp: false))
         for batch in [1, 100, 10_000] {
             for path in [ThroughputPath.fast, .mock, .sgemm] {
                 cases.append(.memory(task: ThroughputTask(path: path, threads: 2), batch: batch))
             }
         }
-        cases.append(.stages(batch: 10_000, repeats: 9))
         for regime in AccuracyRegime.allCases {
             cases.append(.accuracy(regime: regime, samples: 48))
         }
@@ -192,6 +190,10 @@ public enum BenchmarkSuite {
                         batch: 2000, repeats: 5))
             }
         }
+        cases.append(
+            .throughput(
+                batch: 10_000, tasks: [ThroughputTask(path: .gsl, threads: 2)], rounds: 1,
+                warmUp: false))
         return (cases, 10_000, 10_000)
     }
 

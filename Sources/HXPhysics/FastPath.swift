@@ -68,6 +68,9 @@ enum FastPath {
         /// Σ_i X[i] · (row sum of |W|): with the column fractions, a rank-1 estimate of each
         /// column's total (excitatory plus inhibitory) line charge, in volts.
         var activity: Float = 0
+        /// The time the charge spends on the membrane before the read, on average, in
+        /// seconds: the pseudo-leak λ takes λ · exposure of it (``ArrivalProfile``).
+        var exposure: Float = 0
     }
 
     /// The factors of an event with m = 1, 2, … events after it: e^{−λ̄ s}, e^{−α s} and its
@@ -77,6 +80,8 @@ enum FastPath {
     /// anyway.
     struct EventTables {
         let factors: [Float]
+        /// For a train of E events (index E): ``ArrivalProfile/exposure``, in seconds.
+        let exposures: [Float]
         let spacing: Double
         let settling: Double
 
@@ -95,6 +100,14 @@ enum FastPath {
                 values[4 * m + 2] = Float(s - delay)
             }
             factors = values
+            let (spacing, settling) = (spacing, settling)
+            exposures = (0..<count).map { events in
+                Float(
+                    ArrivalProfile(
+                        readTime: Double(events) * spacing + settling,
+                        train: Double(events) * spacing, timeConstant: p.synapticTimeConstant
+                    ).exposure)
+            }
         }
     }
 
@@ -106,8 +119,9 @@ enum FastPath {
         let pulseTerms: UnsafePointer<Float>
         /// ``FastBlock/absoluteRowSums``.
         let rowSums: UnsafePointer<Float>
-        /// ``EventTables/factors``.
+        /// ``EventTables/factors`` and ``EventTables/exposures``.
         let eventFactors: UnsafePointer<Float>
+        let exposures: UnsafePointer<Float>
         let spacing: Double
         let settling: Double
         let synapticTimeConstant: Double
@@ -174,7 +188,7 @@ enum FastPath {
             for i in 0..<rows { x[i] = 0 }
             return SampleTiming(
                 readTime: Float(readTime), window: Float(kernels.synapticTimeConstant),
-                meanAge: 0, activity: 0)
+                meanAge: 0, activity: 0, exposure: kernels.exposures[0])
         }
         // One width factor 1 + σ·ξ per event, plus one for the rows after the last event.
         let sigma = kernels.jitterSigma
@@ -215,7 +229,8 @@ enum FastPath {
         return SampleTiming(
             readTime: Float(readTime),
             window: Float(max(Double(events) * kernels.spacing, kernels.synapticTimeConstant)),
-            meanAge: sumK > 0 ? sumKAge / sumK : 0, activity: activity)
+            meanAge: sumK > 0 ? sumKAge / sumK : 0, activity: activity,
+            exposure: kernels.exposures[events])
     }
 
     /// Encodes the samples of `range` and multiplies them with the effective weights: the
@@ -253,21 +268,24 @@ enum FastPath {
         block.pulseTerms.withUnsafeBufferPointer { terms in
             block.absoluteRowSums.withUnsafeBufferPointer { rowSums in
                 tables.factors.withUnsafeBufferPointer { factors in
-                    let kernels = KernelTables(
-                        pulseTerms: terms.baseAddress!, rowSums: rowSums.baseAddress!,
-                        eventFactors: factors.baseAddress!, spacing: tables.spacing,
-                        settling: tables.settling, synapticTimeConstant: p.synapticTimeConstant,
-                        jitterSigma: Float(p.pulseJitter))
-                    for (offset, b) in range.enumerated() {
-                        // The sample's trial key, derived once: pulse jitter here, read and
-                        // drift noise in the transform.
-                        let key = noiseKey(firstTrial + UInt64(b))
-                        scratch.keys[offset] = key
-                        scratch.timings[offset] = encode(
-                            inputs: inputs.base + b * k, rows: k, numSends: options.numSends,
-                            x: scratch.x + offset * k, weightedAge: scratch.weightedAge,
-                            kernels: kernels, jitterKey: SplitMix64.mix(key ^ 1),
-                            jitter: scratch.jitter)
+                    tables.exposures.withUnsafeBufferPointer { exposures in
+                        let kernels = KernelTables(
+                            pulseTerms: terms.baseAddress!, rowSums: rowSums.baseAddress!,
+                            eventFactors: factors.baseAddress!, exposures: exposures.baseAddress!,
+                            spacing: tables.spacing,
+                            settling: tables.settling, synapticTimeConstant: p.synapticTimeConstant,
+                            jitterSigma: Float(p.pulseJitter))
+                        for (offset, b) in range.enumerated() {
+                            // The sample's trial key, derived once: pulse jitter here, read and
+                            // drift noise in the transform.
+                            let key = noiseKey(firstTrial + UInt64(b))
+                            scratch.keys[offset] = key
+                            scratch.timings[offset] = encode(
+                                inputs: inputs.base + b * k, rows: k, numSends: options.numSends,
+                                x: scratch.x + offset * k, weightedAge: scratch.weightedAge,
+                                kernels: kernels, jitterKey: SplitMix64.mix(key ^ 1),
+                                jitter: scratch.jitter)
+                        }
                     }
                 }
             }

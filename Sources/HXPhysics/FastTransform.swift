@@ -49,8 +49,14 @@ extension FastPath {
 
         init(timing: SampleTiming, parameters p: PhysicsParameters) {
             let t = Double(timing.readTime)
-            let train = max(0, t - p.settlingTime)
-            let tau = p.synapticTimeConstant
+            self.init(
+                readTime: t, train: max(0, t - p.settlingTime),
+                timeConstant: p.synapticTimeConstant)
+        }
+
+        /// The profile of a train lasting `train` seconds, read at `readTime`, on lines with
+        /// time constant `tau`.
+        init(readTime t: Double, train: Double, timeConstant tau: Double) {
             func arrived(_ u: Double) -> Double {
                 guard train > 0 else { return 1 - exp(-u / tau) }
                 let ramp = tau * (1 - exp(-min(u, train) / tau))
@@ -77,8 +83,7 @@ extension FastPath {
 
     /// The membrane excursion V_m − V_reset of column `j` at the read, in volts, before noise,
     /// computed in double precision (the reference for the vectorised transform), and the drift
-    /// time (s): the read time shortened by the pseudo-leak. `profile` is the sample's
-    /// ``ArrivalProfile`` (computed here if nil).
+    /// time (s): the read time shortened by the pseudo-leak.
     ///
     /// Near an output limit the OTA current rolls off, and the pseudo-leak acts on the actual,
     /// rolled-off voltage, not on the linear charge: the charge without the leak goes through
@@ -89,7 +94,20 @@ extension FastPath {
     /// to 0.9 LSB high near the limits (benchmarks/README.md).
     static func excursion(
         linear: Float, column j: Int, timing: SampleTiming, block: FastBlock,
-        parameters p: PhysicsParameters, profile: ArrivalProfile? = nil
+        parameters p: PhysicsParameters
+    ) -> (excursion: Double, driftTime: Double) {
+        var profile: ArrivalProfile?
+        return excursion(
+            linear: linear, column: j, timing: timing, block: block, parameters: p,
+            profile: &profile)
+    }
+
+    /// ``excursion(linear:column:timing:block:parameters:)`` with the sample's
+    /// ``ArrivalProfile`` kept in `profile` once a column needs it (columns of one sample share
+    /// it; most columns never reach a limit and never compute it).
+    static func excursion(
+        linear: Float, column j: Int, timing: SampleTiming, block: FastBlock,
+        parameters p: PhysicsParameters, profile: inout ArrivalProfile?
     ) -> (excursion: Double, driftTime: Double) {
         func value(_ field: FastBlock.Field) -> Double { Double(block.value(field, j)) }
         var v = Double(linear)
@@ -113,7 +131,13 @@ extension FastPath {
         let reset = value(.reset)
         let headroom = sign > 0 ? value(.upperLimit) - reset : reset - value(.lowerLimit)
         let width = p.complianceWidth
+        // Far from the limit (the charge, even without the leak, below h − w) nothing changes.
+        let exposure = Double(timing.exposure)
+        guard headroom < width || sign * v > (headroom - width) * (1 - lambda * exposure) else {
+            return (v + drift, driftTime)
+        }
         let arrival = profile ?? ArrivalProfile(timing: timing, parameters: p)
+        profile = arrival
         // The charge towards the limit, with and without the leak (first order).
         let leaky = sign * v
         let linearLoss = lambda * arrival.exposure
@@ -165,8 +189,8 @@ extension FastPath {
         let negatedMeanAge: Lanes
         let readTime: Lanes
         let negatedReadTime: Lanes
-        /// 1.25 t (s): the bound of the leak's share of the charge is λ · flagTime.
-        let flagTime: Lanes
+        /// ``SampleTiming/exposure`` (s).
+        let exposure: Lanes
         let activity: Lanes
         /// (1 / (window · V_lin))², 0 when the OTA is linear (1/(V·s)²).
         let squaredInverseWindow: Lanes
@@ -208,12 +232,12 @@ extension FastPath {
         let series = Lanes(repeating: 1 / 6).addingProduct(u, Lanes(repeating: 1 / 24))
         let driftTime = one.addingProduct(u, half.addingProduct(u, series)) * c.readTime
         // The rare columns that need tanh, the roll-off near an output limit, or both. The
-        // roll-off sees the charge without the leak, v / (1 − λ · exposure) with exposure < t:
-        // v · (1 + 1.25 λt) bounds it for λt < 0.2.
-        let charge = v.addingProduct(v, c.field(.leakRate, j) * c.flagTime)
+        // roll-off sees the charge without the leak, v / (1 − λ · exposure): it begins where
+        // v exceeds the linear limit times (1 − λ · exposure).
+        let kept = one - c.field(.leakRate, j) * c.exposure
         let saturated = maximum(xe2, xi2) .>= Lanes(repeating: 0.0625)
-        let high = charge .> c.field(.upperLinearLimit, j)
-        let low = charge .< c.field(.lowerLinearLimit, j)
+        let high = v .> c.field(.upperLinearLimit, j) * kept
+        let low = v .< c.field(.lowerLinearLimit, j) * kept
         v = v.addingProduct(c.field(.driftRate, j), driftTime)
         return (v, driftTime, saturated .| high .| low)
     }
@@ -294,7 +318,7 @@ extension FastPath {
             negatedMeanAge: Lanes(repeating: -timing.meanAge),
             readTime: Lanes(repeating: timing.readTime),
             negatedReadTime: Lanes(repeating: -timing.readTime),
-            flagTime: Lanes(repeating: 1.25 * timing.readTime),
+            exposure: Lanes(repeating: timing.exposure),
             activity: Lanes(repeating: timing.activity),
             squaredInverseWindow: Lanes(repeating: inverseWindow * inverseWindow),
             readVariance: Lanes(repeating: constants.readVariance))
@@ -323,7 +347,7 @@ extension FastPath {
                 j &+= lanes
             }
         }
-        let profile = count > 0 ? ArrivalProfile(timing: timing, parameters: p) : nil
+        var profile: ArrivalProfile?
         for index in 0..<count {
             let j = Int(flagged[index])
             var (v, driftTime, exact) = excursionLanes(c, j)
@@ -331,7 +355,7 @@ extension FastPath {
                 v[lane] = Float(
                     excursion(
                         linear: y[j + lane], column: j + lane, timing: timing, block: block,
-                        parameters: p, profile: profile
+                        parameters: p, profile: &profile
                     ).excursion)
             }
             let codes = codeLanes(c, j, excursion: v, driftTime: driftTime)
