@@ -304,7 +304,7 @@ extension BenchmarkResults {
         }
         var text = """
             Machine: \(machine.cpu), \(machine.cores) cores, \(f(machine.memoryGiB, 1)) GiB; \
-            \(machine.operatingSystem); OpenBLAS \(machine.openBLAS). Load average \
+            \(machine.operatingSystem); \(machine.openBLAS). Load average \
             \(f(machine.loadAverageBefore, 2)) before, \(f(machine.loadAverageAfter, 2)) after \
             (\(f(seconds)) s, \(quick ? "quick" : "full") suite).
 
