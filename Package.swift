@@ -56,7 +56,8 @@ let package = Package(
         // Throughput and accuracy benchmarks.
         .target(
             name: "HXBenchmarks",
-            dependencies: ["HXNetwork", "HXPhysics", "HXNumerics", "HXIO"]),
+            dependencies: ["HXNetwork", "HXPhysics", "HXNumerics", "HXIO"],
+            swiftSettings: kernelSettings),
         // The command-line interface, as a library so that tests can drive it.
         .target(
             name: "HXSimCLI",
@@ -78,5 +79,6 @@ let package = Package(
         .testTarget(name: "HXSweepTests", dependencies: ["HXSweep"]),
         .testTarget(name: "HXApplicationsTests", dependencies: ["HXApplications", "HXData"]),
         .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI"]),
+        .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks"]),
     ]
 )

@@ -44,6 +44,14 @@ public enum BLAS {
         hx_cblas_sgemm_library().map { String(cString: $0) }
     }
 
+    /// OpenBLAS's description of itself: version, build options and the kernel it chose for
+    /// this CPU (for benchmark reports).
+    public static var configuration: String {
+        let config = openblas_get_config().map { String(cString: $0) } ?? "unknown"
+        let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+        return "\(config) (kernel \(core))"
+    }
+
     /// The number of threads OpenBLAS uses for one call.
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
 

@@ -15,11 +15,27 @@ public struct SeedSequence: Sendable, Hashable, Codable {
 
     /// The seed for the stream at `path`.
     public func seed(path: [UInt64]) -> UInt64 {
-        var state = SplitMix64.mix(root ^ 0x6A09_E667_F3BC_C908)
-        for label in path {
-            state = SplitMix64.mix(state &+ SplitMix64.mix(label &+ 0x9E37_79B9_7F4A_7C15))
-        }
+        var state = initialState
+        for label in path { state = Self.step(state, label) }
         return state
+    }
+
+    /// The seed for the path (a, b, c), the same as `seed(path: [a, b, c])` but without an
+    /// array: hot loops derive a key per sample with it (Swift prefers this overload to the
+    /// variadic one for three labels).
+    @inlinable
+    public func seed(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
+        Self.step(Self.step(Self.step(initialState, a), b), c)
+    }
+
+    /// The state before the first label.
+    @inlinable
+    var initialState: UInt64 { SplitMix64.mix(root ^ 0x6A09_E667_F3BC_C908) }
+
+    /// The state after `label`.
+    @inlinable
+    static func step(_ state: UInt64, _ label: UInt64) -> UInt64 {
+        SplitMix64.mix(state &+ SplitMix64.mix(label &+ 0x9E37_79B9_7F4A_7C15))
     }
 
     /// A stable 64-bit label for a name, for use in a path.

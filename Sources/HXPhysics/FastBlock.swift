@@ -3,27 +3,36 @@ import HXNumerics
 
 /// What the fast path precomputes when weights are written (and again when the configuration
 /// changes): the effective weight matrix in volts per unit of encoded input, the per-driver
-/// kernel tables, and per-column constants of the transform after the matrix product.
+/// kernel tables, and per-column constants of the transform after the matrix product. Computed
+/// once per write, as the chip holds its weights, and reused by every batch.
 struct FastBlock: Sendable {
     let rows: Int
     let columns: Int
-    /// Effective weights, rows × columns, row-major: the membrane voltage (V) that one unit of
-    /// encoded input on row i leaves on column j, in the linear regime with the column-mean
-    /// pseudo-leak.
+    /// `columns` rounded up to the transform's lane width (16): the row length of
+    /// ``weights``, of the matrix product and of ``columnTable``. The padding columns have zero
+    /// weights and neutral constants, and their outputs are never stored.
+    let paddedColumns: Int
+    /// Effective weights, rows × paddedColumns, row-major: the membrane voltage (V) that one
+    /// unit of encoded input on row i leaves on column j, in the linear regime with the
+    /// column-mean pseudo-leak.
     let weights: [Float]
     /// Row sums of |weights|: with ``Field/absoluteFraction``, a rank-1 model of |W| that
     /// estimates how a column's charge splits into excitatory and inhibitory.
     let absoluteRowSums: [Float]
     /// Column-mean pseudo-leak rate λ̄ (1/s).
     let meanLeakRate: Double
-    /// Per driver and activation (rows × 32): the pulse's two kernel terms, already divided by
-    /// (α − λ̄) and the input scale. The kernel of an event with m events after it is
-    /// `leakFactor[m] · leakTerm − lineFactor[m] · lineTerm` (see ``FastPath``).
-    let leakTerm: [Float]
-    let lineTerm: [Float]
-    /// Per-column constants of the transform, one row of `columns` values per ``Field``, so
-    /// that the vectorised transform walks contiguous memory.
+    /// Per driver and activation (rows × 32 pairs): the pulse's two kernel terms, already
+    /// divided by (α − λ̄) and the input scale, side by side (leak term at 2(32i + a), line
+    /// term after it) so that one cache line serves both. The kernel of an event with m events
+    /// after it is `leakFactor[m] · leakTerm − lineFactor[m] · lineTerm` (see ``FastPath``).
+    /// Activation 0 sends no event; its terms are zero, so the encoder needs no branch for it.
+    let pulseTerms: [Float]
+    /// Per-column constants of the transform, one row of `paddedColumns` values per ``Field``,
+    /// so that the vectorised transform walks contiguous memory.
     let columnTable: [Float]
+    /// Scratch memory and event tables of the fast path, kept between batches so that batches
+    /// after the first allocate and precompute nothing but their outputs.
+    let workspace: FastPath.Workspace
 
     /// The per-column constants in ``columnTable``.
     enum Field: Int, CaseIterable {
@@ -41,7 +50,8 @@ struct FastBlock: Sendable {
         case driftRate
         /// Trial-to-trial drift current over C_m times the CADC gain, in LSB/s.
         case driftNoiseRate
-        /// Excursions (up, down) beyond which the output stage's roll-off begins, in V.
+        /// Excursions beyond which the output stage's roll-off begins, in V: upwards (positive)
+        /// and downwards (negative).
         case upperLinearLimit
         case lowerLinearLimit
         /// Reset potential and output limits, in V.
@@ -55,20 +65,24 @@ struct FastBlock: Sendable {
 
     /// The constant `field` of column `j`.
     @inline(__always)
-    func value(_ field: Field, _ j: Int) -> Float { columnTable[field.rawValue * columns + j] }
+    func value(_ field: Field, _ j: Int) -> Float {
+        columnTable[field.rawValue * paddedColumns + j]
+    }
 
     init(block: ProgrammedBlock, circuit c: HemisphereCircuit, parameters p: PhysicsParameters) {
         rows = block.rows
         columns = block.columns
         let n = columns
+        let stride = (n + FastPath.lanes - 1) / FastPath.lanes * FastPath.lanes
+        paddedColumns = stride
         let scale = FastPath.inputScale(parameters: p)
-        var w = [Float](repeating: 0, count: rows * n)
+        var w = [Float](repeating: 0, count: rows * stride)
         for i in 0..<rows {
             for j in 0..<n {
                 let factor = scale / (c.synapticCapacitance * c.membraneCapacitance[j])
                 let exc = block.excitatoryCurrent[i * n + j] * c.excitatoryTransconductance[j]
                 let inh = block.inhibitoryCurrent[i * n + j] * c.inhibitoryTransconductance[j]
-                w[i * n + j] = Float((exc - inh) * factor)
+                w[i * stride + j] = Float((exc - inh) * factor)
             }
         }
         weights = w
@@ -76,8 +90,8 @@ struct FastBlock: Sendable {
         var columnSums = [Float](repeating: 0, count: n)
         for i in 0..<rows {
             for j in 0..<n {
-                rowSums[i] += abs(w[i * n + j])
-                columnSums[j] += abs(w[i * n + j])
+                rowSums[i] += abs(w[i * stride + j])
+                columnSums[j] += abs(w[i * stride + j])
             }
         }
         let total = max(columnSums.reduce(0, +), .leastNormalMagnitude)
@@ -88,49 +102,53 @@ struct FastBlock: Sendable {
         // (e^{λd} − 1)/λ and (e^{αd} − 1)/α by their series: λd and αd are below 0.02.
         let alpha = 1 / p.synapticTimeConstant
         let normalisation = 1 / ((alpha - mean) * scale)
-        var leakTable = [Float](repeating: 0, count: rows * 32)
-        var lineTable = [Float](repeating: 0, count: rows * 32)
+        var terms = [Float](repeating: 0, count: rows * 32 * 2)
         for i in 0..<rows {
             for a in 1...ChipGeometry.maxInput {
                 let d = c.pulseWidth[i * 32 + a]
                 let ld = mean * d
                 let ad = alpha * d
-                leakTable[i * 32 + a] = Float(d * (1 + ld * (0.5 + ld / 6)) * normalisation)
-                lineTable[i * 32 + a] = Float(
+                terms[2 * (i * 32 + a)] = Float(d * (1 + ld * (0.5 + ld / 6)) * normalisation)
+                terms[2 * (i * 32 + a) + 1] = Float(
                     d * (1 + ad * (0.5 + ad * (1.0 / 6 + ad * (1.0 / 24 + ad / 120))))
                         * normalisation)
             }
         }
-        leakTerm = leakTable
-        lineTerm = lineTable
+        pulseTerms = terms
 
         let width = p.complianceWidth
-        var table = [Float](repeating: 0, count: Field.allCases.count * n)
+        var table = [Float](repeating: 0, count: Field.allCases.count * stride)
+        // Padding columns: no leak, no charge, no drift, never near a limit, gain 0.
+        for j in n..<stride {
+            table[Field.upperLinearLimit.rawValue * stride + j] = .greatestFiniteMagnitude
+            table[Field.lowerLinearLimit.rawValue * stride + j] = -.greatestFiniteMagnitude
+        }
+        func set(_ field: Field, _ j: Int, _ value: Double) {
+            table[field.rawValue * stride + j] = Float(value)
+        }
+        let huge = Double(Float.greatestFiniteMagnitude)
         for j in 0..<n {
-            let values: [Field: Double] = [
-                .leakDeviation: c.leakRate[j] - mean,
-                .leakRate: c.leakRate[j],
-                .absoluteFraction: Double(columnSums[j] / total),
-                .excitatoryLineFactor: c.membraneCapacitance[j]
-                    / max(c.excitatoryTransconductance[j], 1e-30),
-                .inhibitoryLineFactor: c.membraneCapacitance[j]
-                    / max(c.inhibitoryTransconductance[j], 1e-30),
-                .driftRate: c.driftCurrent[j] / c.membraneCapacitance[j],
-                .driftNoiseRate: p.driftCurrentNoise / c.membraneCapacitance[j] * c.cadcGain[j],
-                .upperLinearLimit: p.membraneCompliance
-                    ? c.upperLimit[j] - c.resetPotential[j] - width
-                    : Double(Float.greatestFiniteMagnitude),
-                .lowerLinearLimit: p.membraneCompliance
-                    ? c.resetPotential[j] - c.lowerLimit[j] - width
-                    : Double(Float.greatestFiniteMagnitude),
-                .reset: c.resetPotential[j],
-                .lowerLimit: c.lowerLimit[j],
-                .upperLimit: c.upperLimit[j],
-                .cadcGain: c.cadcGain[j],
-                .baselineCode: c.cadcCode(column: j, voltage: c.resetPotential[j]),
-            ]
-            for (field, value) in values { table[field.rawValue * n + j] = Float(value) }
+            let capacitance = c.membraneCapacitance[j]
+            set(.leakDeviation, j, c.leakRate[j] - mean)
+            set(.leakRate, j, c.leakRate[j])
+            set(.absoluteFraction, j, Double(columnSums[j] / total))
+            set(.excitatoryLineFactor, j, capacitance / max(c.excitatoryTransconductance[j], 1e-30))
+            set(.inhibitoryLineFactor, j, capacitance / max(c.inhibitoryTransconductance[j], 1e-30))
+            set(.driftRate, j, c.driftCurrent[j] / capacitance)
+            set(.driftNoiseRate, j, p.driftCurrentNoise / capacitance * c.cadcGain[j])
+            set(
+                .upperLinearLimit, j,
+                p.membraneCompliance ? c.upperLimit[j] - c.resetPotential[j] - width : huge)
+            set(
+                .lowerLinearLimit, j,
+                p.membraneCompliance ? c.lowerLimit[j] - c.resetPotential[j] + width : -huge)
+            set(.reset, j, c.resetPotential[j])
+            set(.lowerLimit, j, c.lowerLimit[j])
+            set(.upperLimit, j, c.upperLimit[j])
+            set(.cadcGain, j, c.cadcGain[j])
+            set(.baselineCode, j, c.cadcCode(column: j, voltage: c.resetPotential[j]))
         }
         columnTable = table
+        workspace = FastPath.Workspace(rows: rows, paddedColumns: stride)
     }
 }

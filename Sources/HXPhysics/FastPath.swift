@@ -19,6 +19,18 @@ import HXNumerics
 /// (with a rank-1 estimate of how the charge splits into excitatory and inhibitory), and the
 /// output limits by the exact solution for a current of one sign. Their errors against the GSL
 /// path are measured by the tests and by `hxsim bench`.
+///
+/// A batch runs in chunks of ``chunkSize(batch:)`` samples (the split depends only on the batch
+/// size, never on the thread count), each on one worker: encode the chunk, one single-threaded
+/// sgemm, then the transform sample by sample while the chunk's excursions are in cache.
+/// Trial-to-trial noise is drawn from counter-based streams keyed by each sample's trial, so
+/// the codes do not depend on threads, chunks or how a batch is split over calls. The weights
+/// are prepared once when they are written (``FastBlock``), and a block keeps its scratch
+/// memory and event tables between batches (``Workspace``): a batch allocates only its outputs.
+///
+/// Performance (benchmarks/README.md): per full-size VMM on one Zen 4 core, the sgemm takes
+/// about half the time and encoding, noise and transform the rest; the kernels are written so
+/// that the compiler emits AVX-512 code for them (FastLanes.swift says how).
 enum FastPath {
     /// The unit of encoded input, in s²: a full-width pulse's kernel is about
     /// maxPulseWidth · τ_syn.
@@ -26,31 +38,52 @@ enum FastPath {
         p.maxPulseWidth * p.synapticTimeConstant
     }
 
-    /// Samples per parallel chunk: small enough that a chunk's encoded inputs and excursions
-    /// stay in the core's L2 cache.
-    static let chunkSize = 128
+    /// Columns the transform handles at once (one AVX-512 register of Float).
+    static let lanes = 16
+
+    /// The largest chunk: large enough that OpenBLAS's packing of the weights is amortised
+    /// over many rows of the product, small enough that a chunk's encoded inputs and
+    /// excursions (128 · (128 + 256) floats = 192 KB) stay in the core's L2 cache.
+    static let maximumChunkSize = 128
+
+    /// Samples per parallel chunk of a batch: ``maximumChunkSize`` for large batches, about an
+    /// eighth of the batch (at least 16) for small ones, so that the cores share even a batch
+    /// of a hundred. It depends on the batch only, never on the thread count; and the codes do
+    /// not depend on it at all: each sample's noise is keyed by its trial, and OpenBLAS
+    /// computes every row of a product the same way whatever the other rows (tested).
+    static func chunkSize(batch: Int) -> Int {
+        let eighth = (batch + 7) / 8
+        return min(maximumChunkSize, max(16, (eighth + 15) / 16 * 16))
+    }
 
     /// Per-sample quantities the transform needs.
     struct SampleTiming {
         /// Time of the result read, in seconds.
         var readTime: Float = 0
-        /// Duration of the event train, in seconds (at least τ_syn).
+        /// The window over which the OTA compression spreads a line's charge: the duration
+        /// of the event train, at least τ_syn, in seconds.
         var window: Float = 0
         /// Kernel-weighted mean age of the events at the read, in seconds.
         var meanAge: Float = 0
         /// Σ_i X[i] · (row sum of |W|): with the column fractions, a rank-1 estimate of each
         /// column's total (excitatory plus inhibitory) line charge, in volts.
         var activity: Float = 0
+        /// The time the charge spends on the membrane before the read, on average, in
+        /// seconds: the pseudo-leak λ takes λ · exposure of it (``ArrivalProfile``).
+        var exposure: Float = 0
     }
 
-    /// The factors of an event with m = 1, 2, … events after it (index m): e^{−λ̄ s},
-    /// e^{−α s}, and its effective age s − 1/(α − λ̄), in seconds.
+    /// The factors of an event with m = 1, 2, … events after it: e^{−λ̄ s}, e^{−α s} and its
+    /// effective age s − 1/(α − λ̄) in seconds, at 4m, 4m + 1 and 4m + 2 (the fourth of each
+    /// group is padding), so that an event's factors share a cache line. Entry 0 holds zeros:
+    /// the encoder reads it for the rows after the last event, whose pulse terms are zero
+    /// anyway.
     struct EventTables {
-        var leak: [Float]
-        var line: [Float]
-        var age: [Float]
-        var spacing: Double
-        var settling: Double
+        let factors: [Float]
+        /// For a train of E events (index E): ``ArrivalProfile/exposure``, in seconds.
+        let exposures: [Float]
+        let spacing: Double
+        let settling: Double
 
         init(block: FastBlock, parameters p: PhysicsParameters, options: ExecutionOptions) {
             spacing = Double(options.waitBetweenEvents) * p.fpgaClockPeriod
@@ -59,159 +92,203 @@ enum FastPath {
             let alpha = 1 / p.synapticTimeConstant
             let lambda = block.meanLeakRate
             let delay = 1 / (alpha - lambda)
-            leak = [0]
-            line = [0]
-            age = [0]
+            var values = [Float](repeating: 0, count: 4 * count)
             for m in 1..<count {
                 let s = Double(m) * spacing + settling
-                leak.append(Float(exp(-lambda * s)))
-                line.append(Float(exp(-alpha * s)))
-                age.append(Float(s - delay))
+                values[4 * m] = Float(exp(-lambda * s))
+                values[4 * m + 1] = Float(exp(-alpha * s))
+                values[4 * m + 2] = Float(s - delay)
+            }
+            factors = values
+            let (spacing, settling) = (spacing, settling)
+            exposures = (0..<count).map { events in
+                Float(
+                    ArrivalProfile(
+                        readTime: Double(events) * spacing + settling,
+                        train: Double(events) * spacing, timeConstant: p.synapticTimeConstant
+                    ).exposure)
             }
         }
     }
 
-    /// Raw views of the tables ``encode(inputs:x:block:kernels:parameters:options:jitterKey:jitter:)``
-    /// reads, taken once per chunk.
+    /// Raw views of the tables
+    /// ``encode(inputs:rows:numSends:x:weightedAge:kernels:jitterKey:jitter:)`` reads, taken
+    /// once per chunk.
     struct KernelTables {
-        let leakTerm: UnsafePointer<Float>
-        let lineTerm: UnsafePointer<Float>
+        /// ``FastBlock/pulseTerms``.
+        let pulseTerms: UnsafePointer<Float>
+        /// ``FastBlock/absoluteRowSums``.
         let rowSums: UnsafePointer<Float>
-        let leakFactor: UnsafePointer<Float>
-        let lineFactor: UnsafePointer<Float>
-        let age: UnsafePointer<Float>
+        /// ``EventTables/factors`` and ``EventTables/exposures``.
+        let eventFactors: UnsafePointer<Float>
+        let exposures: UnsafePointer<Float>
         let spacing: Double
         let settling: Double
+        let synapticTimeConstant: Double
+        /// Relative pulse-width jitter σ (0: none).
+        let jitterSigma: Float
     }
 
-    /// Encodes one sample's event train into `x` (length = rows of the block); `jitter` is a
-    /// scratch buffer of at least FastNormal.capacity(for: rows · numSends) values.
-    static func encode(
-        inputs: UnsafeBufferPointer<UInt8>, x: UnsafeMutablePointer<Float>, rows: Int,
-        kernels: KernelTables, parameters p: PhysicsParameters, options: ExecutionOptions,
-        jitterKey: UInt64, jitter: UnsafeMutablePointer<Float>
-    ) -> SampleTiming {
-        var active = 0
-        for i in 0..<rows {
-            x[i] = 0
-            active &+= inputs[i] > 0 ? 1 : 0
+    /// The number of non-zero values among `count` bytes. Written so that the compiler
+    /// vectorises it (a 32-bit sum of min(value, 1); a conditional count or a narrower sum
+    /// stays scalar).
+    @inline(__always)
+    static func nonZeroCount(_ values: UnsafePointer<UInt8>, count: Int) -> Int {
+        var total: Int32 = 0
+        for i in 0..<count { total &+= Int32(min(values[i], 1)) }
+        return Int(total)
+    }
+
+    /// Σ x, Σ weightedAge and Σ x · rowSums, sixteen lanes at a time (the compiler does not
+    /// reassociate a float sum by itself).
+    @_transparent
+    static func sums(
+        x: UnsafePointer<Float>, weightedAge: UnsafePointer<Float>, rowSums: UnsafePointer<Float>,
+        count: Int
+    ) -> (Float, Float, Float) {
+        var a = Lanes()
+        var b = Lanes()
+        var c = Lanes()
+        var i = 0
+        while i + lanes <= count {
+            let xi = load(x + i)
+            a += xi
+            b += load(weightedAge + i)
+            c = c.addingProduct(xi, load(rowSums + i))
+            i += lanes
         }
-        let events = active * options.numSends
+        var sa = a.sum()
+        var sb = b.sum()
+        var sc = c.sum()
+        while i < count {
+            sa += x[i]
+            sb += weightedAge[i]
+            sc.addProduct(x[i], rowSums[i])
+            i += 1
+        }
+        return (sa, sb, sc)
+    }
+
+    /// Encodes one sample's event train into `x` (length `rows`) and returns its timing.
+    /// `weightedAge` is scratch space of `rows` values, `jitter` of at least
+    /// FastNormal.capacity(for: rows · numSends + 1) values.
+    ///
+    /// The event loop is scalar (an event's age depends on how many active rows precede it)
+    /// but branch-free and short: activation 0 has zero pulse terms, so a row without an event
+    /// adds nothing while reading valid table entries. The sums the timing needs (Σ K, Σ K·age,
+    /// Σ K·|W| row sums) are taken afterwards, sixteen rows at a time.
+    static func encode(
+        inputs: UnsafePointer<UInt8>, rows: Int, numSends: Int, x: UnsafeMutablePointer<Float>,
+        weightedAge: UnsafeMutablePointer<Float>, kernels: KernelTables, jitterKey: UInt64,
+        jitter: UnsafeMutablePointer<Float>
+    ) -> SampleTiming {
+        let events = nonZeroCount(inputs, count: rows) * numSends
         let readTime = Double(events) * kernels.spacing + kernels.settling
         guard events > 0 else {
+            for i in 0..<rows { x[i] = 0 }
             return SampleTiming(
-                readTime: Float(readTime), window: Float(p.synapticTimeConstant), meanAge: 0,
-                activity: 0)
+                readTime: Float(readTime), window: Float(kernels.synapticTimeConstant),
+                meanAge: 0, activity: 0, exposure: kernels.exposures[0])
         }
-        let sigma = Float(p.pulseJitter)
-        if sigma > 0 { FastNormal.fill(jitter, count: events, key: jitterKey) }
-        var sumK: Float = 0
-        var sumKAge: Float = 0
+        // One width factor 1 + σ·ξ per event, plus one for the rows after the last event.
+        let sigma = kernels.jitterSigma
+        if sigma > 0 {
+            FastNormal.fill(jitter, count: events + 1, key: jitterKey, scale: sigma, offset: 1)
+        } else {
+            for k in 0...events { jitter[k] = 1 }
+        }
+        let terms = kernels.pulseTerms
+        let factors = kernels.eventFactors
+        // Jitter scales the pulse width, and the kernel is linear in the width to within
+        // αd/2 < 1 %; the error on the jitter noise is below 0.01 LSB. Kernels are stored
+        // rather than summed here: a running float sum would chain every row to the one
+        // before (4 cycles of latency each); the sums below vectorise.
         var k = 0
-        for _ in 0..<options.numSends {
+        for i in 0..<rows {
+            let a = Int(inputs[i])
+            let pulse = terms + (i &* 32 &+ a) &* 2
+            let event = factors + (events &- k) &* 4
+            let kernel = (event[0] * pulse[0] - event[1] * pulse[1]) * jitter[k]
+            x[i] = kernel
+            weightedAge[i] = kernel * event[2]
+            k &+= (a &+ 31) &>> 5  // 1 for an event (a in 1…31, checked by the chip), else 0
+        }
+        for _ in 1..<max(1, numSends) {
             for i in 0..<rows {
                 let a = Int(inputs[i])
-                if a == 0 { continue }
-                let m = events &- k
-                // Jitter scales the pulse width, and the kernel is linear in the width to
-                // within αd/2 < 1 %; the error on the jitter noise is below 0.01 LSB.
-                var kernel =
-                    kernels.leakFactor[m] * kernels.leakTerm[i &* 32 &+ a]
-                    - kernels.lineFactor[m] * kernels.lineTerm[i &* 32 &+ a]
-                if sigma > 0 { kernel *= 1 + sigma * jitter[k] }
+                let pulse = terms + (i &* 32 &+ a) &* 2
+                let event = factors + (events &- k) &* 4
+                let kernel = (event[0] * pulse[0] - event[1] * pulse[1]) * jitter[k]
                 x[i] += kernel
-                sumK += kernel
-                sumKAge += kernel * kernels.age[m]
-                k &+= 1
+                weightedAge[i] += kernel * event[2]
+                k &+= (a &+ 31) &>> 5
             }
         }
-        var activity: Float = 0
-        for i in 0..<rows { activity += x[i] * kernels.rowSums[i] }
+        let (sumK, sumKAge, activity) = sums(
+            x: x, weightedAge: weightedAge, rowSums: kernels.rowSums, count: rows)
         return SampleTiming(
             readTime: Float(readTime),
-            window: Float(max(Double(events) * kernels.spacing, p.synapticTimeConstant)),
-            meanAge: sumK > 0 ? sumKAge / sumK : 0, activity: activity)
-    }
-
-    /// Scratch memory of one chunk, owned by the worker that runs it.
-    final class Scratch {
-        let x: UnsafeMutablePointer<Float>
-        let y: UnsafeMutablePointer<Float>
-        let jitter: UnsafeMutablePointer<Float>
-        let noise: UnsafeMutablePointer<Float>
-        let columns: UnsafeMutablePointer<Float>
-        let columnCount: Int
-        var timings: [SampleTiming]
-
-        init(block: FastBlock, numSends: Int) {
-            x = .allocate(capacity: chunkSize * block.rows)
-            y = .allocate(capacity: chunkSize * block.columns)
-            jitter = .allocate(capacity: FastNormal.capacity(for: block.rows * numSends))
-            noise = .allocate(capacity: FastNormal.capacity(for: 2 * block.columns))
-            columns = .allocate(capacity: 3 * block.columns)
-            columnCount = block.columns
-            timings = Array(repeating: SampleTiming(), count: chunkSize)
-        }
-
-        deinit {
-            x.deallocate()
-            y.deallocate()
-            jitter.deallocate()
-            noise.deallocate()
-            columns.deallocate()
-        }
-
-        /// The per-column scratch space of the transform.
-        var transform: TransformScratch {
-            TransformScratch(
-                excursion: columns, driftTime: columns + columnCount,
-                exact: columns + 2 * columnCount)
-        }
+            window: Float(max(Double(events) * kernels.spacing, kernels.synapticTimeConstant)),
+            meanAge: sumK > 0 ? sumKAge / sumK : 0, activity: activity,
+            exposure: kernels.exposures[events])
     }
 
     /// Encodes the samples of `range` and multiplies them with the effective weights: the
-    /// linear excursions land in `scratch.y` (range.count × columns, volts), the timings in
-    /// `scratch.timings`. OpenBLAS runs single-threaded here: HXSim parallelises over chunks.
+    /// linear excursions land in `scratch.y` (range.count × paddedColumns, volts), the timings
+    /// in `scratch.timings`. OpenBLAS runs single-threaded here: HXSim parallelises over
+    /// chunks.
     static func encodeAndMultiply(
         range: Range<Int>, inputs: SharedReadBuffer<UInt8>, block: FastBlock, tables: EventTables,
         parameters p: PhysicsParameters, options: ExecutionOptions, firstTrial: UInt64,
         noiseKey: @Sendable (UInt64) -> UInt64, scratch: Scratch
     ) {
+        encode(
+            range: range, inputs: inputs, block: block, tables: tables, parameters: p,
+            options: options, firstTrial: firstTrial, noiseKey: noiseKey, scratch: scratch)
+        multiply(count: range.count, block: block, scratch: scratch)
+    }
+
+    /// The linear excursions of a chunk's `count` encoded samples: one sgemm, `scratch.x`
+    /// (count × rows) times the effective weights into `scratch.y` (count × paddedColumns).
+    static func multiply(count: Int, block: FastBlock, scratch: Scratch) {
+        block.weights.withUnsafeBufferPointer { w in
+            BLAS.sgemm(
+                m: count, n: block.paddedColumns, k: block.rows, a: scratch.x,
+                b: w.baseAddress!, c: scratch.y)
+        }
+    }
+
+    /// Encodes the samples of `range` into `scratch.x` and `scratch.timings`.
+    static func encode(
+        range: Range<Int>, inputs: SharedReadBuffer<UInt8>, block: FastBlock, tables: EventTables,
+        parameters p: PhysicsParameters, options: ExecutionOptions, firstTrial: UInt64,
+        noiseKey: @Sendable (UInt64) -> UInt64, scratch: Scratch
+    ) {
         let k = block.rows
-        block.leakTerm.withUnsafeBufferPointer { leakTerm in
-            block.lineTerm.withUnsafeBufferPointer { lineTerm in
-                block.absoluteRowSums.withUnsafeBufferPointer { rowSums in
-                    tables.leak.withUnsafeBufferPointer { leak in
-                        tables.line.withUnsafeBufferPointer { line in
-                            tables.age.withUnsafeBufferPointer { age in
-                                let kernels = KernelTables(
-                                    leakTerm: leakTerm.baseAddress!,
-                                    lineTerm: lineTerm.baseAddress!,
-                                    rowSums: rowSums.baseAddress!, leakFactor: leak.baseAddress!,
-                                    lineFactor: line.baseAddress!, age: age.baseAddress!,
-                                    spacing: tables.spacing, settling: tables.settling)
-                                scratch.timings.withUnsafeMutableBufferPointer { timings in
-                                    for (offset, b) in range.enumerated() {
-                                        timings[offset] = encode(
-                                            inputs: UnsafeBufferPointer(
-                                                start: inputs.base + b * k, count: k),
-                                            x: scratch.x + offset * k, rows: k, kernels: kernels,
-                                            parameters: p, options: options,
-                                            jitterKey: SplitMix64.mix(
-                                                noiseKey(firstTrial + UInt64(b)) ^ 1),
-                                            jitter: scratch.jitter)
-                                    }
-                                }
-                            }
+        block.pulseTerms.withUnsafeBufferPointer { terms in
+            block.absoluteRowSums.withUnsafeBufferPointer { rowSums in
+                tables.factors.withUnsafeBufferPointer { factors in
+                    tables.exposures.withUnsafeBufferPointer { exposures in
+                        let kernels = KernelTables(
+                            pulseTerms: terms.baseAddress!, rowSums: rowSums.baseAddress!,
+                            eventFactors: factors.baseAddress!, exposures: exposures.baseAddress!,
+                            spacing: tables.spacing,
+                            settling: tables.settling, synapticTimeConstant: p.synapticTimeConstant,
+                            jitterSigma: Float(p.pulseJitter))
+                        for (offset, b) in range.enumerated() {
+                            // The sample's trial key, derived once: pulse jitter here, read and
+                            // drift noise in the transform.
+                            let key = noiseKey(firstTrial + UInt64(b))
+                            scratch.keys[offset] = key
+                            scratch.timings[offset] = encode(
+                                inputs: inputs.base + b * k, rows: k, numSends: options.numSends,
+                                x: scratch.x + offset * k, weightedAge: scratch.weightedAge,
+                                kernels: kernels, jitterKey: SplitMix64.mix(key ^ 1),
+                                jitter: scratch.jitter)
                         }
                     }
                 }
             }
-        }
-        block.weights.withUnsafeBufferPointer { w in
-            BLAS.sgemm(
-                m: range.count, n: block.columns, k: k, a: scratch.x, b: w.baseAddress!,
-                c: scratch.y)
         }
     }
 
@@ -222,8 +299,9 @@ enum FastPath {
         options: ExecutionOptions, firstTrial: UInt64, noiseKey: @Sendable (UInt64) -> UInt64
     ) throws -> (y: [Float], timings: [SampleTiming]) {
         BLAS.prepareForCallerThreads()
-        let tables = EventTables(block: block, parameters: p, options: options)
+        let tables = block.workspace.eventTables(block: block, parameters: p, options: options)
         let n = block.columns
+        let stride = block.paddedColumns
         var y = [Float](repeating: 0, count: inputs.rows * n)
         var timings = [SampleTiming](repeating: SampleTiming(), count: inputs.rows)
         try inputs.storage.withUnsafeBufferPointer { inputBuffer in
@@ -233,22 +311,36 @@ enum FastPath {
                     let ys = SharedBuffer(yb)
                     let ts = SharedBuffer(tb)
                     try Parallel.forEachChunk(
-                        count: inputs.rows, chunkSize: chunkSize, threads: options.threads
+                        count: inputs.rows, chunkSize: chunkSize(batch: inputs.rows),
+                        threads: options.threads
                     ) { range in
-                        let scratch = Scratch(block: block, numSends: options.numSends)
+                        let scratch = block.workspace.take(numSends: options.numSends)
+                        defer { block.workspace.put(scratch) }
                         encodeAndMultiply(
                             range: range, inputs: shared, block: block, tables: tables,
                             parameters: p, options: options, firstTrial: firstTrial,
                             noiseKey: noiseKey, scratch: scratch)
                         for (offset, b) in range.enumerated() {
                             ts[b] = scratch.timings[offset]
-                            for j in 0..<n { ys[b * n + j] = scratch.y[offset * n + j] }
+                            for j in 0..<n { ys[b * n + j] = scratch.y[offset * stride + j] }
                         }
                     }
                 }
             }
         }
         return (y, timings)
+    }
+
+    /// Draws one sample's read noise into `noise` (2 · paddedColumns + 32 values): the
+    /// baseline read's at 0..<n, already times the read noise σ (LSB), then standard normals
+    /// for the result read at n..<2n (and a few more, which the padding lanes read and ignore).
+    /// Value i is draw i of stream `key` in both parts.
+    @inline(__always)
+    static func drawReadNoise(
+        into noise: UnsafeMutablePointer<Float>, columns n: Int, key: UInt64, readNoise: Float
+    ) {
+        FastNormal.fill(noise, count: n, key: key, scale: readNoise)
+        FastNormal.fill(noise + n, count: n + lanes, key: key, first: n)
     }
 
     /// Runs a batch on one hemisphere: per chunk of samples, encode, one sgemm, transform.
@@ -259,9 +351,14 @@ enum FastPath {
         BLAS.prepareForCallerThreads()
         let batch = inputs.rows
         let n = block.columns
-        let tables = EventTables(block: block, parameters: p, options: options)
+        let stride = block.paddedColumns
+        let tables = block.workspace.eventTables(block: block, parameters: p, options: options)
+        let constants = TransformConstants(parameters: p)
         let raw = options.includeRawReads
-        var outputs = [Int8](repeating: 0, count: batch * n)
+        // Every element is written by the transform below; no need to clear them first.
+        var outputs = [Int8](unsafeUninitializedCapacity: batch * n) { _, count in
+            count = batch * n
+        }
         var baseline = [UInt8](repeating: 0, count: raw ? batch * n : 0)
         var result = [UInt8](repeating: 0, count: raw ? batch * n : 0)
         try inputs.storage.withUnsafeBufferPointer { inputBuffer in
@@ -275,21 +372,25 @@ enum FastPath {
                             let bs = raw ? SharedBuffer(bb) : nil
                             let rs = raw ? SharedBuffer(rb) : nil
                             try Parallel.forEachChunk(
-                                count: batch, chunkSize: chunkSize, threads: options.threads
+                                count: batch, chunkSize: chunkSize(batch: batch),
+                                threads: options.threads
                             ) { range in
-                                let scratch = Scratch(block: block, numSends: options.numSends)
+                                let scratch = block.workspace.take(numSends: options.numSends)
+                                defer { block.workspace.put(scratch) }
                                 encodeAndMultiply(
                                     range: range, inputs: shared, block: block, tables: tables,
                                     parameters: p, options: options, firstTrial: firstTrial,
                                     noiseKey: noiseKey, scratch: scratch)
                                 for (offset, b) in range.enumerated() {
-                                    FastNormal.fill(
-                                        scratch.noise, count: 2 * n,
-                                        key: SplitMix64.mix(noiseKey(firstTrial + UInt64(b)) ^ 2))
+                                    drawReadNoise(
+                                        into: scratch.noise, columns: n,
+                                        key: SplitMix64.mix(scratch.keys[offset] ^ 2),
+                                        readNoise: constants.readNoise)
                                     transform(
-                                        y: scratch.y + offset * n, timing: scratch.timings[offset],
-                                        block: block, table: table.base, parameters: p,
-                                        noise: scratch.noise, scratch: scratch.transform,
+                                        y: scratch.y + offset * stride,
+                                        timing: scratch.timings[offset], block: block,
+                                        table: table.base, constants: constants, parameters: p,
+                                        noise: scratch.noise, flagged: scratch.flagged,
                                         output: os.base + b * n,
                                         baseline: bs.map { $0.base + b * n },
                                         result: rs.map { $0.base + b * n })

@@ -2,11 +2,8 @@ import Foundation
 import HXNumerics
 
 /// The per-column transform of the fast path: corrections to the linear excursion, noise and the
-/// CADC, eight columns at a time.
+/// CADC, sixteen columns at a time.
 extension FastPath {
-    private typealias Lanes = SIMD8<Float>
-    private typealias Ints = SIMD8<Int32>
-
     /// tanh(x)/x, the compression of an OTA driven at x = V/V_lin.
     @inline(__always)
     static func compression(_ x: Double) -> Double {
@@ -38,12 +35,79 @@ extension FastPath {
         return headroom - finalHeadroom
     }
 
+    /// How a sample's charge reaches the membrane over time, for the leak near an output
+    /// limit: events spread evenly over the train, each delivering its charge through the
+    /// synaptic line as 1 − e^{−u/τ}. Evaluated at the midpoints of four equal parts of
+    /// [0, t_read] (four points suffice: sixteen change the error against GSL by < 0.01 LSB).
+    struct ArrivalProfile {
+        /// The fraction of the charge at the read that has arrived at each midpoint.
+        let fractions: SIMD4<Double>
+        /// ∫ (arrived fraction) dt over [0, t_read], in seconds: in the linear regime, the leak
+        /// λ takes λ · exposure of the charge.
+        let exposure: Double
+        let readTime: Double
+
+        init(timing: SampleTiming, parameters p: PhysicsParameters) {
+            let t = Double(timing.readTime)
+            self.init(
+                readTime: t, train: max(0, t - p.settlingTime),
+                timeConstant: p.synapticTimeConstant)
+        }
+
+        /// The profile of a train lasting `train` seconds, read at `readTime`, on lines with
+        /// time constant `tau`.
+        init(readTime t: Double, train: Double, timeConstant tau: Double) {
+            func arrived(_ u: Double) -> Double {
+                guard train > 0 else { return 1 - exp(-u / tau) }
+                let ramp = tau * (1 - exp(-min(u, train) / tau))
+                if u <= train { return (u - ramp) / train }
+                return (train - ramp + ramp * (1 - exp(-(u - train) / tau))) / train
+            }
+            let total = max(arrived(t), .leastNormalMagnitude)
+            var f = SIMD4<Double>()
+            for k in 0..<4 { f[k] = arrived((Double(k) + 0.5) / 4 * t) / total }
+            fractions = f
+            exposure = f.sum() * t / 4
+            readTime = t
+        }
+    }
+
+    /// The OTA roll-off factor f at `headroom` volts from a limit (1 beyond the width w,
+    /// x(2 − x) with x = h/w within it), as MembraneSystem applies it.
+    static func rollOff(_ headroom: Double, width: Double) -> Double {
+        if headroom >= width { return 1 }
+        if headroom <= 0 { return 0 }
+        let x = headroom / width
+        return x * (2 - x)
+    }
+
     /// The membrane excursion V_m − V_reset of column `j` at the read, in volts, before noise,
     /// computed in double precision (the reference for the vectorised transform), and the drift
     /// time (s): the read time shortened by the pseudo-leak.
+    ///
+    /// Near an output limit the OTA current rolls off, and the pseudo-leak acts on the actual,
+    /// rolled-off voltage, not on the linear charge: the charge without the leak goes through
+    /// the exact roll-off solution (``limited(excursion:headroom:width:)``), and the leak is
+    /// taken from the voltage along the way, each loss at time t counting at the read with
+    /// the share f(h_read)/f(h_t) that the later charge does not make up; the drift current
+    /// bypasses the OTA and counts with the same shares. Without this the fast path read up
+    /// to 0.9 LSB high near the limits (benchmarks/README.md).
     static func excursion(
         linear: Float, column j: Int, timing: SampleTiming, block: FastBlock,
         parameters p: PhysicsParameters
+    ) -> (excursion: Double, driftTime: Double) {
+        var profile: ArrivalProfile?
+        return excursion(
+            linear: linear, column: j, timing: timing, block: block, parameters: p,
+            profile: &profile)
+    }
+
+    /// ``excursion(linear:column:timing:block:parameters:)`` with the sample's
+    /// ``ArrivalProfile`` kept in `profile` once a column needs it (columns of one sample share
+    /// it; most columns never reach a limit and never compute it).
+    static func excursion(
+        linear: Float, column j: Int, timing: SampleTiming, block: FastBlock,
+        parameters p: PhysicsParameters, profile: inout ArrivalProfile?
     ) -> (excursion: Double, driftTime: Double) {
         func value(_ field: FastBlock.Field) -> Double { Double(block.value(field, j)) }
         var v = Double(linear)
@@ -58,146 +122,244 @@ extension FastPath {
                 - i * compression(i * value(.inhibitoryLineFactor) * inverseWindow)
         }
         let t = Double(timing.readTime)
-        let lt = value(.leakRate) * t
+        let lambda = value(.leakRate)
+        let lt = lambda * t
         let driftTime = t * (1 - lt * (0.5 - lt * (1.0 / 6 - lt / 24)))
-        v += value(.driftRate) * driftTime
-        if p.membraneCompliance {
-            let reset = value(.reset)
-            if v > 0 {
-                v = limited(
-                    excursion: v, headroom: value(.upperLimit) - reset, width: p.complianceWidth)
-            } else if v < 0 {
-                v = -limited(
-                    excursion: -v, headroom: reset - value(.lowerLimit), width: p.complianceWidth)
+        let drift = value(.driftRate) * driftTime
+        guard p.membraneCompliance, v != 0 else { return (v + drift, driftTime) }
+        let sign: Double = v > 0 ? 1 : -1
+        let reset = value(.reset)
+        let headroom = sign > 0 ? value(.upperLimit) - reset : reset - value(.lowerLimit)
+        let width = p.complianceWidth
+        // Far from the limit (the charge, even without the leak, below h − w) nothing changes.
+        let exposure = Double(timing.exposure)
+        guard headroom < width || sign * v > (headroom - width) * (1 - lambda * exposure) else {
+            return (v + drift, driftTime)
+        }
+        let arrival = profile ?? ArrivalProfile(timing: timing, parameters: p)
+        profile = arrival
+        // The charge towards the limit, with and without the leak (first order).
+        let leaky = sign * v
+        let linearLoss = lambda * arrival.exposure
+        let charge = leaky / max(1e-6, 1 - linearLoss)
+        let final = limited(excursion: charge, headroom: headroom, width: width)
+        guard final < charge else { return (v + drift, driftTime) }
+        let finalSlope = rollOff(headroom - final, width: width)
+        var loss = 0.0
+        var share = 0.0
+        for k in 0..<4 {
+            let voltage = limited(
+                excursion: charge * arrival.fractions[k], headroom: headroom, width: width)
+            let slope = rollOff(headroom - voltage, width: width)
+            let kept = slope > 0 ? min(1, finalSlope / slope) : 1
+            loss += voltage * kept
+            share += kept
+        }
+        loss *= lambda * arrival.readTime / 4
+        // The linear leak is in `leaky`; replace it by the loss along the rolled-off path. The
+        // drift, a constant current, is made up in the same way.
+        let excursion = leaky + (final - charge) - (loss - linearLoss * charge)
+        return (sign * excursion + drift * share / 4, driftTime)
+    }
+
+    /// Per-call constants of the transform.
+    struct TransformConstants {
+        /// CADC read noise σ (LSB) and its square.
+        let readNoise: Float
+        let readVariance: Float
+        /// 1/V_lin when the OTA saturates, 0 when it is linear (in 1/V).
+        let inverseLinearRange: Float
+
+        init(parameters p: PhysicsParameters) {
+            readNoise = Float(p.readNoise)
+            readVariance = Float(p.readNoise * p.readNoise)
+            inverseLinearRange = p.otaSaturates ? Float(1 / p.otaLinearRange) : 0
+        }
+    }
+
+    /// What the transform of one sample reads: its excursions, the block's column constants,
+    /// its noise draws, and its per-sample scalars broadcast to all lanes.
+    struct TransformInputs {
+        let y: UnsafePointer<Float>
+        let table: UnsafePointer<Float>
+        let noise: UnsafePointer<Float>
+        let stride: Int
+        let columns: Int
+        /// −(mean event age) (s), read time t and −t (s), activity (V).
+        let negatedMeanAge: Lanes
+        let readTime: Lanes
+        let negatedReadTime: Lanes
+        /// ``SampleTiming/exposure`` (s).
+        let exposure: Lanes
+        let activity: Lanes
+        /// (1 / (window · V_lin))², 0 when the OTA is linear (1/(V·s)²).
+        let squaredInverseWindow: Lanes
+        let readVariance: Lanes
+
+        @_transparent
+        func field(_ f: FastBlock.Field, _ j: Int) -> Lanes {
+            FastPath.load(table + (f.rawValue &* stride &+ j))
+        }
+    }
+
+    /// The excursion (V) and drift time (s) of columns j..<j+16, and the mask of columns whose
+    /// polynomial corrections are not accurate enough.
+    @_transparent
+    static func excursionLanes(
+        _ c: TransformInputs, _ j: Int
+    ) -> (excursion: Lanes, driftTime: Lanes, exact: LaneMask) {
+        let one = Lanes(repeating: 1)
+        let half = Lanes(repeating: 0.5)
+        // Leak spread, first order in (λ_j − λ̄)·age (below 1e-2).
+        let linear = load(c.y + j)
+        var v = linear * one.addingProduct(c.field(.leakDeviation, j), c.negatedMeanAge)
+        // OTA saturation: tanh(x)/x to x⁴ for x < 0.25 (next term below 1.3e-5); larger x are
+        // flagged for the exact function.
+        let total = maximum(magnitude(v), c.field(.absoluteFraction, j) * c.activity)
+        let e = half * (total + v)
+        let i = e - v
+        let ue = e * c.field(.excitatoryLineFactor, j)
+        let ui = i * c.field(.inhibitoryLineFactor, j)
+        let xe2 = ue * ue * c.squaredInverseWindow
+        let xi2 = ui * ui * c.squaredInverseWindow
+        let third = Lanes(repeating: 1 / 3)
+        let twoFifteenths = Lanes(repeating: -2 / 15)
+        let ce = one - xe2 * third.addingProduct(xe2, twoFifteenths)
+        let ci = one - xi2 * third.addingProduct(xi2, twoFifteenths)
+        v = e * ce - i * ci
+        // Drift over the read time shortened by the pseudo-leak: t(1 − λt/2 + (λt)²/6 − …).
+        let u = c.field(.leakRate, j) * c.negatedReadTime
+        let series = Lanes(repeating: 1 / 6).addingProduct(u, Lanes(repeating: 1 / 24))
+        let driftTime = one.addingProduct(u, half.addingProduct(u, series)) * c.readTime
+        // The rare columns that need tanh, the roll-off near an output limit, or both. The
+        // roll-off sees the charge without the leak, v / (1 − λ · exposure): it begins where
+        // v exceeds the linear limit times (1 − λ · exposure).
+        let kept = one - c.field(.leakRate, j) * c.exposure
+        let saturated = maximum(xe2, xi2) .>= Lanes(repeating: 0.0625)
+        let high = v .> c.field(.upperLinearLimit, j) * kept
+        let low = v .< c.field(.lowerLinearLimit, j) * kept
+        v = v.addingProduct(c.field(.driftRate, j), driftTime)
+        return (v, driftTime, saturated .| high .| low)
+    }
+
+    /// The CADC codes of columns j..<j+16: read noise on both reads, drift noise on the
+    /// result, rounding, clipping, and the difference saturated to int8, as bit patterns whose
+    /// low bytes are the codes (see ``roundingMagic``).
+    @_transparent
+    static func codeLanes(
+        _ c: TransformInputs, _ j: Int, excursion v: Lanes, driftTime: Lanes
+    ) -> (output: LaneBits, result: LaneBits, baseline: LaneBits) {
+        let driftSigma = c.field(.driftNoiseRate, j) * driftTime
+        let sigma = squareRoot(c.readVariance.addingProduct(driftSigma, driftSigma))
+        let code = c.field(.baselineCode, j)
+        let signal = code.addingProduct(v, c.field(.cadcGain, j))
+        let r = quantisedPlusMagic(signal.addingProduct(sigma, load(c.noise + (c.columns &+ j))))
+        let b = quantisedPlusMagic(code + load(c.noise + j))
+        // Both carry the same constant: their difference is exact.
+        let difference = minimum(maximum(r - b, Lanes(repeating: -128)), Lanes(repeating: 127))
+        return (
+            patterns(difference), unsafeBitCast(r, to: LaneBits.self),
+            unsafeBitCast(b, to: LaneBits.self)
+        )
+    }
+
+    /// Stores the codes of columns j..<j+16 (fewer in the last group of a block whose width is
+    /// not a multiple of 16): the low byte of each pattern. Lane by lane in the source, which
+    /// the compiler turns into one narrowing store (`SIMD16<Int8>(truncatingIfNeeded:)` gives
+    /// two instructions and a shuffle).
+    @_transparent
+    static func store(
+        _ codes: (output: LaneBits, result: LaneBits, baseline: LaneBits), _ j: Int,
+        columns n: Int, output: UnsafeMutablePointer<Int8>,
+        baseline: UnsafeMutablePointer<UInt8>?, result: UnsafeMutablePointer<UInt8>?
+    ) {
+        if j &+ lanes <= n {
+            let out = output + j
+            for lane in 0..<16 { out[lane] = Int8(truncatingIfNeeded: codes.output[lane]) }
+        } else {
+            for lane in 0..<(n &- j) {
+                output[j &+ lane] = Int8(truncatingIfNeeded: codes.output[lane])
             }
         }
-        return (v, driftTime)
+        if let baseline, let result {
+            for lane in 0..<min(lanes, n &- j) {
+                result[j &+ lane] = UInt8(truncatingIfNeeded: codes.result[lane])
+                baseline[j &+ lane] = UInt8(truncatingIfNeeded: codes.baseline[lane])
+            }
+        }
     }
 
-    /// The CADC code nearest to `code`, clipped to 0…255.
-    @inline(__always)
-    static func roundedCode(_ code: Float) -> Int32 {
-        let clipped = min(max(code, 0), 255)
-        return Int32(bitPattern: (clipped + 12_582_912).bitPattern) &- 0x4B40_0000
-    }
-
-    /// Per-column scratch space of one sample's transform.
-    struct TransformScratch {
-        /// The excursion (V), the drift time (s) and a flag (1 = recompute exactly) per column.
-        let excursion: UnsafeMutablePointer<Float>
-        let driftTime: UnsafeMutablePointer<Float>
-        let exact: UnsafeMutablePointer<Float>
-    }
-
-    /// The transform of one sample: the excursion of every column, then read noise, drift noise
-    /// and the CADC. `table` is the block's ``FastBlock/columnTable``; `noise` holds
-    /// 2 × columns standard-normal values (baseline reads first).
+    /// The transform of one sample: the excursion of every column, then read noise, drift
+    /// noise and the CADC. `y` holds the sample's linear excursions (paddedColumns values),
+    /// `table` is the block's ``FastBlock/columnTable``; `noise` holds the draws of
+    /// ``drawReadNoise(into:columns:key:readNoise:)``.
+    /// `flagged` is scratch space for paddedColumns / 16 group indices.
     ///
-    /// Written as three plain loops so that the compiler vectorises the first and the last:
-    /// the excursion with its polynomial corrections and a flag for the rare columns that need
-    /// the exact functions (OTA far into saturation, membrane near a limit); the exact
-    /// recomputation of the flagged columns; noise, rounding and clipping.
+    /// One pass of sixteen columns at a time in explicit SIMD (about 60 vector instructions
+    /// per group, no calls). A group with a column that needs the exact functions (OTA far
+    /// into saturation, membrane near a limit) is noted and redone after the pass, those
+    /// columns computed in double precision by
+    /// ``excursion(linear:column:timing:block:parameters:)``: keeping the call out of the main
+    /// loop keeps its sixteen-lane values in registers.
     static func transform(
         y: UnsafePointer<Float>, timing: SampleTiming, block: FastBlock,
-        table: UnsafePointer<Float>, parameters p: PhysicsParameters, noise: UnsafePointer<Float>,
-        scratch: TransformScratch, output: UnsafeMutablePointer<Int8>,
+        table: UnsafePointer<Float>, constants: TransformConstants,
+        parameters p: PhysicsParameters, noise: UnsafePointer<Float>,
+        flagged: UnsafeMutablePointer<Int32>, output: UnsafeMutablePointer<Int8>,
         baseline: UnsafeMutablePointer<UInt8>?, result: UnsafeMutablePointer<UInt8>?
     ) {
         let n = block.columns
-        func field(_ f: FastBlock.Field) -> UnsafePointer<Float> { table + f.rawValue * n }
-        let deviation = field(.leakDeviation)
-        let fractions = field(.absoluteFraction)
-        let excitatory = field(.excitatoryLineFactor)
-        let inhibitory = field(.inhibitoryLineFactor)
-        let leak = field(.leakRate)
-        let drift = field(.driftRate)
-        let driftNoise = field(.driftNoiseRate)
-        let upper = field(.upperLinearLimit)
-        let lower = field(.lowerLinearLimit)
-        let gains = field(.cadcGain)
-        let codes = field(.baselineCode)
-        let excursion = scratch.excursion
-        let driftTimes = scratch.driftTime
-        let exact = scratch.exact
-        let meanAge = timing.meanAge
-        let t = timing.readTime
-        let activity = timing.activity
+        let stride = block.paddedColumns
         // Without saturation the compression terms vanish: a zero window factor does it.
         let inverseWindow: Float =
-            p.otaSaturates && activity > 0 ? 1 / (timing.window * Float(p.otaLinearRange)) : 0
-
-        // 1. The excursion. Short loops with few pointers each, so that the compiler's alias
-        // checks stay cheap and every loop vectorises; the data stays in L1.
-        // Leak spread, first order in (λ_j − λ̄)·age (below 1e-2).
-        for j in 0..<n { excursion[j] = y[j] - y[j] * deviation[j] * meanAge }
-        // OTA saturation: tanh(x)/x to x⁴ for x < 0.25 (next term below 1.3e-5); larger x are
-        // flagged for the exact function.
-        for j in 0..<n {
-            let v = excursion[j]
-            let total = max(abs(v), fractions[j] * activity)
-            let e = 0.5 * (total + v)
-            let i = e - v
-            let xe = e * excitatory[j] * inverseWindow
-            let xi = i * inhibitory[j] * inverseWindow
-            let ce = 1 - xe * xe * (1 / 3 - xe * xe * (2 / 15))
-            let ci = 1 - xi * xi * (1 / 3 - xi * xi * (2 / 15))
-            excursion[j] = e * ce - i * ci
-            exact[j] = max(xe, xi) >= 0.25 ? 1 : 0
+            timing.activity > 0 ? constants.inverseLinearRange / timing.window : 0
+        let c = TransformInputs(
+            y: y, table: table, noise: noise, stride: stride, columns: n,
+            negatedMeanAge: Lanes(repeating: -timing.meanAge),
+            readTime: Lanes(repeating: timing.readTime),
+            negatedReadTime: Lanes(repeating: -timing.readTime),
+            exposure: Lanes(repeating: timing.exposure),
+            activity: Lanes(repeating: timing.activity),
+            squaredInverseWindow: Lanes(repeating: inverseWindow * inverseWindow),
+            readVariance: Lanes(repeating: constants.readVariance))
+        var count = 0
+        var j = 0
+        if baseline == nil || result == nil {
+            while j < stride {
+                let (v, driftTime, exact) = excursionLanes(c, j)
+                if any(exact) {
+                    flagged[count] = Int32(truncatingIfNeeded: j)
+                    count &+= 1
+                }
+                let codes = codeLanes(c, j, excursion: v, driftTime: driftTime)
+                store(codes, j, columns: n, output: output, baseline: nil, result: nil)
+                j &+= lanes
+            }
+        } else {
+            while j < stride {
+                let (v, driftTime, exact) = excursionLanes(c, j)
+                if any(exact) {
+                    flagged[count] = Int32(truncatingIfNeeded: j)
+                    count &+= 1
+                }
+                let codes = codeLanes(c, j, excursion: v, driftTime: driftTime)
+                store(codes, j, columns: n, output: output, baseline: baseline, result: result)
+                j &+= lanes
+            }
         }
-        // Drift over the read time shortened by the pseudo-leak.
-        for j in 0..<n {
-            let lt = leak[j] * t
-            let dt = t * (1 - lt * (0.5 - lt * (1 / 6 - lt * (1 / 24))))
-            driftTimes[j] = dt
-            excursion[j] += drift[j] * dt
-        }
-        // Columns near an output limit need the roll-off.
-        for j in 0..<n {
-            let w = excursion[j]
-            exact[j] = w > upper[j] || -w > lower[j] ? 1 : exact[j]
-        }
-        // 2. The rare columns that need tanh, the logarithm of the roll-off, or both.
-        var anyExact: Float = 0
-        for j in 0..<n { anyExact = max(anyExact, exact[j]) }
-        if anyExact != 0 {
-            for j in 0..<n where exact[j] != 0 {
-                excursion[j] = Float(
-                    self.excursion(
-                        linear: y[j], column: j, timing: timing, block: block, parameters: p
+        var profile: ArrivalProfile?
+        for index in 0..<count {
+            let j = Int(flagged[index])
+            var (v, driftTime, exact) = excursionLanes(c, j)
+            for lane in 0..<lanes where exact[lane] && j + lane < n {
+                v[lane] = Float(
+                    excursion(
+                        linear: y[j + lane], column: j + lane, timing: timing, block: block,
+                        parameters: p, profile: &profile
                     ).excursion)
             }
-        }
-        // 3. Read noise on both reads, drift noise on the result, rounding, clipping. The
-        // scratch space ends up holding the raw codes, in case they are wanted.
-        let readNoise = Float(p.readNoise)
-        let readVariance = readNoise * readNoise
-        for j in 0..<n {
-            let driftSigma = driftNoise[j] * driftTimes[j]
-            driftTimes[j] = (readVariance + driftSigma * driftSigma).squareRoot()
-        }
-        for j in 0..<n {
-            excursion[j] = codes[j] + excursion[j] * gains[j]
-            exact[j] = codes[j]
-        }
-        // Round to the nearest code (ties to even) by adding 1.5 · 2²³: plain bit arithmetic,
-        // which vectorises where a checked conversion would not.
-        for j in 0..<n {
-            let r = min(max(excursion[j] + driftTimes[j] * noise[n + j], 0), 255) + 12_582_912
-            let b = min(max(exact[j] + readNoise * noise[j], 0), 255) + 12_582_912
-            excursion[j] = r - 12_582_912
-            driftTimes[j] = b - 12_582_912
-            exact[j] = min(max(r - b, -128), 127)
-        }
-        for j in 0..<n {
-            output[j] = Int8(
-                truncatingIfNeeded: Int32(bitPattern: (exact[j] + 12_582_912).bitPattern)
-                    &- 0x4B40_0000)
-        }
-        if let baseline, let result {
-            for j in 0..<n {
-                baseline[j] = UInt8(driftTimes[j])
-                result[j] = UInt8(excursion[j])
-            }
+            let codes = codeLanes(c, j, excursion: v, driftTime: driftTime)
+            store(codes, j, columns: n, output: output, baseline: baseline, result: result)
         }
     }
 }

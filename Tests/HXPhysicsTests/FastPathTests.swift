@@ -2,46 +2,17 @@ import Foundation
 import HXNumerics
 import Testing
 
-@testable import HXPhysics
+@_spi(Benchmarks) @testable import HXPhysics
 
 /// Continuous CADC codes (before read noise and rounding) of both integrators for one batch on
-/// hemisphere 0 of `chip`.
+/// hemisphere 0 of `chip`, after writing `weights` there.
 func continuousCodes(
     chip: inout Chip, inputs: Matrix<Int>, weights: Matrix<Int>,
     options: ExecutionOptions = ExecutionOptions()
 ) throws -> (fast: [Double], gsl: [Double]) {
     try chip.writeWeights(weights, hemisphere: 0)
-    let block = chip.blocks[0]!
-    let fastBlock = chip.fastBlocks[0]!
-    let circuit = chip.circuits[0]
-    let p = chip.parameters
-    let chipInputs = try Chip.checkedInputs(inputs)
-    let (y, timings) = try FastPath.linearExcursions(
-        inputs: chipInputs, block: fastBlock, parameters: p, options: options, firstTrial: 0,
-        noiseKey: { $0 })
-    let n = weights.columns
-    var fast: [Double] = []
-    var gsl: [Double] = []
-    let (system, integrator) = try GSLPath.makeSystem(
-        block: block, circuit: circuit, parameters: p, options: options)
-    for b in 0..<inputs.rows {
-        for j in 0..<n {
-            let v = FastPath.excursion(
-                linear: y[b * n + j], column: j, timing: timings[b], block: fastBlock, parameters: p
-            ).excursion
-            fast.append(circuit.cadcCode(column: j, voltage: circuit.resetPotential[j] + v))
-        }
-        let row = Array(chipInputs.row(b))
-        let outcome = try row.withUnsafeBufferPointer {
-            try GSLPath.runSample(
-                inputs: $0, system: system, integrator: integrator, circuit: circuit, parameters: p,
-                options: options, noise: GSLRandom(seed: 1, kind: .taus2))
-        }
-        for j in 0..<n {
-            gsl.append(circuit.cadcCode(column: j, voltage: outcome.finalState[2 * n + j]))
-        }
-    }
-    return (fast, gsl)
+    return try chip.continuousCodes(
+        inputs: Chip.checkedInputs(inputs), hemisphere: 0, options: options)
 }
 
 /// Root-mean-square and largest difference.
@@ -112,6 +83,21 @@ struct FastPathTests {
         #expect(rms < 1.0 && worst < 1.5, "RMS \(rms) LSB, worst \(worst) LSB")
     }
 
+    @Test(
+        "near the upper limit the fast path follows GSL to a fifth of an LSB: leak and drift act along the rolled-off trajectory"
+    )
+    func nearTheLimit() throws {
+        var chip = try Chip(seed: 8, parameters: PhysicsParameters().withoutNoise)
+        let inputs = try randomMatrix(4, 128, in: 0...31, seed: 20)
+        let weights = try randomMatrix(128, 48, in: 0...63, seed: 21)
+        let (fast, gsl) = try continuousCodes(chip: &chip, inputs: inputs, weights: weights)
+        // Every output is in the roll-off: above 150 LSB, the linear range ends near 190.
+        #expect(gsl.allSatisfy { $0 > 150 }, "lowest \(gsl.min() ?? 0)")
+        let (rms, worst) = errors(fast, gsl)
+        let bias = zip(fast, gsl).map { $0 - $1 }.reduce(0, +) / Double(fast.count)
+        #expect(rms < 0.2 && abs(bias) < 0.1, "RMS \(rms) LSB, bias \(bias) LSB, worst \(worst)")
+    }
+
     @Test("fast and GSL outputs agree statistically with noise on (mean and spread per column)")
     func noisyAgreement() throws {
         var chip = try Chip(seed: 6)
@@ -131,4 +117,110 @@ struct FastPathTests {
             #expect(abs(f.std - g.std) < 0.3 * g.std, "spreads \(f.std) \(g.std)")
         }
     }
+
+    @Test(
+        "the vectorised transform gives the codes of the double-precision reference (noise off)",
+        arguments: [(256, VMMWorkloadKind.random), (37, .random), (200, .saturating)])
+    func transformMatchesReference(columns: Int, kind: VMMWorkloadKind) throws {
+        var chip = try Chip(seed: 7, parameters: PhysicsParameters().withoutNoise)
+        let saturating = kind == .saturating
+        let inputs = try randomMatrix(40, 128, in: saturating ? 20...31 : 0...31, seed: 9)
+        let weights = try randomMatrix(
+            128, columns, in: saturating ? 30...63 : -63...63, seed: 10)
+        try chip.writeWeights(weights, hemisphere: 0)
+        let options = ExecutionOptions(
+            waitBetweenEvents: saturating ? 2 : 5, integrator: .fast, includeRawReads: true)
+        let chipInputs = try Chip.checkedInputs(inputs)
+        let result = try chip.execute(inputs: [chipInputs, nil], options: options)
+        let codes = try #require(result.resultCodes[0])
+        let outputs = try #require(result.outputs[0])
+        let baseline = try #require(result.baselineCodes[0])
+        // The reference: the same linear excursions through the double-precision transform.
+        let block = chip.fastBlocks[0]!
+        let (y, timings) = try FastPath.linearExcursions(
+            inputs: chipInputs, block: block, parameters: chip.parameters, options: options,
+            firstTrial: 0, noiseKey: { $0 })
+        let circuit = chip.circuits[0]
+        var compared = 0
+        var equal = 0
+        var flagged = 0
+        for b in 0..<inputs.rows {
+            for j in 0..<columns {
+                let v = FastPath.excursion(
+                    linear: y[b * columns + j], column: j, timing: timings[b], block: block,
+                    parameters: chip.parameters
+                ).excursion
+                let code = circuit.cadcCode(column: j, voltage: circuit.resetPotential[j] + v)
+                let clipped = min(max(code, 0), 255)
+                // Float rounding may tip a code that lies on a half.
+                guard abs(clipped - clipped.rounded(.down) - 0.5) > 0.02 else { continue }
+                compared += 1
+                if Int(codes[b, j]) == Int(clipped.rounded()) { equal += 1 }
+                if outputs[b, j] != Int8(clamping: Int(codes[b, j]) - Int(baseline[b, j])) {
+                    flagged += 1
+                }
+            }
+        }
+        #expect(equal == compared, "\(equal) of \(compared) codes equal the reference")
+        #expect(flagged == 0, "\(flagged) outputs are not result − baseline")
+        #expect(compared > inputs.rows * columns * 9 / 10)
+    }
+
+    @Test(
+        "codes over many chunks do not depend on the thread count or on how the batch is split")
+    func chunksAndThreads() throws {
+        let inputs = try randomMatrix(300, 128, in: 0...31, seed: 12)
+        let weights = try randomMatrix(128, 256, in: -63...63, seed: 13)
+        var results: [Matrix<Int8>] = []
+        for threads in [1, 2, 3] {
+            var chip = try Chip(seed: 14)
+            let options = ExecutionOptions(integrator: .fast, threads: threads)
+            results.append(try chip.vmm(inputs: inputs, weights: weights, options: options).outputs)
+        }
+        #expect(results[0] == results[1] && results[1] == results[2])
+        // 77 + 223 samples: chunk boundaries fall elsewhere, the trials stay the same.
+        var chip = try Chip(seed: 14)
+        let first = try chip.vmm(
+            inputs: inputs.slice(rows: 0..<77, columns: 0..<128), weights: weights
+        ).outputs
+        let second = try chip.vmm(
+            inputs: inputs.slice(rows: 77..<300, columns: 0..<128), weights: weights
+        ).outputs
+        #expect(first == results[0].slice(rows: 0..<77, columns: 0..<256))
+        #expect(second == results[0].slice(rows: 77..<300, columns: 0..<256))
+    }
+
+    @Test("writing the weights a hemisphere already holds changes nothing and recomputes nothing")
+    func weightsStayWritten() throws {
+        var chip = try Chip(seed: 15)
+        let weights = try randomMatrix(128, 256, in: -63...63, seed: 16)
+        try chip.writeWeights(weights, hemisphere: 0)
+        let workspace = chip.fastBlocks[0]!.workspace
+        try chip.writeWeights(weights, hemisphere: 0)
+        #expect(chip.fastBlocks[0]!.workspace === workspace)
+        var changed = weights
+        changed[0, 0] = weights[0, 0] == 1 ? 2 : 1
+        try chip.writeWeights(changed, hemisphere: 0)
+        #expect(chip.fastBlocks[0]!.workspace !== workspace)
+        #expect(chip.writtenWeights(hemisphere: 0) == changed.map { Int8($0) })
+    }
+
+    @Test("the stage profile of the fast path accounts for its time in positive parts")
+    func stageTimes() throws {
+        var chip = try Chip(seed: 17)
+        try chip.writeWeights(try randomMatrix(128, 256, in: -63...63, seed: 18), hemisphere: 0)
+        let inputs = try Chip.checkedInputs(try randomMatrix(200, 128, in: 0...31, seed: 19))
+        let times = try chip.fastPathStageTimes(inputs: inputs, hemisphere: 0, repeats: 1)
+        for value in [times.encode, times.sgemm, times.noise, times.transform] {
+            #expect(value > 0 && value.isFinite, "\(times)")
+        }
+        #expect(
+            abs(times.total - (times.encode + times.sgemm + times.noise + times.transform)) < 1e-15)
+    }
+}
+
+/// Input and weight ranges of a test case.
+enum VMMWorkloadKind: Sendable {
+    case random
+    case saturating
 }
