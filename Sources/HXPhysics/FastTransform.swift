@@ -324,6 +324,8 @@ extension FastPath {
             readVariance: Lanes(repeating: constants.readVariance))
         var count = 0
         var j = 0
+        // The same loop twice, once without the raw-code stores: with `nil` spelled out, the
+        // compiler drops the optional stores and keeps the common case's loop free of them.
         if baseline == nil || result == nil {
             while j < stride {
                 let (v, driftTime, exact) = excursionLanes(c, j)
