@@ -55,60 +55,54 @@ extension Tensor {
     /// to the positions it was read from (col2im).
     func im2col(_ g: WindowGeometry) -> Tensor {
         let n = shape[0]
-        let (oh, ow, patch) = (g.outputHeight, g.outputWidth, g.patchSize)
-        let (h, w, kh, kw) = (g.height, g.width, g.kernelHeight, g.kernelWidth)
-        var out = [Float](repeating: 0, count: n * oh * ow * patch)
+        var out = [Float](repeating: 0, count: n * g.outputHeight * g.outputWidth * g.patchSize)
         storage.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { o in
-                for b in 0..<n {
-                    for y in 0..<oh {
-                        for xo in 0..<ow {
-                            let row = ((b * oh + y) * ow + xo) * patch
-                            for c in 0..<g.channels {
-                                let plane = (b * g.channels + c) * h
-                                for i in 0..<kh {
-                                    let iy = y * g.strideY - g.padTop + i
-                                    guard iy >= 0, iy < h else { continue }
-                                    for j in 0..<kw {
-                                        let ix = xo * g.strideX - g.padLeft + j
-                                        guard ix >= 0, ix < w else { continue }
-                                        o[row + (c * kh + i) * kw + j] = x[(plane + iy) * w + ix]
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                g.forEachTap(batch: n) { patch, image in o[patch] = x[image] }
             }
         }
         let inputShape = shape
-        return .result(shape: [n * oh * ow, patch], storage: out, inputs: [self]) { gradient, _ in
+        return .result(
+            shape: [n * g.outputHeight * g.outputWidth, g.patchSize], storage: out, inputs: [self]
+        ) { gradient, _ in
             var back = [Float](repeating: 0, count: inputShape.reduce(1, *))
             gradient.storage.withUnsafeBufferPointer { gr in
                 back.withUnsafeMutableBufferPointer { x in
-                    for b in 0..<n {
-                        for y in 0..<oh {
-                            for xo in 0..<ow {
-                                let row = ((b * oh + y) * ow + xo) * patch
-                                for c in 0..<g.channels {
-                                    let plane = (b * g.channels + c) * h
-                                    for i in 0..<kh {
-                                        let iy = y * g.strideY - g.padTop + i
-                                        guard iy >= 0, iy < h else { continue }
-                                        for j in 0..<kw {
-                                            let ix = xo * g.strideX - g.padLeft + j
-                                            guard ix >= 0, ix < w else { continue }
-                                            x[(plane + iy) * w + ix] +=
-                                                gr[row + (c * kh + i) * kw + j]
-                                        }
-                                    }
-                                }
+                    g.forEachTap(batch: n) { patch, image in x[image] += gr[patch] }
+                }
+            }
+            return [Tensor(unchecked: inputShape, back)]
+        }
+    }
+}
+
+extension WindowGeometry {
+    /// Calls `body(patchIndex, imageIndex)` for every kernel tap of every output position of
+    /// `batch` images that falls inside the image (padding taps are skipped): `patchIndex` into
+    /// the `[batch · Ho · Wo, C · kH · kW]` patch matrix, `imageIndex` into the `[batch, C, H, W]`
+    /// image. im2col reads along it, its backward pass (col2im) accumulates along it.
+    @inline(__always)
+    func forEachTap(batch: Int, _ body: (_ patch: Int, _ image: Int) -> Void) {
+        for b in 0..<batch {
+            for y in 0..<outputHeight {
+                for xo in 0..<outputWidth {
+                    let row = ((b * outputHeight + y) * outputWidth + xo) * patchSize
+                    for c in 0..<channels {
+                        let plane = (b * channels + c) * height
+                        for i in 0..<kernelHeight {
+                            let iy = y * strideY - padTop + i
+                            guard iy >= 0, iy < height else { continue }
+                            for j in 0..<kernelWidth {
+                                let ix = xo * strideX - padLeft + j
+                                guard ix >= 0, ix < width else { continue }
+                                body(
+                                    row + (c * kernelHeight + i) * kernelWidth + j,
+                                    (plane + iy) * width + ix)
                             }
                         }
                     }
                 }
             }
-            return [Tensor(unchecked: inputShape, back)]
         }
     }
 }
