@@ -30,6 +30,18 @@ enum CommonOptions {
     static let out = OptionSpec(
         "out", valueName: "FILE", help: "write the result here (atomically) instead of stdout")
 
+    /// The `--inputs` (0…31) and `--weights` (−63…63) matrices, range-checked on reading.
+    static func operands(
+        _ arguments: ParsedArguments
+    ) throws -> (inputs: Matrix<Int>, weights: Matrix<Int>) {
+        let inputs = try integerMatrix(
+            path: arguments.path("inputs", mustExist: true), allowed: 0...ChipGeometry.maxInput)
+        let weights = try integerMatrix(
+            path: arguments.path("weights", mustExist: true),
+            allowed: -ChipGeometry.maxWeight...ChipGeometry.maxWeight)
+        return (inputs, weights)
+    }
+
     /// The options of one execution, from the shared options; `integrator` and `threads` only
     /// when the command declares them.
     static func executionOptions(

@@ -21,11 +21,7 @@ enum TraceCommand: Subcommand {
         ])
 
     static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
-        let inputs = try CommonOptions.integerMatrix(
-            path: arguments.path("inputs", mustExist: true), allowed: 0...ChipGeometry.maxInput)
-        let weights = try CommonOptions.integerMatrix(
-            path: arguments.path("weights", mustExist: true),
-            allowed: -ChipGeometry.maxWeight...ChipGeometry.maxWeight)
+        let (inputs, weights) = try CommonOptions.operands(arguments)
         let column = try arguments.int("column", in: 0...(ChipGeometry.maxSignedVMM.outputs - 1))
         let sample = try arguments.int("sample", in: 0...Int(Int32.max))
         guard sample < inputs.rows else {

@@ -26,11 +26,7 @@ enum VMMCommand: Subcommand {
         ])
 
     static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
-        let inputs = try CommonOptions.integerMatrix(
-            path: arguments.path("inputs", mustExist: true), allowed: 0...ChipGeometry.maxInput)
-        let weights = try CommonOptions.integerMatrix(
-            path: arguments.path("weights", mustExist: true),
-            allowed: -ChipGeometry.maxWeight...ChipGeometry.maxWeight)
+        let (inputs, weights) = try CommonOptions.operands(arguments)
         var chip = try CommonOptions.chip(arguments)
         var calibration: CalibrationResult?
         if try arguments.optionalString("calibration") != nil {
