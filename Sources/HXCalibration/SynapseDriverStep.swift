@@ -63,8 +63,10 @@ public struct SynapseDriverStep: Sendable, Equatable, Codable {
             "synapseDrivers.highActivation", highActivation,
             (lowActivation + 1)...ChipGeometry.maxInput)
         try Settings.check("synapseDrivers.weight", weight, 1...ChipGeometry.maxWeight)
-        try Settings.check("synapseDrivers.numSends", numSends, 1...255)
-        try Settings.check("synapseDrivers.waitBetweenEvents", waitBetweenEvents, 1...1023)
+        try Settings.check("synapseDrivers.numSends", numSends, ChipGeometry.numSendsRange)
+        try Settings.check(
+            "synapseDrivers.waitBetweenEvents", waitBetweenEvents,
+            ChipGeometry.waitBetweenEventsRange)
         try Settings.check("synapseDrivers.trials", trials, 1...65536)
         try Settings.check("synapseDrivers.probeTrimSteps", probeTrimSteps, 1...7)
         try Settings.check("synapseDrivers.tolerance", tolerance, 0.01...5)

@@ -1,3 +1,5 @@
+import HXPhysics
+
 /// Where a vector-matrix multiplication runs. Chosen for a whole model
 /// (``ExecutionContext/backend``) or for one layer (the layer's `backend` property).
 ///
@@ -72,24 +74,25 @@ public struct MockParameter: Sendable, Codable, Equatable, CustomStringConvertib
     public var description: String { "MockParameter(gain: \(gain), noiseStd: \(noiseStd) LSB)" }
 }
 
-/// The ranges and block geometry of the chip in VMM ("hagen") mode (PHYSICS.md section 1).
+/// The ranges and block geometry of the chip in VMM ("hagen") mode, in the front end's terms
+/// (PHYSICS.md section 1). Every value is HXPhysics' ``ChipGeometry``, named as the network sees it.
 public enum VMMLimits {
     /// Input activations, 5 bit unsigned, in chip units.
-    public static let inputRange: ClosedRange<Int> = 0...31
+    public static let inputRange = ChipGeometry.inputRange
     /// Signed weights, 6 bit magnitude on an excitatory/inhibitory row pair, in chip units.
-    public static let weightRange: ClosedRange<Int> = -63...63
+    public static let weightRange = ChipGeometry.weightRange
     /// Outputs of the 8-bit CADC after baseline subtraction, in LSB.
-    public static let outputRange: ClosedRange<Int> = -128...127
+    public static let outputRange = ChipGeometry.outputRange
     /// Outputs of the ReLU the chip's processors compute, in LSB (hxtorch's ReLU clamps to it).
-    public static let reluOutputRange: ClosedRange<Int> = 0...127
+    public static let reluOutputRange: ClosedRange<Int> = 0...ChipGeometry.outputRange.upperBound
     /// Signed inputs (synapse drivers) per hemisphere: the rows of one block.
-    public static let rowsPerBlock = 128
+    public static let rowsPerBlock = ChipGeometry.signedInputsPerHemisphere
     /// Neuron columns per hemisphere: the columns of one block.
-    public static let columnsPerBlock = 256
+    public static let columnsPerBlock = ChipGeometry.columnsPerHemisphere
     /// Hemispheres per chip; they run in parallel.
-    public static let hemispheresPerChip = 2
+    public static let hemispheresPerChip = ChipGeometry.hemispheres
     /// The default wait between input events, in FPGA cycles of 8 ns (hxtorch's default 5).
-    public static let defaultWaitBetweenEvents = 5
+    public static let defaultWaitBetweenEvents = ChipGeometry.defaultWaitBetweenEvents
 }
 
 /// What happens to inputs and weights outside the chip's ranges on the way to the chip (mock
@@ -112,22 +115,24 @@ public struct VMMSettings: Sendable, Codable, Equatable {
     public var waitBetweenEvents: Int
 
     /// Settings with hxtorch's defaults (one send, 5 cycles).
-    public init(numSends: Int = 1, waitBetweenEvents: Int = VMMLimits.defaultWaitBetweenEvents) {
+    public init(
+        numSends: Int = ChipGeometry.defaultNumSends,
+        waitBetweenEvents: Int = ChipGeometry.defaultWaitBetweenEvents
+    ) {
         self.numSends = numSends
         self.waitBetweenEvents = waitBetweenEvents
     }
 
-    /// Throws ``NetworkError/outOfRange(name:value:allowed:)`` for numSends < 1 or a negative
-    /// wait.
+    /// Throws ``NetworkError/outOfRange(name:value:allowed:)`` for a setting outside
+    /// ``ChipGeometry/numSendsRange`` or ``ChipGeometry/waitBetweenEventsRange``: the ranges the
+    /// physics back end accepts, so that every back end refuses the same settings.
     func validate() throws {
-        guard numSends >= 1 else {
+        if let bad = ChipGeometry.timingViolation(
+            numSends: numSends, waitBetweenEvents: waitBetweenEvents)
+        {
             throw NetworkError.outOfRange(
-                name: "numSends", value: Double(numSends), allowed: 1...Double.infinity)
-        }
-        guard waitBetweenEvents >= 0 else {
-            throw NetworkError.outOfRange(
-                name: "waitBetweenEvents", value: Double(waitBetweenEvents),
-                allowed: 0...Double.infinity)
+                name: bad.name, value: Double(bad.value),
+                allowed: Double(bad.allowed.lowerBound)...Double(bad.allowed.upperBound))
         }
     }
 }

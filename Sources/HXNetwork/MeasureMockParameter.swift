@@ -65,16 +65,17 @@ public func measureMockParameter(
         VMMLimits.weightRange.contains(options.weightValue), options.weightValue != 0
     else {
         throw NetworkError.invalidArgument(
-            "measurement needs an input in 1…31 and a non-zero weight in −63…63, got "
-                + "\(options.inputValue) and \(options.weightValue)")
+            "measurement needs an input in 1…\(VMMLimits.inputRange.upperBound) and a non-zero "
+                + "weight in \(VMMLimits.weightRange.lowerBound)…\(VMMLimits.weightRange.upperBound), "
+                + "got \(options.inputValue) and \(options.weightValue)")
     }
     guard (1...VMMLimits.rowsPerBlock).contains(options.rows),
         (1...VMMLimits.columnsPerBlock).contains(options.columns), options.steps >= 1,
         options.trials >= 2, options.thinning > 0, options.thinning <= 1
     else {
         throw NetworkError.invalidArgument(
-            "measurement needs 1…128 rows, 1…256 columns, ≥ 1 step, ≥ 2 trials and a thinning "
-                + "factor in (0, 1]")
+            "measurement needs 1…\(VMMLimits.rowsPerBlock) rows, 1…\(VMMLimits.columnsPerBlock) "
+                + "columns, ≥ 1 step, ≥ 2 trials and a thinning factor in (0, 1]")
     }
     let seeds = SeedSequence(seed)
     let weights = Matrix<Int8>(

@@ -25,8 +25,9 @@ import HXNumerics
 /// - Parameters:
 ///   - input: activations in chip units (0…31 on the chip).
 ///   - other: weights in chip units (−63…63 on the chip).
-///   - numSends: how often each input vector is sent (≥ 1).
-///   - waitBetweenEvents: FPGA cycles (8 ns) between events (≥ 0); used by the hardware.
+///   - numSends: how often each input vector is sent (``ChipGeometry/numSendsRange``).
+///   - waitBetweenEvents: FPGA cycles (8 ns) between events (``ChipGeometry/waitBetweenEventsRange``);
+///     used by the hardware.
 ///   - backend: the back end, or `nil` for the context's.
 ///   - context: gain, noise seed, range policy, call counter and profiler.
 /// - Throws: ``NetworkError`` for shapes that do not fit, non-finite values, bad settings or

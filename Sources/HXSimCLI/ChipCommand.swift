@@ -29,13 +29,16 @@ enum ChipCommand: Subcommand {
             \(ChipGeometry.columnsPerHemisphere) neuron columns, \
             \(ChipGeometry.signedInputsPerHemisphere) signed inputs (row pairs)
               largest signed VMM in one execution: \(ChipGeometry.maxSignedVMM.inputs) inputs × \
-            \(ChipGeometry.maxSignedVMM.outputs) outputs; inputs 0…31, weights −63…63, outputs −128…127
+            \(ChipGeometry.maxSignedVMM.outputs) outputs; inputs \(CommonOptions.text(ChipGeometry.inputRange)), \
+            weights \(CommonOptions.text(ChipGeometry.weightRange)), \
+            outputs \(CommonOptions.text(ChipGeometry.outputRange))
               nominal cells: synapse bias \(hemisphere.synapseBias), OTA bias \
             \(hemisphere.excitatoryOTABias[0]), reset potential \(hemisphere.resetPotential[0]), \
             CADC ramp start \(hemisphere.cadcRampStart), ramp current \(hemisphere.cadcRampCurrent)
               CADC: \(format(p.nominalCADCLSB * 1e3)) mV per LSB, code 0 at \
             \(format(p.nominalCADCRampStart)) V
-              projected time of one full vector (128 events, wait 5, one send): \
+              projected time of one full vector (\(ChipGeometry.signedInputsPerHemisphere) events, wait \
+            \(vector.waitBetweenEvents), \(vector.numSends) send): \
             \(format(fullVector * 1e6)) µs
 
             """

@@ -12,10 +12,13 @@ enum CommonOptions {
         help:
             "physics parameters (JSON, see `hxsim chip --json`); defaults of PHYSICS.md if omitted")
     static let numSends = OptionSpec(
-        "num-sends", valueName: "N", help: "times each input vector is sent (1…255)", default: "1")
+        "num-sends", valueName: "N",
+        help: "times each input vector is sent (\(text(ChipGeometry.numSendsRange)))",
+        default: "\(ExecutionOptions().numSends)")
     static let wait = OptionSpec(
-        "wait", valueName: "CYCLES", help: "FPGA cycles (8 ns) between events (1…1023)",
-        default: "5")
+        "wait", valueName: "CYCLES",
+        help: "FPGA cycles (8 ns) between events (\(text(ChipGeometry.waitBetweenEventsRange)))",
+        default: "\(ExecutionOptions().waitBetweenEvents)")
     static let integrator = OptionSpec(
         "integrator", valueName: "NAME", help: "membrane integrator", default: "fast",
         choices: Integrator.allCases.map(\.rawValue))
@@ -23,10 +26,14 @@ enum CommonOptions {
         "threads", valueName: "N", help: "worker threads (results do not depend on it)")
     static let inputs = OptionSpec(
         "inputs", valueName: "FILE",
-        help: "activations 0…31, batch × rows (rows ≤ 128), CSV or .npy", required: true)
+        help:
+            "activations \(text(ChipGeometry.inputRange)), batch × rows (rows ≤ "
+            + "\(ChipGeometry.maxSignedVMM.inputs)), CSV or .npy", required: true)
     static let weights = OptionSpec(
         "weights", valueName: "FILE",
-        help: "signed weights −63…63, rows × columns (columns ≤ 512), CSV or .npy", required: true)
+        help:
+            "signed weights \(text(ChipGeometry.weightRange)), rows × columns (columns ≤ "
+            + "\(ChipGeometry.maxSignedVMM.outputs)), CSV or .npy", required: true)
     static let out = OptionSpec(
         "out", valueName: "FILE", help: "write the result here (atomically) instead of stdout")
 
@@ -35,10 +42,9 @@ enum CommonOptions {
         _ arguments: ParsedArguments
     ) throws -> (inputs: Matrix<Int>, weights: Matrix<Int>) {
         let inputs = try integerMatrix(
-            path: arguments.path("inputs", mustExist: true), allowed: 0...ChipGeometry.maxInput)
+            path: arguments.path("inputs", mustExist: true), allowed: ChipGeometry.inputRange)
         let weights = try integerMatrix(
-            path: arguments.path("weights", mustExist: true),
-            allowed: -ChipGeometry.maxWeight...ChipGeometry.maxWeight)
+            path: arguments.path("weights", mustExist: true), allowed: ChipGeometry.weightRange)
         return (inputs, weights)
     }
 
@@ -50,8 +56,8 @@ enum CommonOptions {
         -> ExecutionOptions
     {
         var options = ExecutionOptions(
-            numSends: try arguments.int("num-sends", in: 1...255),
-            waitBetweenEvents: try arguments.int("wait", in: 1...1023))
+            numSends: try arguments.int("num-sends", in: ChipGeometry.numSendsRange),
+            waitBetweenEvents: try arguments.int("wait", in: ChipGeometry.waitBetweenEventsRange))
         if numerics {
             options.integrator = try arguments.choice("integrator", as: Integrator.self)
             options.threads = try arguments.optionalInt("threads", in: 1...1024)
@@ -68,6 +74,11 @@ enum CommonOptions {
     /// A chip drawn from `--seed` with `--params`.
     static func chip(_ arguments: ParsedArguments) throws -> Chip {
         try Chip(seed: arguments.uint64("seed"), parameters: parameters(arguments))
+    }
+
+    /// `low…high`, as help texts show a range.
+    static func text(_ range: ClosedRange<Int>) -> String {
+        "\(range.lowerBound)…\(range.upperBound)"
     }
 
     /// An integer matrix read from a CSV or NumPy file, every value checked against `allowed`.

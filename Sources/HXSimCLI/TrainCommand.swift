@@ -2,6 +2,7 @@ import Foundation
 import HXApplications
 import HXIO
 import HXNetwork
+import HXPhysics
 
 /// `hxsim train yinyang`: the Yin-Yang experiment on software, mock and simulated chip.
 enum TrainCommand: Subcommand {
@@ -91,7 +92,8 @@ enum TrainCommand: Subcommand {
         settings.inputRepetition = try arguments.int("repeat-inputs", in: 1...32)
         settings.calibrate = !(try arguments.flag("no-calibration"))
         settings.fineTuneOnMock = try arguments.flag("fine-tune-on-mock")
-        settings.waitBetweenEvents = try arguments.int("wait", in: 1...1023)
+        settings.waitBetweenEvents = try arguments.int(
+            "wait", in: ChipGeometry.waitBetweenEventsRange)
         settings.hiddenAveraging = try arguments.int("hidden-avg", in: 1...4)
         settings.logitScale = Float(try arguments.double("logit-scale", in: 1e-3...1e3))
         let (report, software, hardware) = try YinYangExperiment.run(

@@ -232,8 +232,8 @@ public enum AxisKind: Sendable, Hashable {
                     SweepBackend.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
             }
             return value
-        case .numSends: return try integer(in: 1...255)
-        case .waitBetweenEvents: return try integer(in: 1...1023)
+        case .numSends: return try integer(in: ChipGeometry.numSendsRange)
+        case .waitBetweenEvents: return try integer(in: ChipGeometry.waitBetweenEventsRange)
         case .chips: return try integer(in: 1...1024)
         case .repetitions: return try integer(in: 1...100_000)
         case .mockGain: return try number(in: 0...1, excludingLower: true)
