@@ -35,7 +35,7 @@ public enum ModelFile {
         }
         let envelope = Envelope(
             format: formatTag, version: version, checksum: checksum(of: model),
-            model: .sequential(model))
+            model: try LayerRecord(model))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {
@@ -80,7 +80,7 @@ public enum ModelFile {
         } catch {
             throw NetworkError.modelFile(path: source, reason: explain(error))
         }
-        guard case .sequential(let model) = envelope.model else {
+        guard let model = envelope.model.layer as? Sequential else {
             throw NetworkError.modelFile(
                 path: source,
                 reason: "the top-level model is a \(envelope.model.typeName), expected Sequential")

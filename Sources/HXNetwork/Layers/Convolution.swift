@@ -198,3 +198,23 @@ func convolve(
     }
     return out
 }
+
+/// Checks what every convolution layer needs: the chip layer's checks (weight of `rank`, bias
+/// `[outChannels]`, timing), positive strides, non-negative padding and finite values.
+func checkConvolution(
+    weight: Tensor, bias: Tensor?, rank: Int, strides: [Int], paddings: [Int], numSends: Int,
+    waitBetweenEvents: Int, layer: String
+) throws {
+    try checkChipLayer(
+        weight: weight, bias: bias, rank: rank, numSends: numSends,
+        waitBetweenEvents: waitBetweenEvents, layer: layer)
+    for stride in strides where stride < 1 {
+        throw NetworkError.outOfRange(
+            name: "\(layer) stride", value: Double(stride), allowed: 1...Double.infinity)
+    }
+    for padding in paddings where padding < 0 {
+        throw NetworkError.outOfRange(
+            name: "\(layer) padding", value: Double(padding), allowed: 0...Double.infinity)
+    }
+    try checkFinite(weight: weight, bias: bias, layer: layer)
+}

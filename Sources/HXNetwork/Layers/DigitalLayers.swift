@@ -1,8 +1,9 @@
 /// Layers without parameters that run on the host (or, on the chip, on its processors):
-/// activations, reshaping, input scaling and pooling.
+/// activations, reshaping and input scaling (pooling is in `Pooling.swift`). Each one's record
+/// in model files is written next to it.
 
 /// hxtorch's `ReLU`; see ``relu(_:backend:)``.
-public struct ReLU: Module {
+public struct ReLU: SerializableLayer {
     /// This layer's back end, or `nil` for the context's. Not saved in model files.
     public var backend: Backend?
 
@@ -14,14 +15,11 @@ public struct ReLU: Module {
         let resolved = backend ?? context.backend
         return try context.measure(.digital) { try relu(input, backend: resolved) }
     }
-
-    /// The layer as an entry of a model file.
-    public func layerRecord() throws -> LayerRecord { .relu(self) }
 }
 
 /// hxtorch's `ConvertingReLU`: ReLU, then a right shift by `shift` bits that turns 8-bit outputs
 /// (0…127 LSB) into 5-bit chip inputs (0…31); see ``convertingReLU(_:shift:backend:)``.
-public struct ConvertingReLU: Module {
+public struct ConvertingReLU: SerializableLayer {
     /// Bits shifted right (hxtorch's default 2, which maps 0…127 onto 0…31).
     public var shift: Int
     /// This layer's back end, or `nil` for the context's. Not saved in model files.
@@ -45,13 +43,10 @@ public struct ConvertingReLU: Module {
             try convertingReLU(input, shift: shift, backend: resolved)
         }
     }
-
-    /// The layer as an entry of a model file.
-    public func layerRecord() throws -> LayerRecord { .convertingReLU(self) }
 }
 
 /// Merges axes `startAxis...` into one (PyTorch's `Flatten`; default: all but the batch axis).
-public struct Flatten: Module {
+public struct Flatten: SerializableLayer {
     /// The first axis merged.
     public var startAxis: Int
 
@@ -62,14 +57,11 @@ public struct Flatten: Module {
     public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
         try input.flattened(startAxis: startAxis)
     }
-
-    /// The layer as an entry of a model file.
-    public func layerRecord() throws -> LayerRecord { .flatten(self) }
 }
 
 /// Gives each sample a new shape: `[N, ...]` to `[N] + shape` (for example the rows of a
 /// feature matrix to `[N, C, L]` for a convolution).
-public struct Reshape: Module {
+public struct Reshape: SerializableLayer {
     /// The shape of one sample.
     public var shape: [Int]
 
@@ -84,13 +76,10 @@ public struct Reshape: Module {
         }
         return try input.reshaped([input.shape[0]] + shape)
     }
-
-    /// The layer as an entry of a model file.
-    public func layerRecord() throws -> LayerRecord { .reshape(self) }
 }
 
 /// hxtorch's `scale_input` as a layer: scales the batch so that its largest value is 31.
-public struct ScaleInput: Module {
+public struct ScaleInput: SerializableLayer {
     /// A scaling layer.
     public init() {}
 
@@ -98,113 +87,62 @@ public struct ScaleInput: Module {
     public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
         try context.measure(.digital) { try scaleInput(input) }
     }
-
-    /// The layer as an entry of a model file.
-    public func layerRecord() throws -> LayerRecord { .scaleInput(self) }
 }
 
-/// Max pooling over the last axis of `[N, C, L]`.
-public struct MaxPool1d: Module {
-    /// Window length.
-    public var kernelSize: Int
-    /// Step between windows (defaults to the window length).
-    public var stride: Int
+extension ReLU {
+    /// A ReLU record has no keys; the back end is left to the context.
+    public init(from decoder: any Decoder) throws { self.init() }
 
-    /// A pooling layer with windows of `kernelSize`.
-    public init(kernelSize: Int, stride: Int? = nil) {
-        self.kernelSize = kernelSize
-        self.stride = stride ?? kernelSize
-    }
-
-    /// ``maxPool1d(_:kernelSize:stride:)`` of `[N, C, L]` (timed as digital).
-    public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
-        try context.measure(.digital) {
-            try maxPool1d(input, kernelSize: kernelSize, stride: stride)
-        }
-    }
-
-    /// The layer as an entry of a model file.
-    public func layerRecord() throws -> LayerRecord { .maxPool1d(self) }
+    /// Nothing to encode beyond the record's `type`.
+    public func encode(to encoder: any Encoder) throws {}
 }
 
-/// Average pooling over the last axis of `[N, C, L]`.
-public struct AvgPool1d: Module {
-    /// Window length.
-    public var kernelSize: Int
-    /// Step between windows (defaults to the window length).
-    public var stride: Int
-
-    /// A pooling layer with windows of `kernelSize`.
-    public init(kernelSize: Int, stride: Int? = nil) {
-        self.kernelSize = kernelSize
-        self.stride = stride ?? kernelSize
+extension ConvertingReLU {
+    /// Decodes and validates `shift`; the back end is left to the context.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: LayerKey.self)
+        try self.init(shift: c.decode(Int.self, forKey: "shift"))
     }
 
-    /// ``avgPool1d(_:kernelSize:stride:)`` of `[N, C, L]` (timed as digital).
-    public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
-        try context.measure(.digital) {
-            try avgPool1d(input, kernelSize: kernelSize, stride: stride)
-        }
+    /// Encodes `shift`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: LayerKey.self)
+        try c.encode(shift, forKey: "shift")
     }
-
-    /// The layer as an entry of a model file.
-    public func layerRecord() throws -> LayerRecord { .avgPool1d(self) }
 }
 
-/// Max pooling over the last two axes of `[N, C, H, W]`.
-public struct MaxPool2d: Module {
-    /// Window (height, width).
-    public var kernelSize: (Int, Int)
-    /// Steps between windows (defaults to the window size).
-    public var stride: (Int, Int)
-
-    /// A pooling layer with windows of `kernelSize`.
-    public init(kernelSize: (Int, Int), stride: (Int, Int)? = nil) {
-        self.kernelSize = kernelSize
-        self.stride = stride ?? kernelSize
+extension Flatten {
+    /// Decodes `startAxis`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: LayerKey.self)
+        self.init(startAxis: try c.decode(Int.self, forKey: "startAxis"))
     }
 
-    /// A pooling layer with square windows.
-    public init(kernelSize: Int, stride: Int? = nil) {
-        self.init(kernelSize: (kernelSize, kernelSize), stride: stride.map { ($0, $0) })
+    /// Encodes `startAxis`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: LayerKey.self)
+        try c.encode(startAxis, forKey: "startAxis")
     }
-
-    /// ``maxPool2d(_:kernelSize:stride:)`` of `[N, C, H, W]` (timed as digital).
-    public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
-        try context.measure(.digital) {
-            try maxPool2d(input, kernelSize: kernelSize, stride: stride)
-        }
-    }
-
-    /// The layer as an entry of a model file.
-    public func layerRecord() throws -> LayerRecord { .maxPool2d(self) }
 }
 
-/// Average pooling over the last two axes of `[N, C, H, W]`.
-public struct AvgPool2d: Module {
-    /// Window (height, width).
-    public var kernelSize: (Int, Int)
-    /// Steps between windows (defaults to the window size).
-    public var stride: (Int, Int)
-
-    /// A pooling layer with windows of `kernelSize`.
-    public init(kernelSize: (Int, Int), stride: (Int, Int)? = nil) {
-        self.kernelSize = kernelSize
-        self.stride = stride ?? kernelSize
+extension Reshape {
+    /// Decodes `shape`, the shape of one sample.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: LayerKey.self)
+        self.init(shape: try c.decode([Int].self, forKey: "shape"))
     }
 
-    /// A pooling layer with square windows.
-    public init(kernelSize: Int, stride: Int? = nil) {
-        self.init(kernelSize: (kernelSize, kernelSize), stride: stride.map { ($0, $0) })
+    /// Encodes `shape`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: LayerKey.self)
+        try c.encode(shape, forKey: "shape")
     }
+}
 
-    /// ``avgPool2d(_:kernelSize:stride:)`` of `[N, C, H, W]` (timed as digital).
-    public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
-        try context.measure(.digital) {
-            try avgPool2d(input, kernelSize: kernelSize, stride: stride)
-        }
-    }
+extension ScaleInput {
+    /// A scaling record has no keys.
+    public init(from decoder: any Decoder) throws { self.init() }
 
-    /// The layer as an entry of a model file.
-    public func layerRecord() throws -> LayerRecord { .avgPool2d(self) }
+    /// Nothing to encode beyond the record's `type`.
+    public func encode(to encoder: any Encoder) throws {}
 }

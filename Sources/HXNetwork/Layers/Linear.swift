@@ -12,14 +12,14 @@
 ///
 /// The bias (LSB) is added by the chip's processors (hxtorch's `add`): in mock and hardware mode
 /// both the VMM result and the bias are floored and clamped to −128…127 before the clamped sum.
-public struct Linear: Module {
+public struct Linear: ChipLayer {
     /// Weights `[outFeatures, inFeatures]`, chip units.
     public var weight: Tensor
     /// Biases `[outFeatures]`, LSB, or `nil`.
     public var bias: Tensor?
-    /// Sends per input vector (≥ 1).
+    /// Sends per input vector (``ChipGeometry/numSendsRange``).
     public var numSends: Int
-    /// FPGA cycles (8 ns) between input events.
+    /// FPGA cycles (8 ns) between input events (``ChipGeometry/waitBetweenEventsRange``).
     public var waitBetweenEvents: Int
     /// Number of column copies averaged per output (≥ 1).
     public var avg: Int
@@ -43,20 +43,13 @@ public struct Linear: Module {
         initialization: WeightInitialization = WeightInitialization(), backend: Backend? = nil,
         seed: UInt64
     ) throws {
-        guard inFeatures >= 1, outFeatures >= 1 else {
-            throw NetworkError.invalidArgument(
-                "Linear needs at least one input and one output, got \(inFeatures) → \(outFeatures)"
-            )
-        }
-        try initialization.validate(fanIn: inFeatures)
-        let sends = numSends ?? initialization.automaticNumSends(fanIn: inFeatures)
-        try VMMSettings(numSends: sends, waitBetweenEvents: waitBetweenEvents).validate()
-        let (weight, biasValues) = try initialization.draw(
-            shape: [outFeatures, inFeatures], fanIn: inFeatures, numSends: sends,
-            biasCount: bias ? outFeatures : nil, seed: seed)
+        let drawn = try initialChipWeights(
+            outputs: outFeatures, inputs: inFeatures, bias: bias, numSends: numSends,
+            waitBetweenEvents: waitBetweenEvents, initialization: initialization, seed: seed,
+            layer: "Linear")
         try self.init(
-            weight: weight, bias: biasValues, numSends: sends, waitBetweenEvents: waitBetweenEvents,
-            avg: avg, backend: backend)
+            weight: drawn.weight, bias: drawn.bias, numSends: drawn.numSends,
+            waitBetweenEvents: waitBetweenEvents, avg: avg, backend: backend)
     }
 
     /// A layer with given weights `[outFeatures, inFeatures]` and biases `[outFeatures]`.
@@ -66,21 +59,14 @@ public struct Linear: Module {
         waitBetweenEvents: Int = VMMLimits.defaultWaitBetweenEvents, avg: Int = 1,
         backend: Backend? = nil
     ) throws {
-        guard weight.rank == 2, weight.count > 0 else {
-            throw NetworkError.shapeMismatch(
-                operation: "Linear weight", expected: [-1, -1], got: weight.shape)
-        }
-        if let bias, bias.shape != [weight.shape[0]] {
-            throw NetworkError.shapeMismatch(
-                operation: "Linear bias", expected: [weight.shape[0]], got: bias.shape)
-        }
-        try VMMSettings(numSends: numSends, waitBetweenEvents: waitBetweenEvents).validate()
+        try checkChipLayer(
+            weight: weight, bias: bias, rank: 2, numSends: numSends,
+            waitBetweenEvents: waitBetweenEvents, layer: "Linear")
         guard avg >= 1 else {
             throw NetworkError.outOfRange(
                 name: "avg", value: Double(avg), allowed: 1...Double.infinity)
         }
-        try weight.checkFinite("Linear weight")
-        try bias?.checkFinite("Linear bias")
+        try checkFinite(weight: weight, bias: bias, layer: "Linear")
         self.weight = weight
         self.bias = bias
         self.numSends = numSends
@@ -110,44 +96,21 @@ public struct Linear: Module {
         return out
     }
 
-    /// `[weight]` or `[weight, bias]`.
-    public var parameters: [Tensor] { bias.map { [weight, $0] } ?? [weight] }
-
-    /// Replaces weight (and bias), keeping shapes.
-    public mutating func setParameters(_ values: [Tensor]) throws {
-        try replaceParameters(weight: &weight, bias: &bias, with: values, layer: "Linear")
-    }
-
-    /// Clamps the weight into −63…63.
-    public mutating func clampWeightsToChipRange() { weight = clampedToWeightRange(weight) }
-
-    /// The layer as an entry of a model file.
-    public func layerRecord() throws -> LayerRecord { .linear(self) }
 }
 
-extension Linear: Codable {
-    private enum CodingKeys: String, CodingKey {
-        case weight, bias, numSends, waitBetweenEvents, avg
-    }
-
-    /// Decodes and validates a layer; the back end is left to the context.
+extension Linear {
+    /// Decodes and validates a layer (`weight`, `bias`, `numSends`, `waitBetweenEvents`, `avg`);
+    /// the back end is left to the context.
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let (shared, c) = try ChipLayerFields.decode(from: decoder)
         try self.init(
-            weight: c.decode(Tensor.self, forKey: .weight),
-            bias: c.decodeIfPresent(Tensor.self, forKey: .bias),
-            numSends: c.decode(Int.self, forKey: .numSends),
-            waitBetweenEvents: c.decode(Int.self, forKey: .waitBetweenEvents),
-            avg: c.decode(Int.self, forKey: .avg))
+            weight: shared.weight, bias: shared.bias, numSends: shared.numSends,
+            waitBetweenEvents: shared.waitBetweenEvents, avg: c.decode(Int.self, forKey: "avg"))
     }
 
     /// Encodes weights and settings (not the back end).
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(weight, forKey: .weight)
-        try c.encodeIfPresent(bias, forKey: .bias)
-        try c.encode(numSends, forKey: .numSends)
-        try c.encode(waitBetweenEvents, forKey: .waitBetweenEvents)
-        try c.encode(avg, forKey: .avg)
+        var c = try encodeChipLayerFields(to: encoder)
+        try c.encode(avg, forKey: "avg")
     }
 }

@@ -4,12 +4,12 @@
 /// Max pooling over the last axis of `[N, C, L]` (differentiable: the gradient goes to the first
 /// maximum of each window).
 public func maxPool1d(_ input: Tensor, kernelSize: Int, stride: Int? = nil) throws -> Tensor {
-    try pool1d(input, kernelSize: kernelSize, stride: stride, kind: .max)
+    try pool1d(input, kernelSize: kernelSize, stride: stride ?? kernelSize, kind: .max)
 }
 
 /// Average pooling over the last axis of `[N, C, L]` (differentiable).
 public func avgPool1d(_ input: Tensor, kernelSize: Int, stride: Int? = nil) throws -> Tensor {
-    try pool1d(input, kernelSize: kernelSize, stride: stride, kind: .average)
+    try pool1d(input, kernelSize: kernelSize, stride: stride ?? kernelSize, kind: .average)
 }
 
 /// Max pooling over the last two axes of `[N, C, H, W]` (differentiable: the gradient goes to
@@ -31,10 +31,9 @@ public func avgPool2d(
     try pool2d(input, kernelSize: kernelSize, stride: stride ?? kernelSize, kind: .average)
 }
 
-enum PoolKind { case max, average }
-
-private func pool1d(_ input: Tensor, kernelSize: Int, stride: Int?, kind: PoolKind) throws -> Tensor
-{
+func pool1d(
+    _ input: Tensor, kernelSize: Int, stride: Int, kind: PoolReduction
+) throws -> Tensor {
     guard input.rank == 3 else {
         throw NetworkError.shapeMismatch(
             operation: "pool1d", expected: [-1, -1, -1], got: input.shape)
@@ -42,13 +41,13 @@ private func pool1d(_ input: Tensor, kernelSize: Int, stride: Int?, kind: PoolKi
     let (n, c, l) = (input.shape[0], input.shape[1], input.shape[2])
     let out = try pool2d(
         input.reshaped([n, c, 1, l]), kernelSize: (1, kernelSize),
-        stride: (1, stride ?? kernelSize),
+        stride: (1, stride),
         kind: kind)
     return try out.reshaped([n, c, out.shape[3]])
 }
 
-private func pool2d(
-    _ input: Tensor, kernelSize: (Int, Int), stride: (Int, Int), kind: PoolKind
+func pool2d(
+    _ input: Tensor, kernelSize: (Int, Int), stride: (Int, Int), kind: PoolReduction
 )
     throws -> Tensor
 {
@@ -118,5 +117,129 @@ private func pool2d(
             }
         }
         return [Tensor(unchecked: inputShape, back)]
+    }
+}
+
+/// What a pooling window gives: its maximum (``MaxPooling``) or its mean (``AveragePooling``).
+/// The pooling layers are generic over it, so max and average pooling share one declaration.
+public protocol PoolingKind: Sendable {
+    /// The start of the layer's type name in model files: `Max` or `Avg`.
+    static var namePrefix: String { get }
+    /// The kind of window reduction.
+    static var reduction: PoolReduction { get }
+}
+
+/// The reduction of one pooling window.
+public enum PoolReduction: Sendable {
+    /// The largest value; the gradient goes to the first maximum.
+    case max
+    /// The mean; the gradient is shared equally.
+    case average
+}
+
+/// Max pooling (PyTorch's `MaxPool`).
+public enum MaxPooling: PoolingKind {
+    public static let namePrefix = "Max"
+    public static let reduction = PoolReduction.max
+}
+
+/// Average pooling (PyTorch's `AvgPool`).
+public enum AveragePooling: PoolingKind {
+    public static let namePrefix = "Avg"
+    public static let reduction = PoolReduction.average
+}
+
+/// Pooling over the last axis of `[N, C, L]` (timed as digital).
+public struct Pool1d<Kind: PoolingKind>: SerializableLayer {
+    /// Window length.
+    public var kernelSize: Int
+    /// Step between windows (defaults to the window length).
+    public var stride: Int
+
+    /// A pooling layer with windows of `kernelSize`.
+    public init(kernelSize: Int, stride: Int? = nil) {
+        self.kernelSize = kernelSize
+        self.stride = stride ?? kernelSize
+    }
+
+    /// ``maxPool1d(_:kernelSize:stride:)`` or ``avgPool1d(_:kernelSize:stride:)`` of `[N, C, L]`.
+    public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
+        try context.measure(.digital) {
+            try pool1d(input, kernelSize: kernelSize, stride: stride, kind: Kind.reduction)
+        }
+    }
+
+    /// `MaxPool1d` or `AvgPool1d`.
+    public static var typeName: String { Kind.namePrefix + "Pool1d" }
+}
+
+/// Pooling over the last two axes of `[N, C, H, W]` (timed as digital).
+public struct Pool2d<Kind: PoolingKind>: SerializableLayer {
+    /// Window (height, width).
+    public var kernelSize: (Int, Int)
+    /// Steps between windows (defaults to the window size).
+    public var stride: (Int, Int)
+
+    /// A pooling layer with windows of `kernelSize`.
+    public init(kernelSize: (Int, Int), stride: (Int, Int)? = nil) {
+        self.kernelSize = kernelSize
+        self.stride = stride ?? kernelSize
+    }
+
+    /// A pooling layer with square windows.
+    public init(kernelSize: Int, stride: Int? = nil) {
+        self.init(kernelSize: (kernelSize, kernelSize), stride: stride.map { ($0, $0) })
+    }
+
+    /// ``maxPool2d(_:kernelSize:stride:)`` or ``avgPool2d(_:kernelSize:stride:)`` of
+    /// `[N, C, H, W]`.
+    public func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
+        try context.measure(.digital) {
+            try pool2d(input, kernelSize: kernelSize, stride: stride, kind: Kind.reduction)
+        }
+    }
+
+    /// `MaxPool2d` or `AvgPool2d`.
+    public static var typeName: String { Kind.namePrefix + "Pool2d" }
+}
+
+/// Max pooling over the last axis of `[N, C, L]`.
+public typealias MaxPool1d = Pool1d<MaxPooling>
+/// Average pooling over the last axis of `[N, C, L]`.
+public typealias AvgPool1d = Pool1d<AveragePooling>
+/// Max pooling over the last two axes of `[N, C, H, W]`.
+public typealias MaxPool2d = Pool2d<MaxPooling>
+/// Average pooling over the last two axes of `[N, C, H, W]`.
+public typealias AvgPool2d = Pool2d<AveragePooling>
+
+extension Pool1d {
+    /// Decodes `kernelSize` and `stride`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: LayerKey.self)
+        self.init(
+            kernelSize: try c.decode(Int.self, forKey: "kernelSize"),
+            stride: try c.decode(Int.self, forKey: "stride"))
+    }
+
+    /// Encodes `kernelSize` and `stride`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: LayerKey.self)
+        try c.encode(kernelSize, forKey: "kernelSize")
+        try c.encode(stride, forKey: "stride")
+    }
+}
+
+extension Pool2d {
+    /// Decodes `kernelSize` `[h, w]` and `stride` `[y, x]`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: LayerKey.self)
+        self.init(kernelSize: try c.decodePair("kernelSize"), stride: try c.decodePair("stride"))
+    }
+
+    /// Encodes `kernelSize` and `stride` as pairs.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: LayerKey.self)
+        try c.encodePair(kernelSize, forKey: "kernelSize")
+        try c.encodePair(stride, forKey: "stride")
     }
 }
