@@ -82,3 +82,14 @@ public struct CADCOffsetStep: Sendable, Equatable, Codable {
             batches: probe.batches - start)
     }
 }
+
+extension CADCOffsetStep: CalibrationStep {
+    var name: String { "CADC offsets" }
+
+    func perform(on chip: inout Chip, probe: inout ChipProbe, state: inout CalibrationState) throws
+    {
+        let report = try run(on: &chip, probe: &probe)
+        state.reports.append(report)
+        state.cadcReference = report.target
+    }
+}

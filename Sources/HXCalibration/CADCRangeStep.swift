@@ -136,3 +136,12 @@ public struct CADCRangeStep: Sendable, Equatable, Codable {
         ]
     }
 }
+
+extension CADCRangeStep: CalibrationStep {
+    var name: String { "CADC range" }
+
+    func perform(on chip: inout Chip, probe: inout ChipProbe, state: inout CalibrationState) throws
+    {
+        state.reports += try run(on: &chip, probe: &probe)
+    }
+}

@@ -50,25 +50,25 @@ public struct CalibrationSettings: Sendable, Equatable, Codable {
         return settings
     }
 
+    /// The steps in the order they run, the surveys first and last; a calibration runs those
+    /// that are enabled.
+    var steps: [any CalibrationStep] {
+        [
+            SurveyStep(phase: .before, settings: self), cadcRange, synapseDrivers, cadcOffsets,
+            baseline, gain, digitalFit, SurveyStep(phase: .after, settings: self),
+        ]
+    }
+
     /// Checks every step's settings for a chip with `parameters`.
     /// - Throws: ``CalibrationError/settingOutOfRange(name:value:allowed:)`` naming the first bad
     ///   setting.
     public func validate(for parameters: PhysicsParameters) throws {
-        try cadcRange.validate(for: parameters)
-        try synapseDrivers.validate()
-        try cadcOffsets.validate(for: parameters)
-        try baseline.validate()
-        try gain.validate()
-        try digitalFit.validate()
-        try Settings.check("surveyTrials", surveyTrials, 0...65536)
+        for step in steps { try step.validate(for: parameters) }
     }
 
     /// Measurements (batches and CADC reads) a calibration takes, for progress.
     var plannedBatches: Int {
-        cadcRange.plannedBatches + synapseDrivers.plannedBatches + cadcOffsets.plannedBatches
-            + baseline.plannedBatches
-            + gain.plannedBatches + digitalFit.plannedBatches
-            + (surveyTrials > 0 ? 2 * ChipSurvey.batches : 0)
+        steps.filter { $0.isEnabled }.reduce(0) { $0 + $1.plannedBatches }
     }
 }
 

@@ -162,3 +162,14 @@ public struct SynapseDriverStep: Sendable, Equatable, Codable {
             batches: probe.batches - start)
     }
 }
+
+extension SynapseDriverStep: CalibrationStep {
+    var name: String { "synapse drivers" }
+
+    func validate(for parameters: PhysicsParameters) throws { try validate() }
+
+    func perform(on chip: inout Chip, probe: inout ChipProbe, state: inout CalibrationState) throws
+    {
+        state.reports.append(try run(on: &chip, probe: &probe))
+    }
+}
