@@ -53,7 +53,7 @@ public enum ExampleModels {
         switch backend {
         case .software: context = .software
         case .mock: context = ExecutionContext(backend: .mock, seed: seed &+ 3)
-        case .physics:
+        case .hardware:
             throw SweepError.invalidSetting(
                 name: "example model", reason: "train on the software or mock back end")
         }

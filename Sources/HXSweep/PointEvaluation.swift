@@ -41,7 +41,7 @@ struct ChipCache {
 }
 
 extension Sweep {
-    /// The trial of the first input vector of repetition `r` on the physics back end, on every
+    /// The trial of the first input vector of repetition `r` on the hardware back end, on every
     /// chip: `SeedSequence(seed).seed(label("trials"), r) >> 24`, so repetitions draw distinct,
     /// far-apart stretches of each chip's trial-to-trial noise.
     ///
@@ -59,7 +59,7 @@ extension Sweep {
     }
 
     /// Evaluates `point`: every repetition on the point's back end, in order.
-    /// - Parameter threads: worker threads of the physics back end (nil: all cores); results do
+    /// - Parameter threads: worker threads of the hardware back end (nil: all cores); results do
     ///   not depend on it.
     public func evaluate(_ point: SweepPoint, threads: Int? = nil) throws -> PointResult {
         var cache = ChipCache(capacity: 0)
@@ -92,7 +92,7 @@ extension Sweep {
                     seed: mockSeed(repetition: repetition))
                 accuracies.append(try accuracy(&context))
             }
-        case .physics:
+        case .hardware:
             let key = ChipCache.Key(
                 seed: settings.seed, chips: settings.chips, parameters: settings.parameters,
                 calibration: settings.calibration)

@@ -31,7 +31,7 @@ public struct Sweep: Sendable {
     public let datasetName: String
     /// The physics parameters before any setting of the sweep.
     public let parameters: PhysicsParameters
-    /// The membrane integrator of the physics back end.
+    /// The membrane integrator of the hardware back end (the simulated chips).
     public let integrator: Integrator
     /// Number of VMM layers (Linear and convolutions) in the model, in model order.
     public let vmmLayerCount: Int
@@ -107,7 +107,7 @@ public struct Sweep: Sendable {
         for point in plan.points {
             let settings = try plan.settings(
                 for: point, parameters: parameters, repetitions: spec.repetitions)
-            if settings.backend == .physics && settings.calibration {
+            if settings.backend == .hardware && settings.calibration {
                 guard calibration != nil else { throw SweepError.calibrationUnavailable }
                 usesCalibration = true
             }
@@ -164,10 +164,7 @@ public struct Sweep: Sendable {
     private static func checkLayers(plan: SweepPlan, vmmLayerCount: Int) throws {
         for (name, kind) in plan.kinds {
             let layers: [Int]?
-            switch kind {
-            case .numSends(let l), .waitBetweenEvents(let l): layers = l
-            default: layers = nil
-            }
+            if case .setting(_, let l) = kind { layers = l } else { layers = nil }
             for layer in layers ?? [] where layer >= vmmLayerCount {
                 throw SweepError.invalidSetting(
                     name: "axis \(name)",

@@ -55,9 +55,8 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .malformedSpec(let source, let reason):
             return "sweep specification \(source): \(reason)"
         case .unknownAxis(let name, let suggestion):
-            return "unknown axis '\(name)'" + Self.hint(suggestion)
-                + "; axes are parameter:<name>, scale:<label>, seed, calibration, backend, "
-                + "numSends, waitBetweenEvents, chips, repetitions, mockGain, mockNoise"
+            return "unknown axis '\(name)'" + Self.hint(suggestion) + "; axes are "
+                + SettingAxis.summary
         case .unknownParameter(let axis, let name, let suggestion):
             return "axis \(axis): unknown physics parameter '\(name)'" + Self.hint(suggestion)
                 + " (see `hxsim chip --json` for the names)"

@@ -50,7 +50,7 @@ public struct SweepPlan: Sendable {
         var baseKinds: [String: AxisKind] = [:]
         for (name, value) in spec.base.sorted(by: { $0.key < $1.key }) {
             let kind = try AxisKind.parse(name)
-            if case .repetitions = kind {
+            if case .setting(.repetitions, _) = kind {
                 throw SweepError.invalidSetting(
                     name: "base.repetitions", reason: "use the top-level \"repetitions\"")
             }
@@ -96,10 +96,8 @@ public struct SweepPlan: Sendable {
                         "\(axis.name) sets \(parameter), which \(scale) scales; scale the base "
                             + "value instead (\"base\": {\"\(axis.name)\": …})")
                 }
-            case .numSends(let layers):
-                layerAxes["numSends", default: []].append((axis.name, layers))
-            case .waitBetweenEvents(let layers):
-                layerAxes["waitBetweenEvents", default: []].append((axis.name, layers))
+            case .setting(let setting, let layers) where setting.perLayer:
+                layerAxes[setting.name, default: []].append((axis.name, layers))
             default: break
             }
         }

@@ -12,7 +12,7 @@ public struct SweepRunOptions: Sendable {
     public var shard: Shard
     /// Stop after computing this many points (the rest can be resumed); nil runs them all.
     public var maxPoints: Int?
-    /// Worker threads of the physics back end; nil uses every core. Results do not depend on it.
+    /// Worker threads of the hardware back end; nil uses every core. Results do not depend on it.
     public var threads: Int?
     /// Whether to write progress lines.
     public var showsProgress: Bool

@@ -27,8 +27,8 @@ public struct SweepSpec: Sendable, Codable, Equatable {
     public var seed: UInt64
     /// Evaluations per point (≥ 1; the `repetitions` axis overrides it). Default 1.
     public var repetitions: Int
-    /// Fixed settings, by axis name (`{"backend": "physics", "parameter:readNoise": 1.0}`);
-    /// axes override them. Defaults: physics back end, calibration off, seed 1, one chip, the
+    /// Fixed settings, by axis name (`{"backend": "hardware", "parameter:readNoise": 1.0}`);
+    /// axes override them. Defaults: hardware back end (simulated chips), calibration off, seed 1, one chip, the
     /// model's `numSends` and waits, mock gain 0.002 and noise 2 LSB.
     public var base: [String: SweepValue]
     /// The axes; the grid is their Cartesian product, first axis slowest.
@@ -244,10 +244,10 @@ public struct SamplingSpec: Sendable, Codable, Equatable {
 
 /// How the model runs at every point.
 public struct EvaluationSpec: Sendable, Codable, Equatable {
-    /// Samples per forward pass (1…65,536). Default 256. Part of the result: on the physics back
+    /// Samples per forward pass (1…65,536). Default 256. Part of the result: on the hardware back
     /// end it decides which trial each sample's noise comes from.
     public var batchSize: Int
-    /// The membrane integrator of the physics back end: `fast` (default) or `gsl`.
+    /// The membrane integrator of the hardware back end: `fast` (default) or `gsl`.
     public var integrator: String
 
     /// Evaluation settings.
