@@ -2,7 +2,7 @@
 // HXSim: a physics-level simulator of the BrainScaleS-2 (HICANN-X) chip in vector-matrix
 // multiplication mode, with a PyTorch-style front end. The targets below are the architecture;
 // data flows one way, from the bottom of this list to the top:
-//   C shims -> HXNumerics -> HXIO -> HXPhysics -> HXCalibration -> HXData/HXNetwork
+//   C shims -> HXNumerics -> HXIO -> HXArguments/HXPhysics -> HXCalibration -> HXData/HXNetwork
 //   -> HXApplications -> HXSweep/HXBenchmarks -> HXSimCLI -> hxsim
 import Foundation
 import PackageDescription
@@ -34,6 +34,8 @@ let package = Package(
             name: "HXNumerics", dependencies: ["CGSL", "COpenBLAS"], swiftSettings: kernelSettings),
         // Files: CSV, NumPy, JSON, gzip, atomic writes, hashing, SVG plots.
         .target(name: "HXIO", dependencies: ["HXNumerics", "CZlib"]),
+        // Command lines: commands and their options declared once, parsed, and their help.
+        .target(name: "HXArguments", dependencies: ["HXIO"]),
         // The chip: geometry, parameters, mismatch, signal chain, integrators.
         .target(
             name: "HXPhysics", dependencies: ["HXNumerics", "HXIO"], swiftSettings: kernelSettings),
@@ -56,29 +58,32 @@ let package = Package(
         // Throughput and accuracy benchmarks.
         .target(
             name: "HXBenchmarks",
-            dependencies: ["HXNetwork", "HXPhysics", "HXNumerics", "HXIO"],
+            dependencies: ["HXArguments", "HXNetwork", "HXPhysics", "HXNumerics", "HXIO"],
             swiftSettings: kernelSettings),
         // The command-line interface, as a library so that tests can drive it.
         .target(
             name: "HXSimCLI",
             dependencies: [
-                "HXApplications", "HXBenchmarks", "HXSweep", "HXNetwork", "HXData", "HXCalibration",
+                "HXArguments", "HXApplications", "HXBenchmarks", "HXSweep", "HXNetwork", "HXData",
+                "HXCalibration",
                 "HXPhysics",
                 "HXIO", "HXNumerics",
             ]),
         .executableTarget(name: "hxsim", dependencies: ["HXSimCLI"]),
         .executableTarget(
-            name: "hxsim-bench", dependencies: ["HXBenchmarks", "HXPhysics", "HXNumerics"]),
+            name: "hxsim-bench",
+            dependencies: ["HXArguments", "HXBenchmarks", "HXPhysics", "HXNumerics"]),
 
         .testTarget(name: "HXNumericsTests", dependencies: ["HXNumerics"]),
         .testTarget(name: "HXIOTests", dependencies: ["HXIO"]),
+        .testTarget(name: "HXArgumentsTests", dependencies: ["HXArguments"]),
         .testTarget(name: "HXPhysicsTests", dependencies: ["HXPhysics"]),
         .testTarget(name: "HXCalibrationTests", dependencies: ["HXCalibration"]),
         .testTarget(name: "HXDataTests", dependencies: ["HXData"]),
         .testTarget(name: "HXNetworkTests", dependencies: ["HXNetwork"]),
         .testTarget(name: "HXSweepTests", dependencies: ["HXSweep"]),
         .testTarget(name: "HXApplicationsTests", dependencies: ["HXApplications", "HXData"]),
-        .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI"]),
-        .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks"]),
+        .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI", "HXArguments"]),
+        .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks", "HXArguments"]),
     ]
 )

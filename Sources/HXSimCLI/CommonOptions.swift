@@ -1,97 +1,113 @@
 import Foundation
+import HXArguments
 import HXIO
 import HXNumerics
 import HXPhysics
 
-/// Options and helpers that several subcommands share.
-enum CommonOptions {
-    static let seed = OptionSpec(
-        "seed", valueName: "N", help: "chip seed: fixes the chip's mismatch", default: "1")
-    static let params = OptionSpec(
-        "params", valueName: "FILE",
-        help:
-            "physics parameters (JSON, see `hxsim chip --json`); defaults of PHYSICS.md if omitted")
-    static let numSends = OptionSpec(
-        "num-sends", valueName: "N",
-        help: "times each input vector is sent (\(text(ChipGeometry.numSendsRange)))",
-        default: "\(ExecutionOptions().numSends)")
-    static let wait = OptionSpec(
-        "wait", valueName: "CYCLES",
-        help: "FPGA cycles (8 ns) between events (\(text(ChipGeometry.waitBetweenEventsRange)))",
-        default: "\(ExecutionOptions().waitBetweenEvents)")
-    static let integrator = OptionSpec(
-        "integrator", valueName: "NAME", help: "membrane integrator", default: "fast",
-        choices: Integrator.allCases.map(\.rawValue))
-    static let threads = OptionSpec(
-        "threads", valueName: "N", help: "worker threads (results do not depend on it)")
-    static let inputs = OptionSpec(
-        "inputs", valueName: "FILE",
-        help:
-            "activations \(text(ChipGeometry.inputRange)), batch × rows (rows ≤ "
-            + "\(ChipGeometry.maxSignedVMM.inputs)), CSV or .npy", required: true)
-    static let weights = OptionSpec(
-        "weights", valueName: "FILE",
-        help:
-            "signed weights \(text(ChipGeometry.weightRange)), rows × columns (columns ≤ "
-            + "\(ChipGeometry.maxSignedVMM.outputs)), CSV or .npy", required: true)
-    static let out = OptionSpec(
-        "out", valueName: "FILE", help: "write the result here (atomically) instead of stdout")
+// Options that several subcommands share, each declared once here with its type, default,
+// range and help; a command includes a group with `@OptionGroup`.
 
-    /// The `--inputs` (0…31) and `--weights` (−63…63) matrices, range-checked on reading.
-    static func operands(
-        _ arguments: ParsedArguments
-    ) throws -> (inputs: Matrix<Int>, weights: Matrix<Int>) {
+extension Integrator: ArgumentValue {}
+
+/// `--params`: the physics of the simulated chips.
+struct ParameterOptions: ParsableArguments {
+    @Option(
+        valueName: "FILE",
+        help:
+            "physics parameters (JSON, see `hxsim chip --json`); defaults of PHYSICS.md if omitted"
+    ) var params: String?
+
+    /// The physics parameters: the file given with `--params`, or the defaults.
+    func parameters() throws -> PhysicsParameters {
+        guard let params else { return PhysicsParameters() }
+        return try PhysicsParameters(contentsOf: params)
+    }
+}
+
+/// `--seed` and `--params`: which chip.
+struct ChipOptions: ParsableArguments {
+    @Option(help: "chip seed: fixes the chip's mismatch") var seed: UInt64 = 1
+    @OptionGroup var physics: ParameterOptions
+
+    /// The chip drawn from `--seed` with `--params`.
+    func chip() throws -> Chip { try Chip(seed: seed, parameters: physics.parameters()) }
+}
+
+/// `--num-sends` and `--wait`: the event timing, with the chip's ranges and hxtorch's defaults.
+struct TimingOptions: ParsableArguments {
+    @Option(
+        valueName: "N", help: "times each input vector is sent", in: ChipGeometry.numSendsRange)
+    var numSends = ExecutionOptions().numSends
+    @Option(
+        valueName: "CYCLES", help: "FPGA cycles (8 ns) between events",
+        in: ChipGeometry.waitBetweenEventsRange)
+    var wait = ExecutionOptions().waitBetweenEvents
+
+    /// Execution options with this timing.
+    var executionOptions: ExecutionOptions {
+        ExecutionOptions(numSends: numSends, waitBetweenEvents: wait)
+    }
+}
+
+/// `--threads`: worker threads of the simulated chips.
+struct ThreadOptions: ParsableArguments {
+    @Option(help: "worker threads (results do not depend on it)", in: 1...1024) var threads: Int?
+}
+
+/// `--integrator` and `--threads`: how the membranes are integrated.
+struct NumericsOptions: ParsableArguments {
+    @Option(help: "membrane integrator") var integrator = ExecutionOptions().integrator
+    @OptionGroup var threading: ThreadOptions
+
+    /// `options` with this integrator and thread count.
+    func applied(to options: ExecutionOptions) -> ExecutionOptions {
+        var options = options
+        options.integrator = integrator
+        options.threads = threading.threads
+        return options
+    }
+}
+
+/// `--inputs` and `--weights`: the operands of a VMM, range-checked on reading.
+struct OperandOptions: ParsableArguments {
+    @Option(
+        valueName: "FILE",
+        help:
+            "activations \(rangeText(ChipGeometry.inputRange)), batch × rows (rows ≤ "
+            + "\(ChipGeometry.maxSignedVMM.inputs)), CSV or .npy")
+    var inputs: String
+    @Option(
+        valueName: "FILE",
+        help:
+            "signed weights \(rangeText(ChipGeometry.weightRange)), rows × columns (columns ≤ "
+            + "\(ChipGeometry.maxSignedVMM.outputs)), CSV or .npy")
+    var weights: String
+
+    /// The `--inputs` and `--weights` matrices, every value checked against the chip's range.
+    func read() throws -> (inputs: Matrix<Int>, weights: Matrix<Int>) {
         let inputs = try integerMatrix(
-            path: arguments.path("inputs", mustExist: true), allowed: ChipGeometry.inputRange)
+            path: absolutePath(self.inputs, option: "inputs", mustExist: true),
+            allowed: ChipGeometry.inputRange)
         let weights = try integerMatrix(
-            path: arguments.path("weights", mustExist: true), allowed: ChipGeometry.weightRange)
+            path: absolutePath(self.weights, option: "weights", mustExist: true),
+            allowed: ChipGeometry.weightRange)
         return (inputs, weights)
     }
 
-    /// The options of one execution, from the shared options; `integrator` and `threads` only
-    /// when the command declares them.
-    static func executionOptions(
-        _ arguments: ParsedArguments, numerics: Bool = true
-    ) throws
-        -> ExecutionOptions
-    {
-        var options = ExecutionOptions(
-            numSends: try arguments.int("num-sends", in: ChipGeometry.numSendsRange),
-            waitBetweenEvents: try arguments.int("wait", in: ChipGeometry.waitBetweenEventsRange))
-        if numerics {
-            options.integrator = try arguments.choice("integrator", as: Integrator.self)
-            options.threads = try arguments.optionalInt("threads", in: 1...1024)
-        }
-        return options
-    }
-
-    /// The physics parameters: the file given with `--params`, or the defaults.
-    static func parameters(_ arguments: ParsedArguments) throws -> PhysicsParameters {
-        guard let path = try arguments.optionalString("params") else { return PhysicsParameters() }
-        return try PhysicsParameters(contentsOf: path)
-    }
-
-    /// A chip drawn from `--seed` with `--params`.
-    static func chip(_ arguments: ParsedArguments) throws -> Chip {
-        try Chip(seed: arguments.uint64("seed"), parameters: parameters(arguments))
-    }
-
-    /// `low…high`, as help texts show a range.
-    static func text(_ range: ClosedRange<Int>) -> String {
-        "\(range.lowerBound)…\(range.upperBound)"
-    }
-
     /// An integer matrix read from a CSV or NumPy file, every value checked against `allowed`.
-    static func integerMatrix(path: String, allowed: ClosedRange<Int>) throws -> Matrix<Int> {
+    private func integerMatrix(path: String, allowed: ClosedRange<Int>) throws -> Matrix<Int> {
         try CSV.integers(readMatrix(path: path), allowed: allowed)
     }
+}
 
-    /// Writes `text` to `path` atomically, or to standard output when `path` is nil.
-    static func emit(_ text: String, to path: String?, output: CommandOutput) throws {
-        if let path {
-            try FileIO.writeAtomically(text, to: path)
-        } else {
-            output.out(text)
-        }
+/// `low…high`, as help texts show a range.
+func rangeText(_ range: ClosedRange<Int>) -> String { "\(range.lowerBound)…\(range.upperBound)" }
+
+/// Writes `text` to `path` atomically, or to standard output when `path` is nil.
+func emit(_ text: String, to path: String?, context: CommandContext) throws {
+    if let path {
+        try FileIO.writeAtomically(text, to: path)
+    } else {
+        context.out(text)
     }
 }

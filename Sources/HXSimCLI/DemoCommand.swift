@@ -1,36 +1,36 @@
 import Foundation
 import HXApplications
+import HXArguments
 import HXIO
 import HXPhysics
 
 /// `hxsim demo`: the main job. Grows with the project.
-enum DemoCommand: Subcommand {
-    static let spec = CommandSpec(
-        name: "demo",
-        summary:
-            "the tour: a chip, a VMM, a membrane trace and the anchors of PHYSICS.md it reproduces",
-        options: [
-            CommonOptions.seed,
-            OptionSpec(
-                "out", valueName: "DIR", help: "directory for the plots and tables",
-                default: "demo-output"),
-        ])
+struct DemoCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            name: "demo",
+            summary:
+                "the tour: a chip, a VMM, a membrane trace and the anchors of PHYSICS.md it "
+                + "reproduces")
+    }
 
-    static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
-        let directory = try arguments.path("out")
+    @Option(help: "chip seed: fixes the chip's mismatch") var seed: UInt64 = 1
+    @Option(valueName: "DIR", help: "directory for the plots and tables") var out = "demo-output"
+
+    func run(_ context: CommandContext) throws {
+        let directory = try absolutePath(out, option: "out")
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true)
-        let seed = try arguments.uint64("seed")
-        try DemoPhysics.run(seed: seed, directory: directory, output: output)
-        try DemoCalibration.run(seed: seed, directory: directory, output: output)
-        output.err("demo: the Yin-Yang experiment (about a minute in a release build)\n")
+        try DemoPhysics.run(seed: seed, directory: directory, output: context.output)
+        try DemoCalibration.run(seed: seed, directory: directory, output: context.output)
+        context.err("demo: the Yin-Yang experiment (about a minute in a release build)\n")
         let (report, _, _) = try YinYangExperiment.run(
             settings: YinYangExperiment.Settings(), progress: { _ in })
-        output.out(
+        context.out(
             "\nYin-Yang, \(report.numSends) sends per layer, test accuracy of one network on each "
                 + "back end (`hxsim train yinyang`):\n\n")
         let table = try TrainCommand.table(report)
         try table.writeMarkdown(to: directory + "/yinyang.md")
-        output.out(table.markdown(precision: 4))
+        context.out(table.markdown(precision: 4))
     }
 }

@@ -1,127 +1,109 @@
 import Foundation
 import HXApplications
+import HXArguments
 import HXIO
 import HXNetwork
 import HXPhysics
 
 /// `hxsim train yinyang`: the Yin-Yang experiment on software, mock and simulated chip.
-enum TrainCommand: Subcommand {
-    static let spec = CommandSpec(
-        name: "train",
-        summary:
-            "train the Yin-Yang network in software, deploy it, fine-tune with the simulated chip in the loop",
-        options: [
-            OptionSpec(
-                "seed", valueName: "N", help: "seed of data order, weights and mock noise",
-                default: "1"),
-            OptionSpec(
-                "chip-seed", valueName: "N", help: "seed of the simulated chip", default: "1"),
-            OptionSpec("epochs", valueName: "N", help: "software training epochs", default: "100"),
-            OptionSpec(
-                "hil-epochs", valueName: "N", help: "epochs with the chip in the loop",
-                default: "100"
-            ),
-            OptionSpec(
-                "train-size", valueName: "N", help: "training samples (≤ 5000)", default: "5000"),
-            CommonOptions.params,
-            OptionSpec(
-                "learning-rate", valueName: "R", help: "Adam learning rate in software",
-                default: "0.02"),
-            OptionSpec(
-                "hil-learning-rate", valueName: "R",
-                help: "Adam learning rate with the chip in the loop", default: "0.005"),
-            OptionSpec(
-                "batch-size", valueName: "N", help: "mini-batch size in software", default: "50"),
-            OptionSpec(
-                "hil-batch-size", valueName: "N", help: "mini-batch size with the chip in the loop",
-                default: "50"),
-            OptionSpec(
-                "logit-scale", valueName: "LSB", help: "outputs are divided by this in the loss",
-                default: "10"),
-            OptionSpec(
-                "decay-every", valueName: "N",
-                help: "halve the software learning rate every N epochs", default: "1000"),
-            OptionSpec(
-                "hil-decay-every", valueName: "N",
-                help: "halve the chip-in-the-loop learning rate every N epochs", default: "25"),
-            OptionSpec(
-                "wait", valueName: "CYCLES", help: "FPGA cycles between events, both layers",
-                default: "2"),
-            OptionSpec(
-                "hidden-avg", valueName: "N", help: "copies of each hidden neuron averaged",
-                default: "4"),
-            OptionSpec(
-                "repeat-inputs", valueName: "N", help: "send each feature on N synapse rows",
-                default: "16"),
-            OptionSpec(
-                "avg", valueName: "N", help: "copies of each output neuron averaged", default: "10"),
-            OptionSpec(
-                "save", valueName: "DIR", help: "save both trained models (JSON model files) here"),
-        ],
-        flags: [
-            FlagSpec("json", help: "print the accuracies as one JSON object"),
-            FlagSpec("no-calibration", help: "fine-tune on the uncalibrated chip"),
-            FlagSpec("fine-tune-on-mock", help: "fine-tune on the mock instead (a control)"),
-            FlagSpec(
-                "profile",
-                help: "print the per-phase time of chip-in-the-loop training and inference"),
-        ],
-        positionals: [PositionalSpec("task", help: "the task to train: yinyang")])
+struct TrainCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            name: "train",
+            summary:
+                "train the Yin-Yang network in software, deploy it, fine-tune with the simulated "
+                + "chip in the loop")
+    }
 
-    static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
-        guard let task = try arguments.positional("task"), task == "yinyang" else {
-            throw ArgumentError.invalidChoice(
-                option: "task", got: (try? arguments.positional("task")) ?? "", choices: ["yinyang"]
-            )
+    /// The experiment's own defaults, which the options start from.
+    private static let defaults = YinYangExperiment.Settings()
+
+    @Option(help: "seed of data order, weights and mock noise") var seed = defaults.seed
+    @Option(help: "seed of the simulated chip") var chipSeed = defaults.chipSeed
+    @Option(help: "software training epochs", in: 0...10_000) var epochs = defaults.softwareEpochs
+    @Option(help: "epochs with the chip in the loop", in: 0...10_000)
+    var hilEpochs = defaults.hardwareEpochs
+    @Option(help: "training samples", in: 1...5000) var trainSize = defaults.trainSize
+    @OptionGroup var physics: ParameterOptions
+    @Option(valueName: "R", help: "Adam learning rate in software", in: 1e-6...10)
+    var learningRate = defaults.learningRate
+    @Option(valueName: "R", help: "Adam learning rate with the chip in the loop", in: 1e-6...10)
+    var hilLearningRate = defaults.fineTuningLearningRate
+    @Option(help: "mini-batch size in software", in: 1...5000) var batchSize = defaults.batchSize
+    @Option(help: "mini-batch size with the chip in the loop", in: 1...5000)
+    var hilBatchSize = defaults.fineTuningBatchSize
+    @Option(valueName: "LSB", help: "outputs are divided by this in the loss", in: 1e-3...1e3)
+    var logitScale = defaults.logitScale
+    @Option(help: "halve the software learning rate every N epochs", in: 1...100_000)
+    var decayEvery = defaults.decayEvery
+    @Option(help: "halve the chip-in-the-loop learning rate every N epochs", in: 1...100_000)
+    var hilDecayEvery = defaults.fineTuningDecayEvery
+    @Option(
+        valueName: "CYCLES", help: "FPGA cycles between events, both layers",
+        in: ChipGeometry.waitBetweenEventsRange)
+    var wait = defaults.waitBetweenEvents
+    @Option(help: "copies of each hidden neuron averaged", in: 1...4)
+    var hiddenAvg = defaults.hiddenAveraging
+    @Option(help: "send each feature on N synapse rows", in: 1...32)
+    var repeatInputs = defaults.inputRepetition
+    @Option(help: "copies of each output neuron averaged", in: 1...80)
+    var avg = defaults.outputAveraging
+    @Option(valueName: "DIR", help: "save both trained models (JSON model files) here")
+    var save: String?
+    @Flag(help: "print the accuracies as one JSON object") var json = false
+    @Flag(help: "fine-tune on the uncalibrated chip") var noCalibration = false
+    @Flag(help: "fine-tune on the mock instead (a control)") var fineTuneOnMock = false
+    @Flag(help: "print the per-phase time of chip-in-the-loop training and inference")
+    var profile = false
+    @Argument(help: "the task to train: yinyang") var task: String
+
+    func run(_ context: CommandContext) throws {
+        guard task == "yinyang" else {
+            throw ArgumentError.invalidChoice(option: "task", got: task, choices: ["yinyang"])
         }
-        var settings = YinYangExperiment.Settings()
-        settings.seed = try arguments.uint64("seed")
-        settings.chipSeed = try arguments.uint64("chip-seed")
-        settings.parameters = try CommonOptions.parameters(arguments)
-        settings.softwareEpochs = try arguments.int("epochs", in: 0...10_000)
-        settings.hardwareEpochs = try arguments.int("hil-epochs", in: 0...10_000)
-        settings.trainSize = try arguments.int("train-size", in: 1...5000)
-        settings.learningRate = Float(try arguments.double("learning-rate", in: 1e-6...10))
-        settings.fineTuningLearningRate = Float(
-            try arguments.double("hil-learning-rate", in: 1e-6...10))
-        settings.batchSize = try arguments.int("batch-size", in: 1...5000)
-        settings.fineTuningBatchSize = try arguments.int("hil-batch-size", in: 1...5000)
-        settings.decayEvery = try arguments.int("decay-every", in: 1...100_000)
-        settings.fineTuningDecayEvery = try arguments.int("hil-decay-every", in: 1...100_000)
-        settings.outputAveraging = try arguments.int("avg", in: 1...80)
-        settings.inputRepetition = try arguments.int("repeat-inputs", in: 1...32)
-        settings.calibrate = !(try arguments.flag("no-calibration"))
-        settings.fineTuneOnMock = try arguments.flag("fine-tune-on-mock")
-        settings.waitBetweenEvents = try arguments.int(
-            "wait", in: ChipGeometry.waitBetweenEventsRange)
-        settings.hiddenAveraging = try arguments.int("hidden-avg", in: 1...4)
-        settings.logitScale = Float(try arguments.double("logit-scale", in: 1e-3...1e3))
+        var settings = Self.defaults
+        settings.seed = seed
+        settings.chipSeed = chipSeed
+        settings.parameters = try physics.parameters()
+        settings.softwareEpochs = epochs
+        settings.hardwareEpochs = hilEpochs
+        settings.trainSize = trainSize
+        settings.learningRate = learningRate
+        settings.fineTuningLearningRate = hilLearningRate
+        settings.batchSize = batchSize
+        settings.fineTuningBatchSize = hilBatchSize
+        settings.decayEvery = decayEvery
+        settings.fineTuningDecayEvery = hilDecayEvery
+        settings.outputAveraging = avg
+        settings.inputRepetition = repeatInputs
+        settings.calibrate = !noCalibration
+        settings.fineTuneOnMock = fineTuneOnMock
+        settings.waitBetweenEvents = wait
+        settings.hiddenAveraging = hiddenAvg
+        settings.logitScale = logitScale
         let (report, software, hardware) = try YinYangExperiment.run(
-            settings: settings,
-            progress: {
-                output.err("train: \($0)\n")
-            })
-        if let directory = try arguments.optionalString("save") {
+            settings: settings, progress: { context.err("train: \($0)\n") })
+        if let directory = save {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true)
             try ModelFile.save(
                 software, to: URL(fileURLWithPath: directory + "/yinyang-software.json"))
             try ModelFile.save(hardware, to: URL(fileURLWithPath: directory + "/yinyang-hil.json"))
         }
-        if try arguments.flag("json") {
+        if json {
             var object: [String: Double] = [
                 "software": report.software, "mock": report.mock,
                 "physics_deployed": report.physicsDeployed, "physics_hil": report.physicsHIL,
             ]
             object["physics_calibrated"] = report.physicsCalibrated
-            output.out(
+            context.out(
                 String(decoding: try JSON.encode(object, pretty: false), as: UTF8.self) + "\n")
         } else {
-            output.out(try table(report).markdown(precision: 4))
+            context.out(try Self.table(report).markdown(precision: 4))
         }
-        if try arguments.flag("profile") {
-            output.out("\nTime per phase, chip-in-the-loop training:\n\(report.trainingProfile)\n")
-            output.out(
+        if profile {
+            context.out("\nTime per phase, chip-in-the-loop training:\n\(report.trainingProfile)\n")
+            context.out(
                 "\nTime per phase, inference of the test set on the chip:\n\(report.inferenceProfile)\n"
             )
         }

@@ -1,43 +1,48 @@
 import Foundation
+import HXArguments
 import HXCalibration
 import HXIO
 import HXNumerics
 import HXPhysics
 
 /// `hxsim vmm`: one signed VMM of a batch on a simulated chip.
-enum VMMCommand: Subcommand {
-    static let spec = CommandSpec(
-        name: "vmm",
-        summary: "multiply a batch of input vectors by a signed weight matrix on a simulated chip",
-        options: [
-            CommonOptions.inputs, CommonOptions.weights, CommonOptions.seed, CommonOptions.params,
-            CommonOptions.numSends, CommonOptions.wait, CommonOptions.integrator,
-            CommonOptions.threads, CommonOptions.out,
-            OptionSpec(
-                "calibration", valueName: "FILE",
-                help: "run on the chip calibrated by this result of `hxsim calibrate`"),
-        ],
-        flags: [
-            FlagSpec(
-                "digital-correction",
-                help:
-                    "correct the outputs with the calibration's digital fit, rounding with "
-                    + "dither (needs --calibration)")
-        ])
+struct VMMCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            name: "vmm",
+            summary:
+                "multiply a batch of input vectors by a signed weight matrix on a simulated chip")
+    }
 
-    static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
-        let (inputs, weights) = try CommonOptions.operands(arguments)
-        var chip = try CommonOptions.chip(arguments)
+    @OptionGroup var operands: OperandOptions
+    @OptionGroup var chip: ChipOptions
+    @OptionGroup var timing: TimingOptions
+    @OptionGroup var numerics: NumericsOptions
+    @Option(valueName: "FILE", help: "write the result here (atomically) instead of stdout")
+    var out: String?
+    @Option(
+        valueName: "FILE", help: "run on the chip calibrated by this result of `hxsim calibrate`")
+    var calibration: String?
+    @Flag(
+        help:
+            "correct the outputs with the calibration's digital fit, rounding with dither (needs "
+            + "--calibration)")
+    var digitalCorrection = false
+
+    func run(_ context: CommandContext) throws {
+        let (inputs, weights) = try operands.read()
+        var chip = try self.chip.chip()
         var calibration: CalibrationResult?
-        if try arguments.optionalString("calibration") != nil {
+        if let path = self.calibration {
             calibration = try CalibrationResult(
-                contentsOf: arguments.path("calibration", mustExist: true))
+                contentsOf: absolutePath(path, option: "calibration", mustExist: true))
             try calibration?.apply(to: &chip)
         }
         let result = try chip.vmm(
-            inputs: inputs, weights: weights, options: CommonOptions.executionOptions(arguments))
+            inputs: inputs, weights: weights,
+            options: numerics.applied(to: timing.executionOptions))
         var outputs = result.outputs
-        if try arguments.flag("digital-correction") {
+        if digitalCorrection {
             guard let calibration else {
                 throw ArgumentError.missingRequired(option: "calibration", valueName: "FILE")
             }
@@ -48,8 +53,6 @@ enum VMMCommand: Subcommand {
                 ditherSeed: SeedSequence(chip.seed).seed(
                     SeedSequence.label("digital correction"), result.firstTrial))
         }
-        try CommonOptions.emit(
-            CSV.format(outputs.map { Int($0) }), to: arguments.optionalString("out"),
-            output: output)
+        try emit(CSV.format(outputs.map { Int($0) }), to: out, context: context)
     }
 }
