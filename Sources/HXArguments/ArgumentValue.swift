@@ -36,37 +36,27 @@ extension String: ArgumentValue {
     public var argumentText: String { self }
 }
 
-extension Int: ArgumentValue {
+/// Whole numbers read as Swift reads them (`-3`, `42`).
+extension ArgumentValue where Self: FixedWidthInteger {
     public init?(argument text: String) { self.init(text) }
     public static var expectation: ArgumentExpectation { .integer }
     public var argumentText: String { String(self) }
 }
 
-extension UInt64: ArgumentValue {
-    public init?(argument text: String) { self.init(text) }
-    public static var expectation: ArgumentExpectation { .integer }
-    public var argumentText: String { String(self) }
-}
-
-extension Double: ArgumentValue {
-    /// A finite number; `nan` and `inf` are not values.
+/// Finite numbers (`0.5`, `1e-3`); `nan` and `inf` are not values.
+extension ArgumentValue where Self: BinaryFloatingPoint & LosslessStringConvertible {
     public init?(argument text: String) {
-        guard let value = Double(text), value.isFinite else { return nil }
+        guard let value = Self(text), value.isFinite else { return nil }
         self = value
     }
     public static var expectation: ArgumentExpectation { .number }
-    public var argumentText: String { String(self) }
+    public var argumentText: String { description }
 }
 
-extension Float: ArgumentValue {
-    /// A finite number; `nan` and `inf` are not values.
-    public init?(argument text: String) {
-        guard let value = Float(text), value.isFinite else { return nil }
-        self = value
-    }
-    public static var expectation: ArgumentExpectation { .number }
-    public var argumentText: String { String(self) }
-}
+extension Int: ArgumentValue {}
+extension UInt64: ArgumentValue {}
+extension Double: ArgumentValue {}
+extension Float: ArgumentValue {}
 
 /// A string enumeration is a choice of its raw values: declare the conformance
 /// (`extension Integrator: ArgumentValue {}`) and these give the rest.

@@ -37,12 +37,9 @@ public struct CADCOffsetStep: Sendable, Equatable, Codable {
 
     /// Checks the settings against the chip's parameters.
     public func validate(for parameters: PhysicsParameters) throws {
-        let fullScale = parameters.cellVoltageFullScale
-        guard referenceVoltage.isFinite, (0...fullScale).contains(referenceVoltage) else {
-            throw CalibrationError.settingOutOfRange(
-                name: "cadcOffsets.referenceVoltage", value: "\(referenceVoltage) V",
-                allowed: "0…\(fullScale) V (a voltage cell)")
-        }
+        try Settings.checkVoltage(
+            "cadcOffsets.referenceVoltage", referenceVoltage,
+            fullScale: parameters.cellVoltageFullScale)
         try Settings.check("cadcOffsets.target", target, 30...210)
         try Settings.check("cadcOffsets.tolerance", tolerance, 0.01...50)
         try Settings.check("cadcOffsets.reads", reads, 1...4096)

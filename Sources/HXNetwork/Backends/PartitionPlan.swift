@@ -40,18 +40,9 @@ public struct PartitionPlan: Sendable, Equatable {
     /// The plan for a rows × columns weight matrix on `chipCount` chips.
     /// - Throws: ``NetworkError/outOfRange(name:value:allowed:)`` for an empty matrix or no chips.
     public init(rows: Int, columns: Int, chipCount: Int) throws {
-        guard rows >= 1 else {
-            throw NetworkError.outOfRange(
-                name: "weight rows", value: Double(rows), allowed: 1...Double.infinity)
-        }
-        guard columns >= 1 else {
-            throw NetworkError.outOfRange(
-                name: "weight columns", value: Double(columns), allowed: 1...Double.infinity)
-        }
-        guard chipCount >= 1 else {
-            throw NetworkError.outOfRange(
-                name: "chip count", value: Double(chipCount), allowed: 1...Double.infinity)
-        }
+        try requireAtLeast(1, rows, "weight rows")
+        try requireAtLeast(1, columns, "weight columns")
+        try requireAtLeast(1, chipCount, "chip count")
         let height = VMMLimits.rowsPerBlock
         let width = VMMLimits.columnsPerBlock
         let slots = chipCount * VMMLimits.hemispheresPerChip

@@ -31,10 +31,7 @@ public final class ReferenceExecutor: HardwareExecutor {
     /// - Throws: ``NetworkError/outOfRange(name:value:allowed:)`` for fewer than one chip or a
     ///   parameter outside hxtorch's domain.
     public init(chipCount: Int, parameter: MockParameter = MockParameter(), seed: UInt64) throws {
-        guard chipCount >= 1 else {
-            throw NetworkError.outOfRange(
-                name: "chip count", value: Double(chipCount), allowed: 1...Double.infinity)
-        }
+        try requireAtLeast(1, chipCount, "chip count")
         try parameter.validate()
         self.chipCount = chipCount
         self.parameter = parameter

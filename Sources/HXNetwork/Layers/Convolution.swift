@@ -23,22 +23,9 @@ struct WindowGeometry: Sendable, Equatable {
 
     /// Checks positive strides and kernels, non-negative padding, and a kernel that fits.
     func validate(operation: String) throws {
-        guard strideY >= 1, strideX >= 1 else {
-            throw NetworkError.outOfRange(
-                name: "\(operation) stride", value: Double(min(strideY, strideX)),
-                allowed: 1...Double.infinity)
-        }
-        guard kernelHeight >= 1, kernelWidth >= 1 else {
-            throw NetworkError.outOfRange(
-                name: "\(operation) kernel size", value: Double(min(kernelHeight, kernelWidth)),
-                allowed: 1...Double.infinity)
-        }
-        guard min(padTop, padBottom, padLeft, padRight) >= 0 else {
-            throw NetworkError.outOfRange(
-                name: "\(operation) padding",
-                value: Double(min(padTop, padBottom, padLeft, padRight)),
-                allowed: 0...Double.infinity)
-        }
+        try requireAtLeast(1, min(strideY, strideX), "\(operation) stride")
+        try requireAtLeast(1, min(kernelHeight, kernelWidth), "\(operation) kernel size")
+        try requireAtLeast(0, min(padTop, padBottom, padLeft, padRight), "\(operation) padding")
         guard kernelHeight <= height + padTop + padBottom, kernelWidth <= width + padLeft + padRight
         else {
             throw NetworkError.invalidArgument(
@@ -154,14 +141,7 @@ func conv1d(
     _ input: Tensor, _ weight: Tensor, bias: Tensor?, stride: Int, padLeft: Int, padRight: Int,
     settings: VMMSettings, backend: Backend?, context: inout ExecutionContext
 ) throws -> Tensor {
-    guard input.rank == 3 else {
-        throw NetworkError.shapeMismatch(
-            operation: "conv1d input", expected: [-1, -1, -1], got: input.shape)
-    }
-    guard weight.rank == 3, weight.shape[1] == input.shape[1] else {
-        throw NetworkError.shapeMismatch(
-            operation: "conv1d weight", expected: [-1, input.shape[1], -1], got: weight.shape)
-    }
+    try checkConv1dOperands(input, weight, operation: "conv1d")
     let (n, c, length) = (input.shape[0], input.shape[1], input.shape[2])
     let (o, k) = (weight.shape[0], weight.shape[2])
     let geometry = WindowGeometry(
@@ -171,6 +151,19 @@ func conv1d(
         input.reshaped([n, c, 1, length]), weight.reshaped([o, c, 1, k]), bias: bias,
         geometry: geometry, settings: settings, backend: backend, context: &context)
     return try out.reshaped([n, o, geometry.outputWidth])
+}
+
+/// Checks a 1-d convolution's input `[N, C, L]` and weight `[O, C, K]`.
+func checkConv1dOperands(_ input: Tensor, _ weight: Tensor, operation: String) throws {
+    guard input.rank == 3 else {
+        throw NetworkError.shapeMismatch(
+            operation: "\(operation) input", expected: [-1, -1, -1], got: input.shape)
+    }
+    guard weight.rank == 3, weight.shape[1] == input.shape[1] else {
+        throw NetworkError.shapeMismatch(
+            operation: "\(operation) weight", expected: [-1, input.shape[1], -1],
+            got: weight.shape)
+    }
 }
 
 /// The shared lowering: im2col, one VMM, reshape to channels-first, float bias.
@@ -208,13 +201,7 @@ func checkConvolution(
     try checkChipLayer(
         weight: weight, bias: bias, rank: rank, numSends: numSends,
         waitBetweenEvents: waitBetweenEvents, layer: layer)
-    for stride in strides where stride < 1 {
-        throw NetworkError.outOfRange(
-            name: "\(layer) stride", value: Double(stride), allowed: 1...Double.infinity)
-    }
-    for padding in paddings where padding < 0 {
-        throw NetworkError.outOfRange(
-            name: "\(layer) padding", value: Double(padding), allowed: 0...Double.infinity)
-    }
+    for stride in strides { try requireAtLeast(1, stride, "\(layer) stride") }
+    for padding in paddings { try requireAtLeast(0, padding, "\(layer) padding") }
     try checkFinite(weight: weight, bias: bias, layer: layer)
 }

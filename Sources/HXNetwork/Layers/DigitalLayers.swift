@@ -1,6 +1,7 @@
 /// Layers without parameters that run on the host (or, on the chip, on its processors):
 /// activations, reshaping and input scaling (pooling is in `Pooling.swift`). Each one's record
-/// in model files is written next to it.
+/// in model files is written next to it, or is its stored properties (`Codable` as Swift
+/// writes it).
 
 /// hxtorch's `ReLU`; see ``relu(_:backend:)``.
 public struct ReLU: SerializableLayer {
@@ -109,40 +110,4 @@ extension ConvertingReLU {
         var c = encoder.container(keyedBy: LayerKey.self)
         try c.encode(shift, forKey: "shift")
     }
-}
-
-extension Flatten {
-    /// Decodes `startAxis`.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: LayerKey.self)
-        self.init(startAxis: try c.decode(Int.self, forKey: "startAxis"))
-    }
-
-    /// Encodes `startAxis`.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: LayerKey.self)
-        try c.encode(startAxis, forKey: "startAxis")
-    }
-}
-
-extension Reshape {
-    /// Decodes `shape`, the shape of one sample.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: LayerKey.self)
-        self.init(shape: try c.decode([Int].self, forKey: "shape"))
-    }
-
-    /// Encodes `shape`.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: LayerKey.self)
-        try c.encode(shape, forKey: "shape")
-    }
-}
-
-extension ScaleInput {
-    /// A scaling record has no keys.
-    public init(from decoder: any Decoder) throws { self.init() }
-
-    /// Nothing to encode beyond the record's `type`.
-    public func encode(to encoder: any Encoder) throws {}
 }

@@ -17,23 +17,9 @@ public func expandedConv1d(
     waitBetweenEvents: Int = VMMLimits.defaultWaitBetweenEvents, backend: Backend? = nil,
     context: inout ExecutionContext
 ) throws -> Tensor {
-    guard input.rank == 3 else {
-        throw NetworkError.shapeMismatch(
-            operation: "expandedConv1d input", expected: [-1, -1, -1], got: input.shape)
-    }
-    guard weight.rank == 3, weight.shape[1] == input.shape[1] else {
-        throw NetworkError.shapeMismatch(
-            operation: "expandedConv1d weight", expected: [-1, input.shape[1], -1],
-            got: weight.shape)
-    }
-    guard numExpansions >= 1 else {
-        throw NetworkError.outOfRange(
-            name: "numExpansions", value: Double(numExpansions), allowed: 1...Double.infinity)
-    }
-    guard stride >= 1 else {
-        throw NetworkError.outOfRange(
-            name: "stride", value: Double(stride), allowed: 1...Double.infinity)
-    }
+    try checkConv1dOperands(input, weight, operation: "expandedConv1d")
+    try requireAtLeast(1, numExpansions, "numExpansions")
+    try requireAtLeast(1, stride, "stride")
     let (n, length) = (input.shape[0], input.shape[2])
     let (o, k) = (weight.shape[0], weight.shape[2])
     guard k <= length else {

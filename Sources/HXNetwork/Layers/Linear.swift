@@ -62,10 +62,7 @@ public struct Linear: ChipLayer {
         try checkChipLayer(
             weight: weight, bias: bias, rank: 2, numSends: numSends,
             waitBetweenEvents: waitBetweenEvents, layer: "Linear")
-        guard avg >= 1 else {
-            throw NetworkError.outOfRange(
-                name: "avg", value: Double(avg), allowed: 1...Double.infinity)
-        }
+        try requireAtLeast(1, avg, "avg")
         try checkFinite(weight: weight, bias: bias, layer: "Linear")
         self.weight = weight
         self.bias = bias

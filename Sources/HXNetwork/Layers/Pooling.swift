@@ -212,23 +212,6 @@ public typealias MaxPool2d = Pool2d<MaxPooling>
 /// Average pooling over the last two axes of `[N, C, H, W]`.
 public typealias AvgPool2d = Pool2d<AveragePooling>
 
-extension Pool1d {
-    /// Decodes `kernelSize` and `stride`.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: LayerKey.self)
-        self.init(
-            kernelSize: try c.decode(Int.self, forKey: "kernelSize"),
-            stride: try c.decode(Int.self, forKey: "stride"))
-    }
-
-    /// Encodes `kernelSize` and `stride`.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: LayerKey.self)
-        try c.encode(kernelSize, forKey: "kernelSize")
-        try c.encode(stride, forKey: "stride")
-    }
-}
-
 extension Pool2d {
     /// Decodes `kernelSize` `[h, w]` and `stride` `[y, x]`.
     public init(from decoder: any Decoder) throws {

@@ -36,14 +36,8 @@ public struct DataLoader: Sendable {
             throw NetworkError.shapeMismatch(
                 operation: "DataLoader labels", expected: [features.rows], got: [labels.count])
         }
-        guard batchSize >= 1 else {
-            throw NetworkError.outOfRange(
-                name: "batch size", value: Double(batchSize), allowed: 1...Double.infinity)
-        }
-        if let bad = labels.first(where: { $0 < 0 }) {
-            throw NetworkError.outOfRange(
-                name: "class label", value: Double(bad), allowed: 0...Double.infinity)
-        }
+        try requireAtLeast(1, batchSize, "batch size")
+        if let bad = labels.first(where: { $0 < 0 }) { try requireAtLeast(0, bad, "class label") }
         try Tensor(features).checkFinite("DataLoader features")
         self.features = features
         self.labels = labels

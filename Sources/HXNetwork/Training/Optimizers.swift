@@ -10,6 +10,22 @@ public protocol Optimizer: Sendable {
     mutating func update<M: Module>(_ model: inout M, gradients: [Tensor]) throws
 }
 
+/// Writes back `parameters` with `step` applied to each: `step(index, values, gradient)`
+/// updates the values of parameter `index` in place.
+private func apply<M: Module>(
+    to parameters: [Tensor], gradients: [Tensor], of model: inout M,
+    _ step: (Int, UnsafeMutableBufferPointer<Float>, UnsafeBufferPointer<Float>) -> Void
+) throws {
+    let updated = zip(parameters, gradients).enumerated().map { index, pair in
+        var values = pair.0.storage
+        values.withUnsafeMutableBufferPointer { p in
+            pair.1.storage.withUnsafeBufferPointer { g in step(index, p, g) }
+        }
+        return Tensor(unchecked: pair.0.shape, values)
+    }
+    try model.setParameters(updated)
+}
+
 /// Checks that `gradients` fit `parameters` and are finite.
 private func checkGradients(
     _ gradients: [Tensor], for parameters: [Tensor], optimizer: String
@@ -54,24 +70,16 @@ public struct SGD: Optimizer {
         if velocities.count != parameters.count {
             velocities = parameters.map { [Float](repeating: 0, count: $0.count) }
         }
-        var updated: [Tensor] = []
-        for (index, (parameter, gradient)) in zip(parameters, gradients).enumerated() {
-            var values = parameter.storage
-            let (eta, mu, lambda) = (learningRate, momentum, weightDecay)
-            values.withUnsafeMutableBufferPointer { p in
-                gradient.storage.withUnsafeBufferPointer { g in
-                    velocities[index].withUnsafeMutableBufferPointer { v in
-                        for i in p.indices {
-                            let step = g[i] + lambda * p[i]
-                            v[i] = mu * v[i] + step
-                            p[i] -= eta * v[i]
-                        }
-                    }
+        let (eta, mu, lambda) = (learningRate, momentum, weightDecay)
+        try apply(to: parameters, gradients: gradients, of: &model) { index, p, g in
+            velocities[index].withUnsafeMutableBufferPointer { v in
+                for i in p.indices {
+                    let step = g[i] + lambda * p[i]
+                    v[i] = mu * v[i] + step
+                    p[i] -= eta * v[i]
                 }
             }
-            updated.append(Tensor(unchecked: parameter.shape, values))
         }
-        try model.setParameters(updated)
     }
 }
 
@@ -119,27 +127,19 @@ public struct Adam: Optimizer {
         let correction1 = 1 - pow(beta1, Float(step))
         let correction2 = 1 - pow(beta2, Float(step))
         let (eta, b1, b2, eps, lambda) = (learningRate, beta1, beta2, epsilon, weightDecay)
-        var updated: [Tensor] = []
-        for (index, (parameter, gradient)) in zip(parameters, gradients).enumerated() {
-            var values = parameter.storage
-            values.withUnsafeMutableBufferPointer { p in
-                gradient.storage.withUnsafeBufferPointer { g in
-                    first[index].withUnsafeMutableBufferPointer { m in
-                        second[index].withUnsafeMutableBufferPointer { v in
-                            for i in p.indices {
-                                let grad = g[i] + lambda * p[i]
-                                m[i] = b1 * m[i] + (1 - b1) * grad
-                                v[i] = b2 * v[i] + (1 - b2) * grad * grad
-                                let mHat = m[i] / correction1
-                                let vHat = v[i] / correction2
-                                p[i] -= eta * mHat / (vHat.squareRoot() + eps)
-                            }
-                        }
+        try apply(to: parameters, gradients: gradients, of: &model) { index, p, g in
+            first[index].withUnsafeMutableBufferPointer { m in
+                second[index].withUnsafeMutableBufferPointer { v in
+                    for i in p.indices {
+                        let grad = g[i] + lambda * p[i]
+                        m[i] = b1 * m[i] + (1 - b1) * grad
+                        v[i] = b2 * v[i] + (1 - b2) * grad * grad
+                        let mHat = m[i] / correction1
+                        let vHat = v[i] / correction2
+                        p[i] -= eta * mHat / (vHat.squareRoot() + eps)
                     }
                 }
             }
-            updated.append(Tensor(unchecked: parameter.shape, values))
         }
-        try model.setParameters(updated)
     }
 }

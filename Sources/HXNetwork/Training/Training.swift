@@ -67,10 +67,7 @@ public func train<M: Module, O: Optimizer>(
     loss: LossFunction = .crossEntropy, clampWeights: Bool = true,
     context: inout ExecutionContext, progress: (EpochSummary) -> Void = { _ in }
 ) throws -> [EpochSummary] {
-    guard epochs >= 0 else {
-        throw NetworkError.outOfRange(
-            name: "epochs", value: Double(epochs), allowed: 0...Double.infinity)
-    }
+    try requireAtLeast(0, epochs, "epochs")
     var summaries: [EpochSummary] = []
     for epoch in firstEpoch..<(firstEpoch + epochs) {
         var lossSum: Double = 0
