@@ -23,9 +23,10 @@ public protocol ParsableCommand: ParsableArguments {
     ///   failure (exit status 1).
     func run(_ context: CommandContext) throws
 
-    /// Called on every command above the one that runs, outermost first, with its parsed
-    /// options: may change the context (a global `--quiet` silences progress) or finish with a
-    /// text to print instead of running anything (a global `--version`).
+    /// Called on every command of the line, outermost first, with its parsed options, before
+    /// the last one runs: may change the context (a global `--quiet` silences progress) or
+    /// finish with a text to print instead of running anything (a global `--version`, which
+    /// works without a subcommand too).
     func prepare(_ context: inout CommandContext) throws -> String?
 }
 
@@ -117,7 +118,7 @@ public struct CommandContext: Sendable {
 public enum Invocation {
     /// `--help`: print this text to stdout and exit 0.
     case help(String)
-    /// Run `command` (parsed) after preparing it with its `parents` (parsed, outermost first),
+    /// Run `command` (parsed) after preparing it and its `parents` (parsed, outermost first),
     /// in a context for `path`.
     case run(command: any ParsableCommand, parents: [any ParsableCommand], path: [String])
 
@@ -162,8 +163,8 @@ extension ParsableCommand {
                 return 0
             case .run(let command, let parents, let path):
                 var context = CommandContext(output: output, path: path)
-                for parent in parents {
-                    if let text = try parent.prepare(&context) {
+                for prepared in parents + [command] {
+                    if let text = try prepared.prepare(&context) {
                         output.out(text)
                         return 0
                     }

@@ -251,8 +251,10 @@ struct NestedCommandTests {
             CommandConfiguration(name: "tool", summary: "A tool.", subcommands: [Files.self])
         }
         @Flag(help: "Say less.") var quiet = false
+        @Flag(help: "Print the version.") var version = false
 
         func prepare(_ context: inout CommandContext) throws -> String? {
+            if version { return "tool 1.0\n" }
             if quiet { context.output.err = { _ in } }
             return nil
         }
@@ -321,6 +323,8 @@ struct NestedCommandTests {
         #expect(main("files run a.json").err == "progress\n")
         let quiet = main("--quiet files run a.json")
         #expect(quiet.status == 0 && quiet.err.isEmpty && quiet.out == "run a.json\n")
+        #expect(main("--version").out == "tool 1.0\n" && main("--version").status == 0)
+        #expect(main("--version files run a.json").out == "tool 1.0\n")
         let missing = main("")
         #expect(
             missing.status == 2 && missing.err.contains("missing subcommand; use one of: files"))
