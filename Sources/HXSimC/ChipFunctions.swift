@@ -20,13 +20,13 @@ final class ChipBox: @unchecked Sendable {
 }
 
 @_cdecl("hxsim_abi_version")
-public func hxsim_abi_version() -> UInt32 { abiVersion }
+public func hxsimAbiVersion() -> UInt32 { abiVersion }
 
 @_cdecl("hxsim_last_error")
-public func hxsim_last_error() -> UnsafePointer<CChar> { LastError.pointer }
+public func hxsimLastError() -> UnsafePointer<CChar> { LastError.pointer }
 
 @_cdecl("hxsim_chip_create")
-public func hxsim_chip_create(
+public func hxsimChipCreate(
     _ seed: UInt64, _ parametersJSON: UnsafePointer<CChar>?, _ chip: UnsafeMutablePointer<UInt64>?
 ) -> Int32 {
     guarded {
@@ -42,12 +42,12 @@ public func hxsim_chip_create(
 }
 
 @_cdecl("hxsim_chip_free")
-public func hxsim_chip_free(_ chip: UInt64) -> Int32 {
+public func hxsimChipFree(_ chip: UInt64) -> Int32 {
     guarded { try HandleTable.shared.remove(chip, as: ChipBox.self, kind: ChipBox.kind) }
 }
 
 @_cdecl("hxsim_chip_seed")
-public func hxsim_chip_seed(_ chip: UInt64, _ seed: UnsafeMutablePointer<UInt64>?) -> Int32 {
+public func hxsimChipSeed(_ chip: UInt64, _ seed: UnsafeMutablePointer<UInt64>?) -> Int32 {
     guarded {
         let out = try Check.output(seed, "seed")
         let box = try ChipBox.get(chip)
@@ -56,7 +56,7 @@ public func hxsim_chip_seed(_ chip: UInt64, _ seed: UnsafeMutablePointer<UInt64>
 }
 
 @_cdecl("hxsim_chip_calibrate")
-public func hxsim_chip_calibrate(
+public func hxsimChipCalibrate(
     _ chip: UInt64, _ quick: Int32, _ resultPath: UnsafePointer<CChar>?
 ) -> Int32 {
     guarded {
@@ -74,7 +74,7 @@ public func hxsim_chip_calibrate(
 }
 
 @_cdecl("hxsim_chip_load_calibration")
-public func hxsim_chip_load_calibration(_ chip: UInt64, _ path: UnsafePointer<CChar>?) -> Int32 {
+public func hxsimChipLoadCalibration(_ chip: UInt64, _ path: UnsafePointer<CChar>?) -> Int32 {
     guarded {
         let file = try Check.string(path, "path")
         let box = try ChipBox.get(chip)
@@ -87,7 +87,7 @@ public func hxsim_chip_load_calibration(_ chip: UInt64, _ path: UnsafePointer<CC
 }
 
 @_cdecl("hxsim_chip_write_weights")
-public func hxsim_chip_write_weights(
+public func hxsimChipWriteWeights(
     _ chip: UInt64, _ weights: UnsafePointer<Int32>?, _ rows: Int64, _ columns: Int64
 ) -> Int32 {
     guarded {
@@ -109,7 +109,7 @@ public func hxsim_chip_write_weights(
 }
 
 @_cdecl("hxsim_chip_execute")
-public func hxsim_chip_execute(
+public func hxsimChipExecute(
     _ chip: UInt64, _ inputs: UnsafePointer<Int32>?, _ batch: Int64, _ rows: Int64,
     _ numSends: Int32, _ waitBetweenEvents: Int32, _ integrator: Int32,
     _ digitalCorrection: Int32, _ outputs: UnsafeMutablePointer<Int8>?, _ outputCount: Int64,

@@ -49,7 +49,7 @@ final class ContextBox: @unchecked Sendable {
 }
 
 @_cdecl("hxsim_context_create")
-public func hxsim_context_create(
+public func hxsimContextCreate(
     _ backend: Int32, _ seed: UInt64, _ chips: UnsafePointer<UInt64>?, _ chipCount: Int64,
     _ integrator: Int32, _ digitalCorrection: Int32, _ context: UnsafeMutablePointer<UInt64>?
 ) -> Int32 {
@@ -99,12 +99,12 @@ public func hxsim_context_create(
 }
 
 @_cdecl("hxsim_context_free")
-public func hxsim_context_free(_ context: UInt64) -> Int32 {
+public func hxsimContextFree(_ context: UInt64) -> Int32 {
     guarded { try HandleTable.shared.remove(context, as: ContextBox.self, kind: ContextBox.kind) }
 }
 
 @_cdecl("hxsim_context_set_mock_parameter")
-public func hxsim_context_set_mock_parameter(
+public func hxsimContextSetMockParameter(
     _ context: UInt64, _ gain: Double, _ noiseStd: Double
 ) -> Int32 {
     guarded {
@@ -122,7 +122,7 @@ public func hxsim_context_set_mock_parameter(
 }
 
 @_cdecl("hxsim_context_mock_parameter")
-public func hxsim_context_mock_parameter(
+public func hxsimContextMockParameter(
     _ context: UInt64, _ gain: UnsafeMutablePointer<Double>?,
     _ noiseStd: UnsafeMutablePointer<Double>?
 ) -> Int32 {
@@ -137,7 +137,7 @@ public func hxsim_context_mock_parameter(
 }
 
 @_cdecl("hxsim_context_measure_mock_parameter")
-public func hxsim_context_measure_mock_parameter(
+public func hxsimContextMeasureMockParameter(
     _ context: UInt64, _ seed: UInt64, _ gain: UnsafeMutablePointer<Double>?,
     _ noiseStd: UnsafeMutablePointer<Double>?
 ) -> Int32 {
@@ -186,7 +186,7 @@ private func tensor(
 }
 
 @_cdecl("hxsim_matmul")
-public func hxsim_matmul(
+public func hxsimMatmul(
     _ context: UInt64, _ backend: Int32, _ input: UnsafePointer<Float>?, _ batch: Int64,
     _ k: Int64, _ weights: UnsafePointer<Float>?, _ n: Int64, _ numSends: Int32,
     _ waitBetweenEvents: Int32, _ output: UnsafeMutablePointer<Float>?, _ outputCount: Int64
@@ -207,7 +207,7 @@ public func hxsim_matmul(
 }
 
 @_cdecl("hxsim_conv1d")
-public func hxsim_conv1d(
+public func hxsimConv1d(
     _ context: UInt64, _ backend: Int32, _ input: UnsafePointer<Float>?, _ batch: Int64,
     _ channels: Int64, _ length: Int64, _ weight: UnsafePointer<Float>?, _ outChannels: Int64,
     _ kernel: Int64, _ stride: Int64, _ padding: Int64, _ numSends: Int32,
@@ -236,7 +236,7 @@ public func hxsim_conv1d(
 }
 
 @_cdecl("hxsim_expanded_conv1d")
-public func hxsim_expanded_conv1d(
+public func hxsimExpandedConv1d(
     _ context: UInt64, _ backend: Int32, _ input: UnsafePointer<Float>?, _ batch: Int64,
     _ channels: Int64, _ length: Int64, _ weight: UnsafePointer<Float>?, _ outChannels: Int64,
     _ kernel: Int64, _ stride: Int64, _ numExpansions: Int64, _ numSends: Int32,
@@ -267,7 +267,7 @@ public func hxsim_expanded_conv1d(
 }
 
 @_cdecl("hxsim_conv2d")
-public func hxsim_conv2d(
+public func hxsimConv2d(
     _ context: UInt64, _ backend: Int32, _ input: UnsafePointer<Float>?, _ batch: Int64,
     _ channels: Int64, _ height: Int64, _ width: Int64, _ weight: UnsafePointer<Float>?,
     _ outChannels: Int64, _ kernelHeight: Int64, _ kernelWidth: Int64, _ strideY: Int64,

@@ -46,7 +46,7 @@ public enum BoundaryError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The per-thread message of the last failing call (`hxsim_last_error`).
+/// The per-thread message of the last failing call (`hxsimLastError`).
 ///
 /// C callers read the message through a `const char *` after the call returned, so it must
 /// outlive the call; a thread-local heap copy, freed when replaced or when the thread ends, does

@@ -6,12 +6,12 @@ import Testing
 @testable import HXSimC
 
 /// The last error of this thread as a Swift string.
-func lastError() -> String { String(cString: hxsim_last_error()) }
+func lastError() -> String { String(cString: hxsimLastError()) }
 
 /// A chip handle of `seed`, or a failed expectation.
 func makeChip(seed: UInt64) throws -> UInt64 {
     var handle: UInt64 = 0
-    let status = hxsim_chip_create(seed, nil, &handle)
+    let status = hxsimChipCreate(seed, nil, &handle)
     try #require(status == 0, "hxsim_chip_create: \(lastError())")
     return handle
 }
@@ -20,20 +20,20 @@ func makeChip(seed: UInt64) throws -> UInt64 {
 struct ChipABITests {
     @Test("the library reports the header's ABI version")
     func version() {
-        #expect(hxsim_abi_version() == 1)
+        #expect(hxsimAbiVersion() == 1)
     }
 
     @Test("a chip run through the ABI gives the codes of Chip.vmm with the same seed")
     func parityWithChip() throws {
         let handle = try makeChip(seed: 7)
-        defer { _ = hxsim_chip_free(handle) }
+        defer { _ = hxsimChipFree(handle) }
         let (batch, rows, columns) = (5, 20, 300)
         let inputs = (0..<(batch * rows)).map { Int32(($0 * 7) % 32) }
         let weights = (0..<(rows * columns)).map { Int32(($0 * 13) % 127 - 63) }
-        #expect(hxsim_chip_write_weights(handle, weights, Int64(rows), Int64(columns)) == 0)
+        #expect(hxsimChipWriteWeights(handle, weights, Int64(rows), Int64(columns)) == 0)
         var outputs = [Int8](repeating: 0, count: batch * columns)
         var time = 0.0
-        let status = hxsim_chip_execute(
+        let status = hxsimChipExecute(
             handle, inputs, Int64(batch), Int64(rows), 2, 3, 0, 0, &outputs,
             Int64(outputs.count), &time)
         #expect(status == 0, "\(lastError())")
@@ -47,7 +47,7 @@ struct ChipABITests {
         #expect(time == expected.projectedTime)
         // The trial counter advances as on the chip: a second batch continues the noise.
         var again = [Int8](repeating: 0, count: batch * columns)
-        _ = hxsim_chip_execute(
+        _ = hxsimChipExecute(
             handle, inputs, Int64(batch), Int64(rows), 2, 3, 0, 0, &again, Int64(again.count),
             nil)
         let second = try chip.vmm(
@@ -60,9 +60,9 @@ struct ChipABITests {
     @Test("errors of the chip arrive as a status and the message Chip.vmm throws")
     func physicsErrors() throws {
         let handle = try makeChip(seed: 1)
-        defer { _ = hxsim_chip_free(handle) }
+        defer { _ = hxsimChipFree(handle) }
         let weights: [Int32] = [64, 0, 0, 0]
-        #expect(hxsim_chip_write_weights(handle, weights, 2, 2) == 4)
+        #expect(hxsimChipWriteWeights(handle, weights, 2, 2) == 4)
         var chip = try Chip(seed: 1)
         do {
             _ = try chip.vmm(
@@ -72,37 +72,37 @@ struct ChipABITests {
         } catch {
             #expect(lastError() == "\(error)")
         }
-        #expect(hxsim_chip_write_weights(handle, [1, 2, 3, 4], 2, 2) == 0)
+        #expect(hxsimChipWriteWeights(handle, [1, 2, 3, 4], 2, 2) == 0)
         var outputs = [Int8](repeating: 0, count: 2)
         // An input of 32 is out of range.
-        #expect(hxsim_chip_execute(handle, [32, 0], 1, 2, 1, 5, 0, 0, &outputs, 2, nil) == 4)
+        #expect(hxsimChipExecute(handle, [32, 0], 1, 2, 1, 5, 0, 0, &outputs, 2, nil) == 4)
         #expect(lastError().contains("32"))
     }
 
     @Test("bad arguments are refused at the boundary with a message naming them")
     func boundary() throws {
         let handle = try makeChip(seed: 1)
-        defer { _ = hxsim_chip_free(handle) }
+        defer { _ = hxsimChipFree(handle) }
         var outputs = [Int8](repeating: 0, count: 4)
         // No weights yet.
-        #expect(hxsim_chip_execute(handle, [1, 2], 1, 2, 1, 5, 0, 0, &outputs, 2, nil) == 1)
+        #expect(hxsimChipExecute(handle, [1, 2], 1, 2, 1, 5, 0, 0, &outputs, 2, nil) == 1)
         #expect(lastError().contains("hxsim_chip_write_weights"))
-        #expect(hxsim_chip_write_weights(handle, nil, 2, 2) == 1)
+        #expect(hxsimChipWriteWeights(handle, nil, 2, 2) == 1)
         #expect(lastError() == "weights is NULL")
-        #expect(hxsim_chip_write_weights(handle, [1], -1, 2) == 1)
+        #expect(hxsimChipWriteWeights(handle, [1], -1, 2) == 1)
         #expect(lastError().contains("rows is -1"))
-        #expect(hxsim_chip_write_weights(handle, [1, 2, 3, 4], 2, 2) == 0)
+        #expect(hxsimChipWriteWeights(handle, [1, 2, 3, 4], 2, 2) == 0)
         // An output buffer of the wrong size is refused before anything is written.
-        #expect(hxsim_chip_execute(handle, [1, 2], 1, 2, 1, 5, 0, 0, &outputs, 4, nil) == 1)
+        #expect(hxsimChipExecute(handle, [1, 2], 1, 2, 1, 5, 0, 0, &outputs, 4, nil) == 1)
         #expect(lastError() == "outputs holds 4 elements, the result has 2")
-        #expect(hxsim_chip_execute(handle, [1, 2], 1, 2, 1, 5, 7, 0, &outputs, 2, nil) == 1)
+        #expect(hxsimChipExecute(handle, [1, 2], 1, 2, 1, 5, 7, 0, &outputs, 2, nil) == 1)
         #expect(lastError().contains("integrator is 7"))
         // Sizes whose product overflows never reach the library.
         #expect(
-            hxsim_chip_execute(handle, [1, 2], 1 << 24, 1 << 24, 1, 5, 0, 0, &outputs, 2, nil) == 1)
+            hxsimChipExecute(handle, [1, 2], 1 << 24, 1 << 24, 1, 5, 0, 0, &outputs, 2, nil) == 1)
         #expect(lastError().contains("more than"))
         // numSends out of the chip's range is the chip's error.
-        #expect(hxsim_chip_execute(handle, [1, 2], 1, 2, 0, 5, 0, 0, &outputs, 2, nil) == 4)
+        #expect(hxsimChipExecute(handle, [1, 2], 1, 2, 0, 5, 0, 0, &outputs, 2, nil) == 4)
         #expect(lastError().contains("numSends"))
     }
 
@@ -110,25 +110,25 @@ struct ChipABITests {
     func handles() throws {
         let handle = try makeChip(seed: 3)
         var seed: UInt64 = 0
-        #expect(hxsim_chip_seed(handle, &seed) == 0 && seed == 3)
-        #expect(hxsim_chip_free(handle) == 0)
-        #expect(hxsim_chip_seed(handle, &seed) == 2)
+        #expect(hxsimChipSeed(handle, &seed) == 0 && seed == 3)
+        #expect(hxsimChipFree(handle) == 0)
+        #expect(hxsimChipSeed(handle, &seed) == 2)
         #expect(lastError() == "chip handle \(handle) is not valid: it was freed or never created")
-        #expect(hxsim_chip_free(handle) == 2)
-        #expect(hxsim_chip_seed(0, &seed) == 2)
+        #expect(hxsimChipFree(handle) == 2)
+        #expect(hxsimChipSeed(0, &seed) == 2)
         var context: UInt64 = 0
-        #expect(hxsim_context_create(0, 1, nil, 0, 0, 0, &context) == 0)
-        defer { _ = hxsim_context_free(context) }
-        #expect(hxsim_chip_seed(context, &seed) == 2)
+        #expect(hxsimContextCreate(0, 1, nil, 0, 0, 0, &context) == 0)
+        defer { _ = hxsimContextFree(context) }
+        #expect(hxsimChipSeed(context, &seed) == 2)
         #expect(lastError() == "handle \(context) is not a chip")
     }
 
     @Test("the last error is per thread")
     func perThread() throws {
-        #expect(hxsim_chip_seed(0, nil) == 1)
+        #expect(hxsimChipSeed(0, nil) == 1)
         let mine = lastError()
         let other = Thread.detachNewThreadAndWait {
-            _ = hxsim_chip_free(UInt64.max)
+            _ = hxsimChipFree(UInt64.max)
             return lastError()
         }
         #expect(mine == "seed is NULL")
@@ -143,15 +143,15 @@ struct ChipABITests {
             + ProcessInfo.processInfo.globallyUniqueString
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let first = try makeChip(seed: 11)
-        defer { _ = hxsim_chip_free(first) }
+        defer { _ = hxsimChipFree(first) }
         let path = directory + "/chip-11.json"
-        #expect(hxsim_chip_calibrate(first, 1, path) == 0, "\(lastError())")
+        #expect(hxsimChipCalibrate(first, 1, path) == 0, "\(lastError())")
         let second = try makeChip(seed: 12)
-        defer { _ = hxsim_chip_free(second) }
-        #expect(hxsim_chip_load_calibration(second, path) == 5)
+        defer { _ = hxsimChipFree(second) }
+        #expect(hxsimChipLoadCalibration(second, path) == 5)
         #expect(lastError().contains("11") && lastError().contains("12"))
-        #expect(hxsim_chip_load_calibration(first, path) == 0, "\(lastError())")
-        #expect(hxsim_chip_load_calibration(first, directory + "/missing.json") == 5)
+        #expect(hxsimChipLoadCalibration(first, path) == 0, "\(lastError())")
+        #expect(hxsimChipLoadCalibration(first, directory + "/missing.json") == 5)
     }
 }
 
