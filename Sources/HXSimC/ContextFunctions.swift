@@ -40,11 +40,15 @@ final class ContextBox: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on the context under its lock.
+    /// Runs `body` on the context under its lock. `body` works on a local copy that is stored
+    /// back afterwards (also after an error, so the call counter advances as in Swift), which
+    /// leaves `self` free for reads such as ``backend(_:)`` meanwhile.
     func run<T>(_ body: (inout ExecutionContext) throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
-        return try body(&context)
+        var local = context
+        defer { context = local }
+        return try body(&local)
     }
 }
 

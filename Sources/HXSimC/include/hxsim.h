@@ -175,14 +175,19 @@ hxsim_status hxsim_conv2d(hxsim_context context, int32_t backend, const float *i
 
 /* ---- Model exchange -------------------------------------------------------------------------- */
 
-/* Writes the parameters of the HXNetwork model file at `model_path` as a safetensors file
- * (F32, PyTorch's state_dict names; see docs/MODEL-EXCHANGE.md). */
-hxsim_status hxsim_model_export_safetensors(const char *model_path, const char *safetensors_path);
+/* Writes the parameters of the HXNetwork model file at `model_path` (as `ModelFile.save` writes
+ * it) to a safetensors file, F32, under the names PyTorch's state_dict() gives a model of the
+ * same architecture (torch.nn.Sequential indices: "0.weight", "2.bias", nested "1.0.weight").
+ * `prefixes` renames leading parts, "hxnetwork-prefix=pytorch-prefix" pairs separated by commas
+ * (for example "0.=features.,2.=classifier."), or NULL. */
+hxsim_status hxsim_model_export_safetensors(const char *model_path, const char *safetensors_path,
+                                            const char *prefixes);
 
-/* Reads a safetensors state_dict into the model at `model_path` (same architecture) and writes
- * the result to `output_model_path`. Every parameter must be present with its shape. */
+/* Reads a safetensors state_dict (any numeric dtype) into the model at `model_path` (same
+ * architecture, names as for export) and writes the result to `output_model_path`. Every
+ * parameter must be present with its shape and finite; unknown names are an error. */
 hxsim_status hxsim_model_import_safetensors(const char *model_path, const char *safetensors_path,
-                                            const char *output_model_path);
+                                            const char *prefixes, const char *output_model_path);
 
 #ifdef __cplusplus
 }
