@@ -167,12 +167,14 @@ private func forward(
     outputCount: Int64,
     _ operation: (Backend, inout ExecutionContext) throws -> Tensor
 ) throws {
-    let out = try Check.output(output, "output")
     let box = try ContextBox.get(context)
     try box.run { context in
         let backend = try box.backend(backendCode)
         let result = try operation(backend, &context)
         try Check.outputCount(outputCount, expected: result.count, "output")
+        // An empty result writes nothing, so an empty buffer may be NULL (as torch gives it).
+        guard result.count > 0 else { return }
+        let out = try Check.output(output, "output")
         result.storage.withUnsafeBufferPointer { source in
             out.update(from: source.baseAddress!, count: source.count)
         }
