@@ -23,23 +23,38 @@ enum CommonOptions {
         "threads", valueName: "N", help: "worker threads (results do not depend on it)")
     static let inputs = OptionSpec(
         "inputs", valueName: "FILE",
-        help: "activations 0…31, batch × rows (rows ≤ 128), CSV or .npy", required: true)
+        help: "activations 0…31, batch × rows (rows ≤ 128), CSV or .npy; - reads stdin",
+        required: true)
     static let weights = OptionSpec(
         "weights", valueName: "FILE",
-        help: "signed weights −63…63, rows × columns (columns ≤ 512), CSV or .npy", required: true)
+        help: "signed weights −63…63, rows × columns (columns ≤ 512), CSV or .npy; - reads stdin",
+        required: true)
     static let out = OptionSpec(
-        "out", valueName: "FILE", help: "write the result here (atomically) instead of stdout")
+        "out", valueName: "FILE",
+        help: "write the result here (atomically), .csv or .npy by the extension; - is stdout")
 
-    /// The `--inputs` (0…31) and `--weights` (−63…63) matrices, range-checked on reading.
+    /// The `--inputs` (0…31) and `--weights` (−63…63) matrices, range-checked on reading; `-`
+    /// reads one of them from standard input.
     static func operands(
         _ arguments: ParsedArguments
     ) throws -> (inputs: Matrix<Int>, weights: Matrix<Int>) {
-        let inputs = try integerMatrix(
-            path: arguments.path("inputs", mustExist: true), allowed: 0...ChipGeometry.maxInput)
+        let (inputPath, weightPath) = (
+            try operandSource("inputs", arguments), try operandSource("weights", arguments)
+        )
+        if inputPath == MatrixTarget.standardStream && weightPath == MatrixTarget.standardStream {
+            throw IOError.invalidArgument(
+                "--inputs and --weights cannot both be '-': standard input holds one matrix")
+        }
+        let inputs = try integerMatrix(path: inputPath, allowed: 0...ChipGeometry.maxInput)
         let weights = try integerMatrix(
-            path: arguments.path("weights", mustExist: true),
-            allowed: -ChipGeometry.maxWeight...ChipGeometry.maxWeight)
+            path: weightPath, allowed: -ChipGeometry.maxWeight...ChipGeometry.maxWeight)
         return (inputs, weights)
+    }
+
+    /// The file of a matrix operand (which must exist), or `-` for standard input.
+    static func operandSource(_ name: String, _ arguments: ParsedArguments) throws -> String {
+        try arguments.string(name) == MatrixTarget.standardStream
+            ? MatrixTarget.standardStream : try arguments.path(name, mustExist: true)
     }
 
     /// The options of one execution, from the shared options; `integrator` and `threads` only
@@ -70,9 +85,19 @@ enum CommonOptions {
         try Chip(seed: arguments.uint64("seed"), parameters: parameters(arguments))
     }
 
-    /// An integer matrix read from a CSV or NumPy file, every value checked against `allowed`.
+    /// An integer matrix read from a CSV or NumPy file (or `-`, standard input), every value
+    /// checked against `allowed`.
     static func integerMatrix(path: String, allowed: ClosedRange<Int>) throws -> Matrix<Int> {
-        try CSV.integers(readMatrix(path: path), allowed: allowed)
+        try CSV.integers(MatrixTarget.read(from: path), allowed: allowed)
+    }
+
+    /// Writes `matrix` to `--out` (`path`) in the format its extension names (see
+    /// ``MatrixTarget``), or as CSV to standard output when `path` is nil or `-`.
+    static func emit<Element: NumPyElement & Numeric & LosslessStringConvertible>(
+        _ matrix: Matrix<Element>, to path: String?, csvHeader: [String]? = nil,
+        output: CommandOutput
+    ) throws {
+        try MatrixTarget.write(matrix, to: path, csvHeader: csvHeader, standardOutput: output.out)
     }
 
     /// Writes `text` to `path` atomically, or to standard output when `path` is nil.

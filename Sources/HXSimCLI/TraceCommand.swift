@@ -21,6 +21,7 @@ enum TraceCommand: Subcommand {
         ])
 
     static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
+        _ = try MatrixTarget.outputFormat(for: arguments.optionalString("out"))
         let (inputs, weights) = try CommonOptions.operands(arguments)
         let column = try arguments.int("column", in: 0...(ChipGeometry.maxSignedVMM.outputs - 1))
         let sample = try arguments.int("sample", in: 0...Int(Int32.max))
@@ -42,19 +43,31 @@ enum TraceCommand: Subcommand {
             throw PhysicsError.integrationFailed("no trace was recorded")
         }
         trace.sample = sample
-        try CommonOptions.emit(csv(trace), to: arguments.optionalString("out"), output: output)
+        try CommonOptions.emit(
+            try matrix(trace), to: arguments.optionalString("out"), csvHeader: columns,
+            output: output)
         try figure(trace, column: column, output: Int(result.outputs[0, column]))
             .write(to: arguments.path("svg"))
     }
 
-    /// The trace as CSV: time (µs) and the three voltages (V).
-    static func csv(_ trace: MembraneTrace) -> String {
-        var text = "time_us,membrane_V,excitatory_V,inhibitory_V\n"
+    /// The columns of a trace: time (µs) and the three voltages (V).
+    static let columns = ["time_us", "membrane_V", "excitatory_V", "inhibitory_V"]
+
+    /// The trace as a points × 4 matrix of ``columns``.
+    static func matrix(_ trace: MembraneTrace) throws -> Matrix<Double> {
+        var storage: [Double] = []
+        storage.reserveCapacity(4 * trace.times.count)
         for i in trace.times.indices {
-            text +=
-                "\(trace.times[i] * 1e6),\(trace.membrane[i]),\(trace.excitatory[i]),\(trace.inhibitory[i])\n"
+            storage += [
+                trace.times[i] * 1e6, trace.membrane[i], trace.excitatory[i], trace.inhibitory[i],
+            ]
         }
-        return text
+        return try Matrix(rows: trace.times.count, columns: 4, storage: storage)
+    }
+
+    /// The trace as CSV with a header line of ``columns``.
+    static func csv(_ trace: MembraneTrace) throws -> String {
+        try CSV.format(matrix(trace), header: columns)
     }
 
     /// Two panels: the synaptic inputs with the pulses, and the membrane with the reads.

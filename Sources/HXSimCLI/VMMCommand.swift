@@ -26,6 +26,7 @@ enum VMMCommand: Subcommand {
         ])
 
     static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
+        _ = try MatrixTarget.outputFormat(for: arguments.optionalString("out"))
         let (inputs, weights) = try CommonOptions.operands(arguments)
         var chip = try CommonOptions.chip(arguments)
         var calibration: CalibrationResult?
@@ -48,8 +49,6 @@ enum VMMCommand: Subcommand {
                 ditherSeed: SeedSequence(chip.seed).seed(
                     SeedSequence.label("digital correction"), result.firstTrial))
         }
-        try CommonOptions.emit(
-            CSV.format(outputs.map { Int($0) }), to: arguments.optionalString("out"),
-            output: output)
+        try CommonOptions.emit(outputs, to: arguments.optionalString("out"), output: output)
     }
 }
