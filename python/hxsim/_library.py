@@ -59,6 +59,8 @@ _FUNCTIONS = {
     "hxsim_conv2d": (
         _u64, _i32, _ptr, _i64, _i64, _i64, _i64, _ptr, _i64, _i64, _i64, _i64, _i64, _i64, _i64,
         _i32, _i32, _ptr, _i64),
+    "hxsim_benchmark_matmul": (
+        _u64, _i32, _ptr, _i64, _i64, _ptr, _i64, _i32, _i32, _i64, _ptr),
     "hxsim_model_export_safetensors": (_c_char_p, _c_char_p, _c_char_p),
     "hxsim_model_import_safetensors": (_c_char_p, _c_char_p, _c_char_p, _c_char_p),
 }

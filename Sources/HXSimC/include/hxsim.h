@@ -173,6 +173,15 @@ hxsim_status hxsim_conv2d(hxsim_context context, int32_t backend, const float *i
                           int64_t padding_y, int64_t padding_x, int32_t num_sends,
                           int32_t wait_between_events, float *output, int64_t output_count);
 
+/* A measurement aid (benchmarks/bridge): runs the Swift call behind hxsim_matmul, HXNetwork's
+ * matmul on tensors built before the clock starts, `repeats` times on the context, and writes
+ * each call's wall time in seconds to `seconds` (`repeats` elements). The difference to the
+ * time of hxsim_matmul seen by a caller is what the bridge adds. */
+hxsim_status hxsim_benchmark_matmul(hxsim_context context, int32_t backend, const float *input,
+                                    int64_t batch, int64_t k, const float *weights, int64_t n,
+                                    int32_t num_sends, int32_t wait_between_events,
+                                    int64_t repeats, double *seconds);
+
 /* ---- Model exchange -------------------------------------------------------------------------- */
 
 /* Writes the parameters of the HXNetwork model file at `model_path` (as `ModelFile.save` writes

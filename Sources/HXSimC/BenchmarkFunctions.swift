@@ -1,0 +1,40 @@
+import Dispatch
+import Foundation
+import HXNetwork
+
+@_cdecl("hxsim_benchmark_matmul")
+public func hxsimBenchmarkMatmul(
+    _ context: UInt64, _ backend: Int32, _ input: UnsafePointer<Float>?, _ batch: Int64,
+    _ k: Int64, _ weights: UnsafePointer<Float>?, _ n: Int64, _ numSends: Int32,
+    _ waitBetweenEvents: Int32, _ repeats: Int64, _ seconds: UnsafeMutablePointer<Double>?
+) -> Int32 {
+    guarded {
+        let (b, rows, columns) = (
+            try Check.extent(batch, "batch"), try Check.extent(k, "k"), try Check.extent(n, "n")
+        )
+        let count = try Check.extent(repeats, "repeats")
+        let out = try Check.output(seconds, "seconds")
+        // The tensors are built before the clock starts: what is timed is the call a Swift
+        // program makes, HXNetwork's matmul on tensors it holds, and nothing of the bridge.
+        let x = try Tensor(
+            shape: [b, rows],
+            storage: Check.array(input, count: Check.elements([b, rows], "input"), "input"))
+        let w = try Tensor(
+            shape: [rows, columns],
+            storage: Check.array(
+                weights, count: Check.elements([rows, columns], "weights"), "weights"))
+        let box = try ContextBox.get(context)
+        var times: [Double] = []
+        try box.run { context in
+            let resolved = try box.backend(backend)
+            for _ in 0..<count {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = try matmul(
+                    x, w, numSends: Int(numSends), waitBetweenEvents: Int(waitBetweenEvents),
+                    backend: resolved, context: &context)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+            }
+        }
+        out.update(from: times, count: times.count)
+    }
+}
