@@ -112,7 +112,12 @@ def load():
                 f"{path} speaks ABI version {version}, this package version {ABI_VERSION}: "
                 "rebuild the library or update the package")
         for name, arguments in _FUNCTIONS.items():
-            function = getattr(library, name)
+            try:
+                function = getattr(library, name)
+            except AttributeError:
+                raise HXSimError(
+                    f"{path} has no function {name}: it is older than this package; rebuild it "
+                    "with `swift build -c release --product HXSimC`") from None
             function.argtypes = arguments
             function.restype = ctypes.c_int32
         _library = library
