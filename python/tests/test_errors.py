@@ -1,6 +1,7 @@
 """Errors: the library's message arrives word for word, as the CLI prints it; bad input from
 Python is a clear exception, never a crash of the interpreter."""
 
+import ctypes
 import json
 
 import numpy as np
@@ -152,3 +153,36 @@ def test_bad_tensors_and_settings_raise_clear_exceptions():
         hxsim.vmm(np.ones((1, 2), dtype=int), np.ones((2, 2), dtype=int), integrator="euler")
     with pytest.raises(ValueError, match="seed"):
         hxsim.Chip(-1)
+
+
+def test_the_raw_abi_refuses_null_pointers_huge_sizes_and_short_buffers():
+    """Straight through ctypes, as another language would call it: never a crash."""
+    from hxsim import _library
+    context = ht.init(mode="mock", seed=1)
+    x = torch.ones(2, 3)
+    w = torch.ones(3, 4)
+    y = torch.empty(2, 4)
+    cases = [
+        ((context.handle, -1, None, 2, 3, w.data_ptr(), 4, 1, 5, y.data_ptr(), 8), "input is NULL"),
+        ((context.handle, -1, x.data_ptr(), 2, 3, None, 4, 1, 5, y.data_ptr(), 8),
+         "weights is NULL"),
+        ((context.handle, -1, x.data_ptr(), 2, 3, w.data_ptr(), 4, 1, 5, None, 8),
+         "output is NULL"),
+        ((context.handle, -1, x.data_ptr(), 2, 3, w.data_ptr(), 4, 1, 5, y.data_ptr(), 7),
+         "output holds 7 elements, the result has 8"),
+        ((context.handle, -1, x.data_ptr(), 2**40, 3, w.data_ptr(), 4, 1, 5, y.data_ptr(), 8),
+         "batch is 1099511627776"),
+        ((context.handle, -1, x.data_ptr(), 2**24, 2**24, w.data_ptr(), 4, 1, 5, y.data_ptr(), 8),
+         "more than"),
+        ((context.handle, -1, x.data_ptr(), -2, 3, w.data_ptr(), 4, 1, 5, y.data_ptr(), 8),
+         "batch is -2"),
+    ]
+    for arguments, words in cases:
+        with pytest.raises(hxsim.InvalidArgumentError) as caught:
+            _library.call("hxsim_matmul", *arguments)
+        assert words in str(caught.value)
+    with pytest.raises(hxsim.InvalidArgumentError, match="padding_y is -1"):
+        _library.call("hxsim_conv2d", context.handle, -1, x.data_ptr(), 1, 1, 2, 3,
+                      w.data_ptr(), 1, 1, 1, 1, 1, -1, 0, 1, 5, y.data_ptr(), 8)
+    with pytest.raises(hxsim.InvalidArgumentError, match="UTF-8"):
+        _library.call("hxsim_chip_create", 1, b"\xff\xfe{", ctypes.byref(ctypes.c_uint64()))
