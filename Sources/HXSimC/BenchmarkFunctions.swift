@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HXNetwork
 
+/// `hxsim_benchmark_matmul` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_benchmark_matmul")
 public func hxsimBenchmarkMatmul(
     _ context: UInt64, _ backend: Int32, _ input: UnsafePointer<Float>?, _ batch: Int64,

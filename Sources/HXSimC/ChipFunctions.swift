@@ -19,12 +19,15 @@ final class ChipBox: @unchecked Sendable {
     }
 }
 
+/// `hxsim_abi_version` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_abi_version")
 public func hxsimAbiVersion() -> UInt32 { abiVersion }
 
+/// `hxsim_last_error` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_last_error")
 public func hxsimLastError() -> UnsafePointer<CChar> { LastError.pointer }
 
+/// `hxsim_chip_create` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_chip_create")
 public func hxsimChipCreate(
     _ seed: UInt64, _ parametersJSON: UnsafePointer<CChar>?, _ chip: UnsafeMutablePointer<UInt64>?
@@ -41,11 +44,13 @@ public func hxsimChipCreate(
     }
 }
 
+/// `hxsim_chip_free` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_chip_free")
 public func hxsimChipFree(_ chip: UInt64) -> Int32 {
     guarded { try HandleTable.shared.remove(chip, as: ChipBox.self, kind: ChipBox.kind) }
 }
 
+/// `hxsim_chip_seed` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_chip_seed")
 public func hxsimChipSeed(_ chip: UInt64, _ seed: UnsafeMutablePointer<UInt64>?) -> Int32 {
     guarded {
@@ -55,6 +60,7 @@ public func hxsimChipSeed(_ chip: UInt64, _ seed: UnsafeMutablePointer<UInt64>?)
     }
 }
 
+/// `hxsim_chip_calibrate` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_chip_calibrate")
 public func hxsimChipCalibrate(
     _ chip: UInt64, _ quick: Int32, _ resultPath: UnsafePointer<CChar>?
@@ -73,6 +79,7 @@ public func hxsimChipCalibrate(
     }
 }
 
+/// `hxsim_chip_load_calibration` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_chip_load_calibration")
 public func hxsimChipLoadCalibration(_ chip: UInt64, _ path: UnsafePointer<CChar>?) -> Int32 {
     guarded {
@@ -86,6 +93,7 @@ public func hxsimChipLoadCalibration(_ chip: UInt64, _ path: UnsafePointer<CChar
     }
 }
 
+/// `hxsim_chip_write_weights` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_chip_write_weights")
 public func hxsimChipWriteWeights(
     _ chip: UInt64, _ weights: UnsafePointer<Int32>?, _ rows: Int64, _ columns: Int64
@@ -108,6 +116,7 @@ public func hxsimChipWriteWeights(
     }
 }
 
+/// `hxsim_chip_execute` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_chip_execute")
 public func hxsimChipExecute(
     _ chip: UInt64, _ inputs: UnsafePointer<Int32>?, _ batch: Int64, _ rows: Int64,

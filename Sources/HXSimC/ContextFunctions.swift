@@ -52,6 +52,7 @@ final class ContextBox: @unchecked Sendable {
     }
 }
 
+/// `hxsim_context_create` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_context_create")
 public func hxsimContextCreate(
     _ backend: Int32, _ seed: UInt64, _ chips: UnsafePointer<UInt64>?, _ chipCount: Int64,
@@ -102,11 +103,13 @@ public func hxsimContextCreate(
     }
 }
 
+/// `hxsim_context_free` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_context_free")
 public func hxsimContextFree(_ context: UInt64) -> Int32 {
     guarded { try HandleTable.shared.remove(context, as: ContextBox.self, kind: ContextBox.kind) }
 }
 
+/// `hxsim_context_set_mock_parameter` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_context_set_mock_parameter")
 public func hxsimContextSetMockParameter(
     _ context: UInt64, _ gain: Double, _ noiseStd: Double
@@ -125,6 +128,7 @@ public func hxsimContextSetMockParameter(
     }
 }
 
+/// `hxsim_context_mock_parameter` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_context_mock_parameter")
 public func hxsimContextMockParameter(
     _ context: UInt64, _ gain: UnsafeMutablePointer<Double>?,
@@ -140,6 +144,7 @@ public func hxsimContextMockParameter(
     }
 }
 
+/// `hxsim_context_measure_mock_parameter` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_context_measure_mock_parameter")
 public func hxsimContextMeasureMockParameter(
     _ context: UInt64, _ seed: UInt64, _ gain: UnsafeMutablePointer<Double>?,
@@ -191,6 +196,7 @@ private func tensor(
     return try Tensor(shape: shape, storage: Check.array(pointer, count: count, name))
 }
 
+/// `hxsim_matmul` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_matmul")
 public func hxsimMatmul(
     _ context: UInt64, _ backend: Int32, _ input: UnsafePointer<Float>?, _ batch: Int64,
@@ -212,6 +218,7 @@ public func hxsimMatmul(
     }
 }
 
+/// `hxsim_conv1d` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_conv1d")
 public func hxsimConv1d(
     _ context: UInt64, _ backend: Int32, _ input: UnsafePointer<Float>?, _ batch: Int64,
@@ -241,6 +248,7 @@ public func hxsimConv1d(
     }
 }
 
+/// `hxsim_expanded_conv1d` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_expanded_conv1d")
 public func hxsimExpandedConv1d(
     _ context: UInt64, _ backend: Int32, _ input: UnsafePointer<Float>?, _ batch: Int64,
@@ -272,6 +280,7 @@ public func hxsimExpandedConv1d(
     }
 }
 
+/// `hxsim_conv2d` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_conv2d")
 public func hxsimConv2d(
     _ context: UInt64, _ backend: Int32, _ input: UnsafePointer<Float>?, _ batch: Int64,

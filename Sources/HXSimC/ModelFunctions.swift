@@ -15,6 +15,7 @@ private func prefixes(_ text: UnsafePointer<CChar>?) throws -> [(String, String)
     }
 }
 
+/// `hxsim_model_export_safetensors` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_model_export_safetensors")
 public func hxsimModelExportSafetensors(
     _ modelPath: UnsafePointer<CChar>?, _ safetensorsPath: UnsafePointer<CChar>?,
@@ -29,6 +30,7 @@ public func hxsimModelExportSafetensors(
     }
 }
 
+/// `hxsim_model_import_safetensors` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_model_import_safetensors")
 public func hxsimModelImportSafetensors(
     _ modelPath: UnsafePointer<CChar>?, _ safetensorsPath: UnsafePointer<CChar>?,
