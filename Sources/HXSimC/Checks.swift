@@ -49,10 +49,20 @@ enum Check {
         return pointer
     }
 
-    /// The `count` elements at a non-null `pointer`, copied.
-    static func array<T>(_ pointer: UnsafePointer<T>?, count: Int, _ name: String) throws -> [T] {
+    /// The `count` elements at a non-null `pointer`, copied in one block (a memcpy for the
+    /// plain numbers that cross the boundary; an element-wise copy cost a 1000 × 128 input
+    /// about a millisecond).
+    static func array<T: BitwiseCopyable>(
+        _ pointer: UnsafePointer<T>?, count: Int, _ name: String
+    ) throws -> [T] {
         let start = try self.pointer(pointer, name)
-        return Array(UnsafeBufferPointer(start: start, count: count))
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if count > 0 {
+                UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(
+                    from: start, byteCount: count * MemoryLayout<T>.stride)
+            }
+            initialized = count
+        }
     }
 
     /// A NUL-terminated UTF-8 string.

@@ -12,6 +12,13 @@ final class ContextBox: @unchecked Sendable {
     var context: ExecutionContext
     let executor: PhysicsExecutor?
 
+    /// Storage for the operands of matmul, reused from call to call (under the lock). A fresh
+    /// array per call costs its first-touch page faults every time, which on a loaded machine
+    /// made up most of what the bridge added to a 1000 × 128 × 256 physics matmul; reused
+    /// storage stays mapped. Tensors built on it share it copy-on-write, so a tensor still alive
+    /// from an earlier call keeps its values.
+    private var scratch: [[Float]] = [[], []]
+
     init(context: ExecutionContext, executor: PhysicsExecutor?) {
         self.context = context
         self.executor = executor
@@ -40,6 +47,23 @@ final class ContextBox: @unchecked Sendable {
         }
     }
 
+    /// A tensor of `shape` copied from `pointer` into the reused storage `slot` (0 or 1); call
+    /// it under the lock (inside ``run(_:)``).
+    func operand(
+        _ slot: Int, _ pointer: UnsafePointer<Float>?, shape: [Int], _ name: String
+    )
+        throws -> Tensor
+    {
+        let count = try Check.elements(shape, name)
+        let start = try Check.pointer(pointer, name)
+        if scratch[slot].count != count { scratch[slot] = [Float](repeating: 0, count: count) }
+        scratch[slot].withUnsafeMutableBytes { bytes in
+            bytes.baseAddress!.copyMemory(
+                from: start, byteCount: count * MemoryLayout<Float>.stride)
+        }
+        return try Tensor(shape: shape, storage: scratch[slot])
+    }
+
     /// Runs `body` on the context under its lock. `body` works on a local copy that is stored
     /// back afterwards (also after an error, so the call counter advances as in Swift), which
     /// leaves `self` free for reads such as ``backend(_:)`` meanwhile.
@@ -56,11 +80,18 @@ final class ContextBox: @unchecked Sendable {
 @_cdecl("hxsim_context_create")
 public func hxsimContextCreate(
     _ backend: Int32, _ seed: UInt64, _ chips: UnsafePointer<UInt64>?, _ chipCount: Int64,
-    _ integrator: Int32, _ digitalCorrection: Int32, _ context: UnsafeMutablePointer<UInt64>?
+    _ integrator: Int32, _ threads: Int32, _ digitalCorrection: Int32,
+    _ context: UnsafeMutablePointer<UInt64>?
 ) -> Int32 {
     guarded {
         let out = try Check.output(context, "context")
-        let options = ExecutionOptions(integrator: try Check.integrator(integrator))
+        guard (0...1024).contains(threads) else {
+            throw BoundaryError.invalidArgument(
+                "threads is \(threads), expected 0 (every core) or 1…1024")
+        }
+        let options = ExecutionOptions(
+            integrator: try Check.integrator(integrator),
+            threads: threads == 0 ? nil : Int(threads))
         let box: ContextBox
         switch backend {
         case 0, 1:
@@ -208,11 +239,12 @@ public func hxsimMatmul(
             try Check.extent(batch, "batch"), try Check.extent(k, "k"), try Check.extent(n, "n")
         )
         _ = try Check.elements([b, columns], "output")
-        let x = try tensor(input, shape: [b, rows], "input")
-        let w = try tensor(weights, shape: [rows, columns], "weights")
+        let box = try ContextBox.get(context)
         try forward(context, backend, output: output, outputCount: outputCount) {
             try matmul(
-                x, w, numSends: Int(numSends), waitBetweenEvents: Int(waitBetweenEvents),
+                box.operand(0, input, shape: [b, rows], "input"),
+                box.operand(1, weights, shape: [rows, columns], "weights"),
+                numSends: Int(numSends), waitBetweenEvents: Int(waitBetweenEvents),
                 backend: $0, context: &$1)
         }
     }

@@ -71,7 +71,7 @@ static void *run_job(void *argument) {
     struct job *job = argument;
     hxsim_context context = 0;
     job->ok = hxsim_context_create(HXSIM_BACKEND_SOFTWARE, 0, NULL, 0, HXSIM_INTEGRATOR_FAST, 0,
-                                   &context) == HXSIM_OK;
+                                   0, &context) == HXSIM_OK;
     float x[2 * 3], w[3 * 2], y[2 * 2];
     for (int i = 0; i < 6; i++) {
         x[i] = (float)(i + job->index);
@@ -137,7 +137,7 @@ int main(int argc, char **argv) {
                   "a forged handle");
 
     hxsim_context context = 0;
-    check(hxsim_context_create(HXSIM_BACKEND_MOCK, 1, NULL, 0, 0, 0, &context) == HXSIM_OK,
+    check(hxsim_context_create(HXSIM_BACKEND_MOCK, 1, NULL, 0, 0, 0, 0, &context) == HXSIM_OK,
           "a mock context");
     float x[4] = {1, NAN, 3, 4}, w[4] = {1, 1, 1, 1}, y[4];
     expect_status(hxsim_matmul(context, HXSIM_BACKEND_CONTEXT, x, 2, 2, w, 2, 1, 5, y, 4),

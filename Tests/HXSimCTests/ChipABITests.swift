@@ -117,7 +117,7 @@ struct ChipABITests {
         #expect(hxsimChipFree(handle) == 2)
         #expect(hxsimChipSeed(0, &seed) == 2)
         var context: UInt64 = 0
-        #expect(hxsimContextCreate(0, 1, nil, 0, 0, 0, &context) == 0)
+        #expect(hxsimContextCreate(0, 1, nil, 0, 0, 0, 0, &context) == 0)
         defer { _ = hxsimContextFree(context) }
         #expect(hxsimChipSeed(context, &seed) == 2)
         #expect(lastError() == "handle \(context) is not a chip")
@@ -166,5 +166,28 @@ extension Thread {
         }
         done.wait()
         return result!
+    }
+}
+
+@Suite("C ABI: kept results")
+struct BufferABITests {
+    @Test("a kept matmul result holds the software model's values until it is freed, once")
+    func keptResult() throws {
+        var context: UInt64 = 0
+        #expect(hxsimContextCreate(0, 1, nil, 0, 0, 0, 0, &context) == 0)
+        defer { _ = hxsimContextFree(context) }
+        let x: [Float] = [1, 2, 3, 4, 5, 6]  // 2 × 3
+        let w: [Float] = [1, 0, 0, 1, 1, 1]  // 3 × 2
+        var buffer: UInt64 = 0
+        var data: UnsafePointer<Float>?
+        var count: Int64 = 0
+        #expect(hxsimMatmulBuffer(context, -1, x, 2, 3, w, 2, 2, 5, &buffer, &data, &count) == 0)
+        #expect(count == 4)
+        // gain 0.002 × 2 sends × [[1+3, 2+3], [4+6, 5+6]].
+        let values = Array(UnsafeBufferPointer(start: data, count: Int(count)))
+        #expect(zip(values, [4, 5, 10, 11]).allSatisfy { abs($0 - 0.004 * $1) < 1e-7 })
+        #expect(hxsimBufferFree(buffer) == 0)
+        #expect(hxsimBufferFree(buffer) == 2)
+        #expect(hxsimMatmulBuffer(context, -1, x, 2, 3, w, 2, 1, 5, nil, &data, &count) == 1)
     }
 }

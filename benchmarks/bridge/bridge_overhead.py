@@ -3,8 +3,15 @@
 For each round, in alternating order: the time of ``hxsim.torch.matmul(x, w)`` as a PyTorch
 user calls it (tensor checks, the autograd function, ctypes, copies in and out), and the time of
 the same call from Swift (``hxsim_benchmark_matmul``: HXNetwork's ``matmul`` on tensors built
-beforehand, timed inside the library), on the same context and chips. Reports the medians, the
-overhead (Python / Swift − 1), the CPU and the OpenBLAS kernel; writes JSON.
+beforehand, timed inside the library), on the same context and chips. Two clocks:
+
+- the calling thread's CPU time, with the simulator on that one thread (``threads=1``): all the
+  work of both calls happens on the calling thread (OpenBLAS runs on its caller), so this
+  measures the work itself and stays meaningful on a machine whose cores other jobs share;
+- the wall time with the simulator on every core, as a user runs it (noisy on a busy machine).
+
+Reports medians, the overhead (Python / Swift − 1) of the medians and the median of the paired
+ratios, the CPU, the OpenBLAS kernel and the load average; writes JSON.
 
     python benchmarks/bridge/bridge_overhead.py --rounds 41 --json benchmarks/bridge/results.json
 
@@ -49,21 +56,23 @@ def openblas_kernel():
     return "unknown (OpenBLAS printed no Core line)"
 
 
-def swift_time(context, x, w, num_sends, wait):
-    seconds = (ctypes.c_double * 1)()
+def swift_time(context, x, w, num_sends, wait, clock):
+    seconds, cpu = (ctypes.c_double * 1)(), (ctypes.c_double * 1)()
     _library.call("hxsim_benchmark_matmul", context.handle, -1, x.data_ptr(), x.shape[0],
-                  x.shape[1], w.data_ptr(), w.shape[1], num_sends, wait, 1, seconds)
-    return seconds[0]
+                  x.shape[1], w.data_ptr(), w.shape[1], num_sends, wait, 1, seconds, cpu)
+    return cpu[0] if clock == "cpu" else seconds[0]
 
 
-def python_time(x, w, num_sends, wait):
-    start = time.perf_counter()
+def python_time(x, w, num_sends, wait, clock):
+    now = time.thread_time if clock == "cpu" else time.perf_counter
+    start = now()
     ht.matmul(x, w, num_sends=num_sends, wait_between_events=wait)
-    return time.perf_counter() - start
+    return now() - start
 
 
-def measure(batch, rows, columns, chips, rounds, seed, num_sends, wait, requires_grad):
-    context = ht.init(mode="physics", seed=seed, chips=chips)
+def measure(batch, rows, columns, chips, rounds, seed, num_sends, wait, requires_grad, clock):
+    context = ht.init(mode="physics", seed=seed, chips=chips,
+                      threads=1 if clock == "cpu" else None)
     generator = torch.Generator().manual_seed(seed)
     x = torch.randint(0, 32, (batch, rows), generator=generator).float()
     w = torch.randint(-63, 64, (rows, columns), generator=generator).float()
@@ -71,20 +80,20 @@ def measure(batch, rows, columns, chips, rounds, seed, num_sends, wait, requires
         x.requires_grad_(True)
         w.requires_grad_(True)
     for _ in range(3):  # warm up both paths (first-touch of buffers, BLAS threads)
-        python_time(x, w, num_sends, wait)
-        swift_time(context, x.detach(), w.detach(), num_sends, wait)
+        python_time(x, w, num_sends, wait, clock)
+        swift_time(context, x.detach(), w.detach(), num_sends, wait, clock)
     python, swift = [], []
     for index in range(rounds):
         if index % 2 == 0:
-            python.append(python_time(x, w, num_sends, wait))
-            swift.append(swift_time(context, x.detach(), w.detach(), num_sends, wait))
+            python.append(python_time(x, w, num_sends, wait, clock))
+            swift.append(swift_time(context, x.detach(), w.detach(), num_sends, wait, clock))
         else:
-            swift.append(swift_time(context, x.detach(), w.detach(), num_sends, wait))
-            python.append(python_time(x, w, num_sends, wait))
+            swift.append(swift_time(context, x.detach(), w.detach(), num_sends, wait, clock))
+            python.append(python_time(x, w, num_sends, wait, clock))
     ht.release()
     ratios = [p / s for p, s in zip(python, swift)]
     return {
-        "batch": batch, "rows": rows, "columns": columns, "chips": chips,
+        "clock": clock, "batch": batch, "rows": rows, "columns": columns, "chips": chips,
         "requires_grad": requires_grad, "rounds": rounds,
         "python_median_ms": 1e3 * statistics.median(python),
         "swift_median_ms": 1e3 * statistics.median(swift),
@@ -109,17 +118,18 @@ def main():
         "load_average": os.getloadavg(), "library": str(hxsim.library_path()),
         "torch": torch.__version__, "python": platform.python_version(), "cases": [],
     }
-    for rows, columns, chips in shapes:
-        for requires_grad in (False, True):
-            case = measure(arguments.batch, rows, columns, chips, arguments.rounds,
-                           arguments.seed, 1, 5, requires_grad)
-            results["cases"].append(case)
-            if not arguments.quiet:
-                print(f"batch {case['batch']}, {rows} × {columns}, grad {requires_grad}: "
-                      f"Python {case['python_median_ms']:.3f} ms, Swift "
-                      f"{case['swift_median_ms']:.3f} ms, overhead "
-                      f"{100 * case['overhead_of_medians']:+.1f} % (paired "
-                      f"{100 * case['median_of_paired_ratios']:+.1f} %)", file=sys.stderr)
+    for clock in ("cpu", "wall"):
+        for rows, columns, chips in shapes:
+            for requires_grad in (False, True):
+                case = measure(arguments.batch, rows, columns, chips, arguments.rounds,
+                               arguments.seed, 1, 5, requires_grad, clock)
+                results["cases"].append(case)
+                if not arguments.quiet:
+                    print(f"{clock}: batch {case['batch']}, {rows} × {columns}, grad "
+                          f"{requires_grad}: Python {case['python_median_ms']:.3f} ms, Swift "
+                          f"{case['swift_median_ms']:.3f} ms, overhead "
+                          f"{100 * case['overhead_of_medians']:+.1f} % (paired "
+                          f"{100 * case['median_of_paired_ratios']:+.1f} %)", file=sys.stderr)
     results["load_average_after"] = os.getloadavg()
     text = json.dumps(results, indent=2)
     if arguments.json:

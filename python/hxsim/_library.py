@@ -46,12 +46,16 @@ _FUNCTIONS = {
     "hxsim_chip_load_calibration": (_u64, _c_char_p),
     "hxsim_chip_write_weights": (_u64, _ptr, _i64, _i64),
     "hxsim_chip_execute": (_u64, _ptr, _i64, _i64, _i32, _i32, _i32, _i32, _ptr, _i64, _p_f64),
-    "hxsim_context_create": (_i32, _u64, _ptr, _i64, _i32, _i32, _p_u64),
+    "hxsim_context_create": (_i32, _u64, _ptr, _i64, _i32, _i32, _i32, _p_u64),
     "hxsim_context_free": (_u64,),
     "hxsim_context_set_mock_parameter": (_u64, _f64, _f64),
     "hxsim_context_mock_parameter": (_u64, _p_f64, _p_f64),
     "hxsim_context_measure_mock_parameter": (_u64, _u64, _p_f64, _p_f64),
     "hxsim_matmul": (_u64, _i32, _ptr, _i64, _i64, _ptr, _i64, _i32, _i32, _ptr, _i64),
+    "hxsim_matmul_buffer": (
+        _u64, _i32, _ptr, _i64, _i64, _ptr, _i64, _i32, _i32, _p_u64,
+        ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_int64)),
+    "hxsim_buffer_free": (_u64,),
     "hxsim_conv1d": (
         _u64, _i32, _ptr, _i64, _i64, _i64, _ptr, _i64, _i64, _i64, _i64, _i32, _i32, _ptr, _i64),
     "hxsim_expanded_conv1d": (
@@ -60,7 +64,7 @@ _FUNCTIONS = {
         _u64, _i32, _ptr, _i64, _i64, _i64, _i64, _ptr, _i64, _i64, _i64, _i64, _i64, _i64, _i64,
         _i32, _i32, _ptr, _i64),
     "hxsim_benchmark_matmul": (
-        _u64, _i32, _ptr, _i64, _i64, _ptr, _i64, _i32, _i32, _i64, _ptr),
+        _u64, _i32, _ptr, _i64, _i64, _ptr, _i64, _i32, _i32, _i64, _ptr, _ptr),
     "hxsim_model_export_safetensors": (_c_char_p, _c_char_p, _c_char_p),
     "hxsim_model_import_safetensors": (_c_char_p, _c_char_p, _c_char_p, _c_char_p),
 }

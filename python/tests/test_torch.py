@@ -223,3 +223,20 @@ def test_a_plain_optimizer_trains_with_the_chip_in_the_loop(mode):
     accuracy = (model(x).argmax(1) == labels).float().mean().item()
     assert losses[-1] < 0.6 * losses[0], losses
     assert accuracy > 0.8
+
+
+def test_results_kept_by_the_library_outlive_their_first_tensor():
+    """matmul's result is the library's own buffer, freed with the last view of it."""
+    import gc
+    ht.init(mode="mock", seed=1)
+    x, w = torch.full((3, 4), 10.0), torch.full((4, 5), 20.0)
+    first = ht.matmul(x, w)
+    expected = first.clone()
+    view = first[1:]
+    del first
+    gc.collect()
+    for _ in range(5):
+        other = ht.matmul(x * 0.5, w)
+        other.add_(1000)  # results are writable and independent
+    assert torch.equal(view, expected[1:])
+    assert not torch.equal(other, view[:1].expand_as(other))

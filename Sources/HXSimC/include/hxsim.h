@@ -54,6 +54,7 @@ typedef int32_t hxsim_status;
 /* One simulated chip (hxsim_chip_*) and one execution context (hxsim_context_*). */
 typedef uint64_t hxsim_chip;
 typedef uint64_t hxsim_context;
+typedef uint64_t hxsim_buffer; /* a result the library keeps for the caller */
 
 /* Integrators of hxsim_chip_execute and hxsim_context_create. */
 #define HXSIM_INTEGRATOR_FAST 0 /* the fast path (one BLAS product, exact where separable) */
@@ -116,9 +117,10 @@ hxsim_status hxsim_chip_execute(hxsim_chip chip, const int32_t *inputs, int64_t 
  * configured, calibrated) as a physics executor over which layers larger than one hemisphere
  * are partitioned; with `digital_correction` non-zero every chip must hold a calibration and its
  * digital fit corrects the outputs. Software and mock take no chips (chip_count 0, chips NULL).
- * The gain and noise start at hxtorch's defaults (0.002, 2.0 LSB). */
+ * `threads`: worker threads of the physics (0: every core; results do not depend on it). The
+ * gain and noise start at hxtorch's defaults (0.002, 2.0 LSB). */
 hxsim_status hxsim_context_create(int32_t backend, uint64_t seed, const hxsim_chip *chips,
-                                  int64_t chip_count, int32_t integrator,
+                                  int64_t chip_count, int32_t integrator, int32_t threads,
                                   int32_t digital_correction, hxsim_context *context);
 
 /* Frees the context; the handle is invalid afterwards. */
@@ -145,6 +147,17 @@ hxsim_status hxsim_matmul(hxsim_context context, int32_t backend, const float *i
                           int64_t batch, int64_t k, const float *weights, int64_t n,
                           int32_t num_sends, int32_t wait_between_events, float *output,
                           int64_t output_count);
+
+/* hxsim_matmul, but the library keeps the result: `*data` points to its `*count` floats
+ * (batch x n, row-major), valid and writable until hxsim_buffer_free(*buffer). Saves the copy
+ * into a caller's buffer and that buffer's first-touch page faults (what Python uses). */
+hxsim_status hxsim_matmul_buffer(hxsim_context context, int32_t backend, const float *input,
+                                 int64_t batch, int64_t k, const float *weights, int64_t n,
+                                 int32_t num_sends, int32_t wait_between_events,
+                                 hxsim_buffer *buffer, const float **data, int64_t *count);
+
+/* Frees a buffer of hxsim_matmul_buffer; its data pointer is invalid afterwards. */
+hxsim_status hxsim_buffer_free(hxsim_buffer buffer);
 
 /* hxtorch's conv1d without bias: input [batch, channels, length], weight
  * [out_channels, channels, kernel], output [batch, out_channels, (length + 2 padding - kernel) /
@@ -175,12 +188,13 @@ hxsim_status hxsim_conv2d(hxsim_context context, int32_t backend, const float *i
 
 /* A measurement aid (benchmarks/bridge): runs the Swift call behind hxsim_matmul, HXNetwork's
  * matmul on tensors built before the clock starts, `repeats` times on the context, and writes
- * each call's wall time in seconds to `seconds` (`repeats` elements). The difference to the
+ * each call's wall time and the calling thread's CPU time in seconds to `seconds` and
+ * `cpu_seconds` (`repeats` elements each; `cpu_seconds` may be NULL). The difference to the
  * time of hxsim_matmul seen by a caller is what the bridge adds. */
 hxsim_status hxsim_benchmark_matmul(hxsim_context context, int32_t backend, const float *input,
                                     int64_t batch, int64_t k, const float *weights, int64_t n,
                                     int32_t num_sends, int32_t wait_between_events,
-                                    int64_t repeats, double *seconds);
+                                    int64_t repeats, double *seconds, double *cpu_seconds);
 
 /* ---- Model exchange -------------------------------------------------------------------------- */
 

@@ -50,7 +50,7 @@ class Context:
     """One execution context (see the module's documentation); usable with ``with``."""
 
     def __init__(self, mode="physics", seed=0, chips=1, calibration=None, parameters=None,
-                 integrator="fast", digital_correction=False, mock_parameter=None):
+                 integrator="fast", digital_correction=False, mock_parameter=None, threads=None):
         """
         :param mode: "physics", "mock" or "software".
         :param seed: seed of the mock noise, and of the first chip when `chips` is a number.
@@ -62,6 +62,8 @@ class Context:
         :param integrator: "fast" or "gsl".
         :param digital_correction: correct outputs with each chip's calibrated digital fit.
         :param mock_parameter: gain and noise; hxtorch's defaults if None.
+        :param threads: worker threads of the physics (None: every core; the results do not
+            depend on it).
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {sorted(MODES)}, got {mode!r}")
@@ -96,7 +98,8 @@ class Context:
         handle = ctypes.c_uint64()
         _library.call(
             "hxsim_context_create", MODES[mode], int(seed), array if handles else None,
-            len(handles), integrator_code(integrator), 1 if digital_correction else 0,
+            len(handles), integrator_code(integrator), 0 if threads is None else int(threads),
+            1 if digital_correction else 0,
             ctypes.byref(handle))
         self._handle = handle.value
         for chip in owned:  # the context holds copies

@@ -15,6 +15,7 @@ floored and clamped integers in mock and physics mode, ideal floats in software 
 import ctypes
 import math
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -80,6 +81,34 @@ def _output(shape):
     return torch.empty(shape, dtype=torch.float32)
 
 
+class _LibraryBuffer:
+    """A result kept by the library (hxsim_matmul_buffer), exposed to numpy without a copy and
+    freed when the last array or tensor viewing it is gone."""
+
+    def __init__(self, handle, address, count):
+        self.handle = handle
+        self.__array_interface__ = {"shape": (count,), "typestr": "<f4",
+                                    "data": (address, False), "version": 3}
+
+    def __del__(self):
+        try:
+            _library.call("hxsim_buffer_free", self.handle)
+        except Exception:  # noqa: BLE001 - never raise from a finaliser
+            pass
+
+
+def _kept_result(name, *arguments):
+    """Calls a *_buffer function and wraps the result it keeps as a float32 tensor."""
+    handle, address, count = ctypes.c_uint64(), ctypes.c_void_p(), ctypes.c_int64()
+    _library.call(name, *arguments, ctypes.byref(handle), ctypes.byref(address),
+                  ctypes.byref(count))
+    if count.value == 0:
+        _library.call("hxsim_buffer_free", handle.value)
+        return torch.empty(0, dtype=torch.float32)
+    # numpy keeps the _LibraryBuffer as the array's base, torch keeps the array.
+    return torch.from_numpy(np.asarray(_LibraryBuffer(handle.value, address.value, count.value)))
+
+
 def matmul(input, other, num_sends=1, wait_between_events=5, mock=False):
     """The chip's VMM ``input @ other`` (hxtorch's matmul): `input` [..., K] (chip units,
     0…31 on the chip), `other` [K, N] or [K] (chip units, −63…63); the result [..., N] in LSB."""
@@ -99,9 +128,8 @@ def matmul(input, other, num_sends=1, wait_between_events=5, mock=False):
         w = _prepare(other, "other").reshape(k, n)
         if x.shape[0] == 0:
             return _output(out_shape)
-        y = _output((x.shape[0], n))
-        _library.call("hxsim_matmul", handle, backend, x.data_ptr(), x.shape[0], k,
-                      w.data_ptr(), n, num_sends, wait_between_events, y.data_ptr(), y.numel())
+        y = _kept_result("hxsim_matmul_buffer", handle, backend, x.data_ptr(), x.shape[0], k,
+                         w.data_ptr(), n, num_sends, wait_between_events)
         return y.reshape(out_shape)
 
     return _vmm(input, other, call, torch.matmul, num_sends, mock)
