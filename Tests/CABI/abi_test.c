@@ -148,6 +148,21 @@ int main(int argc, char **argv) {
                   HXSIM_ERROR_INVALID_ARGUMENT, "physics", "physics without chips");
     expect_status(hxsim_chip_seed(context, &seed), HXSIM_ERROR_INVALID_HANDLE, "not a chip",
                   "a context used as a chip");
+    /* A result the library keeps: integers of the mock (floored, clamped), freed once. */
+    float ones[4] = {10, 10, 10, 10};
+    hxsim_buffer buffer = 0;
+    const float *data = NULL;
+    int64_t count = 0;
+    check(hxsim_matmul_buffer(context, HXSIM_BACKEND_CONTEXT, ones, 2, 2, ones, 2, 1, 5, &buffer,
+                              &data, &count) == HXSIM_OK &&
+              count == 4 && data != NULL,
+          "a kept matmul result");
+    for (int64_t i = 0; i < count; i++)
+        check(data[i] == floorf(data[i]) && data[i] >= -128 && data[i] <= 127,
+              "a mock output is an 8-bit integer");
+    check(hxsim_buffer_free(buffer) == HXSIM_OK, "free the kept result");
+    expect_status(hxsim_buffer_free(buffer), HXSIM_ERROR_INVALID_HANDLE, NULL,
+                  "a double free of a kept result");
     check(hxsim_context_free(context) == HXSIM_OK, "free the context");
 
     /* Several threads at once, each with its own context. */
