@@ -22,6 +22,9 @@ let package = Package(
         .library(name: "HXPhysics", targets: ["HXPhysics"]),
         .library(name: "HXCalibration", targets: ["HXCalibration"]),
         .library(name: "HXNetwork", targets: ["HXNetwork"]),
+        // The C ABI (header Sources/HXSimC/include/hxsim.h) as a shared library for C, Python
+        // (python/hxsim) and any other language with a foreign-function interface.
+        .library(name: "HXSimC", type: .dynamic, targets: ["HXSimC"]),
     ],
     targets: [
         // C libraries from Debian (libgsl-dev, libopenblas-dev, zlib1g-dev), wrapped once.
@@ -69,6 +72,11 @@ let package = Package(
                 "HXPhysics",
                 "HXIO", "HXNumerics",
             ]),
+        // The C ABI over chips, calibration, executors and model exchange (`@_cdecl`).
+        .target(
+            name: "HXSimC",
+            dependencies: ["HXNetwork", "HXCalibration", "HXPhysics", "HXIO", "HXNumerics"],
+            exclude: ["include"]),
         .executableTarget(name: "hxsim", dependencies: ["HXSimCLI"]),
         .executableTarget(
             name: "hxsim-bench",
@@ -85,5 +93,6 @@ let package = Package(
         .testTarget(name: "HXApplicationsTests", dependencies: ["HXApplications", "HXData"]),
         .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI", "HXArguments"]),
         .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks", "HXArguments"]),
+        .testTarget(name: "HXSimCTests", dependencies: ["HXSimC", "HXNetwork", "HXPhysics"]),
     ]
 )

@@ -74,29 +74,39 @@ struct OperandOptions: ParsableArguments {
         valueName: "FILE",
         help:
             "activations \(rangeText(ChipGeometry.inputRange)), batch × rows (rows ≤ "
-            + "\(ChipGeometry.maxSignedVMM.inputs)), CSV or .npy")
+            + "\(ChipGeometry.maxSignedVMM.inputs)), CSV or .npy; - reads stdin")
     var inputs: String
     @Option(
         valueName: "FILE",
         help:
             "signed weights \(rangeText(ChipGeometry.weightRange)), rows × columns (columns ≤ "
-            + "\(ChipGeometry.maxSignedVMM.outputs)), CSV or .npy")
+            + "\(ChipGeometry.maxSignedVMM.outputs)), CSV or .npy; - reads stdin")
     var weights: String
 
     /// The `--inputs` and `--weights` matrices, every value checked against the chip's range.
+    /// `-` reads one of them (not both: standard input holds one matrix) from standard input.
     func read() throws -> (inputs: Matrix<Int>, weights: Matrix<Int>) {
+        if self.inputs == MatrixTarget.standardStream && self.weights == MatrixTarget.standardStream {
+            throw IOError.invalidArgument(
+                "--inputs and --weights cannot both be '-': standard input holds one matrix")
+        }
         let inputs = try integerMatrix(
-            path: absolutePath(self.inputs, option: "inputs", mustExist: true),
-            allowed: ChipGeometry.inputRange)
+            path: Self.source(self.inputs, option: "inputs"), allowed: ChipGeometry.inputRange)
         let weights = try integerMatrix(
-            path: absolutePath(self.weights, option: "weights", mustExist: true),
-            allowed: ChipGeometry.weightRange)
+            path: Self.source(self.weights, option: "weights"), allowed: ChipGeometry.weightRange)
         return (inputs, weights)
     }
 
-    /// An integer matrix read from a CSV or NumPy file, every value checked against `allowed`.
+    /// The file of a matrix operand (which must exist), or `-` for standard input.
+    private static func source(_ path: String, option: String) throws -> String {
+        path == MatrixTarget.standardStream
+            ? MatrixTarget.standardStream : try absolutePath(path, option: option, mustExist: true)
+    }
+
+    /// An integer matrix read from a CSV or NumPy file (or `-`, standard input), every value
+    /// checked against `allowed`.
     private func integerMatrix(path: String, allowed: ClosedRange<Int>) throws -> Matrix<Int> {
-        try CSV.integers(readMatrix(path: path), allowed: allowed)
+        try CSV.integers(MatrixTarget.read(from: path), allowed: allowed)
     }
 }
 
@@ -110,4 +120,13 @@ func emit(_ text: String, to path: String?, context: CommandContext) throws {
     } else {
         context.out(text)
     }
+}
+
+/// Writes `matrix` to `--out` (`path`) in the format its extension names (see ``MatrixTarget``),
+/// or as CSV to standard output when `path` is nil or `-`.
+func emit<Element: NumPyElement & Numeric & LosslessStringConvertible>(
+    _ matrix: Matrix<Element>, to path: String?, csvHeader: [String]? = nil,
+    context: CommandContext
+) throws {
+    try MatrixTarget.write(matrix, to: path, csvHeader: csvHeader, standardOutput: context.out)
 }

@@ -25,10 +25,13 @@ struct TraceCommand: ParsableCommand {
     var resolution = TraceRequest(column: 0).resolution * 1e9
     @OptionGroup var chip: ChipOptions
     @OptionGroup var timing: TimingOptions
-    @Option(valueName: "FILE", help: "write the result here (atomically) instead of stdout")
+    @Option(
+        valueName: "FILE",
+        help: "write the result here (atomically), .csv or .npy by the extension; - is stdout")
     var out: String?
 
     func run(_ context: CommandContext) throws {
+        _ = try MatrixTarget.outputFormat(for: out)
         let (inputs, weights) = try operands.read()
         guard sample < inputs.rows else {
             throw ArgumentError.outOfRange(
@@ -47,19 +50,29 @@ struct TraceCommand: ParsableCommand {
             throw PhysicsError.integrationFailed("no trace was recorded")
         }
         trace.sample = sample
-        try emit(Self.csv(trace), to: out, context: context)
+        try emit(try Self.matrix(trace), to: out, csvHeader: Self.columns, context: context)
         try Self.figure(trace, column: column, output: Int(result.outputs[0, column]))
             .write(to: absolutePath(svg, option: "svg"))
     }
 
-    /// The trace as CSV: time (µs) and the three voltages (V).
-    static func csv(_ trace: MembraneTrace) -> String {
-        var text = "time_us,membrane_V,excitatory_V,inhibitory_V\n"
+    /// The columns of a trace: time (µs) and the three voltages (V).
+    static let columns = ["time_us", "membrane_V", "excitatory_V", "inhibitory_V"]
+
+    /// The trace as a points × 4 matrix of ``columns``.
+    static func matrix(_ trace: MembraneTrace) throws -> Matrix<Double> {
+        var storage: [Double] = []
+        storage.reserveCapacity(4 * trace.times.count)
         for i in trace.times.indices {
-            text +=
-                "\(trace.times[i] * 1e6),\(trace.membrane[i]),\(trace.excitatory[i]),\(trace.inhibitory[i])\n"
+            storage += [
+                trace.times[i] * 1e6, trace.membrane[i], trace.excitatory[i], trace.inhibitory[i],
+            ]
         }
-        return text
+        return try Matrix(rows: trace.times.count, columns: 4, storage: storage)
+    }
+
+    /// The trace as CSV with a header line of ``columns``.
+    static func csv(_ trace: MembraneTrace) throws -> String {
+        try CSV.format(matrix(trace), header: columns)
     }
 
     /// Two panels: the synaptic inputs with the pulses, and the membrane with the reads.

@@ -18,7 +18,9 @@ struct VMMCommand: ParsableCommand {
     @OptionGroup var chip: ChipOptions
     @OptionGroup var timing: TimingOptions
     @OptionGroup var numerics: NumericsOptions
-    @Option(valueName: "FILE", help: "write the result here (atomically) instead of stdout")
+    @Option(
+        valueName: "FILE",
+        help: "write the result here (atomically), .csv or .npy by the extension; - is stdout")
     var out: String?
     @Option(
         valueName: "FILE", help: "run on the chip calibrated by this result of `hxsim calibrate`")
@@ -30,6 +32,7 @@ struct VMMCommand: ParsableCommand {
     var digitalCorrection = false
 
     func run(_ context: CommandContext) throws {
+        _ = try MatrixTarget.outputFormat(for: out)
         let (inputs, weights) = try operands.read()
         var chip = try self.chip.chip()
         var calibration: CalibrationResult?
@@ -53,6 +56,6 @@ struct VMMCommand: ParsableCommand {
                 ditherSeed: SeedSequence(chip.seed).seed(
                     SeedSequence.label("digital correction"), result.firstTrial))
         }
-        try emit(CSV.format(outputs.map { Int($0) }), to: out, context: context)
+        try emit(outputs, to: out, context: context)
     }
 }
