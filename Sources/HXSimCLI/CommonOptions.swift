@@ -86,7 +86,8 @@ struct OperandOptions: ParsableArguments {
     /// The `--inputs` and `--weights` matrices, every value checked against the chip's range.
     /// `-` reads one of them (not both: standard input holds one matrix) from standard input.
     func read() throws -> (inputs: Matrix<Int>, weights: Matrix<Int>) {
-        if self.inputs == MatrixTarget.standardStream && self.weights == MatrixTarget.standardStream {
+        if self.inputs == MatrixTarget.standardStream && self.weights == MatrixTarget.standardStream
+        {
             throw IOError.invalidArgument(
                 "--inputs and --weights cannot both be '-': standard input holds one matrix")
         }
