@@ -3,153 +3,153 @@ import HXApplications
 import HXIO
 import HXNetwork
 
-/// `hxsim train yinyang`: the Yin-Yang experiment on software, mock and simulated chip.
+/// `hxsim train TASK`: the experiment pipeline of ``Experiment`` on one task. The logic lives
+/// in ``TrainingJob``; this file only maps options onto its settings. Options without a value
+/// keep the task's default, listed per task in the help.
 enum TrainCommand: Subcommand {
+    /// Each task's default of a setting, for the help: `yinyang 100, mnist 12, …`.
+    static func defaults<T>(_ value: (ExperimentSettings) -> T) -> String {
+        "default " + Tasks.all.map { "\($0.name) \(value($0.defaults))" }.joined(separator: ", ")
+    }
+
     static let spec = CommandSpec(
         name: "train",
         summary:
-            "train the Yin-Yang network in software, deploy it, fine-tune with the simulated chip in the loop",
+            "train a task's network in software, deploy it on mock and simulated chips, "
+            + "fine-tune with the chip in the loop",
         options: [
             OptionSpec(
-                "seed", valueName: "N", help: "seed of data order, weights and mock noise",
-                default: "1"),
+                "data", valueName: "DIR",
+                help:
+                    "data-set folder (default $\(DataLocation.environmentVariable), then "
+                    + "\(DataLocation.sharedRoot); also \(DataLocation.systemRoot))"),
             OptionSpec(
-                "chip-seed", valueName: "N", help: "seed of the simulated chip", default: "1"),
-            OptionSpec("epochs", valueName: "N", help: "software training epochs", default: "100"),
+                "seed", valueName: "N", help: "seed of data order, held-out split, weights, mock noise",
+                default: String(ExperimentSettings().seed)),
             OptionSpec(
-                "hil-epochs", valueName: "N", help: "epochs with the chip in the loop",
-                default: "100"
-            ),
+                "chip-seeds", valueName: "LIST",
+                help: "comma-separated chip seeds, one deployment each (\(defaults { $0.chipSeeds.map(String.init).joined(separator: ",") }))"),
             OptionSpec(
-                "train-size", valueName: "N", help: "training samples (≤ 5000)", default: "5000"),
-            CommonOptions.params,
+                "chips", valueName: "N", help: "simulated chips per deployment",
+                default: String(ExperimentSettings().chips)),
+            OptionSpec("epochs", valueName: "N", help: "software epochs (\(defaults(\.epochs)))"),
             OptionSpec(
-                "learning-rate", valueName: "R", help: "Adam learning rate in software",
-                default: "0.02"),
+                "hil-epochs", valueName: "N",
+                help: "epochs with the chip in the loop (\(defaults(\.hilEpochs)))"),
+            OptionSpec(
+                "learning-rate", valueName: "R",
+                help: "Adam rate in software, chip units (\(defaults(\.learningRate)))"),
             OptionSpec(
                 "hil-learning-rate", valueName: "R",
-                help: "Adam learning rate with the chip in the loop", default: "0.005"),
+                help: "Adam rate with the chip in the loop (\(defaults(\.hilLearningRate)))"),
             OptionSpec(
-                "batch-size", valueName: "N", help: "mini-batch size in software", default: "50"),
-            OptionSpec(
-                "hil-batch-size", valueName: "N", help: "mini-batch size with the chip in the loop",
-                default: "50"),
-            OptionSpec(
-                "logit-scale", valueName: "LSB", help: "outputs are divided by this in the loss",
-                default: "10"),
+                "decay", valueName: "F",
+                help: "learning-rate factor per step (\(defaults(\.learningRateDecay)))"),
             OptionSpec(
                 "decay-every", valueName: "N",
-                help: "halve the software learning rate every N epochs", default: "1000"),
+                help: "software epochs per decay step (\(defaults(\.decayEvery)))"),
             OptionSpec(
                 "hil-decay-every", valueName: "N",
-                help: "halve the chip-in-the-loop learning rate every N epochs", default: "25"),
+                help: "chip-in-the-loop epochs per decay step (\(defaults(\.hilDecayEvery)))"),
             OptionSpec(
-                "wait", valueName: "CYCLES", help: "FPGA cycles between events, both layers",
-                default: "2"),
+                "batch-size", valueName: "N", help: "software mini-batch (\(defaults(\.batchSize)))"),
             OptionSpec(
-                "hidden-avg", valueName: "N", help: "copies of each hidden neuron averaged",
-                default: "4"),
+                "hil-batch-size", valueName: "N",
+                help: "chip-in-the-loop mini-batch (\(defaults(\.hilBatchSize)))"),
             OptionSpec(
-                "repeat-inputs", valueName: "N", help: "send each feature on N synapse rows",
-                default: "16"),
+                "logit-scale", valueName: "LSB",
+                help: "outputs are divided by this in the loss (\(defaults(\.logitScale)))"),
             OptionSpec(
-                "avg", valueName: "N", help: "copies of each output neuron averaged", default: "10"),
+                "wait", valueName: "CYCLES",
+                help: "FPGA cycles between events, every layer (\(defaults(\.waitBetweenEvents)))"),
             OptionSpec(
-                "save", valueName: "DIR", help: "save both trained models (JSON model files) here"),
+                "train-limit", valueName: "N", help: "use only the first N training samples"),
+            OptionSpec("test-limit", valueName: "N", help: "use only the first N test samples"),
+            OptionSpec(
+                "validation-size", valueName: "N",
+                help: "samples held out to select the epoch (\(defaults(\.validationSize)))"),
+            OptionSpec(
+                "mock-gain", valueName: "G",
+                help: "use this gain (LSB per unit² per send) instead of the measured one"),
+            OptionSpec(
+                "mock-noise", valueName: "LSB", help: "use this noise instead of the measured one"),
+            CommonOptions.params,
+            OptionSpec(
+                "save", valueName: "MODEL",
+                help: "save the trained network (model file); fine-tuned ones go beside it"),
+            OptionSpec(
+                "profile-svg", valueName: "FILE",
+                help: "write where the time goes as a stacked-bar SVG"),
         ],
         flags: [
             FlagSpec("json", help: "print the accuracies as one JSON object"),
+            FlagSpec("profile", help: "print host time per phase and the real chip's projected time"),
+            FlagSpec("quiet", help: "no progress on stderr"),
             FlagSpec("no-calibration", help: "fine-tune on the uncalibrated chip"),
             FlagSpec("fine-tune-on-mock", help: "fine-tune on the mock instead (a control)"),
-            FlagSpec(
-                "profile",
-                help: "print the per-phase time of chip-in-the-loop training and inference"),
         ],
-        positionals: [PositionalSpec("task", help: "the task to train: yinyang")])
+        positionals: [
+            PositionalSpec("task", help: "the task: " + Tasks.names.joined(separator: ", "))
+        ])
 
     static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
-        guard let task = try arguments.positional("task"), task == "yinyang" else {
-            throw ArgumentError.invalidChoice(
-                option: "task", got: (try? arguments.positional("task")) ?? "", choices: ["yinyang"]
-            )
+        let task = try Tasks.named(try arguments.positional("task") ?? "")
+        var job = TrainingJob(
+            task: task, location: DataLocation(explicit: try arguments.optionalString("data")))
+        var s = job.settings
+        s.seed = try arguments.uint64("seed")
+        if let list = try arguments.optionalString("chip-seeds") {
+            s.chipSeeds = try list.split(separator: ",").map { item in
+                guard let seed = UInt64(item.trimmingCharacters(in: .whitespaces)) else {
+                    throw ArgumentError.invalidInteger(option: "chip-seeds", got: String(item))
+                }
+                return seed
+            }
         }
-        var settings = YinYangExperiment.Settings()
-        settings.seed = try arguments.uint64("seed")
-        settings.chipSeed = try arguments.uint64("chip-seed")
-        settings.parameters = try CommonOptions.parameters(arguments)
-        settings.softwareEpochs = try arguments.int("epochs", in: 0...10_000)
-        settings.hardwareEpochs = try arguments.int("hil-epochs", in: 0...10_000)
-        settings.trainSize = try arguments.int("train-size", in: 1...5000)
-        settings.learningRate = Float(try arguments.double("learning-rate", in: 1e-6...10))
-        settings.fineTuningLearningRate = Float(
-            try arguments.double("hil-learning-rate", in: 1e-6...10))
-        settings.batchSize = try arguments.int("batch-size", in: 1...5000)
-        settings.fineTuningBatchSize = try arguments.int("hil-batch-size", in: 1...5000)
-        settings.decayEvery = try arguments.int("decay-every", in: 1...100_000)
-        settings.fineTuningDecayEvery = try arguments.int("hil-decay-every", in: 1...100_000)
-        settings.outputAveraging = try arguments.int("avg", in: 1...80)
-        settings.inputRepetition = try arguments.int("repeat-inputs", in: 1...32)
-        settings.calibrate = !(try arguments.flag("no-calibration"))
-        settings.fineTuneOnMock = try arguments.flag("fine-tune-on-mock")
-        settings.waitBetweenEvents = try arguments.int("wait", in: 1...1023)
-        settings.hiddenAveraging = try arguments.int("hidden-avg", in: 1...4)
-        settings.logitScale = Float(try arguments.double("logit-scale", in: 1e-3...1e3))
-        let (report, software, hardware) = try YinYangExperiment.run(
-            settings: settings,
-            progress: {
-                output.err("train: \($0)\n")
-            })
-        if let directory = try arguments.optionalString("save") {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true)
-            try ModelFile.save(
-                software, to: URL(fileURLWithPath: directory + "/yinyang-software.json"))
-            try ModelFile.save(hardware, to: URL(fileURLWithPath: directory + "/yinyang-hil.json"))
+        s.chips = try arguments.int("chips", in: 1...64)
+        s.epochs = try arguments.optionalInt("epochs", in: 0...100_000) ?? s.epochs
+        s.hilEpochs = try arguments.optionalInt("hil-epochs", in: 0...100_000) ?? s.hilEpochs
+        s.learningRate = try optionalFloat(arguments, "learning-rate") ?? s.learningRate
+        s.hilLearningRate = try optionalFloat(arguments, "hil-learning-rate") ?? s.hilLearningRate
+        s.learningRateDecay = try optionalFloat(arguments, "decay") ?? s.learningRateDecay
+        s.decayEvery = try arguments.optionalInt("decay-every", in: 1...100_000) ?? s.decayEvery
+        s.hilDecayEvery =
+            try arguments.optionalInt("hil-decay-every", in: 1...100_000) ?? s.hilDecayEvery
+        s.batchSize = try arguments.optionalInt("batch-size", in: 1...100_000) ?? s.batchSize
+        s.hilBatchSize =
+            try arguments.optionalInt("hil-batch-size", in: 1...100_000) ?? s.hilBatchSize
+        s.logitScale = try optionalFloat(arguments, "logit-scale") ?? s.logitScale
+        s.waitBetweenEvents = try arguments.optionalInt("wait", in: 1...1023) ?? s.waitBetweenEvents
+        s.trainLimit = try arguments.optionalInt("train-limit", in: 1...Int.max) ?? s.trainLimit
+        s.testLimit = try arguments.optionalInt("test-limit", in: 1...Int.max) ?? s.testLimit
+        s.validationSize =
+            try arguments.optionalInt("validation-size", in: 1...Int.max) ?? s.validationSize
+        if try arguments.optionalString("mock-gain") != nil {
+            s.mockGain = try arguments.double("mock-gain", in: 1e-9...1)
         }
-        if try arguments.flag("json") {
-            var object: [String: Double] = [
-                "software": report.software, "mock": report.mock,
-                "physics_deployed": report.physicsDeployed, "physics_hil": report.physicsHIL,
-            ]
-            object["physics_calibrated"] = report.physicsCalibrated
-            output.out(
-                String(decoding: try JSON.encode(object, pretty: false), as: UTF8.self) + "\n")
-        } else {
-            output.out(try table(report).markdown(precision: 4))
+        if try arguments.optionalString("mock-noise") != nil {
+            s.mockNoise = try arguments.double("mock-noise", in: 0...1e6)
         }
-        if try arguments.flag("profile") {
-            output.out("\nTime per phase, chip-in-the-loop training:\n\(report.trainingProfile)\n")
-            output.out(
-                "\nTime per phase, inference of the test set on the chip:\n\(report.inferenceProfile)\n"
-            )
+        s.parameters = try CommonOptions.parameters(arguments)
+        s.calibrate = !(try arguments.flag("no-calibration"))
+        s.fineTuneOnMock = try arguments.flag("fine-tune-on-mock")
+        job.settings = s
+        job.saveModel = try arguments.optionalString("save") == nil ? nil : try arguments.path("save")
+        job.profileFigure =
+            try arguments.optionalString("profile-svg") == nil
+            ? nil : try arguments.path("profile-svg")
+        job.json = try arguments.flag("json")
+        job.profile = try arguments.flag("profile")
+        let quiet = try arguments.flag("quiet")
+        let (text, _) = try job.run { line in
+            if !quiet { output.err("train: \(line)\n") }
         }
+        output.out(text)
     }
 
-    /// The accuracies side by side.
-    static func table(_ report: YinYangExperiment.Report) throws -> Table {
-        let measured = report.measuredMockParameter
-        let mock = String(
-            format: "mock (hxtorch's model, measured gain %.5f, noise %.2f LSB)", measured.gain,
-            measured.noiseStd)
-        var rows: [[TableCell]] = [
-            [.text("software (float, ideal linear chip model)"), .number(report.software)],
-            [.text(mock), .number(report.mock)],
-            [
-                .text("simulated chip, software-trained, uncalibrated"),
-                .number(report.physicsDeployed),
-            ],
-        ]
-        if let calibrated = report.physicsCalibrated {
-            rows.append([
-                .text("simulated chip, software-trained, calibrated"), .number(calibrated),
-            ])
-        }
-        rows.append([
-            .text(
-                "simulated chip\(report.physicsCalibrated == nil ? "" : " (calibrated)"), "
-                    + "fine-tuned with the chip in the loop"),
-            .number(report.physicsHIL),
-        ])
-        return try Table(header: ["back end", "test accuracy"], rows: rows)
+    /// An optional positive number option as `Float`.
+    static func optionalFloat(_ arguments: ParsedArguments, _ name: String) throws -> Float? {
+        guard try arguments.optionalString(name) != nil else { return nil }
+        return Float(try arguments.double(name, in: 1e-9...1e6))
     }
 }

@@ -27,6 +27,10 @@ public struct Sweep: Sendable {
     public let features: Matrix<Float>
     /// The data set's labels.
     public let labels: [Int]
+    /// The shape of one sample as the data set gives it (for example `[1, 28, 28]`), or nil
+    /// for flat feature vectors; the model receives each row in this shape. Features repeated
+    /// on several rows (`inputRepetition` > 1, for linear models) are flat.
+    public let sampleShape: [Int]?
     /// The data set's name.
     public let datasetName: String
     /// The physics parameters before any setting of the sweep.
@@ -102,7 +106,8 @@ public struct Sweep: Sendable {
         let vmmLayerCount = ModelSettings.vmmLayerCount(of: model)
 
         try Self.checkLayers(plan: plan, vmmLayerCount: vmmLayerCount)
-        try Self.checkModelAcceptsData(model: model, dataset: dataset)
+        try Self.checkModelAcceptsData(
+            model: model, dataset: dataset, sampleShape: Self.sampleShape(of: dataset, spec: spec))
         var usesCalibration = false
         for point in plan.points {
             let settings = try plan.settings(
@@ -122,6 +127,7 @@ public struct Sweep: Sendable {
         self.model = model
         self.features = dataset.features
         self.labels = dataset.labels
+        self.sampleShape = Self.sampleShape(of: dataset, spec: spec)
         self.datasetName = dataset.name
         self.parameters = parameters
         self.integrator = integrator
@@ -178,14 +184,23 @@ public struct Sweep: Sendable {
         }
     }
 
+    /// See ``sampleShape``.
+    static func sampleShape(of dataset: Dataset, spec: SweepSpec) -> [Int]? {
+        spec.dataset.inputRepetition == 1 ? dataset.featureShape : nil
+    }
+
     /// One sample through the model in software: catches a data set the model cannot take.
-    private static func checkModelAcceptsData(model: Sequential, dataset: Dataset) throws {
+    private static func checkModelAcceptsData(
+        model: Sequential, dataset: Dataset, sampleShape: [Int]?
+    ) throws {
         let (features, labels) = (dataset.features, dataset.labels)
         guard !labels.isEmpty else {
             throw SweepError.invalidSetting(name: "dataset", reason: "the data set is empty")
         }
         var context = ExecutionContext.software
-        let input = try Tensor(shape: [1, features.columns], storage: Array(features.row(0)))
+        let input = try Tensor(
+            shape: [1] + (sampleShape ?? [features.columns]),
+            storage: Array(features.row(0)))
         do {
             let output = try model(input, context: &context)
             let classes = output.count
