@@ -81,7 +81,7 @@ struct Stage {
                     + "train \(percent(summary.accuracy))  val \(percent(validation))  "
                     + "(\(format(Double(data.train.count * epoch) / max(seconds, 1e-9), 0)) "
                     + "samples/s, ETA \(format(remaining, 0)) s)")
-            if validation > best.validation {
+            if validation >= best.validation {
                 best = Result(model: current, epoch: epoch, validation: validation, profile: Profile())
             }
         }

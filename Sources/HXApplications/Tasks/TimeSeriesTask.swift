@@ -5,14 +5,13 @@ import HXNumerics
 import HXPhysics
 
 /// Activity recognition from multichannel inertial time series `[channels, steps]`, as in the
-/// hxtorch paper (Spilger et al. 2020): `ExpandedConv1d(channels → 16, kernel 10, stride 5)`
-/// (kernel copies unrolled onto the 128 rows of a block) → `ConvertingReLU(1)` →
-/// `Linear(16 × positions → 64)` → `ConvertingReLU(1)` → `Linear(64 → classes)`, no biases,
-/// numSends from the measured gain.
+/// hxtorch paper (Spilger et al. 2020): `ExpandedConv1d(2 × channels → 32, kernel 10, stride
+/// 5)` (kernel copies unrolled onto the 128 rows of a block) → `ConvertingReLU(1)` → average
+/// over all positions (the activity, not when it happens) → `Linear(32 → 32)` →
+/// `ConvertingReLU(1)` → `Linear(32 → classes)`, no biases, numSends from the measured gain.
 ///
-/// Each channel is mapped linearly onto the chip's inputs 0…31 by its minimum and maximum over
-/// the training split (test values beyond them clip), so the sign of a signal becomes an offset
-/// the network learns around.
+/// Each signed channel reaches the chip as two unsigned ones (``SignedChannels``), so the
+/// network sees `[2 × channels, steps]`.
 public struct TimeSeriesTask: ExperimentTask {
     public let name: String
     public let summary: String
@@ -79,7 +78,7 @@ public struct TimeSeriesTask: ExperimentTask {
             train = try UCIHAR.load(splitDirectory: folder + "/train")
             test = try UCIHAR.load(splitDirectory: folder + "/test")
         }
-        let scaler = try ChannelRange(fitting: train)
+        let scaler = try SignedChannels(fitting: train)
         train = try scaler.apply(train)
         test = try scaler.apply(test).prefix(settings.testLimit)
         let (kept, validation) = try train.holdingOut(settings.validationSize, seed: settings.seed)
@@ -92,10 +91,11 @@ public struct TimeSeriesTask: ExperimentTask {
     ) throws -> Sequential {
         let (channels, steps, classes): (Int, Int, Int)
         switch source {
-        case .uea: (channels, steps, classes) = (6, 100, 4)
-        case .uciHAR: (channels, steps, classes) = (UCIHAR.signals.count, UCIHAR.windowLength, 6)
+        case .uea: (channels, steps, classes) = (2 * 6, 100, 4)
+        case .uciHAR:
+            (channels, steps, classes) = (2 * UCIHAR.signals.count, UCIHAR.windowLength, 6)
         }
-        let (kernel, stride, filters) = (10, 5, 16)
+        let (kernel, stride, filters, hidden) = (10, 5, 32, 32)
         let positions = (steps - kernel) / stride + 1
         let wait = settings.waitBetweenEvents
         return Sequential(
@@ -103,58 +103,75 @@ public struct TimeSeriesTask: ExperimentTask {
                 inChannels: channels, outChannels: filters, kernelSize: kernel, stride: stride,
                 bias: false, waitBetweenEvents: wait, initialization: initialization, seed: seed),
             try ConvertingReLU(shift: 1),
+            AvgPool1d(kernelSize: positions),
             Flatten(),
             try Linear(
-                inFeatures: filters * positions, outFeatures: 64, bias: false,
-                waitBetweenEvents: wait, initialization: initialization, seed: seed &+ 1),
+                inFeatures: filters, outFeatures: hidden, bias: false, waitBetweenEvents: wait,
+                initialization: initialization, seed: seed &+ 1),
             try ConvertingReLU(shift: 1),
             try Linear(
-                inFeatures: 64, outFeatures: classes, bias: false, waitBetweenEvents: wait,
+                inFeatures: hidden, outFeatures: classes, bias: false, waitBetweenEvents: wait,
                 initialization: initialization, seed: seed &+ 2))
     }
 }
 
-/// Per-channel linear map of `[channels, steps]` samples onto the chip's inputs 0…31 by each
-/// channel's extremes over a training set.
-struct ChannelRange {
-    let minimum: [Float]
-    let maximum: [Float]
+/// Signed sensor channels on the chip's unsigned inputs: each channel is standardised by its
+/// mean and standard deviation over a training set and split into its positive and its
+/// negative part, each scaled so that 3 σ reach the top input 31 (clipped beyond). A sample
+/// `[channels, steps]` becomes `[2 × channels, steps]`: channel c's positive part is channel
+/// 2c, its negative part 2c + 1. A signal at its mean sends no events, so the VMM sums carry no
+/// common offset that would saturate the outputs.
+struct SignedChannels {
+    let mean: [Double]
+    let deviation: [Double]
     let steps: Int
+    /// Standard deviations mapped onto the full input range.
+    static let reach = 3.0
 
     init(fitting set: Dataset) throws {
         guard let shape = set.featureShape, shape.count == 2 else {
             throw DataError.invalidArgument("\(set.name): expected [channels, steps] samples")
         }
         let (channels, steps) = (shape[0], shape[1])
-        var low = [Float](repeating: .infinity, count: channels)
-        var high = [Float](repeating: -.infinity, count: channels)
+        var sum = [Double](repeating: 0, count: channels)
+        var square = [Double](repeating: 0, count: channels)
         for (index, value) in set.features.storage.enumerated() {
             let channel = (index % set.featureCount) / steps
-            low[channel] = min(low[channel], value)
-            high[channel] = max(high[channel], value)
+            sum[channel] += Double(value)
+            square[channel] += Double(value) * Double(value)
         }
-        (minimum, maximum, self.steps) = (low, high, steps)
+        let n = Double(set.count * steps)
+        mean = sum.map { $0 / n }
+        deviation = zip(sum, square).map { s, q in max(q / n - (s / n) * (s / n), 0).squareRoot() }
+        self.steps = steps
     }
 
     func apply(_ set: Dataset) throws -> Dataset {
-        guard set.featureShape == [minimum.count, steps] else {
+        let channels = mean.count
+        guard set.featureShape == [channels, steps] else {
             throw DataError.invalidArgument(
                 "\(set.name): samples are \(set.featureShape ?? [set.featureCount]), the training "
-                    + "set's [\(minimum.count), \(steps)]")
+                    + "set's [\(channels), \(steps)]")
         }
-        let top = Float(VMMLimits.inputRange.upperBound)
-        let width = set.featureCount
-        return try set.withFeatures { features in
-            var result = features
-            result.withUnsafeMutableStorage { storage in
-                for index in storage.indices {
-                    let channel = (index % width) / steps
-                    let span = maximum[channel] - minimum[channel]
-                    let value = span > 0 ? (storage[index] - minimum[channel]) / span * top : 0
-                    storage[index] = min(max(value, 0), top)
+        let top = Double(VMMLimits.inputRange.upperBound)
+        var storage = [Float](repeating: 0, count: set.count * 2 * channels * steps)
+        for sample in 0..<set.count {
+            let row = set.features.row(sample)
+            let base = row.startIndex
+            for channel in 0..<channels {
+                let scale = deviation[channel] > 0 ? top / (Self.reach * deviation[channel]) : 0
+                for step in 0..<steps {
+                    let z = (Double(row[base + channel * steps + step]) - mean[channel]) * scale
+                    let out = sample * 2 * channels * steps + 2 * channel * steps + step
+                    storage[out] = Float(min(max(z, 0), top))
+                    storage[out + steps] = Float(min(max(-z, 0), top))
                 }
             }
-            return result
         }
+        return try Dataset(
+            name: set.name,
+            features: Matrix(rows: set.count, columns: 2 * channels * steps, storage: storage),
+            labels: set.labels, classCount: set.classCount, classNames: set.classNames,
+            featureShape: [2 * channels, steps])
     }
 }
