@@ -253,7 +253,7 @@ struct ChipPair {
             settings.calibrate
             ? try PhysicsExecutor(
                 chipCount: settings.chips, firstSeed: seed, parameters: settings.parameters,
-                calibration: CalibrationSettings()) : raw
+                calibration: settings.calibration) : raw
     }
 
     /// hxtorch's `measure_mock_parameter` on the chip the network is fine-tuned on, with the

@@ -1,3 +1,4 @@
+import HXCalibration
 import HXPhysics
 
 /// What one run of the experiment pipeline does (see ``Experiment``). Every task starts from
@@ -44,6 +45,9 @@ public struct ExperimentSettings: Sendable, Equatable {
     /// Calibrate each chip (deployment without calibration is measured too) and fine-tune on
     /// the calibrated chip.
     public var calibrate: Bool
+    /// How each chip is calibrated (calix's procedure; ``CalibrationSettings/quick`` for
+    /// tests).
+    public var calibration: CalibrationSettings
     /// Fine-tune on the mock instead of the chip (a control).
     public var fineTuneOnMock: Bool
     /// Replace the gain measured on the chip (LSB per chip unit² per send), as hxtorch's
@@ -75,6 +79,7 @@ public struct ExperimentSettings: Sendable, Equatable {
         waitBetweenEvents = 2
         parameters = PhysicsParameters()
         calibrate = true
+        calibration = CalibrationSettings()
         fineTuneOnMock = false
         mockGain = nil
         mockNoise = nil

@@ -36,6 +36,8 @@ public enum ModelEvaluation {
         public var chipSeed: UInt64 = 1
         /// Calibrate the chips before evaluating (physics), in memory.
         public var calibrate = false
+        /// How they are calibrated.
+        public var calibration = CalibrationSettings()
         /// A calibration file (`hxsim calibrate`) for one chip, or a folder with
         /// `chip-<seed>.json` for every chip (physics); its configuration and digital fit are
         /// applied.
@@ -131,7 +133,7 @@ public enum ModelEvaluation {
         if settings.calibrate {
             return try PhysicsExecutor(
                 chipCount: settings.chips, firstSeed: settings.chipSeed,
-                parameters: settings.parameters, calibration: CalibrationSettings())
+                parameters: settings.parameters, calibration: settings.calibration)
         }
         var chips = try (0..<settings.chips).map {
             try Chip(seed: settings.chipSeed + UInt64($0), parameters: settings.parameters)

@@ -64,8 +64,8 @@ final class TemporaryDirectory {
 
 /// A small folder in UCI HAR's published layout: `train/`, `test/`, each with `y_<split>.txt`
 /// and the nine `Inertial Signals/<signal>_<split>.txt` of 128 values per line. Class `c`
-/// (activity c + 1) has a sine of frequency c + 1 cycles per window in every channel, with
-/// seeded noise, so a network can tell the classes apart.
+/// (activity c + 1) has a sine of 4 (c + 1) cycles per window and amplitude 0.2 (c + 1) in
+/// every channel, with seeded noise, so a network can tell the classes apart.
 enum SyntheticHAR {
     static let signals = [
         "body_acc_x", "body_acc_y", "body_acc_z", "body_gyro_x", "body_gyro_y", "body_gyro_z",
@@ -87,8 +87,8 @@ enum SyntheticHAR {
                 for channel in signals.indices {
                     let phase = Double(channel) * 0.3
                     let values = (0..<128).map { step in
-                        sin(2 * Double.pi * Double(activity + 1) * Double(step) / 128 + phase)
-                            * 0.5 + 0.2 * noise()
+                        sin(2 * Double.pi * Double(4 * (activity + 1)) * Double(step) / 128 + phase)
+                            * 0.2 * Double(activity + 1) + 0.1 * noise()
                     }
                     channels[channel] +=
                         values.map { String(format: "%.6e", $0) }.joined(separator: " ") + "\n"

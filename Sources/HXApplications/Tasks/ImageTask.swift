@@ -34,7 +34,7 @@ public struct ImageTask: ExperimentTask {
     public var defaults: ExperimentSettings {
         var settings = ExperimentSettings()
         settings.validationSize = 2000
-        settings.epochs = 12
+        settings.epochs = 15
         settings.hilEpochs = 2
         settings.batchSize = 100
         settings.hilBatchSize = 100
@@ -70,7 +70,9 @@ public struct ImageTask: ExperimentTask {
                 featureShape: set.featureShape)
         }
         let full = try named(
-            MNIST.load(directory: folder, split: .train, pixelRange: range), "train")
+            MNIST.load(
+                directory: folder, split: .train, pixelRange: range,
+                limit: settings.trainLimit.map { $0 + settings.validationSize }), "train")
         let test = try named(
             MNIST.load(
                 directory: folder, split: .test, pixelRange: range, limit: settings.testLimit),
