@@ -93,9 +93,11 @@ public final class ProjectingExecutor: HardwareExecutor, @unchecked Sendable {
                 let vectors = pair.map(\.rows).max() ?? 0
                 var events = 0
                 for vector in 0..<vectors {
-                    let busiest = pair.map { inputs in
-                        vector < inputs.rows ? inputs.row(vector).reduce(0) { $0 + ($1 > 0 ? 1 : 0) } : 0
-                    }.max() ?? 0
+                    let busiest =
+                        pair.map { inputs in
+                            vector < inputs.rows
+                                ? inputs.row(vector).reduce(0) { $0 + ($1 > 0 ? 1 : 0) } : 0
+                        }.max() ?? 0
                     events += busiest
                 }
                 chipSeconds +=

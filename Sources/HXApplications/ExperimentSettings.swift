@@ -101,8 +101,9 @@ public struct ExperimentSettings: Sendable, Equatable {
         try check(hilEpochs >= 0, "hil epochs", hilEpochs, "must not be negative")
         try check(batchSize >= 1, "batch size", batchSize, "must be at least 1")
         try check(hilBatchSize >= 1, "hil batch size", hilBatchSize, "must be at least 1")
-        for (name, rate) in [("learning rate", learningRate), ("hil learning rate", hilLearningRate)]
-        {
+        for (name, rate) in [
+            ("learning rate", learningRate), ("hil learning rate", hilLearningRate),
+        ] {
             try check(rate.isFinite && rate > 0, name, rate, "must be a positive number")
         }
         try check(

@@ -80,7 +80,9 @@ extension Dataset {
 
     /// `validationSize` samples drawn at random (seeded) as the validation split, the rest
     /// for training, in their original order.
-    func holdingOut(_ validationSize: Int, seed: UInt64) throws -> (
+    func holdingOut(
+        _ validationSize: Int, seed: UInt64
+    ) throws -> (
         train: Dataset, validation: Dataset
     ) {
         let size = Swift.min(validationSize, count - 1)

@@ -15,7 +15,8 @@ public struct TrainingJob: Sendable {
     public var saveModel: String?
     /// Print one JSON object instead of the table.
     public var json = false
-    /// Print where the time goes (tables), and write the figure to ``profileFigure`` if set.
+    /// Print where the time goes (tables; in the JSON it is always there), and write the figure
+    /// to ``profileFigure`` if set.
     public var profile = false
     public var profileFigure: String?
 
@@ -44,7 +45,9 @@ public struct TrainingJob: Sendable {
         try settings.validate()
         let outputs =
             [saveModel, profileFigure].compactMap { $0 }
-            + (saveModel.map { path in settings.chipSeeds.map { Self.hilModelPath(path, chipSeed: $0) } }
+            + (saveModel.map { path in
+                settings.chipSeeds.map { Self.hilModelPath(path, chipSeed: $0) }
+            }
                 ?? [])
         for path in outputs { try OutputTarget.check(path) }
         let data = try task.load(from: location, settings: settings)
@@ -54,23 +57,27 @@ public struct TrainingJob: Sendable {
         let outcome = try Experiment.run(
             task: task, settings: settings, data: data, clock: clock, progress: progress)
         let report = outcome.report
+        // Everything is encoded before the first file is written.
+        var files: [(path: String, data: Data)] = []
         if let saveModel {
-            try ModelFile.save(outcome.software, to: URL(fileURLWithPath: saveModel))
+            files.append((saveModel, try ModelFile.encode(outcome.software)))
             for (seed, model) in zip(settings.chipSeeds, outcome.hardware) {
-                try ModelFile.save(
-                    model, to: URL(fileURLWithPath: Self.hilModelPath(saveModel, chipSeed: seed)))
+                files.append(
+                    (Self.hilModelPath(saveModel, chipSeed: seed), try ModelFile.encode(model)))
             }
         }
         if let profileFigure {
-            try RuntimeFigure.write(
+            let svg = RuntimeFigure.svg(
                 [report.training, report.inference].compactMap { $0 },
-                title: "\(task.name): where the time goes", to: profileFigure)
+                title: "\(task.name): where the time goes")
+            files.append((profileFigure, Data(svg.utf8)))
         }
         var text =
             json
             ? String(decoding: try report.jsonSummary(), as: UTF8.self) + "\n"
             : try report.accuracyTable().markdown(precision: 2)
-        if profile { text += try report.runtimeText() }
+        if profile && !json { text += try report.runtimeText() }
+        for file in files { try FileIO.writeAtomically(file.data, to: file.path) }
         return (text, outcome)
     }
 }

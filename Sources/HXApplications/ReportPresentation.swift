@@ -13,15 +13,21 @@ extension Experiment.Report {
         var rows: [(String, String, (Experiment.ChipResult) -> Double?)] = [
             ("software", "software (float, ideal linear chip model)", { _ in self.software }),
             ("mock", mock, { $0.mock }),
-            ("physics_deployed", "simulated chip, software-trained, uncalibrated", {
-                $0.physicsDeployed
-            }),
+            (
+                "physics_deployed", "simulated chip, software-trained, uncalibrated",
+                {
+                    $0.physicsDeployed
+                }
+            ),
         ]
         if calibrated {
             rows.append(
-                ("physics_calibrated", "simulated chip, software-trained, calibrated", {
-                    $0.physicsCalibrated
-                }))
+                (
+                    "physics_calibrated", "simulated chip, software-trained, calibrated",
+                    {
+                        $0.physicsCalibrated
+                    }
+                ))
         }
         rows.append(
             (
@@ -52,7 +58,8 @@ extension Experiment.Report {
     /// The JSON summary: the keys of the Yin-Yang output (`software`, `mock`,
     /// `physics_deployed`, `physics_calibrated`, `physics_hil`, means over chip seeds, as
     /// fractions), their standard deviations under `std`, each chip under `chips`, and
-    /// `task`, `num_sends`, `measured_mock_parameter`, `seconds`.
+    /// `task`, `num_sends`, `measured_mock_parameter`, `sizes`, `seconds`, and `runtime` (the
+    /// analyses of where the time goes).
     public func jsonSummary() throws -> Data {
         var means: [String: Double] = [:]
         var deviations: [String: Double] = [:]
@@ -66,7 +73,8 @@ extension Experiment.Report {
             physicsDeployed: means["physics_deployed"] ?? 0,
             physicsCalibrated: means["physics_calibrated"], physicsHIL: means["physics_hil"] ?? 0,
             std: deviations, chips: chips, numSends: numSends,
-            measuredMockParameter: trainingParameter, sizes: sizes, seconds: seconds)
+            measuredMockParameter: trainingParameter, sizes: sizes, seconds: seconds,
+            runtime: [training, inference].compactMap { $0 })
         return try JSON.encode(summary, pretty: false)
     }
 
@@ -94,9 +102,10 @@ private struct JSONSummary: Encodable {
     var measuredMockParameter: MockParameter
     var sizes: [String: Int]
     var seconds: [String: Double]
+    var runtime: [RuntimeAnalysis]
 
     enum CodingKeys: String, CodingKey {
-        case task, software, mock, std, chips, sizes, seconds
+        case task, software, mock, std, chips, sizes, seconds, runtime
         case physicsDeployed = "physics_deployed"
         case physicsCalibrated = "physics_calibrated"
         case physicsHIL = "physics_hil"

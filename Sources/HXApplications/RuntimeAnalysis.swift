@@ -74,7 +74,10 @@ public struct RuntimeAnalysis: Sendable, Codable, Equatable {
             .number(chipSamplesPerSecond),
         ])
         return try Table(
-            header: ["\(stage), per batch of \(samples / max(batches, 1))", "simulator ms", "real chip ms"],
+            header: [
+                "\(stage), per batch of \(samples / max(batches, 1))", "simulator ms",
+                "real chip ms",
+            ],
             rows: rows)
     }
 }

@@ -17,9 +17,12 @@ public enum RuntimeFigure {
         let colors = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1"]
         var body = ""
         func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
+                of: "<", with: "&lt;")
         }
-        func text(_ x: Double, _ y: Double, _ value: String, anchor: String = "start", size: Int = 12)
+        func text(
+            _ x: Double, _ y: Double, _ value: String, anchor: String = "start", size: Int = 12
+        )
             -> String
         {
             "<text x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"\(size)\" text-anchor=\"\(anchor)\">"
@@ -29,13 +32,18 @@ public enum RuntimeFigure {
         for (index, analysis) in analyses.enumerated() {
             let y0 = top + stageHeight * Double(index)
             let perBatch = 1e3 / Double(max(analysis.batches, 1))
-            let host = RuntimeAnalysis.phases.map { ($0.name, (analysis.hostSeconds[$0.name] ?? 0) * perBatch) }
+            let host = RuntimeAnalysis.phases.map {
+                ($0.name, (analysis.hostSeconds[$0.name] ?? 0) * perBatch)
+            }
             let chip = analysis.layers.enumerated().map {
                 ("layer \($0.offset) \($0.element)", analysis.chipSeconds[$0.offset] * perBatch)
             }
             let largest = max(analysis.hostTotal, analysis.chipTotal) * perBatch
             let scale = largest > 0 ? (width - left - right) / largest : 0
-            body += text(left, y0 + 4, "\(analysis.stage): ms per batch of \(analysis.samples / max(analysis.batches, 1))", size: 13)
+            body += text(
+                left, y0 + 4,
+                "\(analysis.stage): ms per batch of \(analysis.samples / max(analysis.batches, 1))",
+                size: 13)
             for (row, (label, parts, offset)) in [
                 ("simulator", host, 0), ("real chip (projected)", chip, 3),
             ].enumerated() {
@@ -49,12 +57,15 @@ public enum RuntimeFigure {
                         "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(w))\" height=\"\(f(barHeight))\" "
                         + "fill=\"\(color)\"><title>\(escape(name)) \(String(format: "%.3f", value)) ms</title></rect>\n"
                     if w > 60 {
-                        body += text(x + 3, y + barHeight + 12, "\(name) \(String(format: "%.2f", value))", size: 10)
+                        body += text(
+                            x + 3, y + barHeight + 12, "\(name) \(String(format: "%.2f", value))",
+                            size: 10)
                     }
                     x += w
                 }
                 let total = parts.reduce(0) { $0 + $1.1 }
-                body += text(x + 4, y + barHeight * 0.65, String(format: "%.2f ms", total), size: 11)
+                body += text(
+                    x + 4, y + barHeight * 0.65, String(format: "%.2f ms", total), size: 11)
             }
         }
         let legendY = height - 40
@@ -63,7 +74,8 @@ public enum RuntimeFigure {
             "simulator: " + RuntimeAnalysis.phases.map(\.name).joined(separator: ", ")
                 + " (host phases); real chip: VMM layers, events × wait × 8 ns + 36 µs per vector",
             size: 11)
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" "
+        return
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" "
             + "viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"sans-serif\">\n"
             + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" + body + "</svg>\n"
     }

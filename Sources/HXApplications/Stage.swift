@@ -82,7 +82,8 @@ struct Stage {
                     + "(\(format(Double(data.train.count * epoch) / max(seconds, 1e-9), 0)) "
                     + "samples/s, ETA \(format(remaining, 0)) s)")
             if validation >= best.validation {
-                best = Result(model: current, epoch: epoch, validation: validation, profile: Profile())
+                best = Result(
+                    model: current, epoch: epoch, validation: validation, profile: Profile())
             }
         }
         best.profile = context.profiler?.profile ?? Profile()

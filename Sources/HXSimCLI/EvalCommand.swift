@@ -54,7 +54,9 @@ enum EvalCommand: Subcommand {
         positionals: [PositionalSpec("model", help: "the model file (hxsim train --save)")])
 
     static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
-        let model = try arguments.path("model", mustExist: true)
+        let given = try arguments.positional("model") ?? ""
+        let model = URL(fileURLWithPath: (given as NSString).expandingTildeInPath)
+            .standardizedFileURL.path
         var job = EvaluationJob(
             modelPath: model, task: try Tasks.named(try arguments.string("task")),
             location: DataLocation(explicit: try arguments.optionalString("data")))

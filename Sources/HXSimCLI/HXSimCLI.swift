@@ -37,7 +37,8 @@ public enum HXSimCommand {
     static var subcommands: [any Subcommand.Type] {
         [
             DemoCommand.self, ChipCommand.self, VMMCommand.self, TraceCommand.self,
-            CalibrateCommand.self, TrainCommand.self, EvalCommand.self, SweepCommand.self, BenchCommand.self,
+            CalibrateCommand.self, TrainCommand.self, EvalCommand.self, SweepCommand.self,
+            BenchCommand.self,
         ]
     }
 

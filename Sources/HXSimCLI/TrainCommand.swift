@@ -24,11 +24,14 @@ enum TrainCommand: Subcommand {
                     "data-set folder (default $\(DataLocation.environmentVariable), then "
                     + "\(DataLocation.sharedRoot); also \(DataLocation.systemRoot))"),
             OptionSpec(
-                "seed", valueName: "N", help: "seed of data order, held-out split, weights, mock noise",
+                "seed", valueName: "N",
+                help: "seed of data order, held-out split, weights, mock noise",
                 default: String(ExperimentSettings().seed)),
             OptionSpec(
                 "chip-seeds", valueName: "LIST",
-                help: "comma-separated chip seeds, one deployment each (\(defaults { $0.chipSeeds.map(String.init).joined(separator: ",") }))"),
+                help:
+                    "comma-separated chip seeds, one deployment each (\(defaults { $0.chipSeeds.map(String.init).joined(separator: ",") }))"
+            ),
             OptionSpec(
                 "chips", valueName: "N", help: "simulated chips per deployment",
                 default: String(ExperimentSettings().chips)),
@@ -52,7 +55,8 @@ enum TrainCommand: Subcommand {
                 "hil-decay-every", valueName: "N",
                 help: "chip-in-the-loop epochs per decay step (\(defaults(\.hilDecayEvery)))"),
             OptionSpec(
-                "batch-size", valueName: "N", help: "software mini-batch (\(defaults(\.batchSize)))"),
+                "batch-size", valueName: "N", help: "software mini-batch (\(defaults(\.batchSize)))"
+            ),
             OptionSpec(
                 "hil-batch-size", valueName: "N",
                 help: "chip-in-the-loop mini-batch (\(defaults(\.hilBatchSize)))"),
@@ -83,7 +87,8 @@ enum TrainCommand: Subcommand {
         ],
         flags: [
             FlagSpec("json", help: "print the accuracies as one JSON object"),
-            FlagSpec("profile", help: "print host time per phase and the real chip's projected time"),
+            FlagSpec(
+                "profile", help: "print host time per phase and the real chip's projected time"),
             FlagSpec("quiet", help: "no progress on stderr"),
             FlagSpec("no-calibration", help: "fine-tune on the uncalibrated chip"),
             FlagSpec("fine-tune-on-mock", help: "fine-tune on the mock instead (a control)"),
@@ -134,7 +139,8 @@ enum TrainCommand: Subcommand {
         s.calibrate = !(try arguments.flag("no-calibration"))
         s.fineTuneOnMock = try arguments.flag("fine-tune-on-mock")
         job.settings = s
-        job.saveModel = try arguments.optionalString("save") == nil ? nil : try arguments.path("save")
+        job.saveModel =
+            try arguments.optionalString("save") == nil ? nil : try arguments.path("save")
         job.profileFigure =
             try arguments.optionalString("profile-svg") == nil
             ? nil : try arguments.path("profile-svg")

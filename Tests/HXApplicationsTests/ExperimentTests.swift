@@ -128,7 +128,10 @@ struct ExperimentTests {
             return try evaluation.run().result.accuracy
         }
         // Software and mock draw the same numbers as in training: equal exactly.
-        #expect(try evaluate { $0.backend = .software; $0.mockGain = chip.measured.gain; $0.mockNoise = 0 } == report.software)
+        #expect(
+            try evaluate {
+                $0.backend = .software; $0.mockGain = chip.measured.gain; $0.mockNoise = 0
+            } == report.software)
         #expect(
             try evaluate {
                 $0.backend = .mock

@@ -32,8 +32,7 @@ public struct DigitsTask: ExperimentTask {
         return settings
     }
 
-    public func load(from location: DataLocation, settings: ExperimentSettings) throws -> TaskData
-    {
+    public func load(from location: DataLocation, settings: ExperimentSettings) throws -> TaskData {
         let file = "digits.csv.gz"
         let folder = try location.find(["digits"], task: name) {
             DataLocation.holds($0, files: [file])

@@ -59,8 +59,7 @@ public struct ImageTask: ExperimentTask {
         }
     }
 
-    public func load(from location: DataLocation, settings: ExperimentSettings) throws -> TaskData
-    {
+    public func load(from location: DataLocation, settings: ExperimentSettings) throws -> TaskData {
         let folder = try location.find(folders, task: name, containing: Self.holdsIDX)
         let range = Float(VMMLimits.inputRange.lowerBound)...Float(VMMLimits.inputRange.upperBound)
         func named(_ set: Dataset, _ split: String) throws -> Dataset {
@@ -78,7 +77,8 @@ public struct ImageTask: ExperimentTask {
                 directory: folder, split: .test, pixelRange: range, limit: settings.testLimit),
             "test")
         let (train, validation) = try full.holdingOut(settings.validationSize, seed: settings.seed)
-        return TaskData(train: try train.prefix(settings.trainLimit), validation: validation, test: test)
+        return TaskData(
+            train: try train.prefix(settings.trainLimit), validation: validation, test: test)
     }
 
     public func makeModel(

@@ -59,8 +59,7 @@ public struct TimeSeriesTask: ExperimentTask {
         return settings
     }
 
-    public func load(from location: DataLocation, settings: ExperimentSettings) throws -> TaskData
-    {
+    public func load(from location: DataLocation, settings: ExperimentSettings) throws -> TaskData {
         var (train, test): (Dataset, Dataset)
         switch source {
         case .uea(let problem, let folders):

@@ -38,8 +38,7 @@ public struct YinYangTask: ExperimentTask {
         return settings
     }
 
-    public func load(from location: DataLocation, settings: ExperimentSettings) throws -> TaskData
-    {
+    public func load(from location: DataLocation, settings: ExperimentSettings) throws -> TaskData {
         let splits = try YinYang.standardDatasets()
         func chip(_ set: Dataset, _ limit: Int?) throws -> Dataset {
             let scaled = try set.prefix(limit).scaledToChipInputs(
