@@ -62,6 +62,7 @@ struct Stage {
         }
         var best = Result(
             model: model, epoch: 0, validation: try validate(model, &context), profile: Profile())
+        if epochs > 0 { progress("\(name) epoch 0/\(epochs)  val \(percent(best.validation))") }
         var current = model
         var optimizer = Adam(learningRate: learningRate)
         context.profiler = Profiler(clock: clock)

@@ -39,7 +39,9 @@ public struct ImageTask: ExperimentTask {
         settings.batchSize = 100
         settings.hilBatchSize = 100
         settings.learningRate = 0.5
-        settings.hilLearningRate = 0.05
+        // Fine-tuning starts from a converged network: a tenth of hxtorch-like rates keeps
+        // the validation accuracy of the calibrated chip (0.05 lost 0.3 points per epoch).
+        settings.hilLearningRate = 0.005
         settings.learningRateDecay = 0.8
         settings.decayEvery = 1
         settings.hilDecayEvery = 1
