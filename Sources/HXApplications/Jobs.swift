@@ -134,7 +134,8 @@ public struct EvaluationJob: Sendable {
             text =
                 "\(task.name) \(settings.split.rawValue) on \(settings.backend.rawValue): "
                 + "accuracy \(String(format: "%.4f", result.accuracy)) "
-                + "(\(result.predictions.count) samples)\n"
+                + "(\(result.predictions.count) samples; gain \(format(result.mockParameter.gain, 5)), "
+                + "noise \(format(result.mockParameter.noiseStd, 2)) LSB)\n"
         }
         return (text, result)
     }

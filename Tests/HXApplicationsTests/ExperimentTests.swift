@@ -145,5 +145,15 @@ struct ExperimentTests {
                 $0.backend = .physics
                 $0.seed = job.settings.seed
             } == chip.physicsDeployed)
+        // The chip configured from the committed calibration file of chip 1 (`hxsim calibrate`).
+        let calibrationFile =
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+            + "/calibration/chip-1.json"
+        let calibrated = try evaluate {
+            $0.backend = .physics
+            $0.calibrationPath = calibrationFile
+        }
+        #expect(calibrated >= 0.4, "\(calibrated) on the calibrated chip")
     }
 }
