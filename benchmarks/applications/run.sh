@@ -11,7 +11,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 out="benchmarks/applications/results"
-mkdir -p "$out"
+mkdir -p "$out/uncalibrated"
 swift build -c release --product hxsim >&2
 tasks=("$@")
 if [ ${#tasks[@]} -eq 0 ]; then tasks=(yinyang mnist fashion-mnist digits basicmotions); fi
@@ -31,4 +31,10 @@ for task in "${tasks[@]}"; do
     mv "$out/$task.json.tmp" "$out/$task.json"
     cut -d' ' -f1-3 /proc/loadavg > "$out/$task.load"
 done
+# The control without calibration: the chip in the loop fine-tunes on the chip as drawn.
+if [[ " ${tasks[*]} " == *" mnist "* ]]; then
+    .build/release/hxsim train mnist --chip-seeds 1 --no-calibration --json \
+        > "$out/uncalibrated/mnist.json.tmp" 2> "$out/uncalibrated/mnist.log"
+    mv "$out/uncalibrated/mnist.json.tmp" "$out/uncalibrated/mnist.json"
+fi
 python3 benchmarks/applications/summarize.py "$out"

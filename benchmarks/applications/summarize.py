@@ -46,8 +46,8 @@ def per_chip(report, key):
 
 def markdown(reports):
     lines = ["| task | chips | " + " | ".join(label for _, label in BACKENDS)
-             + " | wall s (user + sys) | sim. samples/s (inference) | real chip samples/s (projected) |",
-             "| --- | ---: |" + " ---: |" * len(BACKENDS) + " ---: | ---: | ---: |"]
+             + " | wall s (user + sys) | load at end | sim. samples/s (inference) | real chip samples/s (projected) |",
+             "| --- | ---: |" + " ---: |" * len(BACKENDS) + " ---: | ---: | ---: | ---: |"]
     for report in reports:
         cells = []
         for key, _ in BACKENDS:
@@ -69,8 +69,9 @@ def markdown(reports):
             sim_rate = "%.0f" % (r["samples"] / host) if host > 0 else ""
             chip_rate = "%.0f" % (r["samples"] / chip) if chip > 0 else ""
         seeds = ",".join(str(c["chipSeed"]) for c in report["chips"])
-        lines.append("| %s | %s | %s | %s | %s | %s |" % (
-            report["task"], seeds, " | ".join(cells), wall, sim_rate, chip_rate))
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            report["task"], seeds, " | ".join(cells), wall, report.get("load", ""), sim_rate,
+            chip_rate))
     return "\n".join(lines) + "\n"
 
 
