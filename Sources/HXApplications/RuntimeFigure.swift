@@ -9,12 +9,14 @@ public enum RuntimeFigure {
     public static func svg(_ analyses: [RuntimeAnalysis], title: String) -> String {
         let width = 760.0
         let left = 150.0
-        let right = 30.0
+        let right = 90.0
         let barHeight = 26.0
         let stageHeight = 120.0
         let top = 50.0
-        let height = top + stageHeight * Double(analyses.count) + 70
-        let colors = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1"]
+        let height = top + stageHeight * Double(analyses.count) + 80
+        // Host phases and chip layers in separate palettes, so a colour names one thing.
+        let hostColors = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948"]
+        let chipColors = ["#b07aa1", "#9c755f", "#bab0ac", "#ff9da7", "#17becf", "#bcbd22"]
         var body = ""
         func escape(_ text: String) -> String {
             text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
@@ -44,15 +46,15 @@ public enum RuntimeFigure {
                 left, y0 + 4,
                 "\(analysis.stage): ms per batch of \(analysis.samples / max(analysis.batches, 1))",
                 size: 13)
-            for (row, (label, parts, offset)) in [
-                ("simulator", host, 0), ("real chip (projected)", chip, 3),
+            for (row, (label, parts, colors)) in [
+                ("simulator", host, hostColors), ("real chip (projected)", chip, chipColors),
             ].enumerated() {
                 let y = y0 + 14 + Double(row) * (barHeight + 22)
                 body += text(left - 8, y + barHeight * 0.65, label, anchor: "end")
                 var x = left
                 for (part, (name, value)) in parts.enumerated() where value > 0 {
                     let w = value * scale
-                    let color = colors[(part + offset) % colors.count]
+                    let color = colors[part % colors.count]
                     body +=
                         "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(w))\" height=\"\(f(barHeight))\" "
                         + "fill=\"\(color)\"><title>\(escape(name)) \(String(format: "%.3f", value)) ms</title></rect>\n"
@@ -68,12 +70,20 @@ public enum RuntimeFigure {
                     x + 4, y + barHeight * 0.65, String(format: "%.2f ms", total), size: 11)
             }
         }
-        let legendY = height - 40
-        body += text(
-            left, legendY,
-            "simulator: " + RuntimeAnalysis.phases.map(\.name).joined(separator: ", ")
-                + " (host phases); real chip: VMM layers, events × wait × 8 ns + 36 µs per vector",
-            size: 11)
+        // Legend: one swatch per host phase and per VMM layer (of the first analysis).
+        var legend: [(String, String)] = RuntimeAnalysis.phases.enumerated().map {
+            ($0.element.name, hostColors[$0.offset % hostColors.count])
+        }
+        for (index, layer) in (analyses.first?.layers ?? []).enumerated() {
+            legend.append(("chip layer \(index) \(layer)", chipColors[index % chipColors.count]))
+        }
+        for (index, (name, color)) in legend.enumerated() {
+            let x = 20 + Double(index % 5) * 148
+            let y = height - 52 + Double(index / 5) * 18
+            body +=
+                "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"11\" height=\"11\" fill=\"\(color)\"/>\n"
+            body += text(x + 15, y + 10, name, size: 11)
+        }
         return
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" "
             + "viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"sans-serif\">\n"
