@@ -9,7 +9,10 @@ import HXNetwork
 enum TrainCommand: Subcommand {
     /// Each task's default of a setting, for the help: `yinyang 100, mnist 12, …`.
     static func defaults<T>(_ value: (ExperimentSettings) -> T) -> String {
-        "default " + Tasks.all.map { "\($0.name) \(value($0.defaults))" }.joined(separator: ", ")
+        let values = Tasks.all.map { "\(value($0.defaults))" }
+        if Set(values).count == 1 { return "default \(values[0]) for every task" }
+        return "default "
+            + zip(Tasks.all, values).map { "\($0.name) \($1)" }.joined(separator: ", ")
     }
 
     static let spec = CommandSpec(
