@@ -90,7 +90,9 @@ let package = Package(
         .testTarget(name: "HXDataTests", dependencies: ["HXData"]),
         .testTarget(name: "HXNetworkTests", dependencies: ["HXNetwork"]),
         .testTarget(name: "HXSweepTests", dependencies: ["HXSweep"]),
-        .testTarget(name: "HXApplicationsTests", dependencies: ["HXApplications", "HXData"]),
+        .testTarget(
+            name: "HXApplicationsTests",
+            dependencies: ["HXApplications", "HXData", "HXNetwork", "HXIO", "HXNumerics"]),
         .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI", "HXArguments"]),
         .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks", "HXArguments"]),
         .testTarget(name: "HXSimCTests", dependencies: ["HXSimC", "HXNetwork", "HXPhysics"]),

@@ -24,12 +24,15 @@ struct DemoCommand: ParsableCommand {
         try DemoPhysics.run(seed: seed, directory: directory, output: context.output)
         try DemoCalibration.run(seed: seed, directory: directory, output: context.output)
         context.err("demo: the Yin-Yang experiment (about a minute in a release build)\n")
-        let (report, _, _) = try YinYangExperiment.run(
-            settings: YinYangExperiment.Settings(), progress: { _ in })
+        let task = YinYangTask()
+        let report = try Experiment.run(
+            task: task, settings: task.defaults,
+            data: task.load(from: DataLocation(explicit: nil), settings: task.defaults)
+        ).report
         context.out(
             "\nYin-Yang, \(report.numSends) sends per layer, test accuracy of one network on each "
                 + "back end (`hxsim train yinyang`):\n\n")
-        let table = try TrainCommand.table(report)
+        let table = try report.accuracyTable()
         try table.writeMarkdown(to: directory + "/yinyang.md")
         context.out(table.markdown(precision: 4))
     }

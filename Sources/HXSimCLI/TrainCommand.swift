@@ -5,135 +5,152 @@ import HXIO
 import HXNetwork
 import HXPhysics
 
-/// `hxsim train yinyang`: the Yin-Yang experiment on software, mock and simulated chip.
+/// `hxsim train TASK`: the experiment pipeline of ``Experiment`` on one task. The logic lives
+/// in ``TrainingJob``; this file only maps options onto its settings. Options without a value
+/// keep the task's default, listed per task in the help.
 struct TrainCommand: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
             name: "train",
             summary:
-                "train the Yin-Yang network in software, deploy it, fine-tune with the simulated "
-                + "chip in the loop")
+                "train a task's network in software, deploy it on mock and simulated chips, "
+                + "fine-tune with the chip in the loop")
     }
 
-    /// The experiment's own defaults, which the options start from.
-    private static let defaults = YinYangExperiment.Settings()
+    /// Each task's default of a setting, for the help: `yinyang 100, mnist 12, …`.
+    static func defaults<T>(_ value: (ExperimentSettings) -> T) -> String {
+        let values = Tasks.all.map { "\(value($0.defaults))" }
+        if Set(values).count == 1 { return "default \(values[0]) for every task" }
+        return "default "
+            + zip(Tasks.all, values).map { "\($0.name) \($1)" }.joined(separator: ", ")
+    }
 
-    @Option(help: "seed of data order, weights and mock noise") var seed = defaults.seed
-    @Option(help: "seed of the simulated chip") var chipSeed = defaults.chipSeed
-    @Option(help: "software training epochs", in: 0...10_000) var epochs = defaults.softwareEpochs
-    @Option(help: "epochs with the chip in the loop", in: 0...10_000)
-    var hilEpochs = defaults.hardwareEpochs
-    @Option(help: "training samples", in: 1...5000) var trainSize = defaults.trainSize
-    @OptionGroup var physics: ParameterOptions
-    @Option(valueName: "R", help: "Adam learning rate in software", in: 1e-6...10)
-    var learningRate = defaults.learningRate
-    @Option(valueName: "R", help: "Adam learning rate with the chip in the loop", in: 1e-6...10)
-    var hilLearningRate = defaults.fineTuningLearningRate
-    @Option(help: "mini-batch size in software", in: 1...5000) var batchSize = defaults.batchSize
-    @Option(help: "mini-batch size with the chip in the loop", in: 1...5000)
-    var hilBatchSize = defaults.fineTuningBatchSize
-    @Option(valueName: "LSB", help: "outputs are divided by this in the loss", in: 1e-3...1e3)
-    var logitScale = defaults.logitScale
-    @Option(help: "halve the software learning rate every N epochs", in: 1...100_000)
-    var decayEvery = defaults.decayEvery
-    @Option(help: "halve the chip-in-the-loop learning rate every N epochs", in: 1...100_000)
-    var hilDecayEvery = defaults.fineTuningDecayEvery
+    private static let shared = ExperimentSettings()
+
+    @Option(valueName: "DIR", help: DataLocation.helpText) var data: String?
+    @Option(help: "seed of data order, held-out split, weights, mock noise")
+    var seed = shared.seed
     @Option(
-        valueName: "CYCLES", help: "FPGA cycles between events, both layers",
+        valueName: "LIST",
+        help:
+            "comma-separated chip seeds, one deployment each ("
+            + defaults { $0.chipSeeds.map(String.init).joined(separator: ",") } + ")")
+    var chipSeeds: SeedList?
+    @Option(help: "simulated chips per deployment", in: 1...64) var chips = shared.chips
+    @Option(help: "software epochs (\(defaults(\.epochs)))", in: 0...100_000) var epochs: Int?
+    @Option(help: "epochs with the chip in the loop (\(defaults(\.hilEpochs)))", in: 0...100_000)
+    var hilEpochs: Int?
+    @Option(
+        valueName: "R", help: "Adam rate in software, chip units (\(defaults(\.learningRate)))",
+        in: Float(1e-9)...1e6)
+    var learningRate: Float?
+    @Option(
+        valueName: "R",
+        help: "Adam rate with the chip in the loop (\(defaults(\.hilLearningRate)))",
+        in: Float(1e-9)...1e6)
+    var hilLearningRate: Float?
+    @Option(
+        valueName: "F", help: "learning-rate factor per step (\(defaults(\.learningRateDecay)))",
+        in: Float(1e-9)...1e6)
+    var decay: Float?
+    @Option(help: "software epochs per decay step (\(defaults(\.decayEvery)))", in: 1...100_000)
+    var decayEvery: Int?
+    @Option(
+        help: "chip-in-the-loop epochs per decay step (\(defaults(\.hilDecayEvery)))",
+        in: 1...100_000)
+    var hilDecayEvery: Int?
+    @Option(help: "software mini-batch (\(defaults(\.batchSize)))", in: 1...100_000)
+    var batchSize: Int?
+    @Option(help: "chip-in-the-loop mini-batch (\(defaults(\.hilBatchSize)))", in: 1...100_000)
+    var hilBatchSize: Int?
+    @Option(
+        valueName: "LSB",
+        help: "outputs are divided by this in the loss (\(defaults(\.logitScale)))",
+        in: Float(1e-9)...1e6)
+    var logitScale: Float?
+    @Option(
+        valueName: "CYCLES",
+        help: "FPGA cycles between events, every layer (\(defaults(\.waitBetweenEvents)))",
         in: ChipGeometry.waitBetweenEventsRange)
-    var wait = defaults.waitBetweenEvents
-    @Option(help: "copies of each hidden neuron averaged", in: 1...4)
-    var hiddenAvg = defaults.hiddenAveraging
-    @Option(help: "send each feature on N synapse rows", in: 1...32)
-    var repeatInputs = defaults.inputRepetition
-    @Option(help: "copies of each output neuron averaged", in: 1...80)
-    var avg = defaults.outputAveraging
-    @Option(valueName: "DIR", help: "save both trained models (JSON model files) here")
+    var wait: Int?
+    @Option(help: "use only the first N training samples", in: 1...Int.max) var trainLimit: Int?
+    @Option(help: "use only the first N test samples", in: 1...Int.max) var testLimit: Int?
+    @Option(
+        help: "samples held out to select the epoch (\(defaults(\.validationSize)))",
+        in: 1...Int.max)
+    var validationSize: Int?
+    @Option(
+        valueName: "G", help: "use this gain (LSB per unit² per send) instead of the measured one",
+        in: 1e-9...1)
+    var mockGain: Double?
+    @Option(valueName: "LSB", help: "use this noise instead of the measured one", in: 0...1e6)
+    var mockNoise: Double?
+    @OptionGroup var physics: ParameterOptions
+    @Option(
+        valueName: "MODEL",
+        help: "save the trained network (model file); fine-tuned ones go beside it")
     var save: String?
+    @Option(valueName: "FILE", help: "write where the time goes as a stacked-bar SVG")
+    var profileSvg: String?
     @Flag(help: "print the accuracies as one JSON object") var json = false
+    @Flag(help: "print host time per phase and the real chip's projected time") var profile = false
+    @Flag(help: "no progress on stderr") var quiet = false
     @Flag(help: "fine-tune on the uncalibrated chip") var noCalibration = false
     @Flag(help: "fine-tune on the mock instead (a control)") var fineTuneOnMock = false
-    @Flag(help: "print the per-phase time of chip-in-the-loop training and inference")
-    var profile = false
-    @Argument(help: "the task to train: yinyang") var task: String
+    @Argument(help: "the task: " + Tasks.names.joined(separator: ", ")) var task: String
 
     func run(_ context: CommandContext) throws {
-        guard task == "yinyang" else {
-            throw ArgumentError.invalidChoice(option: "task", got: task, choices: ["yinyang"])
+        var job = TrainingJob(task: try Tasks.named(task), location: DataLocation(explicit: data))
+        var s = job.settings
+        s.seed = seed
+        if let chipSeeds { s.chipSeeds = chipSeeds.seeds }
+        s.chips = chips
+        s.epochs = epochs ?? s.epochs
+        s.hilEpochs = hilEpochs ?? s.hilEpochs
+        s.learningRate = learningRate ?? s.learningRate
+        s.hilLearningRate = hilLearningRate ?? s.hilLearningRate
+        s.learningRateDecay = decay ?? s.learningRateDecay
+        s.decayEvery = decayEvery ?? s.decayEvery
+        s.hilDecayEvery = hilDecayEvery ?? s.hilDecayEvery
+        s.batchSize = batchSize ?? s.batchSize
+        s.hilBatchSize = hilBatchSize ?? s.hilBatchSize
+        s.logitScale = logitScale ?? s.logitScale
+        s.waitBetweenEvents = wait ?? s.waitBetweenEvents
+        s.trainLimit = trainLimit ?? s.trainLimit
+        s.testLimit = testLimit ?? s.testLimit
+        s.validationSize = validationSize ?? s.validationSize
+        if let mockGain { s.mockGain = mockGain }
+        if let mockNoise { s.mockNoise = mockNoise }
+        s.parameters = try physics.parameters()
+        s.calibrate = !noCalibration
+        s.fineTuneOnMock = fineTuneOnMock
+        job.settings = s
+        job.saveModel = try save.map { try absolutePath($0, option: "save") }
+        job.profileFigure = try profileSvg.map { try absolutePath($0, option: "profile-svg") }
+        job.json = json
+        job.profile = profile
+        let (text, _) = try job.run { line in
+            if !quiet { context.err("train: \(line)\n") }
         }
-        var settings = Self.defaults
-        settings.seed = seed
-        settings.chipSeed = chipSeed
-        settings.parameters = try physics.parameters()
-        settings.softwareEpochs = epochs
-        settings.hardwareEpochs = hilEpochs
-        settings.trainSize = trainSize
-        settings.learningRate = learningRate
-        settings.fineTuningLearningRate = hilLearningRate
-        settings.batchSize = batchSize
-        settings.fineTuningBatchSize = hilBatchSize
-        settings.decayEvery = decayEvery
-        settings.fineTuningDecayEvery = hilDecayEvery
-        settings.outputAveraging = avg
-        settings.inputRepetition = repeatInputs
-        settings.calibrate = !noCalibration
-        settings.fineTuneOnMock = fineTuneOnMock
-        settings.waitBetweenEvents = wait
-        settings.hiddenAveraging = hiddenAvg
-        settings.logitScale = logitScale
-        let (report, software, hardware) = try YinYangExperiment.run(
-            settings: settings, progress: { context.err("train: \($0)\n") })
-        if let directory = save {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true)
-            try ModelFile.save(
-                software, to: URL(fileURLWithPath: directory + "/yinyang-software.json"))
-            try ModelFile.save(hardware, to: URL(fileURLWithPath: directory + "/yinyang-hil.json"))
+        context.out(text)
+    }
+}
+
+/// A comma-separated list of chip seeds (`1,2,3`).
+struct SeedList: ArgumentValue {
+    /// The seeds, in the order given.
+    var seeds: [UInt64]
+
+    init?(argument text: String) {
+        var seeds: [UInt64] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let seed = UInt64(item.trimmingCharacters(in: .whitespaces)) else { return nil }
+            seeds.append(seed)
         }
-        if json {
-            var object: [String: Double] = [
-                "software": report.software, "mock": report.mock,
-                "physics_deployed": report.physicsDeployed, "physics_hil": report.physicsHIL,
-            ]
-            object["physics_calibrated"] = report.physicsCalibrated
-            context.out(
-                String(decoding: try JSON.encode(object, pretty: false), as: UTF8.self) + "\n")
-        } else {
-            context.out(try Self.table(report).markdown(precision: 4))
-        }
-        if profile {
-            context.out("\nTime per phase, chip-in-the-loop training:\n\(report.trainingProfile)\n")
-            context.out(
-                "\nTime per phase, inference of the test set on the chip:\n\(report.inferenceProfile)\n"
-            )
-        }
+        guard !seeds.isEmpty else { return nil }
+        self.seeds = seeds
     }
 
-    /// The accuracies side by side.
-    static func table(_ report: YinYangExperiment.Report) throws -> Table {
-        let measured = report.measuredMockParameter
-        let mock = String(
-            format: "mock (hxtorch's model, measured gain %.5f, noise %.2f LSB)", measured.gain,
-            measured.noiseStd)
-        var rows: [[TableCell]] = [
-            [.text("software (float, ideal linear chip model)"), .number(report.software)],
-            [.text(mock), .number(report.mock)],
-            [
-                .text("simulated chip, software-trained, uncalibrated"),
-                .number(report.physicsDeployed),
-            ],
-        ]
-        if let calibrated = report.physicsCalibrated {
-            rows.append([
-                .text("simulated chip, software-trained, calibrated"), .number(calibrated),
-            ])
-        }
-        rows.append([
-            .text(
-                "simulated chip\(report.physicsCalibrated == nil ? "" : " (calibrated)"), "
-                    + "fine-tuned with the chip in the loop"),
-            .number(report.physicsHIL),
-        ])
-        return try Table(header: ["back end", "test accuracy"], rows: rows)
-    }
+    static var expectation: ArgumentExpectation { .text }
+    var argumentText: String { seeds.map(String.init).joined(separator: ",") }
 }

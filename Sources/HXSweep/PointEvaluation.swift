@@ -75,7 +75,7 @@ extension Sweep {
         func accuracy(_ context: inout ExecutionContext) throws -> Double {
             try HXNetwork.evaluate(
                 network, features: features, labels: labels, batchSize: batchSize,
-                context: &context)
+                sampleShape: sampleShape, context: &context)
         }
         var accuracies: [Double] = []
         switch settings.backend {

@@ -27,6 +27,10 @@ public struct Sweep: Sendable {
     public let features: Matrix<Float>
     /// The data set's labels.
     public let labels: [Int]
+    /// The shape in which the model receives each sample: the data set's own (for example
+    /// `[1, 28, 28]` for a conv model) when the model takes it, or nil for flat feature vectors
+    /// (a linear first layer; always for features repeated on several rows).
+    public let sampleShape: [Int]?
     /// The data set's name.
     public let datasetName: String
     /// The physics parameters before any setting of the sweep.
@@ -102,7 +106,7 @@ public struct Sweep: Sendable {
         let vmmLayerCount = ModelSettings.vmmLayerCount(of: model)
 
         try Self.checkLayers(plan: plan, vmmLayerCount: vmmLayerCount)
-        try Self.checkModelAcceptsData(model: model, dataset: dataset)
+        let sampleShape = try Self.acceptedSampleShape(model: model, dataset: dataset, spec: spec)
         var usesCalibration = false
         for point in plan.points {
             let settings = try plan.settings(
@@ -122,6 +126,7 @@ public struct Sweep: Sendable {
         self.model = model
         self.features = dataset.features
         self.labels = dataset.labels
+        self.sampleShape = sampleShape
         self.datasetName = dataset.name
         self.parameters = parameters
         self.integrator = integrator
@@ -175,30 +180,48 @@ public struct Sweep: Sendable {
         }
     }
 
-    /// One sample through the model in software: catches a data set the model cannot take.
-    private static func checkModelAcceptsData(model: Sequential, dataset: Dataset) throws {
+    /// The shape the model takes the data set's samples in (see ``sampleShape``): the data
+    /// set's own shape (for example `[1, 28, 28]` for a conv model) when the model accepts it,
+    /// else flat vectors (a linear first layer), checked on one sample in software.
+    /// - Throws: ``SweepError/invalidSetting(name:reason:)`` when the model takes neither, or
+    ///   has fewer outputs than the data set has classes.
+    static func acceptedSampleShape(
+        model: Sequential, dataset: Dataset, spec: SweepSpec
+    ) throws -> [Int]? {
         let (features, labels) = (dataset.features, dataset.labels)
         guard !labels.isEmpty else {
             throw SweepError.invalidSetting(name: "dataset", reason: "the data set is empty")
         }
-        var context = ExecutionContext.software
-        let input = try Tensor(shape: [1, features.columns], storage: Array(features.row(0)))
-        do {
-            let output = try model(input, context: &context)
-            let classes = output.count
-            if let largest = labels.max(), largest >= classes {
+        var shapes: [[Int]?] = [nil]
+        if spec.dataset.inputRepetition == 1, let shape = dataset.featureShape, shape.count > 1 {
+            shapes.insert(shape, at: 0)
+        }
+        var failure: (any Error)?
+        for shape in shapes {
+            var context = ExecutionContext.software
+            let input = try Tensor(
+                shape: [1] + (shape ?? [features.columns]), storage: Array(features.row(0)))
+            let output: Tensor
+            do {
+                output = try model(input, context: &context)
+            } catch {
+                failure = failure ?? error
+                continue
+            }
+            if let largest = labels.max(), largest >= output.count {
                 throw SweepError.invalidSetting(
                     name: "dataset",
                     reason:
-                        "label \(largest) needs \(largest + 1) outputs; the model has \(classes)")
+                        "label \(largest) needs \(largest + 1) outputs; the model has \(output.count)"
+                )
             }
-        } catch let error as SweepError {
-            throw error
-        } catch {
-            throw SweepError.invalidSetting(
-                name: "dataset",
-                reason: "the model does not accept its \(features.columns) features: \(error)")
+            return shape
         }
+        throw SweepError.invalidSetting(
+            name: "dataset",
+            reason:
+                "the model does not accept its samples (shape \(dataset.featureShape ?? []), "
+                + "\(features.columns) features): \(failure.map { "\($0)" } ?? "")")
     }
 
     private struct Fingerprint: Encodable {

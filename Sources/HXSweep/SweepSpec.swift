@@ -154,7 +154,7 @@ public struct SweepSpec: Sendable, Codable, Equatable {
 /// Features are multiplied by `inputScale` (default 1) on the way in: the chip takes
 /// activations 0…31, so a model trained on features in 0…1 times 31 wants `"inputScale": 31`.
 /// `inputRepetition` (default 1) repeats every feature vector end to end, for models that send
-/// each feature on several rows (`hxsim train yinyang --repeat-inputs`). `limit` keeps the first
+/// each feature on several rows (the Yin-Yang task of `hxsim train` uses 16). `limit` keeps the first
 /// samples only.
 public struct DatasetSpec: Sendable, Codable, Equatable {
     /// `yinyang`, `mnist` or `digits`.

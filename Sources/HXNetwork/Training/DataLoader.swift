@@ -17,10 +17,13 @@ public struct DataLoader: Sendable {
     public let shuffle: Bool
     /// Root seed of the shuffling.
     public let seed: UInt64
+    /// The shape of one sample (for example `[1, 28, 28]`), whose product is the feature
+    /// count; batches are `[samples] + sampleShape`. `nil` gives flat `[samples, features]`.
+    public let sampleShape: [Int]?
 
     /// One mini-batch.
     public struct Batch: Sendable {
-        /// `[samples, features]`.
+        /// `[samples, features]`, or `[samples] + sampleShape`.
         public let features: Tensor
         /// One label per sample.
         public let labels: [Int]
@@ -28,9 +31,11 @@ public struct DataLoader: Sendable {
 
     /// A loader over `features` (one row per sample) and `labels`.
     /// - Throws: ``NetworkError`` when the label count differs from the rows, a label is
-    ///   negative, a feature is not finite, or `batchSize` < 1.
+    ///   negative, a feature is not finite, `batchSize` < 1, or `sampleShape` does not multiply
+    ///   to the feature count.
     public init(
-        features: Matrix<Float>, labels: [Int], batchSize: Int, shuffle: Bool = true, seed: UInt64
+        features: Matrix<Float>, labels: [Int], batchSize: Int, shuffle: Bool = true, seed: UInt64,
+        sampleShape: [Int]? = nil
     ) throws {
         guard labels.count == features.rows else {
             throw NetworkError.shapeMismatch(
@@ -38,7 +43,15 @@ public struct DataLoader: Sendable {
         }
         try requireAtLeast(1, batchSize, "batch size")
         if let bad = labels.first(where: { $0 < 0 }) { try requireAtLeast(0, bad, "class label") }
+        if let sampleShape,
+            sampleShape.contains(where: { $0 < 1 }) || sampleShape.reduce(1, *) != features.columns
+        {
+            throw NetworkError.shapeMismatch(
+                operation: "DataLoader sample shape", expected: [features.columns],
+                got: sampleShape)
+        }
         try Tensor(features).checkFinite("DataLoader features")
+        self.sampleShape = sampleShape
         self.features = features
         self.labels = labels
         self.batchSize = batchSize
@@ -70,7 +83,7 @@ public struct DataLoader: Sendable {
             values.reserveCapacity(indices.count * width)
             for index in indices { values.append(contentsOf: features.row(index)) }
             return Batch(
-                features: Tensor(unchecked: [indices.count, width], values),
+                features: Tensor(unchecked: [indices.count] + (sampleShape ?? [width]), values),
                 labels: indices.map { labels[$0] })
         }
     }

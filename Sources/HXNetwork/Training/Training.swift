@@ -116,14 +116,16 @@ public func trainingStep<M: Module, O: Optimizer>(
 }
 
 /// The fraction of samples whose largest output is their label, running `model` on the
-/// context's back end in batches of `batchSize` (in order, no shuffling).
+/// context's back end in batches of `batchSize` (in order, no shuffling). Each row of
+/// `features` reaches the model shaped `sampleShape` (for example `[1, 28, 28]`) when given.
 /// - Throws: ``NetworkError`` for mismatched labels or a bad batch size; any error of the layers.
 public func evaluate<M: Module>(
     _ model: M, features: Matrix<Float>, labels: [Int], batchSize: Int = 256,
-    context: inout ExecutionContext
+    sampleShape: [Int]? = nil, context: inout ExecutionContext
 ) throws -> Double {
     let data = try DataLoader(
-        features: features, labels: labels, batchSize: batchSize, shuffle: false, seed: 0)
+        features: features, labels: labels, batchSize: batchSize, shuffle: false, seed: 0,
+        sampleShape: sampleShape)
     guard data.sampleCount > 0 else { return 0 }
     var correct = 0
     for batch in data.batches(epoch: 0) {
