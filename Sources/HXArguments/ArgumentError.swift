@@ -33,6 +33,8 @@ public enum ArgumentError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingPositional(String)
     /// A path option naming a file that does not exist.
     case fileNotFound(option: String, path: String)
+    /// A positional argument that is none of the allowed choices.
+    case invalidArgumentChoice(argument: String, got: String, choices: [String])
 
     public var description: String {
         switch self {
@@ -69,6 +71,9 @@ public enum ArgumentError: Error, Equatable, Sendable, CustomStringConvertible {
             return "missing argument <\(name)>"
         case .fileNotFound(let option, let path):
             return "--\(option): no such file '\(path)'"
+        case .invalidArgumentChoice(let argument, let got, let choices):
+            return "unknown \(argument) '\(got)'" + hint(closest(to: got, among: choices))
+                + "; use one of: \(choices.joined(separator: ", "))"
         }
     }
 

@@ -46,6 +46,9 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: "the model file (hxsim train --save)") var model: String
 
     func run(_ context: CommandContext) throws {
+        guard Tasks.names.contains(task) else {
+            throw ArgumentError.invalidChoice(option: "task", got: task, choices: Tasks.names)
+        }
         var job = EvaluationJob(
             modelPath: try absolutePath(model, option: "model"), task: try Tasks.named(task),
             location: DataLocation(explicit: data))

@@ -73,11 +73,11 @@ struct TrainCommand: ParsableCommand {
         help: "FPGA cycles between events, every layer (\(defaults(\.waitBetweenEvents)))",
         in: ChipGeometry.waitBetweenEventsRange)
     var wait: Int?
-    @Option(help: "use only the first N training samples", in: 1...Int.max) var trainLimit: Int?
-    @Option(help: "use only the first N test samples", in: 1...Int.max) var testLimit: Int?
+    @Option(help: "use only the first N training samples", in: 1...) var trainLimit: Int?
+    @Option(help: "use only the first N test samples", in: 1...) var testLimit: Int?
     @Option(
         help: "samples held out to select the epoch (\(defaults(\.validationSize)))",
-        in: 1...Int.max)
+        in: 1...)
     var validationSize: Int?
     @Option(
         valueName: "G", help: "use this gain (LSB per unit² per send) instead of the measured one",
@@ -100,6 +100,10 @@ struct TrainCommand: ParsableCommand {
     @Argument(help: "the task: " + Tasks.names.joined(separator: ", ")) var task: String
 
     func run(_ context: CommandContext) throws {
+        guard Tasks.names.contains(task) else {
+            throw ArgumentError.invalidArgumentChoice(
+                argument: "task", got: task, choices: Tasks.names)
+        }
         var job = TrainingJob(task: try Tasks.named(task), location: DataLocation(explicit: data))
         var s = job.settings
         s.seed = seed
