@@ -49,10 +49,16 @@ let package = Package(
         .target(
             name: "HXApplications",
             dependencies: ["HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO"]),
+        // The version and git commit of the build (provenance of results files).
+        .target(name: "HXBuildInfo", plugins: ["BuildInfoPlugin"]),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // Inference-accuracy sweeps.
         .target(
             name: "HXSweep",
-            dependencies: ["HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO"]),
+            dependencies: [
+                "HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO", "HXBuildInfo",
+                "COpenBLAS",
+            ]),
         // Throughput and accuracy benchmarks.
         .target(
             name: "HXBenchmarks",

@@ -68,6 +68,10 @@ public enum BenchmarkCommandLine {
         if options.outputDirectory == nil, !options.quick {
             options.outputDirectory = BenchmarkOptions.defaultOutputDirectory
         }
+        // The output directory is checked before the suite runs (created if missing).
+        if let directory = options.outputDirectory {
+            try OutputTarget.directory(directory, operand: "--out", create: true)
+        }
         let results = try BenchmarkSuite.run(options: options, command: command, log: err)
         if let directory = options.outputDirectory {
             let written = try results.write(to: directory)

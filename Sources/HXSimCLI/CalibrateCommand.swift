@@ -15,8 +15,8 @@ enum CalibrateCommand: Subcommand {
             OptionSpec(
                 "out", valueName: "FILE",
                 help:
-                    "result file; the report, tables and histograms go next to it "
-                    + "(default calibration/chip-<seed>.json)"),
+                    "result file; the report, tables and histograms go next to it; its "
+                    + "directory is created if missing (default calibration/chip-<seed>.json)"),
         ],
         flags: [
             FlagSpec("quick", help: "fewer trials (a quarter to a half): faster, noisier trims"),
@@ -25,17 +25,20 @@ enum CalibrateCommand: Subcommand {
 
     static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
         let seed = try arguments.uint64("seed")
-        var chip = try CommonOptions.chip(arguments)
         let out =
             try arguments.optionalString("out") != nil
             ? try arguments.path("out")
             : URL(fileURLWithPath: "calibration/chip-\(seed).json").standardizedFileURL.path
+        // The output first: a calibration is not run for a result that cannot be written.
+        _ = try OutputTarget.file(
+            out, operand: "--out", createParents: true, allowsStandardOutput: false)
+        var chip = try CommonOptions.chip(arguments)
         let settings =
             try arguments.flag("quick") ? CalibrationSettings.quick : CalibrationSettings()
         let quiet = try arguments.flag("quiet")
         let run = try Calibrator(settings: settings).calibrate(
             &chip, progress: quiet ? nil : output.err)
-        try run.result.write(to: out)
+        try run.result.write(to: out, createParents: true)
         let written = try CalibrationReport(run: run).write(nextTo: out)
         let report = CalibrationReport(run: run)
         var text =

@@ -35,11 +35,45 @@ enum CommonOptions {
         _ arguments: ParsedArguments
     ) throws -> (inputs: Matrix<Int>, weights: Matrix<Int>) {
         let inputs = try integerMatrix(
-            path: arguments.path("inputs", mustExist: true), allowed: 0...ChipGeometry.maxInput)
+            operand: "--inputs", path: arguments.string("inputs"),
+            allowed: 0...ChipGeometry.maxInput)
         let weights = try integerMatrix(
-            path: arguments.path("weights", mustExist: true),
+            operand: "--weights", path: arguments.string("weights"),
             allowed: -ChipGeometry.maxWeight...ChipGeometry.maxWeight)
         return (inputs, weights)
+    }
+
+    /// The `--out` target, checked before any work (HXIO's `OutputTarget`): standard output
+    /// when the option is absent or `-`.
+    static func outputTarget(
+        _ arguments: ParsedArguments, option: String = "out"
+    ) throws
+        -> OutputTarget
+    {
+        let path = try arguments.optionalString(option).map(expandingTilde) ?? "-"
+        return try OutputTarget.file(path, operand: "--\(option)")
+    }
+
+    /// `~` expanded; `-` kept.
+    static func expandingTilde(_ path: String) -> String {
+        path == "-" ? path : (path as NSString).expandingTildeInPath
+    }
+
+    /// Runs `body`, naming `operand` (and `path`, where the error does not) in its errors:
+    /// `--inputs x.csv: element [3, 1] = 32.0 is outside the allowed range 0...31`.
+    static func reading<T>(_ operand: String, path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as IOError {
+            if case .context = error { throw error }
+            let mentionsPath = "\(error)".contains(path)
+            throw IOError.context(mentionsPath ? operand : "\(operand) \(path)", error)
+        } catch let error as OperandError {
+            throw error
+        } catch {
+            let mentionsPath = "\(error)".contains(path)
+            throw OperandError(context: mentionsPath ? operand : "\(operand) \(path)", error: error)
+        }
     }
 
     /// The options of one execution, from the shared options; `integrator` and `threads` only
@@ -61,8 +95,10 @@ enum CommonOptions {
 
     /// The physics parameters: the file given with `--params`, or the defaults.
     static func parameters(_ arguments: ParsedArguments) throws -> PhysicsParameters {
-        guard let path = try arguments.optionalString("params") else { return PhysicsParameters() }
-        return try PhysicsParameters(contentsOf: path)
+        guard let path = try arguments.optionalString("params").map(expandingTilde) else {
+            return PhysicsParameters()
+        }
+        return try reading("--params", path: path) { try PhysicsParameters(contentsOf: path) }
     }
 
     /// A chip drawn from `--seed` with `--params`.
@@ -70,17 +106,28 @@ enum CommonOptions {
         try Chip(seed: arguments.uint64("seed"), parameters: parameters(arguments))
     }
 
-    /// An integer matrix read from a CSV or NumPy file, every value checked against `allowed`.
-    static func integerMatrix(path: String, allowed: ClosedRange<Int>) throws -> Matrix<Int> {
-        try CSV.integers(readMatrix(path: path), allowed: allowed)
-    }
-
-    /// Writes `text` to `path` atomically, or to standard output when `path` is nil.
-    static func emit(_ text: String, to path: String?, output: CommandOutput) throws {
-        if let path {
-            try FileIO.writeAtomically(text, to: path)
-        } else {
-            output.out(text)
+    /// An integer matrix read from a CSV or NumPy file, every value checked against `allowed`;
+    /// errors name `operand` and the path.
+    static func integerMatrix(
+        operand: String, path: String, allowed: ClosedRange<Int>
+    ) throws -> Matrix<Int> {
+        let path = expandingTilde(path)
+        return try reading(operand, path: path) {
+            try CSV.integers(readMatrix(path: path), allowed: allowed)
         }
     }
+
+    /// Writes `text` to a checked target: atomically to its file, or to standard output.
+    static func emit(_ text: String, to target: OutputTarget, output: CommandOutput) throws {
+        try target.write(Data(text.utf8)) { output.out(String(decoding: $0, as: UTF8.self)) }
+    }
+}
+
+/// An error of reading one operand, with the option and path that name it in front:
+/// `--params p.json: parameter readNoise = -5.0 is outside its allowed range 0.0…20.0`.
+struct OperandError: Error, CustomStringConvertible {
+    var context: String
+    var error: any Error
+
+    var description: String { "\(context): \(error)" }
 }

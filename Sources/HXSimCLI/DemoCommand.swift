@@ -12,14 +12,15 @@ enum DemoCommand: Subcommand {
         options: [
             CommonOptions.seed,
             OptionSpec(
-                "out", valueName: "DIR", help: "directory for the plots and tables",
+                "out", valueName: "DIR",
+                help: "directory for the plots and tables (created if missing)",
                 default: "demo-output"),
         ])
 
     static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
-        let directory = try arguments.path("out")
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true)
+        let directory = try OutputTarget.directory(
+            arguments.path("out"), operand: "--out", create: true)
+        try OutputTarget.createDirectories(directory)
         let seed = try arguments.uint64("seed")
         try DemoPhysics.run(seed: seed, directory: directory, output: output)
         try DemoCalibration.run(seed: seed, directory: directory, output: output)

@@ -49,7 +49,9 @@ enum SweepCommand: Subcommand {
                     + "pooled means as error bar"),
             OptionSpec(
                 "out", valueName: "DIR",
-                help: "plot: directory for the SVG, Markdown and CSV (default: beside RESULTS)"),
+                help:
+                    "plot: directory for the SVG, Markdown and CSV, created if missing (default: "
+                    + "beside RESULTS)"),
             OptionSpec("title", valueName: "TEXT", help: "plot: the figure's title"),
             OptionSpec(
                 "epochs", valueName: "N", help: "example-model: training epochs (default 40)"),
@@ -60,6 +62,11 @@ enum SweepCommand: Subcommand {
             FlagSpec("dry-run", help: "run: check the spec and list its points, run nothing"),
             FlagSpec("quiet", help: "run: no progress lines on stderr"),
             FlagSpec("log-x", help: "plot: logarithmic horizontal axis"),
+            FlagSpec(
+                "accept-mixed-builds",
+                help:
+                    "run, merge: combine records computed by different builds, BLAS kernels or "
+                    + "CPUs (refused by default: their results can differ)"),
         ],
         positionals: [
             PositionalSpec(
@@ -83,8 +90,11 @@ enum SweepCommand: Subcommand {
 
     /// The options and flags each action takes.
     private static let accepted: [String: Set<String>] = [
-        "run": ["results", "shard", "max-points", "threads", "resume", "dry-run", "quiet"],
-        "merge": ["spec"],
+        "run": [
+            "results", "shard", "max-points", "threads", "resume", "dry-run", "quiet",
+            "accept-mixed-builds",
+        ],
+        "merge": ["spec", "accept-mixed-builds"],
         "plot": ["x", "lines", "mean-over", "out", "title", "log-x"],
         "example-model": ["epochs"],
     ]
@@ -153,7 +163,8 @@ enum SweepCommand: Subcommand {
             resultsPath: results, resume: try arguments.flag("resume"), shard: shard,
             maxPoints: try arguments.optionalInt("max-points", in: 0...Int.max),
             threads: try arguments.optionalInt("threads", in: 1...1024),
-            showsProgress: !(try arguments.flag("quiet")), log: output.err)
+            showsProgress: !(try arguments.flag("quiet")), log: output.err,
+            acceptMixedBuilds: try arguments.flag("accept-mixed-builds"))
         let summary = try SweepRunner.run(sweep, options: options)
         output.out(summary.description + "\n")
     }
@@ -169,11 +180,15 @@ enum SweepCommand: Subcommand {
         guard !shards.isEmpty else {
             throw ArgumentError.missingPositional("SHARDS (the shards' results files)")
         }
+        // The output first (SweepMerge checks it again, with the inputs).
+        _ = try OutputTarget.file(absolute(out), operand: "OUT", allowsStandardOutput: false)
         let sweep = try arguments.optionalString("spec").map {
             try Sweep.load(specPath: absolute($0))
         }
         let inputs = try shards.flatMap { try SweepMerge.expand($0) }.map(absolute)
-        let summary = try SweepMerge.merge(inputs: inputs, output: absolute(out), sweep: sweep)
+        let summary = try SweepMerge.merge(
+            inputs: inputs, output: absolute(out), sweep: sweep,
+            acceptMixedBuilds: try arguments.flag("accept-mixed-builds"))
         output.out(summary.description + "\n")
     }
 
@@ -185,14 +200,19 @@ enum SweepCommand: Subcommand {
             throw ArgumentError.missingPositional("FILE (the results file)")
         }
         let path = absolute(file)
-        let (records, truncated) = try SweepResults.read(path: path, mustExist: true)
+        // The output directory first (created if missing).
+        let directory = try OutputTarget.directory(
+            arguments.optionalString("out").map(absolute)
+                ?? URL(fileURLWithPath: path).deletingLastPathComponent().path,
+            operand: "--out", create: true)
+        // Plots also read files older than record checksums; edited records are refused.
+        let (records, truncated) = try SweepResults.read(
+            path: path, mustExist: true, requireChecksums: false)
         guard !records.isEmpty else { throw SweepError.noResults(path: path) }
         if truncated {
             output.err("sweep plot: \(path) ends in an incomplete record, which is left out\n")
         }
-        let directory =
-            try arguments.optionalString("out").map(absolute)
-            ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try OutputTarget.createDirectories(directory)
         var stem = URL(fileURLWithPath: path).lastPathComponent
         if stem.hasSuffix(".jsonl") { stem = String(stem.dropLast(6)) }
         let table = try SweepPlot.table(records)
@@ -239,6 +259,8 @@ enum SweepCommand: Subcommand {
             throw ArgumentError.missingPositional("FILE (the model file to write)")
         }
         let epochs = try arguments.optionalInt("epochs", in: 1...10_000) ?? 40
+        // The output first: the model is not trained for a file that cannot be written.
+        _ = try OutputTarget.file(absolute(file), operand: "FILE", allowsStandardOutput: false)
         let trained = try ExampleModels.yinYang(epochs: epochs) { summary in
             output.err("example-model: \(summary)\n")
         }

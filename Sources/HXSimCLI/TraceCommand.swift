@@ -21,6 +21,11 @@ enum TraceCommand: Subcommand {
         ])
 
     static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
+        // Outputs first: nothing runs with a bad --out or --svg.
+        let target = try CommonOptions.outputTarget(arguments)
+        let svg = try OutputTarget.file(
+            CommonOptions.expandingTilde(arguments.string("svg")), operand: "--svg",
+            allowsStandardOutput: false)
         let (inputs, weights) = try CommonOptions.operands(arguments)
         let column = try arguments.int("column", in: 0...(ChipGeometry.maxSignedVMM.outputs - 1))
         let sample = try arguments.int("sample", in: 0...Int(Int32.max))
@@ -42,9 +47,10 @@ enum TraceCommand: Subcommand {
             throw PhysicsError.integrationFailed("no trace was recorded")
         }
         trace.sample = sample
-        try CommonOptions.emit(csv(trace), to: arguments.optionalString("out"), output: output)
-        try figure(trace, column: column, output: Int(result.outputs[0, column]))
-            .write(to: arguments.path("svg"))
+        try CommonOptions.emit(csv(trace), to: target, output: output)
+        try svg.write(
+            Data(figure(trace, column: column, output: Int(result.outputs[0, column])).svg().utf8)
+        ) { _ in }
     }
 
     /// The trace as CSV: time (µs) and the three voltages (V).

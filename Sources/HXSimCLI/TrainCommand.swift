@@ -55,7 +55,8 @@ enum TrainCommand: Subcommand {
             OptionSpec(
                 "avg", valueName: "N", help: "copies of each output neuron averaged", default: "10"),
             OptionSpec(
-                "save", valueName: "DIR", help: "save both trained models (JSON model files) here"),
+                "save", valueName: "DIR",
+                help: "save both trained models (JSON model files) here (created if missing)"),
         ],
         flags: [
             FlagSpec("json", help: "print the accuracies as one JSON object"),
@@ -72,6 +73,17 @@ enum TrainCommand: Subcommand {
             throw ArgumentError.invalidChoice(
                 option: "task", got: (try? arguments.positional("task")) ?? "", choices: ["yinyang"]
             )
+        }
+        // The output first: the training is not run for models that cannot be saved.
+        let saveDirectory = try arguments.optionalString("save").map {
+            try OutputTarget.directory($0, operand: "--save", create: true)
+        }
+        for name in ["yinyang-software.json", "yinyang-hil.json"] {
+            if let directory = saveDirectory {
+                _ = try OutputTarget.file(
+                    directory + "/" + name, operand: "--save", createParents: true,
+                    allowsStandardOutput: false)
+            }
         }
         var settings = YinYangExperiment.Settings()
         settings.seed = try arguments.uint64("seed")
@@ -99,9 +111,8 @@ enum TrainCommand: Subcommand {
             progress: {
                 output.err("train: \($0)\n")
             })
-        if let directory = try arguments.optionalString("save") {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true)
+        if let directory = saveDirectory {
+            try OutputTarget.createDirectories(directory)
             try ModelFile.save(
                 software, to: URL(fileURLWithPath: directory + "/yinyang-software.json"))
             try ModelFile.save(hardware, to: URL(fileURLWithPath: directory + "/yinyang-hil.json"))
