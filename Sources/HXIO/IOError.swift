@@ -83,6 +83,9 @@ public indirect enum IOError: Error, Equatable, Sendable, CustomStringConvertibl
         case .fileNotFound: return "cannot read: no such file"
         case .readFailed(_, let reason): return "cannot read: \(reason)"
         case .writeFailed(_, let reason): return "cannot write: \(reason)"
+        case .tooLarge(let path, _), .decompressionLimit(let path, _):
+            let text = description
+            return text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text
         case .malformedJSON(_, let line, let column, let path, let reason):
             return "line \(line), column \(column): \(path): not valid JSON: \(reason)"
         case .duplicateKey(_, _, _, let line, let column),

@@ -35,9 +35,7 @@ extension PhysicsParameters {
             root = try StrictJSON.parse(data, source: source)
         } catch let error as IOError {
             // The error names the source itself; keep the rest (line, column, cause).
-            let text = "\(error)"
-            let prefix = source + ":"
-            throw malformed(text.hasPrefix(prefix) ? "line " + text.dropFirst(prefix.count) : text)
+            throw malformed(error.detail)
         }
         guard case .object(let members) = root else {
             throw malformed(
@@ -105,10 +103,7 @@ extension PhysicsParameters {
         do {
             data = try FileIO.read(path: path, maxBytes: ReadLimits.document.maxFileBytes)
         } catch let error as IOError {
-            let text = "\(error)"
-            throw PhysicsError.malformedParameterFile(
-                path: path,
-                reason: text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text)
+            throw PhysicsError.malformedParameterFile(path: path, reason: error.detail)
         }
         try self.init(json: data, source: path)
     }
