@@ -1,5 +1,6 @@
 import Foundation
 import HXIO
+import HXNumerics
 import HXPhysics
 import Testing
 
@@ -65,5 +66,29 @@ struct StrictCalibrationFileTests {
         }
         #expect(
             reason(data)?.contains("no \"format\" tag") == true, "\(reason(data) ?? "accepted")")
+    }
+}
+
+/// Issue 12, item 1: the digital correction of a batch in chunks equals that of the whole
+/// batch, so a streamed `hxsim vmm --digital-correction` prints the same codes.
+@Suite("Digital correction in chunks")
+struct ChunkedCorrectionTests {
+    @Test("chunks corrected with their first row give the codes of the whole batch")
+    func chunks() throws {
+        let result = try Fixtures.chip2.get().run.result
+        let outputs = try Matrix(
+            rows: 23, columns: 300,
+            storage: (0..<6900).map { Int8(truncatingIfNeeded: ($0 * 37) % 200 - 100) })
+        let whole = try result.correctVMM(outputs, ditherSeed: 99)
+        var joined: [Int8] = []
+        for start in stride(from: 0, to: 23, by: 5) {
+            let part = outputs.slice(rows: start..<min(23, start + 5), columns: 0..<300)
+            joined += try result.correctVMM(part, ditherSeed: 99, firstRow: start).storage
+        }
+        #expect(joined == whole.storage)
+        // Without the offset the dither would repeat from row 0 in every chunk.
+        let unshifted = try result.correctVMM(
+            outputs.slice(rows: 5..<10, columns: 0..<300), ditherSeed: 99)
+        #expect(unshifted.storage != Array(whole.storage[1500..<3000]))
     }
 }
