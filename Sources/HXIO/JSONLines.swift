@@ -112,7 +112,16 @@ public struct JSONLinesLog: Sendable {
         guard lstat(path, &info) == 0 || errno != ENOENT else {
             return JSONLinesContents(records: [], truncatedFinalLine: nil)
         }
-        let data = try FileIO.read(path: path, maxBytes: limits.maxFileBytes)
+        return try decode(
+            type, from: FileIO.read(path: path, maxBytes: limits.maxFileBytes), source: path,
+            limits: limits)
+    }
+
+    /// The records of a JSON Lines log held in `data` (see ``read(_:path:limits:)``); `source`
+    /// names it in errors.
+    public static func decode<T: Decodable>(
+        _ type: T.Type, from data: Data, source path: String, limits: ReadLimits = .records
+    ) throws -> JSONLinesContents<T> {
         let decoder = JSON.makeDecoder()
         var records: [T] = []
         var truncated: String?

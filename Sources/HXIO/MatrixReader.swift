@@ -27,7 +27,7 @@ public final class MatrixReader {
     /// Rows returned so far.
     public private(set) var rowsRead = 0
 
-    private let file: FileByteSource
+    private let file: FileByteSource?
     private var body: Body
 
     private enum Body {
@@ -39,20 +39,44 @@ public final class MatrixReader {
     /// Opens the matrix file at `path`.
     /// - Throws: ``IOError`` for an unknown extension, a file that cannot be read, or (for
     ///   `.npy`) a bad header.
-    public init(path: String, allowNonFinite: Bool = false, limits: ReadLimits = .streaming) throws
-    {
-        self.path = path
+    public convenience init(
+        path: String, allowNonFinite: Bool = false, limits: ReadLimits = .streaming
+    ) throws {
         let format = try MatrixFileFormat(path: path)
-        file = try FileByteSource(path: path, maxBytes: limits.maxFileBytes)
+        let file = try FileByteSource(path: path, maxBytes: limits.maxFileBytes)
+        try self.init(
+            file: file, bytes: file, format: format, allowNonFinite: allowNonFinite,
+            limits: limits)
+    }
+
+    /// Reads the rows of a matrix file's bytes already in memory (`source` names them in
+    /// errors), with the checks of a file of `format`.
+    public convenience init(
+        data: Data, format: MatrixFileFormat, source: String, allowNonFinite: Bool = false,
+        limits: ReadLimits = .streaming
+    ) throws {
+        try self.init(
+            file: nil, bytes: DataByteSource(data, source: source), format: format,
+            allowNonFinite: allowNonFinite, limits: limits)
+    }
+
+    private init(
+        file: FileByteSource?, bytes: any ByteSource, format: MatrixFileFormat,
+        allowNonFinite: Bool, limits: ReadLimits
+    ) throws {
+        self.path = bytes.source
+        self.file = file
         let source: any ByteSource =
-            format.compressed ? try GzipByteSource(file, limits: limits) : file
+            format.compressed ? try GzipByteSource(bytes, limits: limits) : bytes
         switch format.layout {
         case .csv:
             body = .csv(
                 CSVStream(source: source, allowNonFinite: allowNonFinite, limits: limits))
             totalRows = nil
         case .npy:
-            let stream = try NPYStream(source: source, allowNonFinite: allowNonFinite)
+            let stream = try NPYStream(
+                source: source, allowNonFinite: allowNonFinite,
+                maxChunkBytes: min(limits.maxLineBytes, ReadLimits.matrix.maxExpandedBytes))
             columns = stream.columns
             totalRows = stream.rows
             if stream.fortranOrder {
@@ -75,7 +99,7 @@ public final class MatrixReader {
     /// The share of the file read so far, 0…1 (of the compressed bytes for `.gz`), for
     /// progress reports.
     public var fractionRead: Double {
-        guard file.size > 0 else { return 0 }
+        guard let file, file.size > 0 else { return 0 }
         return min(1, Double(file.bytesRead) / Double(file.size))
     }
 
@@ -209,6 +233,8 @@ private final class NPYStream {
     private let source: any ByteSource
     private let allowNonFinite: Bool
     private let dtype: NumPy.DType
+    /// The most bytes one chunk of rows may take (at least one row).
+    private let maxChunkBytes: Int
     let rows: Int
     let columns: Int
     let dataBytes: Int
@@ -216,9 +242,10 @@ private final class NPYStream {
     private var rowsRead = 0
     private var chunk: [UInt8] = []
 
-    init(source: any ByteSource, allowNonFinite: Bool) throws {
+    init(source: any ByteSource, allowNonFinite: Bool, maxChunkBytes: Int) throws {
         self.source = source
         self.allowNonFinite = allowNonFinite
+        self.maxChunkBytes = maxChunkBytes
         let name = source.source
         // The preamble: magic, version, header length (2 bytes in version 1, 4 in 2 and 3).
         var preamble = try Self.read(source, count: 8)
@@ -240,6 +267,13 @@ private final class NPYStream {
         dtype = try NumPy.DType(descriptor: header.descriptor, source: name)
         (rows, columns, dataBytes) = try header.matrixShape(dtype: dtype, source: name)
         fortranOrder = header.fortranOrder
+        guard columns * dtype.size <= maxChunkBytes else {
+            throw IOError.malformedHeader(
+                source: name,
+                reason:
+                    "rows of \(columns) elements (\(columns * dtype.size) bytes) are wider than the "
+                    + ReadLimits.describe(bytes: maxChunkBytes) + " a reader holds at once")
+        }
     }
 
     private static func read(_ source: any ByteSource, count: Int) throws -> [UInt8] {
@@ -249,12 +283,12 @@ private final class NPYStream {
     }
 
     func next(maxRows: Int) throws -> Matrix<Double>? {
-        let count = min(maxRows, rows - rowsRead)
+        let rowBytes = columns * dtype.size
+        let count = min(maxRows, rows - rowsRead, max(1, maxChunkBytes / rowBytes))
         guard count > 0 else {
             try checkEnd()
             return nil
         }
-        let rowBytes = columns * dtype.size
         let byteCount = count * rowBytes
         if chunk.count != byteCount { chunk = [UInt8](repeating: 0, count: byteCount) }
         let got = try chunk.withUnsafeMutableBytes { try source.readFully(into: $0) }

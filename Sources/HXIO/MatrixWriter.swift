@@ -27,7 +27,6 @@ public final class MatrixWriter<Element: NumPyElement & LosslessStringConvertibl
     public private(set) var columns: Int?
 
     private let standardOutput: (Data) throws -> Void
-    private let formatValue: (Element, inout [UInt8]) -> Void
     private var buffer: [UInt8] = []
     private var file: (descriptor: Int32, temporary: String)?
     private var deflater: GzipDeflater?
@@ -50,7 +49,6 @@ public final class MatrixWriter<Element: NumPyElement & LosslessStringConvertibl
         format =
             target.path.map { MatrixFileFormat.forWriting(path: $0) }
             ?? MatrixFileFormat.forWriting(path: "-.csv")
-        formatValue = Self.makeFormatter()
         buffer.reserveCapacity(Self.flushBytes + 4096)
         guard let path = target.path else { return }
         try target.createParentDirectories()
@@ -85,19 +83,16 @@ public final class MatrixWriter<Element: NumPyElement & LosslessStringConvertibl
                 "a chunk of \(matrix.columns) columns after chunks of \(columns)")
         }
         columns = matrix.columns
-        matrix.storage.withUnsafeBufferPointer { values in
-            switch format.layout {
-            case .npy:
-                for value in values { value.appendLittleEndianBytes(to: &buffer) }
-            case .csv:
-                for row in 0..<matrix.rows {
-                    for column in 0..<matrix.columns {
-                        if column > 0 { buffer.append(UInt8(ascii: ",")) }
-                        formatValue(values[row * matrix.columns + column], &buffer)
-                    }
-                    buffer.append(UInt8(ascii: "\n"))
-                }
-            }
+        // The buffer as a local variable: appends to a class's stored array would check
+        // exclusive access at every byte.
+        var bytes: [UInt8] = []
+        swap(&bytes, &buffer)
+        defer { swap(&bytes, &buffer) }
+        switch format.layout {
+        case .npy:
+            for value in matrix.storage { value.appendLittleEndianBytes(to: &bytes) }
+        case .csv:
+            Self.appendCSV(matrix, to: &bytes)
         }
         rows += matrix.rows
         if buffer.count >= Self.flushBytes { try flush(finish: false) }
@@ -204,44 +199,70 @@ public final class MatrixWriter<Element: NumPyElement & LosslessStringConvertibl
         return bytes
     }
 
-    /// How one value is written in CSV: integers digit by digit (the text of `description`,
-    /// without a String per value), other types through `description`.
-    private static func makeFormatter() -> (Element, inout [UInt8]) -> Void {
+    /// The rows of `matrix` as CSV lines. Integer types take a non-generic path, digit by
+    /// digit (the text of `description`, without a String per value): a generic loop over
+    /// values costs a metadata lookup per value, which made writing the slowest step of a VMM.
+    private static func appendCSV(_ matrix: Matrix<Element>, to bytes: inout [UInt8]) {
+        let columns = matrix.columns
         if Element.self == Int8.self {
-            return { value, bytes in
-                appendInteger(Int64(unsafeBitCast(value, to: Int8.self)), to: &bytes)
+            let values = unsafeBitCast(matrix.storage, to: [Int8].self)
+            values.withUnsafeBufferPointer {
+                CSVIntegers.append($0, columns: columns, to: &bytes) { Int64($0) }
+            }
+        } else if Element.self == Int.self {
+            let values = unsafeBitCast(matrix.storage, to: [Int].self)
+            values.withUnsafeBufferPointer {
+                CSVIntegers.append($0, columns: columns, to: &bytes) { Int64($0) }
+            }
+        } else if Element.self == Int64.self {
+            let values = unsafeBitCast(matrix.storage, to: [Int64].self)
+            values.withUnsafeBufferPointer {
+                CSVIntegers.append($0, columns: columns, to: &bytes) { $0 }
+            }
+        } else {
+            for (index, value) in matrix.storage.enumerated() {
+                if index % columns > 0 { bytes.append(UInt8(ascii: ",")) }
+                bytes.append(contentsOf: value.description.utf8)
+                if index % columns == columns - 1 { bytes.append(UInt8(ascii: "\n")) }
             }
         }
-        if Element.self == Int.self {
-            return { value, bytes in
-                appendInteger(Int64(unsafeBitCast(value, to: Int.self)), to: &bytes)
+    }
+}
+
+/// Integers as CSV text, without generics in the loop.
+enum CSVIntegers {
+    /// Appends rows of `columns` values, each `convert`ed to Int64 and written in decimal.
+    @inline(__always)
+    static func append<T>(
+        _ values: UnsafeBufferPointer<T>, columns: Int, to bytes: inout [UInt8],
+        _ convert: (T) -> Int64
+    ) {
+        var column = 0
+        for value in values {
+            if column > 0 { bytes.append(UInt8(ascii: ",")) }
+            appendDecimal(convert(value), to: &bytes)
+            column += 1
+            if column == columns {
+                bytes.append(UInt8(ascii: "\n"))
+                column = 0
             }
         }
-        if Element.self == Int64.self {
-            return { value, bytes in appendInteger(unsafeBitCast(value, to: Int64.self), to: &bytes)
-            }
-        }
-        return { value, bytes in bytes.append(contentsOf: value.description.utf8) }
     }
 
-    private static func appendInteger(_ value: Int64, to bytes: inout [UInt8]) {
+    /// `value` in decimal, as `description` writes it.
+    static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        var digits:
-            (
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
-            ) = (
-                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-            )
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { raw in
-            repeat {
-                raw[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(raw[index]) }
+        if magnitude < 10 {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(magnitude))
+            return
+        }
+        var divisor: UInt64 = 10
+        while magnitude / divisor >= 10 { divisor &*= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
         }
     }
 }

@@ -4,7 +4,7 @@
 /// The estimate is the process's resident set when the plan is made, plus what the computation
 /// allocates once (`fixedBytes`), plus what each row of a chunk holds at a time (`bytesPerRow`,
 /// every copy a row passes through from the file to the output). If not even
-/// ``minimumChunkRows`` rows fit the budget, or the machine has less memory available than the
+/// `minimumChunkRows` rows fit the budget, or the machine has less memory available than the
 /// plan needs, the plan is refused with the numbers, so the user hears it before the work
 /// instead of from the kernel's out-of-memory killer halfway through.
 public struct MemoryPlan: Sendable, Equatable {
@@ -19,14 +19,15 @@ public struct MemoryPlan: Sendable, Equatable {
     /// Rows per chunk.
     public let chunkRows: Int
 
-    /// The smallest chunk worth running: fewer rows per chunk cost more in per-chunk overhead
-    /// than they save.
-    public static let minimumChunkRows = 16
+    /// The smallest chunk worth running by default: fewer rows per chunk cost more in
+    /// per-chunk overhead than they save.
+    public static let defaultMinimumChunkRows = 16
 
     /// The resident set the plan expects at its peak, in bytes.
     public var estimatedPeakBytes: Int { baselineBytes + fixedBytes + chunkRows * bytesPerRow }
 
-    /// Plans chunks of at most `maximumChunkRows` rows.
+    /// Plans chunks of at most `maximumChunkRows` rows, a multiple of `granularity`, at least
+    /// `minimumChunkRows`.
     /// - Parameters:
     ///   - budgetBytes: the most the process may hold.
     ///   - baselineBytes: the process's resident set now (default: measured).
@@ -36,12 +37,15 @@ public struct MemoryPlan: Sendable, Equatable {
     /// - Throws: ``MemoryPlanError`` when the budget or the machine cannot hold a minimum chunk.
     public init(
         budgetBytes: Int, fixedBytes: Int, bytesPerRow: Int, maximumChunkRows: Int,
+        minimumChunkRows: Int = defaultMinimumChunkRows, granularity: Int = 1,
         baselineBytes: Int? = ProcessMemory.residentBytes,
         availableBytes: Int? = ProcessMemory.availableBytes, what: String
     ) throws {
-        precondition(bytesPerRow > 0 && maximumChunkRows > 0, "rows cost memory; chunks hold rows")
+        precondition(
+            bytesPerRow > 0 && granularity > 0 && maximumChunkRows >= granularity,
+            "rows cost memory; chunks hold whole granules")
         let baseline = baselineBytes ?? 0
-        let minimum = min(Self.minimumChunkRows, maximumChunkRows)
+        let minimum = min(minimumChunkRows, maximumChunkRows)
         let needed = baseline + fixedBytes + minimum * bytesPerRow
         guard needed <= budgetBytes else {
             throw MemoryPlanError.budgetTooSmall(
@@ -59,6 +63,7 @@ public struct MemoryPlan: Sendable, Equatable {
             }
             rows = min(rows, roomForRows)
         }
+        rows = max(minimum, rows / granularity * granularity)
         self.budgetBytes = budgetBytes
         self.baselineBytes = baseline
         self.fixedBytes = fixedBytes

@@ -18,6 +18,11 @@ public enum StreamingRun {
 
     /// Runs `transform` over `reader`'s rows, `chunkRows` at a time, appending its results to
     /// `writer`, and finishes the writer (the output appears only when every row succeeded).
+    ///
+    /// The runner reads one chunk ahead: when the last chunk is shorter than `chunkRows` and
+    /// `mergesFinalChunk` says so for its row count, it joins the chunk before it, so that the
+    /// computation sees the batch sizes it would see without streaming (for computations whose
+    /// rounding depends on how rows are grouped, such as a matrix product).
     /// - Parameters:
     ///   - transform: the chunk's rows and the index of its first row in the file.
     ///   - progress: where progress lines go (rows, share of the file, rate, ETA), every
@@ -27,13 +32,22 @@ public enum StreamingRun {
         label: String = "rows", progress: (@Sendable (String) -> Void)? = nil,
         interval: Double = 2,
         clock: @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime },
+        mergesFinalChunk: (Int) -> Bool = { _ in false },
         transform: (Matrix<Double>, Int) throws -> Matrix<Output>
     ) throws -> Summary {
         precondition(chunkRows > 0, "a chunk holds at least one row")
         let start = clock()
         var lastReport = start
         var summary = Summary(rows: 0, chunks: 0)
-        while let chunk = try reader.next(maxRows: chunkRows) {
+        var ahead = try reader.next(maxRows: chunkRows)
+        while var chunk = ahead {
+            ahead = try reader.next(maxRows: chunkRows)
+            if let last = ahead, last.rows < chunkRows, mergesFinalChunk(last.rows) {
+                chunk = try Matrix(
+                    rows: chunk.rows + last.rows, columns: chunk.columns,
+                    storage: chunk.storage + last.storage)
+                ahead = try reader.next(maxRows: chunkRows)
+            }
             let output = try transform(chunk, summary.rows)
             try writer.append(output)
             summary.rows += chunk.rows

@@ -22,6 +22,23 @@ extension Chip {
     /// faster (the fast path works in chunks of 128 rows anyway).
     public static let maximumStreamingChunkRows = 4096
 
+    /// Streamed chunks are a multiple of this many rows: the fast path's own chunk, so that
+    /// its matrix products group rows as in one execution of the whole batch. (OpenBLAS's
+    /// kernels can round a row's product differently depending on how many rows share the
+    /// call: on this project's Zen machine, 44 of 128 rows gave other bits than the same rows
+    /// among 128.)
+    public static var streamingChunkGranularity: Int { FastPath.maximumChunkSize }
+
+    /// The smallest streamed chunk: the smallest batch that the fast path cuts into chunks of
+    /// ``streamingChunkGranularity`` rows (1024).
+    public static var minimumStreamingChunkRows: Int {
+        var rows = streamingChunkGranularity
+        while FastPath.chunkSize(batch: rows) < streamingChunkGranularity {
+            rows += streamingChunkGranularity
+        }
+        return rows
+    }
+
     /// The memory plan of a streamed VMM of `weights` (rows × columns) within `budgetBytes`:
     /// the fixed part is the fast path's precomputation of the weights and the workers'
     /// scratch; per row, every copy of an input row (text, `Double`, `Int`, chip format) and of
@@ -37,18 +54,25 @@ extension Chip {
         let perRow = 2 * (26 * weightRows + 24 * weightColumns) + 256
         return try MemoryPlan(
             budgetBytes: budgetBytes, fixedBytes: fixed, bytesPerRow: perRow,
-            maximumChunkRows: maximumStreamingChunkRows, baselineBytes: baselineBytes,
-            availableBytes: availableBytes, what: "VMM of \(weightRows) × \(weightColumns)")
+            maximumChunkRows: maximumStreamingChunkRows,
+            minimumChunkRows: minimumStreamingChunkRows, granularity: streamingChunkGranularity,
+            baselineBytes: baselineBytes, availableBytes: availableBytes,
+            what: "VMM of \(weightRows) × \(weightColumns)")
     }
 
     /// One signed VMM of a batch read from `inputs` and written to `writer` a chunk of
     /// `chunkRows` rows at a time, so that memory does not grow with the batch.
     ///
-    /// The output is byte for byte that of one ``vmm(inputs:weights:options:traceColumn:traceSample:traceResolution:)``
+    /// With `chunkRows` a multiple of ``streamingChunkGranularity`` and at least
+    /// ``minimumStreamingChunkRows`` (as ``streamingPlan(weightRows:weightColumns:budgetBytes:baselineBytes:availableBytes:)``
+    /// gives), the output is byte for byte that of one ``vmm(inputs:weights:options:traceColumn:traceSample:traceResolution:)``
     /// of the whole batch: each chunk continues the chip's trial counter (or
-    /// `options.firstTrial`), and `correction` gets each chunk's first row and the batch's
-    /// first trial, so that its dither is that of the whole batch. The writer is finished only
-    /// when every chunk succeeded; on an error the target is left as it was.
+    /// `options.firstTrial`), the fast path groups rows for its matrix products as in one
+    /// execution (a short last chunk joins the one before), and `correction` gets each chunk's
+    /// first row and the batch's first trial, so that its dither is that of the whole batch.
+    /// Other chunk sizes give the same trials and noise, but a few outputs may differ by the
+    /// rounding of OpenBLAS's products. The writer is finished only when every chunk
+    /// succeeded; on an error the target is left as it was.
     /// - Parameters:
     ///   - inputs: batch × rows activations 0…31 (a row out of range is an error naming its
     ///     0-based row and column in the file).
@@ -65,7 +89,10 @@ extension Chip {
         var projectedTime = 0.0
         let summary = try StreamingRun.run(
             reader: inputs, writer: writer, chunkRows: chunkRows, label: "vmm",
-            progress: progress
+            progress: progress,
+            mergesFinalChunk: { rows in
+                FastPath.chunkSize(batch: rows) != FastPath.chunkSize(batch: chunkRows)
+            }
         ) { chunk, firstRow in
             let activations = try Self.activations(chunk, firstRow: firstRow)
             var chunkOptions = options

@@ -130,7 +130,24 @@ public enum SweepResults {
         if mustExist && !FileManager.default.fileExists(atPath: path) {
             throw SweepError.missingFile(role: "results file", path: path, reason: "no such file")
         }
-        let contents = try JSONLinesLog.read(SweepRecord.self, path: path)
+        return try verified(
+            JSONLinesLog.read(SweepRecord.self, path: path), path: path,
+            requireChecksums: requireChecksums)
+    }
+
+    /// The records of results-file bytes (see ``read(path:mustExist:requireChecksums:)``);
+    /// `source` names them in errors.
+    public static func decode(
+        _ data: Data, source: String, requireChecksums: Bool = true
+    ) throws -> (records: [SweepRecord], truncated: Bool) {
+        try verified(
+            JSONLinesLog.decode(SweepRecord.self, from: data, source: source), path: source,
+            requireChecksums: requireChecksums)
+    }
+
+    private static func verified(
+        _ contents: JSONLinesContents<SweepRecord>, path: String, requireChecksums: Bool
+    ) throws -> (records: [SweepRecord], truncated: Bool) {
         for (number, record) in contents.records.enumerated() {
             if record.checksum == nil {
                 if requireChecksums {

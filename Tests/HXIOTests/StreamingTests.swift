@@ -206,6 +206,11 @@ struct StreamingTests {
             budgetBytes: 60_000_000, fixedBytes: 20_000_000, bytesPerRow: 10_000,
             maximumChunkRows: 4096, baselineBytes: 30_000_000, availableBytes: nil, what: "test")
         #expect(tight.chunkRows == 1000 && tight.estimatedPeakBytes == 60_000_000)
+        let granular = try MemoryPlan(
+            budgetBytes: 60_000_000, fixedBytes: 20_000_000, bytesPerRow: 10_000,
+            maximumChunkRows: 4096, minimumChunkRows: 256, granularity: 128,
+            baselineBytes: 30_000_000, availableBytes: nil, what: "test")
+        #expect(granular.chunkRows == 896)
         #expect(
             throws: MemoryPlanError.budgetTooSmall(
                 what: "test", budgetBytes: 40_000_000, neededBytes: 50_160_000,

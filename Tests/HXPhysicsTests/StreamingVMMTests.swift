@@ -18,10 +18,10 @@ struct StreamingVMMTests {
         directory = NSTemporaryDirectory() + "hxphysics-stream-\(UUID().uuidString)"
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true)
-        // 53 vectors of 40 inputs (a prime count, so chunks end unevenly), 300 columns: both
+        // 2500 vectors of 40 inputs (chunks of 1024 end unevenly), 300 columns: both
         // hemispheres.
         inputs = try Matrix(
-            rows: 53, columns: 40, storage: (0..<2120).map { ($0 * 7 + $0 / 40) % 32 })
+            rows: 2500, columns: 40, storage: (0..<100_000).map { ($0 * 7 + $0 / 40) % 32 })
         weights = try Matrix(
             rows: 40, columns: 300, storage: (0..<12_000).map { ($0 * 11) % 127 - 63 })
         inputsPath = directory + "/x.csv"
@@ -43,8 +43,8 @@ struct StreamingVMMTests {
     }
 
     @Test(
-        "chunks of 1, 7, 16 and 53 rows give the bytes of the whole batch",
-        arguments: [1, 7, 16, 53])
+        "chunks of 1024, 1152, 2048 and 4096 rows give the bytes of the whole batch",
+        arguments: [1024, 1152, 2048, 4096])
     func sameBytes(chunk: Int) throws {
         var chip = try Chip(seed: 11)
         chip.setNextTrial(1000)
@@ -52,7 +52,9 @@ struct StreamingVMMTests {
         let expected = Data(try CSV.format(whole.outputs.map { Int($0) }).utf8)
         let (bytes, summary, next) = try streamed(chunkRows: chunk, name: "s\(chunk).csv")
         #expect(bytes == expected)
-        #expect(summary.rows == 53 && summary.chunks == (53 + chunk - 1) / chunk)
+        // A last chunk too short for the fast path's chunks of 128 joins the one before.
+        let expectedChunks = [1024: 2, 1152: 2, 2048: 1, 4096: 1][chunk]
+        #expect(summary.rows == 2500 && summary.chunks == expectedChunks)
         #expect(summary.firstTrial == 1000 && next == chip.nextTrial)
         #expect(abs(summary.projectedTime - whole.projectedTime) <= 1e-12 * whole.projectedTime)
     }
@@ -62,7 +64,7 @@ struct StreamingVMMTests {
         var chip = try Chip(seed: 11)
         let options = ExecutionOptions(firstTrial: 77)
         let whole = try chip.vmm(inputs: inputs, weights: weights, options: options)
-        let (bytes, summary, _) = try streamed(chunkRows: 10, options: options, name: "t.csv")
+        let (bytes, summary, _) = try streamed(chunkRows: 1024, options: options, name: "t.csv")
         #expect(bytes == Data(try CSV.format(whole.outputs.map { Int($0) }).utf8))
         #expect(summary.firstTrial == 77)
     }
@@ -70,25 +72,25 @@ struct StreamingVMMTests {
     @Test("the correction hook gets each chunk's first row and the batch's first trial")
     func correctionHook() throws {
         let seen = Seen()
-        _ = try streamed(chunkRows: 20, name: "c.csv") { outputs, firstRow, firstTrial in
+        _ = try streamed(chunkRows: 1024, name: "c.csv") { outputs, firstRow, firstTrial in
             seen.add(firstRow, firstTrial, outputs.rows)
             return outputs
         }
-        #expect(seen.calls == [[0, 1000, 20], [20, 1000, 20], [40, 1000, 13]])
+        #expect(seen.calls == [[0, 1000, 1024], [1024, 1000, 1476]])
     }
 
     @Test("an activation out of range names its row in the whole file, and nothing is written")
     func badRow() throws {
         var bad = inputs
-        bad[44, 3] = 32
+        bad[2044, 3] = 32
         let path = directory + "/bad.csv"
         try CSV.write(bad, to: path)
         var chip = try Chip(seed: 11)
         let output = directory + "/never.csv"
-        #expect(throws: IOError.valueOutOfRange(row: 44, column: 3, value: 32, allowed: 0...31)) {
+        #expect(throws: IOError.valueOutOfRange(row: 2044, column: 3, value: 32, allowed: 0...31)) {
             try chip.streamVMM(
                 inputs: try MatrixReader(path: path), weights: weights,
-                to: try MatrixWriter<Int8>(target: try OutputTarget.file(output)), chunkRows: 16)
+                to: try MatrixWriter<Int8>(target: try OutputTarget.file(output)), chunkRows: 1024)
         }
         #expect(!FileManager.default.fileExists(atPath: output))
     }
@@ -99,7 +101,8 @@ struct StreamingVMMTests {
         let plan = try Chip.streamingPlan(
             weightRows: 128, weightColumns: 512, baselineBytes: 40_000_000, availableBytes: nil)
         #expect(
-            plan.chunkRows >= 1000 && plan.estimatedPeakBytes <= Chip.defaultStreamingBudgetBytes)
+            plan.chunkRows >= 1024 && plan.chunkRows % 128 == 0
+                && plan.estimatedPeakBytes <= Chip.defaultStreamingBudgetBytes)
         #expect(throws: MemoryPlanError.self) {
             try Chip.streamingPlan(
                 weightRows: 128, weightColumns: 512, budgetBytes: 20_000_000,
