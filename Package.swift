@@ -75,6 +75,16 @@ let package = Package(
         .executableTarget(name: "hxsim", dependencies: ["HXSimCLI"]),
         .executableTarget(
             name: "hxsim-bench", dependencies: ["HXBenchmarks", "HXPhysics", "HXNumerics"]),
+        // The fuzz harness of every parser (benchmarks/fuzz): crash capture in C (a signal
+        // handler), targets and mutations, and its command line.
+        .target(name: "CFuzzSupport"),
+        .target(
+            name: "HXFuzz",
+            dependencies: [
+                "CFuzzSupport", "HXSweep", "HXNetwork", "HXCalibration", "HXPhysics", "HXIO",
+                "HXNumerics",
+            ]),
+        .executableTarget(name: "hxsim-fuzz", dependencies: ["HXFuzz"]),
 
         .testTarget(name: "HXNumericsTests", dependencies: ["HXNumerics"]),
         .testTarget(name: "HXIOTests", dependencies: ["HXIO"]),
@@ -86,5 +96,6 @@ let package = Package(
         .testTarget(name: "HXApplicationsTests", dependencies: ["HXApplications", "HXData"]),
         .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI"]),
         .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks"]),
+        .testTarget(name: "HXFuzzTests", dependencies: ["HXFuzz"]),
     ]
 )

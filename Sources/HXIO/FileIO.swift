@@ -66,6 +66,14 @@ public enum FileIO {
         return text
     }
 
+    /// Whether anything is at `path`, without following a final symbolic link: a link that
+    /// leads nowhere or into a loop exists, so that reading it reports why it cannot be read
+    /// instead of "no such file".
+    public static func exists(path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
     /// Opens `path` for reading and returns the descriptor of a regular file; anything else is
     /// refused with a message naming what it is. The caller closes the descriptor.
     ///

@@ -127,7 +127,7 @@ public enum SweepResults {
     public static func read(
         path: String, mustExist: Bool = false, requireChecksums: Bool = true
     ) throws -> (records: [SweepRecord], truncated: Bool) {
-        if mustExist && !FileManager.default.fileExists(atPath: path) {
+        if mustExist && !FileIO.exists(path: path) {
             throw SweepError.missingFile(role: "results file", path: path, reason: "no such file")
         }
         return try verified(
