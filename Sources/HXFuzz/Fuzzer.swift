@@ -100,8 +100,8 @@ public struct FuzzReport: Sendable, CustomStringConvertible {
     }
 }
 
-/// The fuzz harness: mutates each target's seeds and runs its parser in-process, round robin
-/// over the targets. A parser that traps ends the process; with the crash handler installed
+/// The fuzz harness: mutates each target's seeds and runs its parser in-process, giving every
+/// target the same share of the time. A parser that traps ends the process; with the crash handler installed
 /// (``installCrashHandler(directory:)``, as `hxsim-fuzz` does) the input is kept first.
 public enum Fuzzer {
     /// Keeps the input of a crash (or a hang, see ``dumpCurrentInput(kind:)``) in `directory`.
@@ -136,10 +136,15 @@ public enum Fuzzer {
                     "hxsim-fuzz: \(caseNumber) cases in \(Int(now - start)) s "
                         + "(\(Int(rate.rounded())) cases/s), \(findings.count) findings\n")
             }
-            let index = caseNumber % runnable.count
+            // Each target gets the same share of the time: the one that has used the least
+            // runs next. A case's input depends on the run's seed, the target and the number
+            // of the case within the target, so a finding can be reproduced from its name.
+            let index = counts.indices.min { counts[$0].seconds < counts[$1].seconds } ?? 0
             let target = runnable[index]
+            let targetCase = counts[index].cases
             var random = FuzzRandom(
-                seed: SplitMix64.mix(options.seed &+ SplitMix64.mix(UInt64(caseNumber))))
+                seed: SplitMix64.mix(
+                    options.seed &+ SplitMix64.mix(UInt64(index) << 40 &+ UInt64(targetCase))))
             let seed = target.seeds[random.below(target.seeds.count)]
             let input = Mutator.mutate(seed, target: target, random: &random)
             let before = options.clock()
@@ -155,7 +160,7 @@ public enum Fuzzer {
             case .success: counts[index].accepted += 1
             case .failure(let error as FuzzFinding):
                 counts[index].findings += 1
-                let name = "\(target.name)-case-\(caseNumber)"
+                let name = "\(target.name)-case-\(targetCase)"
                 if findings.count < 20 { findings.append("\(name): \(error)") }
                 if let directory = options.findingsDirectory {
                     do {

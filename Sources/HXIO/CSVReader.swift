@@ -71,6 +71,9 @@ public enum CSV {
                 }
                 try parser.parse(
                     UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]), into: &values)
+                guard values.count <= limits.maxElements else {
+                    throw IOError.tooManyElements(source: source, limit: limits.maxElements)
+                }
                 lineStart = lineEnd + 1
             }
         }

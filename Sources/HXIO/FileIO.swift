@@ -23,7 +23,7 @@ public enum FileIO {
     ///   directory, FIFO, device, symlink loop, permissions, ...) or
     ///   ``IOError/tooLarge(path:limit:)``.
     public static func read(
-        path: String, maxBytes: Int = ReadLimits.document.maxFileBytes
+        path: String, maxBytes: Int = ReadLimits.dataset.maxFileBytes
     ) throws -> Data {
         let descriptor = try openForReading(path: path)
         defer { close(descriptor) }
@@ -57,7 +57,7 @@ public enum FileIO {
     /// - Throws: as ``read(path:maxBytes:)``, and ``IOError/readFailed(path:reason:)`` for
     ///   bytes that are not UTF-8.
     public static func readText(
-        path: String, maxBytes: Int = ReadLimits.document.maxFileBytes
+        path: String, maxBytes: Int = ReadLimits.dataset.maxFileBytes
     ) throws -> String {
         let data = try read(path: path, maxBytes: maxBytes)
         guard let text = String(data: data, encoding: .utf8) else {

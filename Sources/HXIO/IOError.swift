@@ -58,6 +58,8 @@ public indirect enum IOError: Error, Equatable, Sendable, CustomStringConvertibl
     case invalidArgument(String)
     /// A file larger than the reader accepts (``ReadLimits``).
     case tooLarge(path: String, limit: Int)
+    /// A matrix with more values than a reader holds at once (``ReadLimits/maxElements``).
+    case tooManyElements(source: String, limit: Int)
     /// Compressed data that expands beyond the size or ratio a reader accepts.
     case decompressionLimit(source: String, reason: String)
     /// A line of a text format longer than the reader accepts.
@@ -162,6 +164,10 @@ public indirect enum IOError: Error, Equatable, Sendable, CustomStringConvertibl
                 + "HXSim reads from this kind of file"
         case .decompressionLimit(let source, let reason):
             return "\(source): refused to decompress: \(reason)"
+        case .tooManyElements(let source, let limit):
+            return
+                "\(source): more than \(limit) values, more than HXSim reads at once (hxsim vmm "
+                + "streams larger batches)"
         case .lineTooLong(let source, let line, let limit):
             return
                 "\(source):\(line): line longer than \(ReadLimits.describe(bytes: limit)) "

@@ -69,6 +69,7 @@ public func readMatrix(
         return try CSV.parse(data, source: path, allowNonFinite: allowNonFinite, limits: limits)
             .matrix
     case .npy:
-        return try NumPy.decodeMatrix(data, source: path, allowNonFinite: allowNonFinite)
+        return try NumPy.decodeMatrix(
+            data, source: path, allowNonFinite: allowNonFinite, limits: limits)
     }
 }

@@ -158,10 +158,14 @@ private final class CSVStream {
         buffer = [UInt8](repeating: 0, count: min(1 << 20, max(4096, limits.maxLineBytes + 1)))
     }
 
+    /// The most values one chunk holds (32 MiB as `Double`): a chunk of very wide rows ends
+    /// early, so memory stays bounded whatever the width.
+    static let maxChunkValues = 1 << 22
+
     func next(maxRows: Int) throws -> Matrix<Double>? {
         var values: [Double] = []
         let firstRow = parser.rows
-        while parser.rows - firstRow < maxRows {
+        while parser.rows - firstRow < maxRows, values.count < Self.maxChunkValues {
             guard let line = try nextLine() else { break }
             try buffer.withUnsafeBufferPointer { bytes in
                 try parser.parse(UnsafeBufferPointer(rebasing: bytes[line]), into: &values)

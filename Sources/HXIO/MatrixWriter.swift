@@ -85,14 +85,16 @@ public final class MatrixWriter<Element: NumPyElement & LosslessStringConvertibl
         columns = matrix.columns
         // The buffer as a local variable: appends to a class's stored array would check
         // exclusive access at every byte.
-        var bytes: [UInt8] = []
-        swap(&bytes, &buffer)
-        defer { swap(&bytes, &buffer) }
-        switch format.layout {
-        case .npy:
-            for value in matrix.storage { value.appendLittleEndianBytes(to: &bytes) }
-        case .csv:
-            Self.appendCSV(matrix, to: &bytes)
+        do {
+            var bytes: [UInt8] = []
+            swap(&bytes, &buffer)
+            defer { swap(&bytes, &buffer) }
+            switch format.layout {
+            case .npy:
+                for value in matrix.storage { value.appendLittleEndianBytes(to: &bytes) }
+            case .csv:
+                Self.appendCSV(matrix, to: &bytes)
+            }
         }
         rows += matrix.rows
         if buffer.count >= Self.flushBytes { try flush(finish: false) }

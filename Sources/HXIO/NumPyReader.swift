@@ -27,12 +27,16 @@ public enum NumPy {
 
     /// Decodes the bytes of a `.npy` file; `source` names them in errors.
     public static func decodeMatrix(
-        _ data: Data, source: String = "<data>", allowNonFinite: Bool = false
+        _ data: Data, source: String = "<data>", allowNonFinite: Bool = false,
+        limits: ReadLimits = .matrix
     ) throws -> Matrix<Double> {
         let bytes = [UInt8](data)
         let (header, dataOffset) = try readHeader(bytes, source: source)
         let dtype = try DType(descriptor: header.descriptor, source: source)
         let (rows, columns, byteCount) = try header.matrixShape(dtype: dtype, source: source)
+        guard rows * columns <= limits.maxElements else {
+            throw IOError.tooManyElements(source: source, limit: limits.maxElements)
+        }
         let available = bytes.count - dataOffset
         guard available >= byteCount else {
             throw IOError.truncated(

@@ -15,6 +15,9 @@ public struct ReadLimits: Sendable, Equatable {
     public var maxCompressionRatio: Int
     /// The longest line of a text format (CSV, JSON Lines), in bytes.
     public var maxLineBytes: Int
+    /// The most values of a matrix read whole (a CSV of one-digit numbers holds a value per two
+    /// bytes, each of which takes eight as a `Double`).
+    public var maxElements: Int
 
     /// Output below this size is never refused for its ratio: small files of zeros compress
     /// extremely well and are harmless.
@@ -22,18 +25,21 @@ public struct ReadLimits: Sendable, Equatable {
 
     /// Limits with the given values.
     public init(
-        maxFileBytes: Int, maxExpandedBytes: Int, maxCompressionRatio: Int, maxLineBytes: Int
+        maxFileBytes: Int, maxExpandedBytes: Int, maxCompressionRatio: Int, maxLineBytes: Int,
+        maxElements: Int = 1 << 24
     ) {
         self.maxFileBytes = maxFileBytes
         self.maxExpandedBytes = maxExpandedBytes
         self.maxCompressionRatio = maxCompressionRatio
         self.maxLineBytes = maxLineBytes
+        self.maxElements = maxElements
     }
 
     private static let mebibyte = 1 << 20
 
     /// A matrix file read whole (weights, a CSV or `.npy` given to a library call): 256 MiB
-    /// before and after decompression. Larger batches are streamed (``MatrixReader``).
+    /// before and after decompression, 2²⁴ values (128 MiB as `Double`). Larger batches are
+    /// streamed (``MatrixReader``).
     public static let matrix = ReadLimits(
         maxFileBytes: 256 * mebibyte, maxExpandedBytes: 256 * mebibyte, maxCompressionRatio: 500,
         maxLineBytes: 16 * mebibyte)

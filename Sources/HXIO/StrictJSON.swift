@@ -149,8 +149,15 @@ public enum StrictJSON {
             return value
         }
 
-        /// 1-based line and column of byte `offset`.
+        /// The line being scanned (1-based) and the offset where it starts, kept up to date
+        /// by ``skipWhitespace()`` (line breaks occur only there: strings cannot hold one).
+        var line = 1
+        var lineStart = 0
+
+        /// 1-based line and column of byte `offset`: from the running count for the current
+        /// line, by a scan from the start for an earlier one (only for messages).
         func place(_ offset: Int) -> (line: Int, column: Int) {
+            if offset >= lineStart { return (line, offset - lineStart + 1) }
             var line = 1
             var lineStart = 0
             for index in 0..<min(offset, bytes.count) where bytes[index] == 0x0A {
@@ -178,7 +185,11 @@ public enum StrictJSON {
         mutating func skipWhitespace() {
             while position < bytes.count {
                 switch bytes[position] {
-                case 0x20, 0x09, 0x0A, 0x0D: position += 1
+                case 0x20, 0x09, 0x0D: position += 1
+                case 0x0A:
+                    position += 1
+                    line += 1
+                    lineStart = position
                 default: return
                 }
             }

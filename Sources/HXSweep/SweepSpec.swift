@@ -138,7 +138,7 @@ public struct SweepSpec: Sendable, Codable, Equatable {
         }
         let data: Data
         do {
-            data = try FileIO.read(path: path)
+            data = try FileIO.read(path: path, maxBytes: ReadLimits.document.maxFileBytes)
         } catch {
             throw SweepError.missingFile(
                 role: "sweep specification", path: path,

@@ -130,6 +130,25 @@ struct BoundedReadTests {
     }
 }
 
+/// A matrix read whole is bounded in values too: a file of one-digit numbers expands eightfold.
+@Suite("Bounded matrices")
+struct BoundedMatrixTests {
+    @Test(
+        "more values than the limit are refused, in CSV while reading and in .npy from the header")
+    func elementLimit() throws {
+        var limits = ReadLimits.matrix
+        limits.maxElements = 10
+        #expect(throws: IOError.tooManyElements(source: "m.csv", limit: 10)) {
+            try CSV.parse(Data("1,2,3,4\n5,6,7,8\n9,0,1,2\n".utf8), source: "m.csv", limits: limits)
+        }
+        let npy = NumPy.encode(Matrix<Double>(rows: 3, columns: 4, repeating: 1))
+        #expect(throws: IOError.tooManyElements(source: "m.npy", limit: 10)) {
+            try NumPy.decodeMatrix(npy, source: "m.npy", limits: limits)
+        }
+        #expect(try NumPy.decodeMatrix(npy, source: "m.npy").count == 12)
+    }
+}
+
 /// Issue 12, item 4: decimal numbers only, and empty matrices refused in every format alike.
 @Suite("Strict matrix grammars")
 struct StrictMatrixTests {

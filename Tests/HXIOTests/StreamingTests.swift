@@ -175,6 +175,21 @@ struct StreamingTests {
         #expect(collected.text == "1,-2\n3,4\n-5,6\n")
     }
 
+    @Test("the writer hands its bytes on in blocks as it goes, not all at the end")
+    func writerFlushes() throws {
+        let collected = Collected()
+        let writer = try MatrixWriter<Int8>(target: try OutputTarget.file("-")) {
+            collected.append($0)
+        }
+        // 1100 rows of 512 values of "-100,": about 2.8 MB of text.
+        let chunk = Matrix<Int8>(rows: 100, columns: 512, repeating: -100)
+        for _ in 0..<11 { try writer.append(chunk) }
+        let beforeFinish = collected.text.utf8.count
+        #expect(beforeFinish >= 1 << 20, "nothing was written before finish: the rows piled up")
+        try writer.finish()
+        #expect(collected.text.utf8.count == 1100 * (512 * 5))
+    }
+
     @Test("a run of chunks reads, transforms and writes every row once, in order")
     func streamingRun() throws {
         let directory = try TemporaryDirectory()
