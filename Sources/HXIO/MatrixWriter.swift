@@ -208,19 +208,13 @@ public final class MatrixWriter<Element: NumPyElement & LosslessStringConvertibl
         let columns = matrix.columns
         if Element.self == Int8.self {
             let values = unsafeBitCast(matrix.storage, to: [Int8].self)
-            values.withUnsafeBufferPointer {
-                CSVIntegers.append($0, columns: columns, to: &bytes) { Int64($0) }
-            }
+            values.withUnsafeBufferPointer { CSVIntegers.append($0, columns: columns, to: &bytes) }
         } else if Element.self == Int.self {
             let values = unsafeBitCast(matrix.storage, to: [Int].self)
-            values.withUnsafeBufferPointer {
-                CSVIntegers.append($0, columns: columns, to: &bytes) { Int64($0) }
-            }
+            values.withUnsafeBufferPointer { CSVIntegers.append($0, columns: columns, to: &bytes) }
         } else if Element.self == Int64.self {
             let values = unsafeBitCast(matrix.storage, to: [Int64].self)
-            values.withUnsafeBufferPointer {
-                CSVIntegers.append($0, columns: columns, to: &bytes) { $0 }
-            }
+            values.withUnsafeBufferPointer { CSVIntegers.append($0, columns: columns, to: &bytes) }
         } else {
             for (index, value) in matrix.storage.enumerated() {
                 if index % columns > 0 { bytes.append(UInt8(ascii: ",")) }
@@ -231,18 +225,41 @@ public final class MatrixWriter<Element: NumPyElement & LosslessStringConvertibl
     }
 }
 
-/// Integers as CSV text, without generics in the loop.
+/// Integers as CSV text, without generics in the loop (one function per type: a generic loop,
+/// even a specialisable one, was not specialised here and looked up type metadata per value).
 enum CSVIntegers {
-    /// Appends rows of `columns` values, each `convert`ed to Int64 and written in decimal.
-    @inline(__always)
-    static func append<T>(
-        _ values: UnsafeBufferPointer<T>, columns: Int, to bytes: inout [UInt8],
-        _ convert: (T) -> Int64
-    ) {
+    static func append(_ values: UnsafeBufferPointer<Int8>, columns: Int, to bytes: inout [UInt8]) {
         var column = 0
         for value in values {
             if column > 0 { bytes.append(UInt8(ascii: ",")) }
-            appendDecimal(convert(value), to: &bytes)
+            appendDecimal(Int64(value), to: &bytes)
+            column += 1
+            if column == columns {
+                bytes.append(UInt8(ascii: "\n"))
+                column = 0
+            }
+        }
+    }
+
+    static func append(_ values: UnsafeBufferPointer<Int>, columns: Int, to bytes: inout [UInt8]) {
+        var column = 0
+        for value in values {
+            if column > 0 { bytes.append(UInt8(ascii: ",")) }
+            appendDecimal(Int64(value), to: &bytes)
+            column += 1
+            if column == columns {
+                bytes.append(UInt8(ascii: "\n"))
+                column = 0
+            }
+        }
+    }
+
+    static func append(_ values: UnsafeBufferPointer<Int64>, columns: Int, to bytes: inout [UInt8])
+    {
+        var column = 0
+        for value in values {
+            if column > 0 { bytes.append(UInt8(ascii: ",")) }
+            appendDecimal(value, to: &bytes)
             column += 1
             if column == columns {
                 bytes.append(UInt8(ascii: "\n"))
