@@ -17,6 +17,9 @@ public enum ArgumentError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidInteger(option: String, got: String)
     /// A value that is not a finite number.
     case invalidNumber(option: String, got: String)
+    /// A well-formed number too large for the option's type (an integer beyond 64 bits, a
+    /// decimal beyond the largest finite double).
+    case unrepresentable(option: String, got: String)
     /// A number outside the allowed range.
     case outOfRange(option: String, got: String, allowed: String)
     /// A value that is none of the allowed choices.
@@ -53,6 +56,8 @@ public enum ArgumentError: Error, Equatable, Sendable, CustomStringConvertible {
             return "--\(option) expects an integer, got '\(got)'"
         case .invalidNumber(let option, let got):
             return "--\(option) expects a number, got '\(got)'"
+        case .unrepresentable(let option, let got):
+            return "--\(option): \(got) is out of range (too large in magnitude)"
         case .outOfRange(let option, let got, let allowed):
             let bound = allowed.hasPrefix("≥") || allowed.hasPrefix("≤")
             return "--\(option) must be \(bound ? "" : "in ")\(allowed), got \(got)"

@@ -22,12 +22,25 @@ public enum ArgumentExpectation: Sendable, Equatable {
 
     /// The error for `text` given to option `name`.
     func error(option name: String, got text: String) -> ArgumentError {
+        // A number that is spelled right but does not fit is a range error, not a typo.
         switch self {
-        case .text, .integer: return .invalidInteger(option: name, got: text)
-        case .number: return .invalidNumber(option: name, got: text)
+        case .text, .integer:
+            return isDecimalInteger(text)
+                ? .unrepresentable(option: name, got: text)
+                : .invalidInteger(option: name, got: text)
+        case .number:
+            return Double(text).map { !$0.isFinite && !$0.isNaN } ?? false
+                ? .unrepresentable(option: name, got: text)
+                : .invalidNumber(option: name, got: text)
         case .choice(let words): return .invalidChoice(option: name, got: text, choices: words)
         }
     }
+}
+
+/// Whether `text` is an optionally signed run of decimal digits.
+private func isDecimalInteger(_ text: String) -> Bool {
+    let digits = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
+    return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
 }
 
 extension String: ArgumentValue {

@@ -163,7 +163,9 @@ private func optionName(_ argument: String) -> String? {
 /// Whether `text` is a number such as `-3` or `-0.5e-3` (a value, not an option).
 private func isNumber(_ text: String) -> Bool { Double(text) != nil }
 
-/// Whether `text` looks like an option, so cannot be the value of the one before it.
+/// Whether `text` looks like an option, so cannot be the value of the one before it. Options
+/// are long (`--name`) and `-h`; any other word that starts with '-' is a value
+/// (`--shard -1/2`, `--offset -3`), so that the value's own check gives the error.
 private func isOptionLike(_ text: String) -> Bool {
-    text.hasPrefix("-") && text != "-" && !isNumber(text)
+    text.hasPrefix("--") || text == "-h"
 }

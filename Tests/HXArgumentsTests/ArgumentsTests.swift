@@ -118,6 +118,29 @@ struct ArgumentsTests {
         #expect(throws: ArgumentError.invalidNumber(option: "gain", got: "nan")) {
             try TestProgram.parse(["vmm", "--inputs", "a", "--weights", "b", "--gain", "nan"])
         }
+        // Numbers spelled right but too large are range errors, not "expects a number".
+        #expect(throws: ArgumentError.unrepresentable(option: "seed", got: "99999999999999999999"))
+        {
+            try TestProgram.parse(
+                ["vmm", "--inputs", "a", "--weights", "b", "--seed", "99999999999999999999"])
+        }
+        #expect(throws: ArgumentError.unrepresentable(option: "gain", got: "1e999")) {
+            try TestProgram.parse(["vmm", "--inputs", "a", "--weights", "b", "--gain", "1e999"])
+        }
+        #expect(throws: ArgumentError.invalidInteger(option: "seed", got: "1.5")) {
+            try TestProgram.parse(["vmm", "--inputs", "a", "--weights", "b", "--seed", "1.5"])
+        }
+        // A value that starts with '-' is the option's value, checked by its type.
+        let negative = try TestProgram.parse(
+            ["vmm", "--inputs", "-in", "--weights", "b", "--seed", "-3"])
+        guard case .run(let parsed as VMMTest, _, _) = negative else {
+            Issue.record("expected a run of vmm")
+            return
+        }
+        #expect(parsed.inputs == "-in" && parsed.seed == -3)
+        #expect(throws: ArgumentError.invalidInteger(option: "seed", got: "-1/2")) {
+            try TestProgram.parse(["vmm", "--inputs", "a", "--weights", "b", "--seed", "-1/2"])
+        }
         #expect(throws: ArgumentError.outOfRange(option: "seed", got: "11", allowed: "0…10")) {
             try Ranged.parsed(["--seed", "11"])
         }
