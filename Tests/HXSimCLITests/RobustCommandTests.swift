@@ -128,8 +128,9 @@ struct RobustCommandTests {
         refused(["calibrate", "--out", dir], ["--out \(dir): cannot write: is a directory"])
         refused(["calibrate", "--out", dir + "/file/c.json"], ["\(dir)/file is not a directory"])
         refused(
-            ["train", "yinyang", "--save", dir + "/file"],
-            ["--save \(dir)/file: cannot write: \(dir)/file is not a directory"])
+            ["train", "yinyang", "--save", dir + "/file/m.json"],
+            ["--save \(dir)/file/m.json: cannot write: \(dir)/file is not a directory"])
+        refused(["train", "yinyang", "--save", dir], ["--save \(dir): cannot write: is a directory"])
         refused(
             ["sweep", "example-model", dir + "/none/m.json"],
             ["FILE \(dir)/none/m.json: cannot write: the directory"])

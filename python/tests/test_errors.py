@@ -13,10 +13,19 @@ import hxsim.torch as ht
 
 
 def cli_error(hxsim_cli, *arguments):
+    """The CLI's one-line error without the program's name. The CLI may put the operand in
+    front of the library's message (`--inputs x.csv: ...`); the message itself is the same."""
     status, _, err = hxsim_cli(*arguments)
     assert status != 0
     assert err.startswith("hxsim: ")
     return err[len("hxsim: "):].strip()
+
+
+def assert_cli_message(cli, library):
+    """The library's message is the CLI's, after at most an operand prefix such as
+    `--inputs x.csv: `."""
+    assert len(library) > 20, library
+    assert cli == library or cli.endswith(": " + library), (cli, library)
 
 
 def test_a_shape_mismatch_reads_as_the_cli_says_it(hxsim_cli, tmp_path):
@@ -26,7 +35,7 @@ def test_a_shape_mismatch_reads_as_the_cli_says_it(hxsim_cli, tmp_path):
                          tmp_path / "w.csv")
     with pytest.raises(hxsim.PhysicsError) as caught:
         hxsim.vmm(np.ones((2, 3), dtype=int), np.ones((4, 2), dtype=int))
-    assert str(caught.value) == expected
+    assert_cli_message(expected, str(caught.value))
 
 
 def test_a_calibration_of_another_chip_reads_as_the_cli_says_it(hxsim_cli, tmp_path):
@@ -39,7 +48,7 @@ def test_a_calibration_of_another_chip_reads_as_the_cli_says_it(hxsim_cli, tmp_p
     chip = hxsim.Chip(22)
     with pytest.raises(hxsim.CalibrationError) as caught:
         chip.load_calibration(path)
-    assert str(caught.value) == expected
+    assert_cli_message(expected, str(caught.value))
     assert "21" in expected and "22" in expected
     # The chip is unchanged and still works.
     assert chip.vmm(np.ones((1, 2), dtype=int), np.ones((2, 2), dtype=int)).shape == (1, 2)
@@ -57,7 +66,8 @@ def test_a_damaged_calibration_file_reads_as_the_cli_says_it(hxsim_cli, tmp_path
                          tmp_path / "w.csv", "--seed", 3, "--calibration", path)
     with pytest.raises(hxsim.CalibrationError) as caught:
         hxsim.Chip(3).load_calibration(path)
-    assert str(caught.value) == expected and "checksum" in expected
+    assert_cli_message(expected, str(caught.value))
+    assert "checksum" in expected
 
 
 def test_bad_physics_parameters_read_as_the_cli_says_it(hxsim_cli, tmp_path):
@@ -66,7 +76,7 @@ def test_bad_physics_parameters_read_as_the_cli_says_it(hxsim_cli, tmp_path):
     expected = cli_error(hxsim_cli, "chip", "--params", path)
     with pytest.raises(hxsim.HXSimError) as caught:
         hxsim.Chip(1, parameters=path)
-    assert str(caught.value).replace("parameters_json", str(path)) == expected
+    assert_cli_message(expected, str(caught.value).replace("parameters_json", str(path)))
 
 
 @pytest.mark.parametrize("inputs,error,words", [
