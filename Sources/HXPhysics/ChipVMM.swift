@@ -52,7 +52,7 @@ extension Chip {
         }
         let chipInputs = try Self.checkedInputs(inputs)
         let split = ChipGeometry.columnsPerHemisphere
-        var hemisphereInputs: [Matrix<UInt8>?] = [nil, nil]
+        var hemisphereInputs: HemispherePair<Matrix<UInt8>?> = [nil, nil]
         var candidate = self
         try candidate.writeWeights(
             weights.slice(rows: 0..<weights.rows, columns: 0..<min(split, weights.columns)),
@@ -106,7 +106,8 @@ extension Chip {
         }
         let trial = firstTrial ?? nextTrial
         nextTrial = max(nextTrial, trial &+ UInt64(reads))
-        let circuit = circuits[hemisphere]
+        let state = hemispheres[hemisphere]
+        let circuit = state.circuit
         let error = mismatch.hemispheres[hemisphere].referenceCell
         let voltage = AnalogCell.output(
             value: referenceCell, fullScale: parameters.cellVoltageFullScale, gain: error.gain,
@@ -114,8 +115,7 @@ extension Chip {
         let columns = ChipGeometry.columnsPerHemisphere
         var codes = Matrix<UInt8>(rows: reads, columns: columns, repeating: 0)
         for read in 0..<reads {
-            var noise = GaussianStream(
-                key: noiseKey(trial: trial + UInt64(read), hemisphere: hemisphere))
+            var noise = GaussianStream(key: state.noise.key(trial: trial &+ UInt64(read)))
             for j in 0..<columns {
                 let code =
                     circuit.cadcCode(column: j, voltage: voltage) + parameters.readNoise

@@ -2,7 +2,7 @@ import Dispatch
 import HXNumerics
 
 /// Where the fast path's time goes, stage by stage, for the benchmarks (`hxsim bench`): the
-/// same code as ``FastPath/runBatch(inputs:block:parameters:options:firstTrial:noiseKey:)``,
+/// same code as ``FastPath/run(_:)``,
 /// run on one thread with a clock around each stage of each chunk.
 @_spi(Benchmarks)
 public struct FastPathStageTimes: Sendable, Codable, Equatable {
@@ -26,12 +26,9 @@ extension Chip {
         inputs: Matrix<UInt8>, hemisphere: Int, options: ExecutionOptions = ExecutionOptions(),
         repeats: Int = 5
     ) throws -> FastPathStageTimes {
-        try Self.checkHemisphere(hemisphere)
-        guard let block = fastBlocks[hemisphere], inputs.columns == block.rows else {
-            throw PhysicsError.shapeMismatch(
-                what: "inputs of hemisphere \(hemisphere)", expected: "batch × written rows",
-                got: inputs.shape)
-        }
+        let work = try diagnosticBatch(
+            inputs: inputs, hemisphere: hemisphere, options: options, parameters: parameters)
+        let block = work.block.fast
         BLAS.prepareForCallerThreads()
         let p = parameters
         let tables = block.workspace.eventTables(block: block, parameters: p, options: options)
@@ -39,10 +36,6 @@ extension Chip {
         let n = block.columns
         let stride = block.paddedColumns
         let batch = inputs.rows
-        let seeds = SeedSequence(seed)
-        let noiseKey: @Sendable (UInt64) -> UInt64 = {
-            seeds.seed(SeedSequence.label("trial"), $0, UInt64(hemisphere))
-        }
         var output = [Int8](repeating: 0, count: FastPath.chunkSize(batch: batch) * n)
         var passes: [FastPathStageTimes] = []
         let scratch = block.workspace.take(numSends: options.numSends)
@@ -60,9 +53,8 @@ extension Chip {
                             start = range.upperBound
                             let t0 = now()
                             FastPath.encode(
-                                range: range, inputs: shared, block: block, tables: tables,
-                                parameters: p, options: options, firstTrial: 0,
-                                noiseKey: noiseKey, scratch: scratch)
+                                range: range, of: work, inputs: shared, tables: tables,
+                                scratch: scratch)
                             let t1 = now()
                             FastPath.multiply(count: range.count, block: block, scratch: scratch)
                             let t2 = now()
@@ -120,27 +112,19 @@ extension Chip {
     public func continuousCodes(
         inputs: Matrix<UInt8>, hemisphere: Int, options: ExecutionOptions = ExecutionOptions()
     ) throws -> (fast: [Double], gsl: [Double]) {
-        try Self.checkHemisphere(hemisphere)
         try options.validate()
-        guard let block = blocks[hemisphere], let fastBlock = fastBlocks[hemisphere],
-            inputs.columns == block.rows
-        else {
-            throw PhysicsError.shapeMismatch(
-                what: "inputs of hemisphere \(hemisphere)", expected: "batch × written rows",
-                got: inputs.shape)
-        }
-        let circuit = circuits[hemisphere]
         let quiet = parameters.withoutNoise
-        let (y, timings) = try FastPath.linearExcursions(
-            inputs: inputs, block: fastBlock, parameters: quiet, options: options, firstTrial: 0,
-            noiseKey: { $0 })
-        let n = block.columns
+        let batch = try diagnosticBatch(
+            inputs: inputs, hemisphere: hemisphere, options: options, parameters: quiet)
+        let fastBlock = batch.block.fast
+        let circuit = batch.circuit
+        let (y, timings) = try FastPath.linearExcursions(batch)
+        let n = fastBlock.columns
         var fast: [Double] = []
         var gsl: [Double] = []
         fast.reserveCapacity(inputs.rows * n)
         gsl.reserveCapacity(inputs.rows * n)
-        let (system, integrator) = try GSLPath.makeSystem(
-            block: block, circuit: circuit, parameters: quiet, options: options)
+        let integrator = try GSLPath.makeIntegrator(for: batch)
         for b in 0..<inputs.rows {
             for j in 0..<n {
                 let v = FastPath.excursion(
@@ -151,14 +135,32 @@ extension Chip {
             }
             let row = Array(inputs.row(b))
             let outcome = try row.withUnsafeBufferPointer {
-                try GSLPath.runSample(
-                    inputs: $0, system: system, integrator: integrator, circuit: circuit,
-                    parameters: quiet, options: options, noise: GSLRandom(seed: 1, kind: .taus2))
+                try integrator.run(
+                    inputs: $0, noise: GSLRandom(seed: 1, kind: .taus2), trace: nil, sample: b)
             }
             for j in 0..<n {
-                gsl.append(circuit.cadcCode(column: j, voltage: outcome.finalState[2 * n + j]))
+                gsl.append(circuit.cadcCode(column: j, voltage: outcome.membrane[j]))
             }
         }
         return (fast, gsl)
+    }
+}
+
+extension Chip {
+    /// A batch of `inputs` on `hemisphere` under `parameters` (the chip's own, or a variant
+    /// such as without noise) for the diagnostics above.
+    func diagnosticBatch(
+        inputs: Matrix<UInt8>, hemisphere: Int, options: ExecutionOptions,
+        parameters: PhysicsParameters
+    ) throws -> HemisphereBatch {
+        try Self.checkHemisphere(hemisphere)
+        guard let block = hemispheres[hemisphere].written, inputs.columns == block.rows else {
+            throw PhysicsError.shapeMismatch(
+                what: "inputs of hemisphere \(hemisphere)", expected: "batch × written rows",
+                got: inputs.shape)
+        }
+        return HemisphereBatch(
+            inputs: inputs, hemisphere: hemispheres[hemisphere], block: block,
+            parameters: parameters, options: options, firstTrial: 0)
     }
 }

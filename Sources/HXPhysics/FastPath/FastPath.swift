@@ -235,17 +235,14 @@ enum FastPath {
 
     /// Encodes the samples of `range` and multiplies them with the effective weights: the
     /// linear excursions land in `scratch.y` (range.count × paddedColumns, volts), the timings
-    /// in `scratch.timings`. OpenBLAS runs single-threaded here: HXSim parallelises over
-    /// chunks.
+    /// in `scratch.timings`, the samples' noise keys in `scratch.keys`. OpenBLAS runs
+    /// single-threaded here: HXSim parallelises over chunks.
     static func encodeAndMultiply(
-        range: Range<Int>, inputs: SharedReadBuffer<UInt8>, block: FastBlock, tables: EventTables,
-        parameters p: PhysicsParameters, options: ExecutionOptions, firstTrial: UInt64,
-        noiseKey: @Sendable (UInt64) -> UInt64, scratch: Scratch
+        range: Range<Int>, of batch: HemisphereBatch, inputs: SharedReadBuffer<UInt8>,
+        tables: EventTables, scratch: Scratch
     ) {
-        encode(
-            range: range, inputs: inputs, block: block, tables: tables, parameters: p,
-            options: options, firstTrial: firstTrial, noiseKey: noiseKey, scratch: scratch)
-        multiply(count: range.count, block: block, scratch: scratch)
+        encode(range: range, of: batch, inputs: inputs, tables: tables, scratch: scratch)
+        multiply(count: range.count, block: batch.block.fast, scratch: scratch)
     }
 
     /// The linear excursions of a chunk's `count` encoded samples: one sgemm, `scratch.x`
@@ -258,13 +255,15 @@ enum FastPath {
         }
     }
 
-    /// Encodes the samples of `range` into `scratch.x` and `scratch.timings`.
+    /// Encodes the samples of `range` into `scratch.x` and `scratch.timings`, their noise keys
+    /// into `scratch.keys`. `inputs` is the batch's input storage.
     static func encode(
-        range: Range<Int>, inputs: SharedReadBuffer<UInt8>, block: FastBlock, tables: EventTables,
-        parameters p: PhysicsParameters, options: ExecutionOptions, firstTrial: UInt64,
-        noiseKey: @Sendable (UInt64) -> UInt64, scratch: Scratch
+        range: Range<Int>, of batch: HemisphereBatch, inputs: SharedReadBuffer<UInt8>,
+        tables: EventTables, scratch: Scratch
     ) {
+        let block = batch.block.fast
         let k = block.rows
+        let numSends = batch.options.numSends
         block.pulseTerms.withUnsafeBufferPointer { terms in
             block.absoluteRowSums.withUnsafeBufferPointer { rowSums in
                 tables.factors.withUnsafeBufferPointer { factors in
@@ -272,16 +271,16 @@ enum FastPath {
                         let kernels = KernelTables(
                             pulseTerms: terms.baseAddress!, rowSums: rowSums.baseAddress!,
                             eventFactors: factors.baseAddress!, exposures: exposures.baseAddress!,
-                            spacing: tables.spacing,
-                            settling: tables.settling, synapticTimeConstant: p.synapticTimeConstant,
-                            jitterSigma: Float(p.pulseJitter))
+                            spacing: tables.spacing, settling: tables.settling,
+                            synapticTimeConstant: batch.parameters.synapticTimeConstant,
+                            jitterSigma: Float(batch.parameters.pulseJitter))
                         for (offset, b) in range.enumerated() {
                             // The sample's trial key, derived once: pulse jitter here, read and
                             // drift noise in the transform.
-                            let key = noiseKey(firstTrial + UInt64(b))
+                            let key = batch.noiseKey(sample: b)
                             scratch.keys[offset] = key
                             scratch.timings[offset] = encode(
-                                inputs: inputs.base + b * k, rows: k, numSends: options.numSends,
+                                inputs: inputs.base + b * k, rows: k, numSends: numSends,
                                 x: scratch.x + offset * k, weightedAge: scratch.weightedAge,
                                 kernels: kernels, jitterKey: SplitMix64.mix(key ^ 1),
                                 jitter: scratch.jitter)
@@ -295,31 +294,32 @@ enum FastPath {
     /// The linear excursion of every column (batch × columns, volts) and the per-sample timing,
     /// as the transform sees them (for tests and error measurements).
     static func linearExcursions(
-        inputs: Matrix<UInt8>, block: FastBlock, parameters p: PhysicsParameters,
-        options: ExecutionOptions, firstTrial: UInt64, noiseKey: @Sendable (UInt64) -> UInt64
+        _ batch: HemisphereBatch
     ) throws -> (y: [Float], timings: [SampleTiming]) {
         BLAS.prepareForCallerThreads()
-        let tables = block.workspace.eventTables(block: block, parameters: p, options: options)
+        let block = batch.block.fast
+        let tables = block.workspace.eventTables(
+            block: block, parameters: batch.parameters, options: batch.options)
         let n = block.columns
         let stride = block.paddedColumns
-        var y = [Float](repeating: 0, count: inputs.rows * n)
-        var timings = [SampleTiming](repeating: SampleTiming(), count: inputs.rows)
-        try inputs.storage.withUnsafeBufferPointer { inputBuffer in
+        let count = batch.size
+        var y = [Float](repeating: 0, count: count * n)
+        var timings = [SampleTiming](repeating: SampleTiming(), count: count)
+        try batch.inputs.storage.withUnsafeBufferPointer { inputBuffer in
             let shared = SharedReadBuffer(inputBuffer)
             try y.withUnsafeMutableBufferPointer { yb in
                 try timings.withUnsafeMutableBufferPointer { tb in
                     let ys = SharedBuffer(yb)
                     let ts = SharedBuffer(tb)
                     try Parallel.forEachChunk(
-                        count: inputs.rows, chunkSize: chunkSize(batch: inputs.rows),
-                        threads: options.threads
+                        count: count, chunkSize: chunkSize(batch: count),
+                        threads: batch.options.threads
                     ) { range in
-                        let scratch = block.workspace.take(numSends: options.numSends)
+                        let scratch = block.workspace.take(numSends: batch.options.numSends)
                         defer { block.workspace.put(scratch) }
                         encodeAndMultiply(
-                            range: range, inputs: shared, block: block, tables: tables,
-                            parameters: p, options: options, firstTrial: firstTrial,
-                            noiseKey: noiseKey, scratch: scratch)
+                            range: range, of: batch, inputs: shared, tables: tables,
+                            scratch: scratch)
                         for (offset, b) in range.enumerated() {
                             ts[b] = scratch.timings[offset]
                             for j in 0..<n { ys[b * n + j] = scratch.y[offset * stride + j] }
@@ -344,24 +344,24 @@ enum FastPath {
     }
 
     /// Runs a batch on one hemisphere: per chunk of samples, encode, one sgemm, transform.
-    static func runBatch(
-        inputs: Matrix<UInt8>, block: FastBlock, parameters p: PhysicsParameters,
-        options: ExecutionOptions, firstTrial: UInt64, noiseKey: @Sendable (UInt64) -> UInt64
-    ) throws -> HemisphereRun {
+    static func run(_ batch: HemisphereBatch) throws -> HemisphereRun {
         BLAS.prepareForCallerThreads()
-        let batch = inputs.rows
+        let block = batch.block.fast
+        let p = batch.parameters
+        let options = batch.options
+        let count = batch.size
         let n = block.columns
         let stride = block.paddedColumns
         let tables = block.workspace.eventTables(block: block, parameters: p, options: options)
         let constants = TransformConstants(parameters: p)
         let raw = options.includeRawReads
         // Every element is written by the transform below; no need to clear them first.
-        var outputs = [Int8](unsafeUninitializedCapacity: batch * n) { _, count in
-            count = batch * n
+        var outputs = [Int8](unsafeUninitializedCapacity: count * n) { _, initialized in
+            initialized = count * n
         }
-        var baseline = [UInt8](repeating: 0, count: raw ? batch * n : 0)
-        var result = [UInt8](repeating: 0, count: raw ? batch * n : 0)
-        try inputs.storage.withUnsafeBufferPointer { inputBuffer in
+        var baseline = [UInt8](repeating: 0, count: raw ? count * n : 0)
+        var result = [UInt8](repeating: 0, count: raw ? count * n : 0)
+        try batch.inputs.storage.withUnsafeBufferPointer { inputBuffer in
             let shared = SharedReadBuffer(inputBuffer)
             try block.columnTable.withUnsafeBufferPointer { tableBuffer in
                 let table = SharedReadBuffer(tableBuffer)
@@ -372,15 +372,14 @@ enum FastPath {
                             let bs = raw ? SharedBuffer(bb) : nil
                             let rs = raw ? SharedBuffer(rb) : nil
                             try Parallel.forEachChunk(
-                                count: batch, chunkSize: chunkSize(batch: batch),
+                                count: count, chunkSize: chunkSize(batch: count),
                                 threads: options.threads
                             ) { range in
                                 let scratch = block.workspace.take(numSends: options.numSends)
                                 defer { block.workspace.put(scratch) }
                                 encodeAndMultiply(
-                                    range: range, inputs: shared, block: block, tables: tables,
-                                    parameters: p, options: options, firstTrial: firstTrial,
-                                    noiseKey: noiseKey, scratch: scratch)
+                                    range: range, of: batch, inputs: shared, tables: tables,
+                                    scratch: scratch)
                                 for (offset, b) in range.enumerated() {
                                     drawReadNoise(
                                         into: scratch.noise, columns: n,
@@ -402,8 +401,8 @@ enum FastPath {
             }
         }
         return HemisphereRun(
-            outputs: try Matrix(rows: batch, columns: n, storage: outputs),
-            baseline: raw ? try Matrix(rows: batch, columns: n, storage: baseline) : nil,
-            result: raw ? try Matrix(rows: batch, columns: n, storage: result) : nil)
+            outputs: try Matrix(rows: count, columns: n, storage: outputs),
+            baseline: raw ? try Matrix(rows: count, columns: n, storage: baseline) : nil,
+            result: raw ? try Matrix(rows: count, columns: n, storage: result) : nil)
     }
 }
