@@ -36,7 +36,21 @@ public struct BenchmarkSummary: Sendable, Codable, Equatable {
     /// The real chip's published rate (150–330 M MAC/s) in VMM/s, and the fast path over it.
     public var chipVMMPerSecond: [Double]
     public var fastOverChip: [Double]
+    /// Fast path over raw sgemm at batch 100 (2 and 1 threads), if measured.
+    public var fastOverSgemmBatch100: Double?
+    public var fastOverSgemmBatch100OneThread: Double?
+    /// Milliseconds per full-size VMM of the GSL reference (default scheme and tolerances,
+    /// 2 threads) and of its plain scheme, at `gsl_batch`.
+    public var gslMillisecondsPerVMM: Double
+    public var gslPlainMillisecondsPerVMM: Double?
+    /// `matmul` on the hardware back end over the executor's own time, 128 × 256 at batch
+    /// 2,000 on one chip, if measured.
+    public var matmulOverExecutor: Double?
     public var cpu: String
+    /// The OpenBLAS kernel in use, the one OpenBLAS chose by itself, HXSim's pick for the CPU.
+    public var blasKernel: String
+    public var blasKernelOpenBLASChoice: String?
+    public var blasKernelPick: String?
     public var cores: Int
     public var loadAverage: [Double]
     public var seconds: Double
@@ -64,6 +78,14 @@ public struct BenchmarkSummary: Sendable, Codable, Equatable {
         case chipVMMPerSecond = "chip_published_vmm_per_s"
         case fastOverChip = "fast_over_chip"
         case loadAverage = "load_average"
+        case fastOverSgemmBatch100 = "fast_over_sgemm_batch_100"
+        case fastOverSgemmBatch100OneThread = "fast_over_sgemm_batch_100_1_thread"
+        case gslMillisecondsPerVMM = "gsl_ms_per_vmm"
+        case gslPlainMillisecondsPerVMM = "gsl_plain_ms_per_vmm"
+        case matmulOverExecutor = "matmul_over_executor"
+        case blasKernel = "blas_kernel"
+        case blasKernelOpenBLASChoice = "blas_kernel_openblas_choice"
+        case blasKernelPick = "blas_kernel_pick"
     }
 }
 
@@ -100,6 +122,11 @@ extension BenchmarkResults {
         let separable = accuracy.first { $0.regime == .separable }
         let chip = Self.chipVMMRate
         func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : 0 }
+        func optionalRatio(_ a: Double, _ b: Double) -> Double? { a > 0 && b > 0 ? a / b : nil }
+        let gslPlain = rate(.gslPlain, batch: gslBatch, threads: 2)
+        let frontEnd = scaling.map(\.measurement).first {
+            $0.rowBlocks == 1 && $0.columnBlocks == 1 && $0.chips == 1 && $0.batch == 2000
+        }
         return BenchmarkSummary(
             mode: quick ? "quick" : "full", batch: b, gslBatch: gslBatch,
             fastVMMPerSecond: fast, fastVMMPerSecond1Thread: fast1,
@@ -122,7 +149,18 @@ extension BenchmarkResults {
             ],
             chipVMMPerSecond: [chip.lowerBound, chip.upperBound],
             fastOverChip: [ratio(fast, chip.upperBound), ratio(fast, chip.lowerBound)],
-            cpu: machine.cpu, cores: machine.cores,
+            fastOverSgemmBatch100: optionalRatio(
+                rate(.fast, batch: 100, threads: 2), rate(.sgemm, batch: 100, threads: 2)),
+            fastOverSgemmBatch100OneThread: optionalRatio(
+                rate(.fast, batch: 100, threads: 1), rate(.sgemm, batch: 100, threads: 1)),
+            gslMillisecondsPerVMM: gsl > 0 ? 1e3 / gsl : 0,
+            gslPlainMillisecondsPerVMM: gslPlain > 0 ? 1e3 / gslPlain : nil,
+            matmulOverExecutor: frontEnd.map {
+                $0.pairedRatio ?? $0.secondsPerBatch / $0.executorSecondsPerBatch
+            },
+            cpu: machine.cpu, blasKernel: machine.blasKernel?.kernel ?? "unknown",
+            blasKernelOpenBLASChoice: machine.blasKernel?.openBLASChoice,
+            blasKernelPick: machine.blasKernel?.pick, cores: machine.cores,
             loadAverage: [machine.loadAverageBefore, machine.loadAverageAfter], seconds: seconds)
     }
 
@@ -136,7 +174,7 @@ extension BenchmarkResults {
             "path", "batch", "threads", "VMM/s", "GMAC/s", "µs per VMM", "over sgemm",
             "setup RSS (MiB)", "peak RSS (MiB)",
         ])
-        let order: [ThroughputPath] = [.fast, .gsl, .mock, .sgemm]
+        let order: [ThroughputPath] = [.fast, .gsl, .gslPlain, .mock, .sgemm]
         let sorted = throughput.sorted {
             (
                 $0.measurement.batch, order.firstIndex(of: $0.measurement.path) ?? 0,
@@ -214,7 +252,7 @@ extension BenchmarkResults {
     /// VMM/s against batch for every path, with the real chip's published range.
     public func throughputFigure() -> Figure {
         var series: [PlotSeries] = []
-        for path in [ThroughputPath.fast, .mock, .sgemm, .gsl] {
+        for path in [ThroughputPath.fast, .mock, .sgemm, .gsl, .gslPlain] {
             for threads in [2, 1] {
                 let points = throughput.map(\.measurement)
                     .filter { $0.path == path && $0.threads == threads }
@@ -302,11 +340,16 @@ extension BenchmarkResults {
         func f(_ value: Double, _ digits: Int = 0) -> String {
             String(format: "%.\(digits)f", value)
         }
+        let kernel = machine.blasKernel
         var text = """
             Machine: \(machine.cpu), \(machine.cores) cores, \(f(machine.memoryGiB, 1)) GiB; \
             \(machine.operatingSystem); \(machine.openBLAS). Load average \
             \(f(machine.loadAverageBefore, 2)) before, \(f(machine.loadAverageAfter, 2)) after \
             (\(f(seconds)) s, \(quick ? "quick" : "full") suite).
+
+            BLAS kernel: \(kernel?.kernel ?? "unknown") in use; OpenBLAS chose \
+            \(kernel?.openBLASChoice ?? "—") by itself; HXSim picks \(kernel?.pick ?? "—") for \
+            \(kernel?.cpu ?? "this CPU") (\(kernel?.reason ?? "")).
 
             Headline (batch \(s.batch), full-size signed VMM = 128 × 256 on one hemisphere):
             - fast path \(f(s.fastVMMPerSecond)) VMM/s with 2 threads, \
@@ -320,6 +363,8 @@ extension BenchmarkResults {
             - the real chip's published 150–330 M MAC/s is \(f(chip.lowerBound))–\
             \(f(chip.upperBound)) VMM/s: the fast path is \(f(s.fastOverChip[0], 1))–\
             \(f(s.fastOverChip[1], 1)) times that;
+            - GSL reference \(f(s.gslMillisecondsPerVMM, 2)) ms per VMM (piecewise scheme, \
+            2 threads)\(s.gslPlainMillisecondsPerVMM.map { ", plain scheme \(f($0, 1)) ms" } ?? "");
             - fast vs GSL (separable, before quantisation): RMS \(f(s.fastVsGSLRMSLSB, 5)) LSB, \
             worst \(f(s.fastVsGSLWorstLSB, 4)) LSB; codes identical (noise off) in \
             \(f(100 * s.codesIdenticalFraction, 2)) % of outputs.

@@ -52,8 +52,11 @@ public struct MachineInfo: Sendable, Codable, Equatable {
     public var cores: Int
     /// Physical memory, in GiB.
     public var memoryGiB: Double
-    /// OpenBLAS's build and the kernel it picked.
+    /// OpenBLAS's build and the kernel in use.
     public var openBLAS: String
+    /// The kernel in use, the one OpenBLAS chose by itself, the one HXSim picks for this CPU
+    /// (from CPUID), and why (nil in results written before HXSim chose kernels).
+    public var blasKernel: BLASKernelReport?
     public var operatingSystem: String
     /// The 1-minute load average before and after the run (other work on a shared machine
     /// shows here).
@@ -70,7 +73,8 @@ public struct MachineInfo: Sendable, Codable, Equatable {
         return MachineInfo(
             cpu: cpu, cores: info.activeProcessorCount,
             memoryGiB: (Double(info.physicalMemory) / 1_073_741_824 * 10).rounded() / 10,
-            openBLAS: BLAS.configuration, operatingSystem: info.operatingSystemVersionString,
+            openBLAS: BLAS.configuration, blasKernel: BLAS.kernel,
+            operatingSystem: info.operatingSystemVersionString,
             loadAverageBefore: loadAverage(), loadAverageAfter: loadAverage())
     }
 
@@ -141,16 +145,22 @@ public enum BenchmarkSuite {
             ThroughputTask(path: .mock, threads: 2), ThroughputTask(path: .mock, threads: 1),
         ]
         var cases: [BenchmarkCase] = []
+        let gslSchemes = [
+            ThroughputTask(path: .gsl, threads: 2), ThroughputTask(path: .gslPlain, threads: 2),
+        ]
         if quick {
             cases.append(.throughput(batch: 10_000, tasks: everyPath, rounds: 9, warmUp: true))
             cases.append(
                 .throughput(
-                    batch: 32, tasks: [ThroughputTask(path: .gsl, threads: 2)], rounds: 1,
-                    warmUp: false))
+                    batch: 100, tasks: Array(everyPath.prefix(4)), rounds: 9, warmUp: true))
+            cases.append(.throughput(batch: 32, tasks: gslSchemes, rounds: 1, warmUp: false))
             cases.append(.memory(task: ThroughputTask(path: .fast, threads: 2), batch: 10_000))
             cases.append(.stages(batch: 10_000, repeats: 5))
             cases.append(.accuracy(regime: .separable, samples: 16))
             cases.append(.accuracy(regime: .nonlinear, samples: 16))
+            // The front end over the executor (`matmul_over_executor`): one block, batch 2,000.
+            cases.append(
+                .scaling(rowBlocks: 1, columnBlocks: 1, chips: 1, batch: 2000, repeats: 15))
             for chips in [1, 2] {
                 cases.append(
                     .scaling(rowBlocks: 2, columnBlocks: 2, chips: chips, batch: 500, repeats: 3))
@@ -172,6 +182,7 @@ public enum BenchmarkSuite {
                 batch: 100,
                 tasks: [
                     ThroughputTask(path: .gsl, threads: 2), ThroughputTask(path: .gsl, threads: 1),
+                    ThroughputTask(path: .gslPlain, threads: 2),
                 ],
                 rounds: 1, warmUp: false))
         for batch in [1, 100, 10_000] {
@@ -207,6 +218,11 @@ public enum BenchmarkSuite {
         var machine = MachineInfo.current()
         let (cases, headlineBatch, gslBatch) = plan(quick: options.quick)
         let launcher = CaseLauncher(command: command)
+        let kernel = BLAS.kernel
+        log(
+            "hxsim bench: CPU \(machine.cpu) (\(kernel.cpu)); OpenBLAS kernel in use "
+                + "\(kernel.kernel ?? "none"), HXSim's pick \(kernel.pick ?? "none") "
+                + "(\(kernel.reason))\n")
         var throughput: [ThroughputMeasurement] = []
         var memory: [ThroughputTask: [Int: (setup: Int?, peak: Int?)]] = [:]
         var stages: StageTimes?

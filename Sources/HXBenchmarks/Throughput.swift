@@ -6,8 +6,11 @@ import HXPhysics
 public enum ThroughputPath: String, Sendable, Codable, CaseIterable {
     /// The physics simulation, fast integrator (`Chip.execute`, integrator `.fast`).
     case fast
-    /// The physics simulation, GSL reference integrator.
+    /// The physics simulation, GSL reference integrator (its default, `piecewise` scheme).
     case gsl
+    /// The GSL reference integrator's `plain` scheme (one `gsl_odeiv2` system), the check of
+    /// the piecewise one.
+    case gslPlain = "gsl-plain"
     /// hxtorch's mock model (``MockModel``): one product plus noise, same BLAS.
     case mock
     /// Raw `cblas_sgemm` of the same shape (batch × rows times rows × columns, Float): the
@@ -52,9 +55,10 @@ public final class ThroughputRunner {
     /// Runs one batch on `path` with `threads` workers.
     public func run(_ path: ThroughputPath, threads: Int) throws {
         switch path {
-        case .fast, .gsl:
+        case .fast, .gsl, .gslPlain:
             let options = ExecutionOptions(
-                integrator: path == .fast ? .fast : .gsl, threads: threads)
+                integrator: path == .fast ? .fast : .gsl, threads: threads,
+                gslScheme: path == .gslPlain ? .plain : .piecewise)
             _ = try chip.execute(inputs: [workload.inputs, nil], options: options)
         case .mock:
             _ = try mock.run(workload.inputs, threads: threads)
