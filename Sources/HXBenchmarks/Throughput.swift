@@ -27,6 +27,9 @@ public struct ThroughputMeasurement: Sendable, Codable, Equatable {
     /// Median wall time of one batch, in seconds, and how many timings it is the median of.
     public var secondsPerBatch: Double
     public var timings: Int
+    /// For one thread: the median CPU time of the thread per batch, in seconds (nil for more
+    /// threads, or in results written before it was measured).
+    public var cpuSecondsPerBatch: Double?
     /// Full-size VMMs (vectors) per second.
     public var vmmPerSecond: Double { Double(batch) / secondsPerBatch }
 }
@@ -92,10 +95,13 @@ public final class ThroughputRunner {
             repeats[index] = max(1, Int((minimumTime / once).rounded(.up)))
         }
         var times = Array(repeating: [Double](), count: tasks.count)
+        var cpuTimes = Array(repeating: [Double](), count: tasks.count)
         for _ in 0..<max(1, rounds) {
             for (index, task) in tasks.enumerated() {
                 let watch = Stopwatch()
+                let cpu = ThreadClock()
                 for _ in 0..<repeats[index] { try run(task.path, threads: task.threads) }
+                cpuTimes[index].append(cpu.elapsed / Double(repeats[index]))
                 times[index].append(watch.elapsed / Double(repeats[index]))
                 if task.path == .sgemm, task.threads > 1 { settleOpenBLAS() }
             }
@@ -103,7 +109,8 @@ public final class ThroughputRunner {
         return tasks.enumerated().map { index, task in
             ThroughputMeasurement(
                 path: task.path, batch: workload.batch, threads: task.threads,
-                secondsPerBatch: Self.median(times[index]), timings: times[index].count)
+                secondsPerBatch: Self.median(times[index]), timings: times[index].count,
+                cpuSecondsPerBatch: task.threads == 1 ? Self.median(cpuTimes[index]) : nil)
         }
     }
 

@@ -36,58 +36,66 @@ extension Chip {
         let n = block.columns
         let stride = block.paddedColumns
         let batch = inputs.rows
-        var output = [Int8](repeating: 0, count: FastPath.chunkSize(batch: batch) * n)
+        var output = [Int8](repeating: 0, count: FastPath.chunkSize(batch: batch, threads: 1) * n)
         var passes: [FastPathStageTimes] = []
         let scratch = block.workspace.take(numSends: options.numSends)
         defer { block.workspace.put(scratch) }
         func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
         inputs.storage.withUnsafeBufferPointer { inputBuffer in
             let shared = SharedReadBuffer(inputBuffer)
-            block.columnTable.withUnsafeBufferPointer { table in
-                output.withUnsafeMutableBufferPointer { out in
-                    for _ in 0..<max(1, repeats) {
-                        var times = [UInt64](repeating: 0, count: 4)
-                        var start = 0
-                        while start < batch {
-                            let range = start..<min(batch, start + FastPath.chunkSize(batch: batch))
-                            start = range.upperBound
-                            let t0 = now()
-                            FastPath.encode(
-                                range: range, of: work, inputs: shared, tables: tables,
-                                scratch: scratch)
-                            let t1 = now()
-                            FastPath.multiply(count: range.count, block: block, scratch: scratch)
-                            let t2 = now()
-                            // The noise of every sample of the chunk, into one buffer: the
-                            // transform below reads the last, which costs it nothing extra.
-                            for offset in 0..<range.count {
-                                FastPath.drawReadNoise(
-                                    into: scratch.noise, columns: n,
-                                    key: SplitMix64.mix(scratch.keys[offset] ^ 2),
-                                    readNoise: constants.readNoise)
+            block.baselineThresholds.withUnsafeBufferPointer { thresholds in
+                block.columnTable.withUnsafeBufferPointer { table in
+                    output.withUnsafeMutableBufferPointer { out in
+                        for _ in 0..<max(1, repeats) {
+                            var times = [UInt64](repeating: 0, count: 4)
+                            var start = 0
+                            while start < batch {
+                                let range =
+                                    start..<min(
+                                        batch, start + FastPath.chunkSize(batch: batch, threads: 1))
+                                start = range.upperBound
+                                let t0 = now()
+                                FastPath.encode(
+                                    range: range, of: work, inputs: shared, tables: tables,
+                                    scratch: scratch)
+                                let t1 = now()
+                                FastPath.multiply(
+                                    count: range.count, block: block, scratch: scratch)
+                                let t2 = now()
+                                // The noise of every sample of the chunk, into one buffer: the
+                                // transform below reads the last, which costs it nothing extra.
+                                for offset in 0..<range.count {
+                                    FastPath.drawReadNoise(
+                                        into: scratch.noise, uniforms: scratch.uniforms, columns: n,
+                                        key: SplitMix64.mix(scratch.keys[offset] ^ 2))
+                                }
+                                let t3 = now()
+                                for offset in 0..<range.count {
+                                    FastPath.transform(
+                                        y: scratch.y + offset * stride,
+                                        timing: scratch.timings[offset], block: block,
+                                        table: table.baseAddress!, constants: constants,
+                                        parameters: p,
+                                        noise: scratch.noise, uniforms: scratch.uniforms,
+                                        thresholds: thresholds.baseAddress!,
+                                        flagged: scratch.flagged,
+                                        output: out.baseAddress! + offset * n, baseline: nil,
+                                        result: nil)
+                                }
+                                let t4 = now()
+                                times[0] += t1 - t0
+                                times[1] += t2 - t1
+                                times[2] += t3 - t2
+                                times[3] += t4 - t3
                             }
-                            let t3 = now()
-                            for offset in 0..<range.count {
-                                FastPath.transform(
-                                    y: scratch.y + offset * stride,
-                                    timing: scratch.timings[offset], block: block,
-                                    table: table.baseAddress!, constants: constants, parameters: p,
-                                    noise: scratch.noise, flagged: scratch.flagged,
-                                    output: out.baseAddress! + offset * n, baseline: nil,
-                                    result: nil)
-                            }
-                            let t4 = now()
-                            times[0] += t1 - t0
-                            times[1] += t2 - t1
-                            times[2] += t3 - t2
-                            times[3] += t4 - t3
+                            let scale = 1e-9 / Double(batch)
+                            passes.append(
+                                FastPathStageTimes(
+                                    encode: Double(times[0]) * scale,
+                                    sgemm: Double(times[1]) * scale,
+                                    noise: Double(times[2]) * scale,
+                                    transform: Double(times[3]) * scale))
                         }
-                        let scale = 1e-9 / Double(batch)
-                        passes.append(
-                            FastPathStageTimes(
-                                encode: Double(times[0]) * scale, sgemm: Double(times[1]) * scale,
-                                noise: Double(times[2]) * scale,
-                                transform: Double(times[3]) * scale))
                     }
                 }
             }

@@ -20,9 +20,9 @@ import HXNumerics
 /// output limits by the exact solution for a current of one sign. Their errors against the GSL
 /// path are measured by the tests and by `hxsim bench`.
 ///
-/// A batch runs in chunks of ``chunkSize(batch:)`` samples (the split depends only on the batch
-/// size, never on the thread count), each on one worker: encode the chunk, one single-threaded
-/// sgemm, then the transform sample by sample while the chunk's excursions are in cache.
+/// A batch runs in chunks of ``chunkSize(batch:threads:)`` samples, each on one worker: encode
+/// the chunk, one single-threaded sgemm, then the transform sample by sample while the chunk's
+/// excursions are in cache.
 /// Trial-to-trial noise is drawn from counter-based streams keyed by each sample's trial, so
 /// the codes do not depend on threads, chunks or how a batch is split over calls. The weights
 /// are prepared once when they are written (``FastBlock``), and a block keeps its scratch
@@ -46,14 +46,16 @@ enum FastPath {
     /// excursions (128 · (128 + 256) floats = 192 KB) stay in the core's L2 cache.
     static let maximumChunkSize = 128
 
-    /// Samples per parallel chunk of a batch: ``maximumChunkSize`` for large batches, about an
-    /// eighth of the batch (at least 16) for small ones, so that the cores share even a batch
-    /// of a hundred. It depends on the batch only, never on the thread count; and the codes do
-    /// not depend on it at all: each sample's noise is keyed by its trial, and OpenBLAS
-    /// computes every row of a product the same way whatever the other rows (tested).
-    static func chunkSize(batch: Int) -> Int {
-        let eighth = (batch + 7) / 8
-        return min(maximumChunkSize, max(16, (eighth + 15) / 16 * 16))
+    /// Samples per parallel chunk of a batch on `threads` workers (nil: every core):
+    /// ``maximumChunkSize`` for large batches, an equal share per worker for small ones. Few
+    /// chunks matter for a small batch: every chunk's sgemm packs the whole weight matrix
+    /// again (32 K floats, several µs), which at 16 samples a chunk cost a batch of a hundred
+    /// about a tenth of its time. The codes do not depend on the split at all: each sample's
+    /// noise is keyed by its trial, and OpenBLAS computes every row of a product the same way
+    /// whatever the other rows (tested).
+    static func chunkSize(batch: Int, threads: Int? = nil) -> Int {
+        let workers = max(1, threads ?? Parallel.coreCount)
+        return min(maximumChunkSize, max(1, (batch + workers - 1) / workers))
     }
 
     /// Per-sample quantities the transform needs.
@@ -312,7 +314,8 @@ enum FastPath {
                     let ys = SharedBuffer(yb)
                     let ts = SharedBuffer(tb)
                     try Parallel.forEachChunk(
-                        count: count, chunkSize: chunkSize(batch: count),
+                        count: count,
+                        chunkSize: chunkSize(batch: count, threads: batch.options.threads),
                         threads: batch.options.threads
                     ) { range in
                         let scratch = block.workspace.take(numSends: batch.options.numSends)
@@ -331,16 +334,17 @@ enum FastPath {
         return (y, timings)
     }
 
-    /// Draws one sample's read noise into `noise` (2 · paddedColumns + 32 values): the
-    /// baseline read's at 0..<n, already times the read noise σ (LSB), then standard normals
-    /// for the result read at n..<2n (and a few more, which the padding lanes read and ignore).
-    /// Value i is draw i of stream `key` in both parts.
+    /// Draws one sample's read noise: standard normals for the result read into
+    /// `noise + n..<2n` (and a few more, which the padding lanes read and ignore), value i the
+    /// draw n + i of stream `key`; and 16-bit uniforms for the baseline read into
+    /// `uniforms` (n values and padding), from the stream of `key ^ 3` mixed.
     @inline(__always)
     static func drawReadNoise(
-        into noise: UnsafeMutablePointer<Float>, columns n: Int, key: UInt64, readNoise: Float
+        into noise: UnsafeMutablePointer<Float>, uniforms: UnsafeMutablePointer<Int32>,
+        columns n: Int, key: UInt64
     ) {
-        FastNormal.fill(noise, count: n, key: key, scale: readNoise)
         FastNormal.fill(noise + n, count: n + lanes, key: key, first: n)
+        FastUniform.fill16(uniforms, count: n + lanes, key: SplitMix64.mix(key ^ 3))
     }
 
     /// Runs a batch on one hemisphere: per chunk of samples, encode, one sgemm, transform.
@@ -365,34 +369,39 @@ enum FastPath {
             let shared = SharedReadBuffer(inputBuffer)
             try block.columnTable.withUnsafeBufferPointer { tableBuffer in
                 let table = SharedReadBuffer(tableBuffer)
-                try outputs.withUnsafeMutableBufferPointer { ob in
-                    try baseline.withUnsafeMutableBufferPointer { bb in
-                        try result.withUnsafeMutableBufferPointer { rb in
-                            let os = SharedBuffer(ob)
-                            let bs = raw ? SharedBuffer(bb) : nil
-                            let rs = raw ? SharedBuffer(rb) : nil
-                            try Parallel.forEachChunk(
-                                count: count, chunkSize: chunkSize(batch: count),
-                                threads: options.threads
-                            ) { range in
-                                let scratch = block.workspace.take(numSends: options.numSends)
-                                defer { block.workspace.put(scratch) }
-                                encodeAndMultiply(
-                                    range: range, of: batch, inputs: shared, tables: tables,
-                                    scratch: scratch)
-                                for (offset, b) in range.enumerated() {
-                                    drawReadNoise(
-                                        into: scratch.noise, columns: n,
-                                        key: SplitMix64.mix(scratch.keys[offset] ^ 2),
-                                        readNoise: constants.readNoise)
-                                    transform(
-                                        y: scratch.y + offset * stride,
-                                        timing: scratch.timings[offset], block: block,
-                                        table: table.base, constants: constants, parameters: p,
-                                        noise: scratch.noise, flagged: scratch.flagged,
-                                        output: os.base + b * n,
-                                        baseline: bs.map { $0.base + b * n },
-                                        result: rs.map { $0.base + b * n })
+                try block.baselineThresholds.withUnsafeBufferPointer { thresholdBuffer in
+                    let thresholds = SharedReadBuffer(thresholdBuffer)
+                    try outputs.withUnsafeMutableBufferPointer { ob in
+                        try baseline.withUnsafeMutableBufferPointer { bb in
+                            try result.withUnsafeMutableBufferPointer { rb in
+                                let os = SharedBuffer(ob)
+                                let bs = raw ? SharedBuffer(bb) : nil
+                                let rs = raw ? SharedBuffer(rb) : nil
+                                try Parallel.forEachChunk(
+                                    count: count,
+                                    chunkSize: chunkSize(batch: count, threads: options.threads),
+                                    threads: options.threads
+                                ) { range in
+                                    let scratch = block.workspace.take(numSends: options.numSends)
+                                    defer { block.workspace.put(scratch) }
+                                    encodeAndMultiply(
+                                        range: range, of: batch, inputs: shared, tables: tables,
+                                        scratch: scratch)
+                                    for (offset, b) in range.enumerated() {
+                                        drawReadNoise(
+                                            into: scratch.noise, uniforms: scratch.uniforms,
+                                            columns: n,
+                                            key: SplitMix64.mix(scratch.keys[offset] ^ 2))
+                                        transform(
+                                            y: scratch.y + offset * stride,
+                                            timing: scratch.timings[offset], block: block,
+                                            table: table.base, constants: constants, parameters: p,
+                                            noise: scratch.noise, uniforms: scratch.uniforms,
+                                            thresholds: thresholds.base, flagged: scratch.flagged,
+                                            output: os.base + b * n,
+                                            baseline: bs.map { $0.base + b * n },
+                                            result: rs.map { $0.base + b * n })
+                                    }
                                 }
                             }
                         }
