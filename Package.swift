@@ -56,7 +56,9 @@ let package = Package(
         // Throughput and accuracy benchmarks.
         .target(
             name: "HXBenchmarks",
-            dependencies: ["HXNetwork", "HXPhysics", "HXNumerics", "HXIO"],
+            dependencies: [
+                "HXApplications", "HXData", "HXNetwork", "HXPhysics", "HXNumerics", "HXIO",
+            ],
             swiftSettings: kernelSettings),
         // The command-line interface, as a library so that tests can drive it.
         .target(

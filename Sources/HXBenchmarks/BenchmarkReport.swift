@@ -46,6 +46,9 @@ public struct BenchmarkSummary: Sendable, Codable, Equatable {
     /// `matmul` on the hardware back end over the executor's own time, 128 × 256 at batch
     /// 2,000 on one chip, if measured.
     public var matmulOverExecutor: Double?
+    /// Per network end to end: images per second of inference and of one training epoch with
+    /// the chip in the loop, in the simulator and on the real chip (projected).
+    public var endToEnd: [String: [String: Double]]?
     public var cpu: String
     /// The OpenBLAS kernel in use, the one OpenBLAS chose by itself, HXSim's pick for the CPU.
     public var blasKernel: String
@@ -86,6 +89,7 @@ public struct BenchmarkSummary: Sendable, Codable, Equatable {
         case blasKernel = "blas_kernel"
         case blasKernelOpenBLASChoice = "blas_kernel_openblas_choice"
         case blasKernelPick = "blas_kernel_pick"
+        case endToEnd = "end_to_end"
     }
 }
 
@@ -158,6 +162,20 @@ extension BenchmarkResults {
             matmulOverExecutor: frontEnd.map {
                 $0.pairedRatio ?? $0.secondsPerBatch / $0.executorSecondsPerBatch
             },
+            endToEnd: endToEnd.map { measurements in
+                Dictionary(
+                    uniqueKeysWithValues: measurements.map {
+                        (
+                            $0.network,
+                            [
+                                "inference_images_per_s": $0.inferenceImagesPerSecond,
+                                "training_images_per_s": $0.trainingImagesPerSecond,
+                                "chip_inference_images_per_s": $0.chipInferenceImagesPerSecond,
+                                "chip_training_images_per_s": $0.chipTrainingImagesPerSecond,
+                            ]
+                        )
+                    })
+            },
             cpu: machine.cpu, blasKernel: machine.blasKernel?.kernel ?? "unknown",
             blasKernelOpenBLASChoice: machine.blasKernel?.openBLASChoice,
             blasKernelPick: machine.blasKernel?.pick, cores: machine.cores,
@@ -229,6 +247,23 @@ extension BenchmarkResults {
                 .integer(m.batch), .number(m.secondsPerBatch * 1e3),
                 .number(m.executorSecondsPerBatch * 1e3), .number(m.blockVMMPerSecond),
                 .number(m.executorBlockVMMPerSecond), Self.mebibytes(row.peakBytes),
+            ])
+        }
+        return table
+    }
+
+    /// Networks end to end on one simulated chip, beside the real chip's projected time.
+    public func endToEndTable() throws -> Table {
+        var table = try Table(header: [
+            "network", "test images", "inference images/s", "chip (projected) images/s",
+            "training images", "epoch (s)", "training images/s", "chip (projected) images/s",
+        ])
+        for m in endToEnd ?? [] {
+            try table.append([
+                .text(m.network), .integer(m.inferenceImages), .number(m.inferenceImagesPerSecond),
+                .number(m.chipInferenceImagesPerSecond), .integer(m.trainingImages),
+                .number(m.trainingSeconds), .number(m.trainingImagesPerSecond),
+                .number(m.chipTrainingImagesPerSecond),
             ])
         }
         return table
@@ -377,6 +412,11 @@ extension BenchmarkResults {
         text += "### Fast path against GSL\n\n" + (try accuracyTable().markdown(precision: 5))
         text += "\n### Size and chips (front end, `matmul` on the hardware back end)\n\n"
         text += try scalingTable().markdown(precision: 2)
+        if let endToEnd, !endToEnd.isEmpty {
+            text += "\n### End to end (one simulated chip, fast path; the chip's projected time "
+            text += "of the same executions)\n\n"
+            text += try endToEndTable().markdown(precision: 1)
+        }
         return text
     }
 
@@ -391,6 +431,7 @@ extension BenchmarkResults {
         for (name, table) in [
             ("throughput", try throughputTable()), ("accuracy", try accuracyTable()),
             ("scaling", try scalingTable()), ("stages", try stagesTable()),
+            ("end_to_end", try endToEndTable()),
         ] {
             try table.writeCSV(to: path(name + ".csv"))
             try table.writeMarkdown(to: path(name + ".md"), precision: name == "accuracy" ? 5 : 3)

@@ -109,6 +109,8 @@ public struct BenchmarkResults: Sendable, Codable, Equatable {
     public var stages: StageTimes
     public var accuracy: [AccuracyMeasurement]
     public var scaling: [ScalingRow]
+    /// Networks end to end (nil in results written before they were measured).
+    public var endToEnd: [EndToEndMeasurement]?
     /// The batch of the headline numbers (fast path, mock, sgemm) and of the GSL path's.
     public var headlineBatch: Int
     public var gslBatch: Int
@@ -165,6 +167,9 @@ public enum BenchmarkSuite {
                 cases.append(
                     .scaling(rowBlocks: 2, columnBlocks: 2, chips: chips, batch: 500, repeats: 3))
             }
+            for network in EndToEndNetwork.all {
+                cases.append(.endToEnd(network: network.name, repeats: 3))
+            }
             return (cases, 10_000, 32)
         }
         // The side-by-side throughput and the stage profile first, while the run is young;
@@ -201,6 +206,9 @@ public enum BenchmarkSuite {
                         batch: 2000, repeats: 5))
             }
         }
+        for network in EndToEndNetwork.all {
+            cases.append(.endToEnd(network: network.name, repeats: 5))
+        }
         cases.append(
             .throughput(
                 batch: 10_000, tasks: [ThroughputTask(path: .gsl, threads: 2)], rounds: 1,
@@ -228,6 +236,7 @@ public enum BenchmarkSuite {
         var stages: StageTimes?
         var accuracy: [AccuracyMeasurement] = []
         var scaling: [ScalingRow] = []
+        var endToEnd: [EndToEndMeasurement] = []
         for (index, benchmarkCase) in cases.enumerated() {
             let elapsed = Int(watch.elapsed.rounded())
             log(
@@ -252,6 +261,8 @@ public enum BenchmarkSuite {
                 }
             case .accuracy:
                 if let measurement = result.accuracy { accuracy.append(measurement) }
+            case .endToEnd:
+                if let measurement = result.endToEnd { endToEnd.append(measurement) }
             }
         }
         machine.loadAverageAfter = MachineInfo.loadAverage()
@@ -267,7 +278,8 @@ public enum BenchmarkSuite {
         }
         return BenchmarkResults(
             quick: options.quick, machine: machine, throughput: rows, stages: stages,
-            accuracy: accuracy, scaling: scaling, headlineBatch: headlineBatch,
+            accuracy: accuracy, scaling: scaling, endToEnd: endToEnd,
+            headlineBatch: headlineBatch,
             gslBatch: gslBatch, seconds: watch.elapsed)
     }
 }

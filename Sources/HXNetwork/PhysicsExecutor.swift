@@ -21,6 +21,23 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
     public let corrections: [CalibrationResult?]
     private var chips: [Chip]
     private let lock = NSLock()
+    private var projectedSeconds: Double = 0
+
+    /// The time the real chips would have taken for every execution so far (PHYSICS.md §4:
+    /// event trains plus the fixed overhead per vector), in seconds: per call the busiest
+    /// chip's executions, as chips run in parallel and one chip's executions one after another.
+    public var projectedChipTime: Double {
+        lock.lock()
+        defer { lock.unlock() }
+        return projectedSeconds
+    }
+
+    /// Sets ``projectedChipTime`` back to zero.
+    public func resetProjectedChipTime() {
+        lock.lock()
+        projectedSeconds = 0
+        lock.unlock()
+    }
 
     /// An executor over `chips` (at least one), as they are (calibrate or configure them
     /// first). `corrections`, if given (one entry per chip), are calibration results whose
@@ -136,23 +153,28 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
         let innerOptions = options
         let corrections = self.corrections
         var results = [Matrix<Int8>?](repeating: nil, count: blocks.count)
+        var chipSeconds = [Double](repeating: 0, count: chipCount)
         try chips.withUnsafeMutableBufferPointer { chipBuffer in
             try results.withUnsafeMutableBufferPointer { resultBuffer in
-                let sharedChips = SharedBuffer(chipBuffer)
-                let sharedResults = SharedBuffer(resultBuffer)
-                let allQueues = queues
-                try Parallel.forEachChunk(count: chipCount, chunkSize: 1) { range in
-                    for c in range {
-                        var chip = sharedChips[c]
-                        defer { sharedChips[c] = chip }
-                        try Self.run(
-                            queues: allQueues[c], blocks: blocks, chip: &chip,
-                            options: innerOptions, correction: corrections[c],
-                            into: sharedResults)
+                try chipSeconds.withUnsafeMutableBufferPointer { secondsBuffer in
+                    let sharedChips = SharedBuffer(chipBuffer)
+                    let sharedResults = SharedBuffer(resultBuffer)
+                    let sharedSeconds = SharedBuffer(secondsBuffer)
+                    let allQueues = queues
+                    try Parallel.forEachChunk(count: chipCount, chunkSize: 1) { range in
+                        for c in range {
+                            var chip = sharedChips[c]
+                            defer { sharedChips[c] = chip }
+                            sharedSeconds[c] = try Self.run(
+                                queues: allQueues[c], blocks: blocks, chip: &chip,
+                                options: innerOptions, correction: corrections[c],
+                                into: sharedResults)
+                        }
                     }
                 }
             }
         }
+        projectedSeconds += chipSeconds.max() ?? 0
         return try results.enumerated().map { index, result in
             guard let result else {
                 throw NetworkError.executorResult("block \(index) produced no result")
@@ -161,11 +183,13 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
         }
     }
 
-    /// Runs the queued blocks of one chip, pairing hemispheres where the batches match.
+    /// Runs the queued blocks of one chip, pairing hemispheres where the batches match, and
+    /// returns the projected chip time of its executions, in seconds.
     private static func run(
         queues: [[Int]], blocks: [HardwareBlock], chip: inout Chip, options: ExecutionOptions,
         correction: CalibrationResult?, into results: SharedBuffer<Matrix<Int8>?>
-    ) throws {
+    ) throws -> Double {
+        var projected = 0.0
         var next = [0, 0]
         while next[0] < queues[0].count || next[1] < queues[1].count {
             var pending = [Int?](repeating: nil, count: 2)
@@ -186,6 +210,7 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
                 next[h] += 1
             }
             let outcome = try chip.execute(inputs: inputs, options: options)
+            projected += outcome.projectedTime
             for h in 0..<2 {
                 guard let index = pending[h], let outputs = outcome.outputs[h] else { continue }
                 if let correction {
@@ -199,5 +224,6 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
                 }
             }
         }
+        return projected
     }
 }
