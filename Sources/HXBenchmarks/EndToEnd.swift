@@ -5,24 +5,29 @@ import HXNumerics
 import HXPhysics
 
 /// A network measured end to end: how it is built and what it reads. Another network plugs
-/// in as one more entry of ``EndToEndNetwork/all``.
+/// in as one more entry of ``EndToEndNetwork/all``, for example
+/// `EndToEndNetwork(task: ImageTask.mnist)` for any task of `hxsim train`.
 public struct EndToEndNetwork: Sendable {
     /// What a measurement needs: the (untrained) model, training and test data in chip units,
-    /// the loss and the mini-batch size of training.
+    /// the shape one sample takes in the model, the loss and the mini-batch size of training.
     public struct Setup {
         public var model: Sequential
         public var train: (features: Matrix<Float>, labels: [Int])
         public var test: (features: Matrix<Float>, labels: [Int])
+        /// The shape of one sample as the model takes it (nil: flat vectors).
+        public var sampleShape: [Int]?
         public var loss: LossFunction
         public var batchSize: Int
 
         public init(
             model: Sequential, train: (features: Matrix<Float>, labels: [Int]),
-            test: (features: Matrix<Float>, labels: [Int]), loss: LossFunction, batchSize: Int
+            test: (features: Matrix<Float>, labels: [Int]), sampleShape: [Int]? = nil,
+            loss: LossFunction, batchSize: Int
         ) {
             self.model = model
             self.train = train
             self.test = test
+            self.sampleShape = sampleShape
             self.loss = loss
             self.batchSize = batchSize
         }
@@ -38,27 +43,26 @@ public struct EndToEndNetwork: Sendable {
         self.setup = setup
     }
 
-    /// The Yin-Yang network of `hxsim train yinyang` (HXApplications): 64 inputs (four
-    /// features on sixteen rows each) → 128 hidden × 4 copies → 3 outputs × 10 copies, events
-    /// two cycles apart; 5,000 training and 1,000 test samples, mini-batches of 50.
-    public static let yinYang = EndToEndNetwork(name: "yinyang") {
-        let settings = YinYangExperiment.Settings()
-        let splits = try YinYang.standardDatasets()
-        func chipUnits(_ dataset: Dataset, _ count: Int) throws -> (Matrix<Float>, [Int]) {
-            let subset = try dataset.subset(Array(0..<min(count, dataset.count)))
-            return (
-                try YinYangExperiment.chipFeatures(
-                    subset, repetition: settings.inputRepetition),
-                subset.labels
-            )
+    /// The network, data and defaults of an `hxsim train` task (HXApplications): its
+    /// untrained model, its training and test splits (read from `location`), its loss and its
+    /// chip-in-the-loop mini-batch size.
+    public init(task: any ExperimentTask, location: DataLocation = DataLocation(roots: [])) {
+        self.init(name: task.name) {
+            let settings = task.defaults
+            let data = try task.load(from: location, settings: settings)
+            return Setup(
+                model: try task.makeModel(
+                    settings: settings, initialization: WeightInitialization(),
+                    seed: settings.seed),
+                train: (data.train.features, data.train.labels),
+                test: (data.test.features, data.test.labels), sampleShape: data.sampleShape,
+                loss: .scaledCrossEntropy(scale: 1 / settings.logitScale),
+                batchSize: settings.hilBatchSize)
         }
-        return Setup(
-            model: try YinYangExperiment.makeModel(settings: settings),
-            train: try chipUnits(splits.train, settings.trainSize),
-            test: try chipUnits(splits.test, settings.testSize),
-            loss: .scaledCrossEntropy(scale: 1 / settings.logitScale),
-            batchSize: settings.fineTuningBatchSize)
     }
+
+    /// The Yin-Yang network of `hxsim train yinyang` (generated data, no folder needed).
+    public static let yinYang = EndToEndNetwork(task: YinYangTask())
 
     /// Every network the benchmarks measure end to end.
     public static let all: [EndToEndNetwork] = [.yinYang]
@@ -76,7 +80,7 @@ public struct EndToEndNetwork: Sendable {
 /// Images per second of a network on one simulated chip (fast path): inference of the test
 /// set, and one epoch of training with the chip in the loop (forward on the chip, backward and
 /// update in software, as hxtorch trains), each beside the time the real chip would take for
-/// the same executions (``PhysicsExecutor/projectedChipTime``).
+/// the same executions (``ProjectingExecutor`` of HXApplications).
 public struct EndToEndMeasurement: Sendable, Codable, Equatable {
     public var network: String
     /// Test images, wall time of their inference and the chip's projected time, in seconds.
@@ -107,31 +111,33 @@ public struct EndToEndMeasurement: Sendable, Codable, Equatable {
         _ network: EndToEndNetwork, repeats: Int = 3, chipSeed: UInt64 = 1
     ) throws -> EndToEndMeasurement {
         var setup = try network.setup()
-        let executor = try PhysicsExecutor(chipCount: 1, firstSeed: chipSeed)
+        let physics = try PhysicsExecutor(chipCount: 1, firstSeed: chipSeed)
+        let executor = ProjectingExecutor(physics, parameters: PhysicsParameters())
         var context = ExecutionContext(backend: .hardware(executor), seed: 1)
+        func projectedSeconds() -> Double { executor.calls.reduce(0) { $0 + $1.seconds } }
         let test = setup.test
         let warmUp = try DataLoader(
             features: test.features, labels: test.labels, batchSize: setup.batchSize,
-            shuffle: false, seed: 0)
+            shuffle: false, seed: 0, sampleShape: setup.sampleShape)
         if let batch = warmUp.batches(epoch: 0).first {
             _ = try setup.model(batch.features, context: &context)
         }
         var times: [Double] = []
         var chipTimes: [Double] = []
         for _ in 0..<max(1, repeats) {
-            executor.resetProjectedChipTime()
+            executor.reset()
             let watch = Stopwatch()
             _ = try evaluate(
                 setup.model, features: test.features, labels: test.labels,
-                batchSize: inferenceBatchSize, context: &context)
+                batchSize: inferenceBatchSize, sampleShape: setup.sampleShape, context: &context)
             times.append(watch.elapsed)
-            chipTimes.append(executor.projectedChipTime)
+            chipTimes.append(projectedSeconds())
         }
         let data = try DataLoader(
             features: setup.train.features, labels: setup.train.labels,
-            batchSize: setup.batchSize, shuffle: true, seed: 1)
+            batchSize: setup.batchSize, shuffle: true, seed: 1, sampleShape: setup.sampleShape)
         var optimizer = Adam(learningRate: 0.005)
-        executor.resetProjectedChipTime()
+        executor.reset()
         let watch = Stopwatch()
         for batch in data.batches(epoch: 0) {
             _ = try trainingStep(
@@ -144,6 +150,6 @@ public struct EndToEndMeasurement: Sendable, Codable, Equatable {
             inferenceSeconds: ThroughputRunner.median(times),
             inferenceChipSeconds: ThroughputRunner.median(chipTimes),
             trainingImages: data.sampleCount, trainingSeconds: trainingSeconds,
-            trainingChipSeconds: executor.projectedChipTime)
+            trainingChipSeconds: projectedSeconds())
     }
 }

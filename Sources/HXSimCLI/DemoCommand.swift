@@ -1,36 +1,40 @@
 import Foundation
 import HXApplications
+import HXArguments
 import HXIO
 import HXPhysics
 
 /// `hxsim demo`: the main job. Grows with the project.
-enum DemoCommand: Subcommand {
-    static let spec = CommandSpec(
-        name: "demo",
-        summary:
-            "the tour: a chip, a VMM, a membrane trace and the anchors of PHYSICS.md it reproduces",
-        options: [
-            CommonOptions.seed,
-            OptionSpec(
-                "out", valueName: "DIR", help: "directory for the plots and tables",
-                default: "demo-output"),
-        ])
+struct DemoCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            name: "demo",
+            summary:
+                "the tour: a chip, a VMM, a membrane trace and the anchors of PHYSICS.md it "
+                + "reproduces")
+    }
 
-    static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
-        let directory = try arguments.path("out")
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true)
-        let seed = try arguments.uint64("seed")
-        try DemoPhysics.run(seed: seed, directory: directory, output: output)
-        try DemoCalibration.run(seed: seed, directory: directory, output: output)
-        output.err("demo: the Yin-Yang experiment (about a minute in a release build)\n")
-        let (report, _, _) = try YinYangExperiment.run(
-            settings: YinYangExperiment.Settings(), progress: { _ in })
-        output.out(
+    @Option(help: "chip seed: fixes the chip's mismatch") var seed: UInt64 = 1
+    @Option(valueName: "DIR", help: "directory for the plots and tables (created if missing)")
+    var out = "demo-output"
+
+    func run(_ context: CommandContext) throws {
+        let directory = try OutputTarget.directory(
+            absolutePath(out, option: "out"), operand: "--out", create: true)
+        try OutputTarget.createDirectories(directory)
+        try DemoPhysics.run(seed: seed, directory: directory, output: context.output)
+        try DemoCalibration.run(seed: seed, directory: directory, output: context.output)
+        context.err("demo: the Yin-Yang experiment (about a minute in a release build)\n")
+        let task = YinYangTask()
+        let report = try Experiment.run(
+            task: task, settings: task.defaults,
+            data: task.load(from: DataLocation(explicit: nil), settings: task.defaults)
+        ).report
+        context.out(
             "\nYin-Yang, \(report.numSends) sends per layer, test accuracy of one network on each "
                 + "back end (`hxsim train yinyang`):\n\n")
-        let table = try TrainCommand.table(report)
+        let table = try report.accuracyTable()
         try table.writeMarkdown(to: directory + "/yinyang.md")
-        output.out(table.markdown(precision: 4))
+        context.out(table.markdown(precision: 4))
     }
 }

@@ -36,7 +36,7 @@ extension Chip {
         let n = block.columns
         let stride = block.paddedColumns
         let batch = inputs.rows
-        var output = [Int8](repeating: 0, count: FastPath.chunkSize(batch: batch, threads: 1) * n)
+        var output = [Int8](repeating: 0, count: FastPath.chunkSize(batch: batch) * n)
         var passes: [FastPathStageTimes] = []
         let scratch = block.workspace.take(numSends: options.numSends)
         defer { block.workspace.put(scratch) }
@@ -52,7 +52,7 @@ extension Chip {
                             while start < batch {
                                 let range =
                                     start..<min(
-                                        batch, start + FastPath.chunkSize(batch: batch, threads: 1))
+                                        batch, start + FastPath.chunkSize(batch: batch))
                                 start = range.upperBound
                                 let t0 = now()
                                 FastPath.encode(

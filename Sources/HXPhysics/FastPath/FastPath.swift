@@ -20,11 +20,12 @@ import HXNumerics
 /// output limits by the exact solution for a current of one sign. Their errors against the GSL
 /// path are measured by the tests and by `hxsim bench`.
 ///
-/// A batch runs in chunks of ``chunkSize(batch:threads:)`` samples, each on one worker: encode
+/// A batch runs in chunks of ``chunkSize(batch:)`` samples, each on one worker: encode
 /// the chunk, one single-threaded sgemm, then the transform sample by sample while the chunk's
 /// excursions are in cache.
 /// Trial-to-trial noise is drawn from counter-based streams keyed by each sample's trial, so
-/// the codes do not depend on threads, chunks or how a batch is split over calls. The weights
+/// the noise does not depend on threads, chunks or how a batch is split over calls, and the
+/// codes do not depend on the thread count (see ``chunkSize(batch:)`` for splits). The weights
 /// are prepared once when they are written (``FastBlock``), and a block keeps its scratch
 /// memory and event tables between batches (``Workspace``): a batch allocates only its outputs.
 ///
@@ -46,16 +47,17 @@ enum FastPath {
     /// excursions (128 · (128 + 256) floats = 192 KB) stay in the core's L2 cache.
     static let maximumChunkSize = 128
 
-    /// Samples per parallel chunk of a batch on `threads` workers (nil: every core):
-    /// ``maximumChunkSize`` for large batches, an equal share per worker for small ones. Few
-    /// chunks matter for a small batch: every chunk's sgemm packs the whole weight matrix
-    /// again (32 K floats, several µs), which at 16 samples a chunk cost a batch of a hundred
-    /// about a tenth of its time. The codes do not depend on the split at all: each sample's
-    /// noise is keyed by its trial, and OpenBLAS computes every row of a product the same way
-    /// whatever the other rows (tested).
-    static func chunkSize(batch: Int, threads: Int? = nil) -> Int {
-        let workers = max(1, threads ?? Parallel.coreCount)
-        return min(maximumChunkSize, max(1, (batch + workers - 1) / workers))
+    /// Samples per parallel chunk of a batch: ``maximumChunkSize`` for large batches, about an
+    /// eighth of the batch (at least 16) for small ones, so that the cores share even a batch
+    /// of a hundred. It depends on the batch only, never on the thread count, because OpenBLAS
+    /// can round a row of a product differently depending on how many rows share the call
+    /// (rows among 44 and among 128 differed on a Zen machine): the same chunks give the same
+    /// bits at any thread count, and streamed chunks of multiples of 128 rows
+    /// (``Chip/streamingChunkGranularity``) give the whole batch's bits. Each sample's noise
+    /// is keyed by its trial, so the noise does not depend on the chunks at all.
+    static func chunkSize(batch: Int) -> Int {
+        let eighth = (batch + 7) / 8
+        return min(maximumChunkSize, max(16, (eighth + 15) / 16 * 16))
     }
 
     /// Per-sample quantities the transform needs.
@@ -315,7 +317,7 @@ enum FastPath {
                     let ts = SharedBuffer(tb)
                     try Parallel.forEachChunk(
                         count: count,
-                        chunkSize: chunkSize(batch: count, threads: batch.options.threads),
+                        chunkSize: chunkSize(batch: count),
                         threads: batch.options.threads
                     ) { range in
                         let scratch = block.workspace.take(numSends: batch.options.numSends)
@@ -379,7 +381,7 @@ enum FastPath {
                                 let rs = raw ? SharedBuffer(rb) : nil
                                 try Parallel.forEachChunk(
                                     count: count,
-                                    chunkSize: chunkSize(batch: count, threads: options.threads),
+                                    chunkSize: chunkSize(batch: count),
                                     threads: options.threads
                                 ) { range in
                                     let scratch = block.workspace.take(numSends: options.numSends)

@@ -1,0 +1,203 @@
+import Foundation
+import HXCalibration
+import HXNumerics
+import HXPhysics
+
+/// A ``HardwareExecutor`` made of simulated HICANN-X chips (HXPhysics): the physics back end of
+/// the front end.
+///
+/// Each chip is its own ``Chip`` instance with its own seed, mismatch and configuration
+/// (calibrate them before handing them over). Blocks placed on one chip run one execution at a
+/// time, pairing the next block of hemisphere 0 with the next block of hemisphere 1 when their
+/// batches match, as the real chip runs both hemispheres at once; different chips run in
+/// parallel. Results do not depend on the number of threads.
+public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
+    /// Number of chips.
+    public let chipCount: Int
+    /// How each execution runs (integrator, numerics); `numSends` and `waitBetweenEvents` come
+    /// from the layer.
+    public let options: ExecutionOptions
+    /// Per chip, the calibration whose digital fit corrects the outputs on readout, or nil.
+    public let corrections: [CalibrationResult?]
+    private var chips: [Chip]
+    private let lock = NSLock()
+
+    /// An executor over `chips` (at least one), as they are (calibrate or configure them
+    /// first). `corrections`, if given (one entry per chip), are calibration results whose
+    /// digital fit is applied to every output of their chip.
+    public init(
+        chips: [Chip], options: ExecutionOptions = ExecutionOptions(),
+        corrections: [CalibrationResult?]? = nil
+    ) throws {
+        guard !chips.isEmpty else {
+            throw NetworkError.invalidArgument("a physics executor needs at least one chip")
+        }
+        let corrections = corrections ?? Array(repeating: nil, count: chips.count)
+        guard corrections.count == chips.count else {
+            throw NetworkError.invalidArgument(
+                "\(corrections.count) corrections for \(chips.count) chips")
+        }
+        for (chip, correction) in zip(chips, corrections) {
+            guard let correction else { continue }
+            do {
+                try correction.check(for: chip)
+                _ = try correction.requireCorrection()
+            } catch {
+                throw NetworkError.invalidArgument("chip \(chip.seed): \(error)")
+            }
+        }
+        self.chips = chips
+        self.chipCount = chips.count
+        self.options = options
+        self.corrections = corrections
+    }
+
+    /// An executor over `chipCount` fresh chips with seeds `firstSeed`, `firstSeed + 1`, …,
+    /// each calibrated with `calibration` when it is given (in parallel over the chips;
+    /// deterministic). With `digitalCorrection`, the digital fit of each chip's calibration
+    /// corrects its outputs on readout.
+    public convenience init(
+        chipCount: Int, firstSeed: UInt64, parameters: PhysicsParameters = PhysicsParameters(),
+        options: ExecutionOptions = ExecutionOptions(), calibration: CalibrationSettings? = nil,
+        digitalCorrection: Bool = false
+    ) throws {
+        guard chipCount >= 1 else {
+            throw NetworkError.invalidArgument("chipCount must be at least 1, got \(chipCount)")
+        }
+        var chips = try (0..<chipCount).map {
+            try Chip(seed: firstSeed + UInt64($0), parameters: parameters)
+        }
+        var results = [CalibrationResult?](repeating: nil, count: chipCount)
+        if let calibration {
+            let calibrator = Calibrator(settings: calibration)
+            try chips.withUnsafeMutableBufferPointer { chipBuffer in
+                try results.withUnsafeMutableBufferPointer { resultBuffer in
+                    let sharedChips = SharedBuffer(chipBuffer)
+                    let sharedResults = SharedBuffer(resultBuffer)
+                    try Parallel.forEachChunk(count: chipCount, chunkSize: 1) { range in
+                        for c in range {
+                            var chip = sharedChips[c]
+                            sharedResults[c] = try calibrator.calibrate(&chip, clock: { 0 }).result
+                            sharedChips[c] = chip
+                        }
+                    }
+                }
+            }
+        } else if digitalCorrection {
+            throw NetworkError.invalidArgument("a digital correction needs a calibration")
+        }
+        try self.init(
+            chips: chips, options: options, corrections: digitalCorrection ? results : nil)
+    }
+
+    /// Copies of the chips in their current state.
+    public var currentChips: [Chip] {
+        lock.lock()
+        defer { lock.unlock() }
+        return chips
+    }
+
+    /// Runs `body` on chip `index` (for example to calibrate it) under the executor's lock.
+    public func withChip<Result>(
+        _ index: Int, _ body: (inout Chip) throws -> Result
+    ) throws -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        guard chips.indices.contains(index) else {
+            throw NetworkError.invalidArgument("chip \(index) does not exist (0..<\(chipCount))")
+        }
+        return try body(&chips[index])
+    }
+
+    public func execute(
+        _ blocks: [HardwareBlock], numSends: Int, waitBetweenEvents: Int
+    ) throws
+        -> [Matrix<Int8>]
+    {
+        lock.lock()
+        defer { lock.unlock() }
+        // Blocks per chip and hemisphere, in array order.
+        var queues = Array(repeating: [[Int]](repeating: [], count: 2), count: chipCount)
+        for (index, block) in blocks.enumerated() {
+            let placement = block.placement
+            guard (0..<chipCount).contains(placement.chip), (0..<2).contains(placement.hemisphere)
+            else {
+                throw NetworkError.invalidArgument(
+                    "block \(index) is placed on \(placement), outside \(chipCount) chip(s)")
+            }
+            queues[placement.chip][placement.hemisphere].append(index)
+        }
+        var options = self.options
+        options.numSends = numSends
+        options.waitBetweenEvents = waitBetweenEvents
+        let busy = queues.filter { !$0[0].isEmpty || !$0[1].isEmpty }.count
+        // Parallel over chips, sequential inside one: one worker thread per chip is enough.
+        if busy > 1 { options.threads = 1 }
+        let innerOptions = options
+        let corrections = self.corrections
+        var results = [Matrix<Int8>?](repeating: nil, count: blocks.count)
+        try chips.withUnsafeMutableBufferPointer { chipBuffer in
+            try results.withUnsafeMutableBufferPointer { resultBuffer in
+                let sharedChips = SharedBuffer(chipBuffer)
+                let sharedResults = SharedBuffer(resultBuffer)
+                let allQueues = queues
+                try Parallel.forEachChunk(count: chipCount, chunkSize: 1) { range in
+                    for c in range {
+                        var chip = sharedChips[c]
+                        defer { sharedChips[c] = chip }
+                        try Self.run(
+                            queues: allQueues[c], blocks: blocks, chip: &chip,
+                            options: innerOptions, correction: corrections[c],
+                            into: sharedResults)
+                    }
+                }
+            }
+        }
+        return try results.enumerated().map { index, result in
+            guard let result else {
+                throw NetworkError.executorResult("block \(index) produced no result")
+            }
+            return result
+        }
+    }
+
+    /// Runs the queued blocks of one chip, pairing hemispheres where the batches match.
+    private static func run(
+        queues: [[Int]], blocks: [HardwareBlock], chip: inout Chip, options: ExecutionOptions,
+        correction: CalibrationResult?, into results: SharedBuffer<Matrix<Int8>?>
+    ) throws {
+        var next = [0, 0]
+        while next[0] < queues[0].count || next[1] < queues[1].count {
+            var pending = [Int?](repeating: nil, count: 2)
+            for h in 0..<2 where next[h] < queues[h].count { pending[h] = queues[h][next[h]] }
+            // Pair the two hemispheres only when their batches agree.
+            if let a = pending[0], let b = pending[1],
+                blocks[a].inputs.rows != blocks[b].inputs.rows
+            {
+                pending[1] = nil
+            }
+            var inputs: HemispherePair<Matrix<UInt8>?> = [nil, nil]
+            for h in 0..<2 {
+                guard let index = pending[h] else { continue }
+                // As int8, as the blocks hold them; weights a hemisphere already holds cost
+                // only a comparison.
+                try chip.writeWeights(blocks[index].weights, hemisphere: h)
+                inputs[h] = blocks[index].inputs
+                next[h] += 1
+            }
+            let outcome = try chip.execute(inputs: inputs, options: options)
+            for h in 0..<2 {
+                guard let index = pending[h], let outputs = outcome.outputs[h] else { continue }
+                if let correction {
+                    // Dither of the rounding keyed by the chip and the execution's trials.
+                    let dither = SeedSequence(chip.seed).seed(
+                        SeedSequence.label("correction"), outcome.firstTrial, UInt64(h))
+                    results[index] = try correction.correct(
+                        outputs, hemisphere: h, columns: 0..<outputs.columns, ditherSeed: dither)
+                } else {
+                    results[index] = outputs
+                }
+            }
+        }
+    }
+}
