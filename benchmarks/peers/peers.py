@@ -79,7 +79,8 @@ def hxsim_blas_kernel():
              "hxsim.vmm(np.ones((2, 4), dtype=int), np.ones((4, 4), dtype=int))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           env=dict(os.environ, OPENBLAS_VERBOSE="2"), timeout=120, check=False)
-    for line in done.stdout.splitlines() + done.stderr.splitlines():
+    # numpy's own OpenBLAS prints its line first (at import); HXSim's comes last.
+    for line in reversed(done.stdout.splitlines() + done.stderr.splitlines()):
         if "Core" in line:
             return line.strip()
     return "unknown (OpenBLAS printed no Core line)"
