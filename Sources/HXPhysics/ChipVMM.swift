@@ -24,7 +24,9 @@ extension Chip {
                 sample: index / max(1, inputs.columns), row: index % max(1, inputs.columns),
                 value: value)
         }
-        return inputs.map { UInt8($0) }
+        return try Matrix(
+            rows: inputs.rows, columns: inputs.columns,
+            storage: inputs.storage.map { UInt8(truncatingIfNeeded: $0) })
     }
 
     /// One signed VMM of a batch: `inputs` (batch × rows, 0…31) times `weights` (rows × columns,
@@ -75,13 +77,23 @@ extension Chip {
         }
         let result = try candidate.execute(inputs: hemisphereInputs, options: options, trace: trace)
         self = candidate
-        var outputs = Matrix<Int8>(rows: inputs.rows, columns: weights.columns, repeating: 0)
-        for h in 0..<2 {
-            guard let part = result.outputs[h] else { continue }
-            for b in 0..<part.rows {
-                for j in 0..<part.columns { outputs[b, h * split + j] = part[b, j] }
+        // Row by row through the storage: Matrix's element subscript is generic across modules,
+        // and per element it cost more than the fast path itself (C ABI profile, batch 10,000).
+        let columns = weights.columns
+        var storage = [Int8](repeating: 0, count: inputs.rows * columns)
+        storage.withUnsafeMutableBufferPointer { out in
+            for h in 0..<2 {
+                guard let part = result.outputs[h] else { continue }
+                let width = part.columns
+                part.storage.withUnsafeBufferPointer { source in
+                    for b in 0..<part.rows {
+                        let target = out.baseAddress! + b * columns + h * split
+                        target.update(from: source.baseAddress! + b * width, count: width)
+                    }
+                }
             }
         }
+        let outputs = try Matrix(rows: inputs.rows, columns: columns, storage: storage)
         return VMMResult(
             outputs: outputs, integrator: result.integrator, firstTrial: result.firstTrial,
             projectedTime: result.projectedTime, trace: result.trace)
