@@ -147,7 +147,7 @@ def main():
         "batch": BATCH, "shape": [ROWS, COLUMNS], "threads": arguments.threads,
         "rounds": arguments.rounds, "cpu": cpu_model(), "torch": torch.__version__,
         "torch_config": torch.__config__.show(),
-        "hxsim_library": hxsim.library_path(), "hxsim_blas_kernel": blas_kernel,
+        "hxsim_library": str(hxsim.library_path()), "hxsim_blas_kernel": blas_kernel,
         "aihwkit_notes": notes, "load_average": os.getloadavg(), "rows": rows,
         "goal_hxsim_over_aihwkit": 3.0,
         "hxsim_over_aihwkit": aihwkit / medians["HXSim fast path"],
