@@ -62,12 +62,15 @@ let package = Package(
             name: "HXSweep",
             dependencies: [
                 "HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO", "HXBuildInfo",
-                "COpenBLAS",
+                "HXNumerics",
             ]),
         // Throughput and accuracy benchmarks.
         .target(
             name: "HXBenchmarks",
-            dependencies: ["HXArguments", "HXNetwork", "HXPhysics", "HXNumerics", "HXIO"],
+            dependencies: [
+                "HXApplications", "HXArguments", "HXData", "HXNetwork", "HXPhysics", "HXNumerics",
+                "HXIO",
+            ],
             swiftSettings: kernelSettings),
         // The command-line interface, as a library so that tests can drive it.
         .target(

@@ -4,10 +4,11 @@
 // 1. GSL's <gsl/gsl_cblas.h> declares the same cblas_* functions as OpenBLAS's <cblas.h> with
 //    different enum types, so a translation unit that sees both does not compile. OpenBLAS's
 //    header comes first, and GSL's is blocked by defining its include guard.
-// 2. libgsl.so itself depends on libgslcblas (GSL's slow reference BLAS). We link only "gsl"
-//    here, never GSL's pkg-config flags (which add -lgslcblas before anything else); the
-//    executables link OpenBLAS directly, so the dynamic linker binds cblas_* to OpenBLAS, which
-//    precedes libgslcblas in the breadth-first search order. A test checks the binding.
+// 2. libgsl.so itself depends on libgslcblas (GSL's reference BLAS), which serves GSL's own
+//    small products (least squares in calibration). HXSim's matrix products do not go through
+//    GSL: HXNumerics loads OpenBLAS itself (BLASLibrary.swift) and calls it through function
+//    pointers, so no cblas_* symbol is bound at link time. A test checks that the products
+//    run in libopenblas.
 #ifndef HXSIM_CGSL_SHIM_H
 #define HXSIM_CGSL_SHIM_H
 #include <cblas.h>

@@ -14,6 +14,8 @@ enum BenchmarkCase: Sendable, Codable, Equatable {
     case scaling(rowBlocks: Int, columnBlocks: Int, chips: Int, batch: Int, repeats: Int)
     /// The fast path against the GSL path.
     case accuracy(regime: AccuracyRegime, samples: Int)
+    /// A network end to end: inference and one training epoch with the chip in the loop.
+    case endToEnd(network: String, repeats: Int)
 
     /// A short name for progress lines and errors.
     var name: String {
@@ -26,6 +28,8 @@ enum BenchmarkCase: Sendable, Codable, Equatable {
             return "scaling \(r)×\(c) blocks on \(chips) chip(s), batch \(batch)"
         case .accuracy(let regime, let samples):
             return "accuracy \(regime.rawValue) (\(samples) samples)"
+        case .endToEnd(let network, _):
+            return "end to end \(network) (inference, one training epoch)"
         }
     }
 
@@ -57,6 +61,9 @@ enum BenchmarkCase: Sendable, Codable, Equatable {
                 repeats: repeats)
         case .accuracy(let regime, let samples):
             result.accuracy = try AccuracyMeasurement.measure(regime: regime, samples: samples)
+        case .endToEnd(let network, let repeats):
+            result.endToEnd = try EndToEndMeasurement.measure(
+                EndToEndNetwork.named(network), repeats: repeats)
         }
         result.peakBytes = PeakMemory.highWaterMark
         return result
@@ -77,6 +84,7 @@ struct CaseResult: Sendable, Codable, Equatable {
     var stages: FastPathStageTimes?
     var scaling: ScalingMeasurement?
     var accuracy: AccuracyMeasurement?
+    var endToEnd: EndToEndMeasurement?
     /// Resident set after the setup (chip drawn, workload made), and the peak of the whole
     /// process, in bytes.
     var setupBytes: Int?

@@ -36,7 +36,24 @@ public struct BenchmarkSummary: Sendable, Codable, Equatable {
     /// The real chip's published rate (150–330 M MAC/s) in VMM/s, and the fast path over it.
     public var chipVMMPerSecond: [Double]
     public var fastOverChip: [Double]
+    /// Fast path over raw sgemm at batch 100 (2 and 1 threads), if measured.
+    public var fastOverSgemmBatch100: Double?
+    public var fastOverSgemmBatch100OneThread: Double?
+    /// Milliseconds per full-size VMM of the GSL reference (default scheme and tolerances,
+    /// 2 threads) and of its plain scheme, at `gsl_batch`.
+    public var gslMillisecondsPerVMM: Double
+    public var gslPlainMillisecondsPerVMM: Double?
+    /// `matmul` on the hardware back end over the executor's own time, 128 × 256 at batch
+    /// 2,000 on one chip, if measured.
+    public var matmulOverExecutor: Double?
+    /// Per network end to end: images per second of inference and of one training epoch with
+    /// the chip in the loop, in the simulator and on the real chip (projected).
+    public var endToEnd: [String: [String: Double]]?
     public var cpu: String
+    /// The OpenBLAS kernel in use, the one OpenBLAS chose by itself, HXSim's pick for the CPU.
+    public var blasKernel: String
+    public var blasKernelOpenBLASChoice: String?
+    public var blasKernelPick: String?
     public var cores: Int
     public var loadAverage: [Double]
     public var seconds: Double
@@ -64,6 +81,15 @@ public struct BenchmarkSummary: Sendable, Codable, Equatable {
         case chipVMMPerSecond = "chip_published_vmm_per_s"
         case fastOverChip = "fast_over_chip"
         case loadAverage = "load_average"
+        case fastOverSgemmBatch100 = "fast_over_sgemm_batch_100"
+        case fastOverSgemmBatch100OneThread = "fast_over_sgemm_batch_100_1_thread"
+        case gslMillisecondsPerVMM = "gsl_ms_per_vmm"
+        case gslPlainMillisecondsPerVMM = "gsl_plain_ms_per_vmm"
+        case matmulOverExecutor = "matmul_over_executor"
+        case blasKernel = "blas_kernel"
+        case blasKernelOpenBLASChoice = "blas_kernel_openblas_choice"
+        case blasKernelPick = "blas_kernel_pick"
+        case endToEnd = "end_to_end"
     }
 }
 
@@ -100,6 +126,11 @@ extension BenchmarkResults {
         let separable = accuracy.first { $0.regime == .separable }
         let chip = Self.chipVMMRate
         func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : 0 }
+        func optionalRatio(_ a: Double, _ b: Double) -> Double? { a > 0 && b > 0 ? a / b : nil }
+        let gslPlain = rate(.gslPlain, batch: gslBatch, threads: 2)
+        let frontEnd = scaling.map(\.measurement).first {
+            $0.rowBlocks == 1 && $0.columnBlocks == 1 && $0.chips == 1 && $0.batch == 2000
+        }
         return BenchmarkSummary(
             mode: quick ? "quick" : "full", batch: b, gslBatch: gslBatch,
             fastVMMPerSecond: fast, fastVMMPerSecond1Thread: fast1,
@@ -122,7 +153,32 @@ extension BenchmarkResults {
             ],
             chipVMMPerSecond: [chip.lowerBound, chip.upperBound],
             fastOverChip: [ratio(fast, chip.upperBound), ratio(fast, chip.lowerBound)],
-            cpu: machine.cpu, cores: machine.cores,
+            fastOverSgemmBatch100: optionalRatio(
+                rate(.fast, batch: 100, threads: 2), rate(.sgemm, batch: 100, threads: 2)),
+            fastOverSgemmBatch100OneThread: optionalRatio(
+                rate(.fast, batch: 100, threads: 1), rate(.sgemm, batch: 100, threads: 1)),
+            gslMillisecondsPerVMM: gsl > 0 ? 1e3 / gsl : 0,
+            gslPlainMillisecondsPerVMM: gslPlain > 0 ? 1e3 / gslPlain : nil,
+            matmulOverExecutor: frontEnd.map {
+                $0.pairedRatio ?? $0.secondsPerBatch / $0.executorSecondsPerBatch
+            },
+            endToEnd: endToEnd.map { measurements in
+                Dictionary(
+                    uniqueKeysWithValues: measurements.map {
+                        (
+                            $0.network,
+                            [
+                                "inference_images_per_s": $0.inferenceImagesPerSecond,
+                                "training_images_per_s": $0.trainingImagesPerSecond,
+                                "chip_inference_images_per_s": $0.chipInferenceImagesPerSecond,
+                                "chip_training_images_per_s": $0.chipTrainingImagesPerSecond,
+                            ]
+                        )
+                    })
+            },
+            cpu: machine.cpu, blasKernel: machine.blasKernel?.kernel ?? "unknown",
+            blasKernelOpenBLASChoice: machine.blasKernel?.openBLASChoice,
+            blasKernelPick: machine.blasKernel?.pick, cores: machine.cores,
             loadAverage: [machine.loadAverageBefore, machine.loadAverageAfter], seconds: seconds)
     }
 
@@ -136,7 +192,7 @@ extension BenchmarkResults {
             "path", "batch", "threads", "VMM/s", "GMAC/s", "µs per VMM", "over sgemm",
             "setup RSS (MiB)", "peak RSS (MiB)",
         ])
-        let order: [ThroughputPath] = [.fast, .gsl, .mock, .sgemm]
+        let order: [ThroughputPath] = [.fast, .gsl, .gslPlain, .mock, .sgemm]
         let sorted = throughput.sorted {
             (
                 $0.measurement.batch, order.firstIndex(of: $0.measurement.path) ?? 0,
@@ -196,6 +252,23 @@ extension BenchmarkResults {
         return table
     }
 
+    /// Networks end to end on one simulated chip, beside the real chip's projected time.
+    public func endToEndTable() throws -> Table {
+        var table = try Table(header: [
+            "network", "test images", "inference images/s", "chip (projected) images/s",
+            "training images", "epoch (s)", "training images/s", "chip (projected) images/s",
+        ])
+        for m in endToEnd ?? [] {
+            try table.append([
+                .text(m.network), .integer(m.inferenceImages), .number(m.inferenceImagesPerSecond),
+                .number(m.chipInferenceImagesPerSecond), .integer(m.trainingImages),
+                .number(m.trainingSeconds), .number(m.trainingImagesPerSecond),
+                .number(m.chipTrainingImagesPerSecond),
+            ])
+        }
+        return table
+    }
+
     /// Where the fast path's time goes (one thread).
     public func stagesTable() throws -> Table {
         var table = try Table(header: ["stage", "µs per VMM", "share"])
@@ -214,7 +287,7 @@ extension BenchmarkResults {
     /// VMM/s against batch for every path, with the real chip's published range.
     public func throughputFigure() -> Figure {
         var series: [PlotSeries] = []
-        for path in [ThroughputPath.fast, .mock, .sgemm, .gsl] {
+        for path in [ThroughputPath.fast, .mock, .sgemm, .gsl, .gslPlain] {
             for threads in [2, 1] {
                 let points = throughput.map(\.measurement)
                     .filter { $0.path == path && $0.threads == threads }
@@ -302,11 +375,16 @@ extension BenchmarkResults {
         func f(_ value: Double, _ digits: Int = 0) -> String {
             String(format: "%.\(digits)f", value)
         }
+        let kernel = machine.blasKernel
         var text = """
             Machine: \(machine.cpu), \(machine.cores) cores, \(f(machine.memoryGiB, 1)) GiB; \
             \(machine.operatingSystem); \(machine.openBLAS). Load average \
             \(f(machine.loadAverageBefore, 2)) before, \(f(machine.loadAverageAfter, 2)) after \
             (\(f(seconds)) s, \(quick ? "quick" : "full") suite).
+
+            BLAS kernel: \(kernel?.kernel ?? "unknown") in use; OpenBLAS chose \
+            \(kernel?.openBLASChoice ?? "—") by itself; HXSim picks \(kernel?.pick ?? "—") for \
+            \(kernel?.cpu ?? "this CPU") (\(kernel?.reason ?? "")).
 
             Headline (batch \(s.batch), full-size signed VMM = 128 × 256 on one hemisphere):
             - fast path \(f(s.fastVMMPerSecond)) VMM/s with 2 threads, \
@@ -320,6 +398,8 @@ extension BenchmarkResults {
             - the real chip's published 150–330 M MAC/s is \(f(chip.lowerBound))–\
             \(f(chip.upperBound)) VMM/s: the fast path is \(f(s.fastOverChip[0], 1))–\
             \(f(s.fastOverChip[1], 1)) times that;
+            - GSL reference \(f(s.gslMillisecondsPerVMM, 2)) ms per VMM (piecewise scheme, \
+            2 threads)\(s.gslPlainMillisecondsPerVMM.map { ", plain scheme \(f($0, 1)) ms" } ?? "");
             - fast vs GSL (separable, before quantisation): RMS \(f(s.fastVsGSLRMSLSB, 5)) LSB, \
             worst \(f(s.fastVsGSLWorstLSB, 4)) LSB; codes identical (noise off) in \
             \(f(100 * s.codesIdenticalFraction, 2)) % of outputs.
@@ -332,6 +412,11 @@ extension BenchmarkResults {
         text += "### Fast path against GSL\n\n" + (try accuracyTable().markdown(precision: 5))
         text += "\n### Size and chips (front end, `matmul` on the hardware back end)\n\n"
         text += try scalingTable().markdown(precision: 2)
+        if let endToEnd, !endToEnd.isEmpty {
+            text += "\n### End to end (one simulated chip, fast path; the chip's projected time "
+            text += "of the same executions)\n\n"
+            text += try endToEndTable().markdown(precision: 1)
+        }
         return text
     }
 
@@ -346,6 +431,7 @@ extension BenchmarkResults {
         for (name, table) in [
             ("throughput", try throughputTable()), ("accuracy", try accuracyTable()),
             ("scaling", try scalingTable()), ("stages", try stagesTable()),
+            ("end_to_end", try endToEndTable()),
         ] {
             try table.writeCSV(to: path(name + ".csv"))
             try table.writeMarkdown(to: path(name + ".md"), precision: name == "accuracy" ? 5 : 3)

@@ -52,8 +52,11 @@ public struct MachineInfo: Sendable, Codable, Equatable {
     public var cores: Int
     /// Physical memory, in GiB.
     public var memoryGiB: Double
-    /// OpenBLAS's build and the kernel it picked.
+    /// OpenBLAS's build and the kernel in use.
     public var openBLAS: String
+    /// The kernel in use, the one OpenBLAS chose by itself, the one HXSim picks for this CPU
+    /// (from CPUID), and why (nil in results written before HXSim chose kernels).
+    public var blasKernel: BLASKernelReport?
     public var operatingSystem: String
     /// The 1-minute load average before and after the run (other work on a shared machine
     /// shows here).
@@ -70,7 +73,8 @@ public struct MachineInfo: Sendable, Codable, Equatable {
         return MachineInfo(
             cpu: cpu, cores: info.activeProcessorCount,
             memoryGiB: (Double(info.physicalMemory) / 1_073_741_824 * 10).rounded() / 10,
-            openBLAS: BLAS.configuration, operatingSystem: info.operatingSystemVersionString,
+            openBLAS: BLAS.configuration, blasKernel: BLAS.kernel,
+            operatingSystem: info.operatingSystemVersionString,
             loadAverageBefore: loadAverage(), loadAverageAfter: loadAverage())
     }
 
@@ -105,6 +109,8 @@ public struct BenchmarkResults: Sendable, Codable, Equatable {
     public var stages: StageTimes
     public var accuracy: [AccuracyMeasurement]
     public var scaling: [ScalingRow]
+    /// Networks end to end (nil in results written before they were measured).
+    public var endToEnd: [EndToEndMeasurement]?
     /// The batch of the headline numbers (fast path, mock, sgemm) and of the GSL path's.
     public var headlineBatch: Int
     public var gslBatch: Int
@@ -142,19 +148,28 @@ public enum BenchmarkSuite {
             ThroughputTask(path: .mock, threads: 2), ThroughputTask(path: .mock, threads: 1),
         ]
         var cases: [BenchmarkCase] = []
+        let gslSchemes = [
+            ThroughputTask(path: .gsl, threads: 2), ThroughputTask(path: .gslPlain, threads: 2),
+        ]
         if quick {
             cases.append(.throughput(batch: 10_000, tasks: everyPath, rounds: 9, warmUp: true))
             cases.append(
                 .throughput(
-                    batch: 32, tasks: [ThroughputTask(path: .gsl, threads: 2)], rounds: 1,
-                    warmUp: false))
+                    batch: 100, tasks: Array(everyPath.prefix(4)), rounds: 9, warmUp: true))
+            cases.append(.throughput(batch: 32, tasks: gslSchemes, rounds: 1, warmUp: false))
             cases.append(.memory(task: ThroughputTask(path: .fast, threads: 2), batch: 10_000))
             cases.append(.stages(batch: 10_000, repeats: 5))
             cases.append(.accuracy(regime: .separable, samples: 16))
             cases.append(.accuracy(regime: .nonlinear, samples: 16))
+            // The front end over the executor (`matmul_over_executor`): one block, batch 2,000.
+            cases.append(
+                .scaling(rowBlocks: 1, columnBlocks: 1, chips: 1, batch: 2000, repeats: 15))
             for chips in [1, 2] {
                 cases.append(
                     .scaling(rowBlocks: 2, columnBlocks: 2, chips: chips, batch: 500, repeats: 3))
+            }
+            for network in EndToEndNetwork.all {
+                cases.append(.endToEnd(network: network.name, repeats: 3))
             }
             return (cases, 10_000, 32)
         }
@@ -173,6 +188,7 @@ public enum BenchmarkSuite {
                 batch: 100,
                 tasks: [
                     ThroughputTask(path: .gsl, threads: 2), ThroughputTask(path: .gsl, threads: 1),
+                    ThroughputTask(path: .gslPlain, threads: 2),
                 ],
                 rounds: 1, warmUp: false))
         for batch in [1, 100, 10_000] {
@@ -191,6 +207,9 @@ public enum BenchmarkSuite {
                         batch: 2000, repeats: 5))
             }
         }
+        for network in EndToEndNetwork.all {
+            cases.append(.endToEnd(network: network.name, repeats: 5))
+        }
         cases.append(
             .throughput(
                 batch: 10_000, tasks: [ThroughputTask(path: .gsl, threads: 2)], rounds: 1,
@@ -208,11 +227,17 @@ public enum BenchmarkSuite {
         var machine = MachineInfo.current()
         let (cases, headlineBatch, gslBatch) = plan(quick: options.quick)
         let launcher = CaseLauncher(command: command)
+        let kernel = BLAS.kernel
+        log(
+            "hxsim bench: CPU \(machine.cpu) (\(kernel.cpu)); OpenBLAS kernel in use "
+                + "\(kernel.kernel ?? "none"), HXSim's pick \(kernel.pick ?? "none") "
+                + "(\(kernel.reason))\n")
         var throughput: [ThroughputMeasurement] = []
         var memory: [ThroughputTask: [Int: (setup: Int?, peak: Int?)]] = [:]
         var stages: StageTimes?
         var accuracy: [AccuracyMeasurement] = []
         var scaling: [ScalingRow] = []
+        var endToEnd: [EndToEndMeasurement] = []
         for (index, benchmarkCase) in cases.enumerated() {
             let elapsed = Int(watch.elapsed.rounded())
             log(
@@ -237,6 +262,8 @@ public enum BenchmarkSuite {
                 }
             case .accuracy:
                 if let measurement = result.accuracy { accuracy.append(measurement) }
+            case .endToEnd:
+                if let measurement = result.endToEnd { endToEnd.append(measurement) }
             }
         }
         machine.loadAverageAfter = MachineInfo.loadAverage()
@@ -252,7 +279,8 @@ public enum BenchmarkSuite {
         }
         return BenchmarkResults(
             quick: options.quick, machine: machine, throughput: rows, stages: stages,
-            accuracy: accuracy, scaling: scaling, headlineBatch: headlineBatch,
+            accuracy: accuracy, scaling: scaling, endToEnd: endToEnd,
+            headlineBatch: headlineBatch,
             gslBatch: gslBatch, seconds: watch.elapsed)
     }
 }

@@ -16,6 +16,10 @@ public struct ScalingMeasurement: Sendable, Codable, Equatable {
     /// the blocks made beforehand): the simulation without the front end's quantisation,
     /// partitioning and summing, in seconds.
     public var executorSecondsPerBatch: Double
+    /// The median over repeats of `matmul`'s time over the executor's in the same repeat
+    /// (timed back to back, alternating which goes first): robust against a machine whose
+    /// load changes during the run (nil in results written before it was measured).
+    public var pairedRatio: Double?
 
     /// Blocks of the matrix: full-size VMMs per input vector.
     public var blocks: Int { rowBlocks * columnBlocks }
@@ -59,17 +63,29 @@ public struct ScalingMeasurement: Sendable, Codable, Equatable {
         _ = try matmul(x, w, context: &context)
         var times: [Double] = []
         var executorTimes: [Double] = []
-        for _ in 0..<max(1, repeats) {
+        func timeMatmul() throws {
             let watch = Stopwatch()
             _ = try matmul(x, w, context: &context)
             times.append(watch.elapsed)
-            let executorWatch = Stopwatch()
+        }
+        func timeExecutor() throws {
+            let watch = Stopwatch()
             _ = try executor.execute(blocks, numSends: 1, waitBetweenEvents: 5)
-            executorTimes.append(executorWatch.elapsed)
+            executorTimes.append(watch.elapsed)
+        }
+        for index in 0..<max(1, repeats) {
+            if index % 2 == 0 {
+                try timeMatmul()
+                try timeExecutor()
+            } else {
+                try timeExecutor()
+                try timeMatmul()
+            }
         }
         return ScalingMeasurement(
             rowBlocks: rowBlocks, columnBlocks: columnBlocks, chips: chips, batch: batch,
             secondsPerBatch: ThroughputRunner.median(times),
-            executorSecondsPerBatch: ThroughputRunner.median(executorTimes))
+            executorSecondsPerBatch: ThroughputRunner.median(executorTimes),
+            pairedRatio: ThroughputRunner.median(zip(times, executorTimes).map { $0 / $1 }))
     }
 }

@@ -6,8 +6,11 @@ import HXPhysics
 public enum ThroughputPath: String, Sendable, Codable, CaseIterable {
     /// The physics simulation, fast integrator (`Chip.execute`, integrator `.fast`).
     case fast
-    /// The physics simulation, GSL reference integrator.
+    /// The physics simulation, GSL reference integrator (its default, `piecewise` scheme).
     case gsl
+    /// The GSL reference integrator's `plain` scheme (one `gsl_odeiv2` system), the check of
+    /// the piecewise one.
+    case gslPlain = "gsl-plain"
     /// hxtorch's mock model (``MockModel``): one product plus noise, same BLAS.
     case mock
     /// Raw `cblas_sgemm` of the same shape (batch × rows times rows × columns, Float): the
@@ -24,6 +27,9 @@ public struct ThroughputMeasurement: Sendable, Codable, Equatable {
     /// Median wall time of one batch, in seconds, and how many timings it is the median of.
     public var secondsPerBatch: Double
     public var timings: Int
+    /// For one thread: the median CPU time of the thread per batch, in seconds (nil for more
+    /// threads, or in results written before it was measured).
+    public var cpuSecondsPerBatch: Double?
     /// Full-size VMMs (vectors) per second.
     public var vmmPerSecond: Double { Double(batch) / secondsPerBatch }
 }
@@ -52,9 +58,10 @@ public final class ThroughputRunner {
     /// Runs one batch on `path` with `threads` workers.
     public func run(_ path: ThroughputPath, threads: Int) throws {
         switch path {
-        case .fast, .gsl:
+        case .fast, .gsl, .gslPlain:
             let options = ExecutionOptions(
-                integrator: path == .fast ? .fast : .gsl, threads: threads)
+                integrator: path == .fast ? .fast : .gsl, threads: threads,
+                gslScheme: path == .gslPlain ? .plain : .piecewise)
             _ = try chip.execute(inputs: [workload.inputs, nil], options: options)
         case .mock:
             _ = try mock.run(workload.inputs, threads: threads)
@@ -88,10 +95,13 @@ public final class ThroughputRunner {
             repeats[index] = max(1, Int((minimumTime / once).rounded(.up)))
         }
         var times = Array(repeating: [Double](), count: tasks.count)
+        var cpuTimes = Array(repeating: [Double](), count: tasks.count)
         for _ in 0..<max(1, rounds) {
             for (index, task) in tasks.enumerated() {
                 let watch = Stopwatch()
+                let cpu = ThreadClock()
                 for _ in 0..<repeats[index] { try run(task.path, threads: task.threads) }
+                cpuTimes[index].append(cpu.elapsed / Double(repeats[index]))
                 times[index].append(watch.elapsed / Double(repeats[index]))
                 if task.path == .sgemm, task.threads > 1 { settleOpenBLAS() }
             }
@@ -99,7 +109,8 @@ public final class ThroughputRunner {
         return tasks.enumerated().map { index, task in
             ThroughputMeasurement(
                 path: task.path, batch: workload.batch, threads: task.threads,
-                secondsPerBatch: Self.median(times[index]), timings: times[index].count)
+                secondsPerBatch: Self.median(times[index]), timings: times[index].count,
+                cpuSecondsPerBatch: task.threads == 1 ? Self.median(cpuTimes[index]) : nil)
         }
     }
 

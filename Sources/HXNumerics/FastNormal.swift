@@ -55,3 +55,26 @@ public enum FastNormal {
         }
     }
 }
+
+/// Counter-based uniform integers 0…65535 for the fast path: value i of stream `key` is bits
+/// 16·(i mod 4) to 16·(i mod 4) + 15 of SplitMix64(key + (i / 4) · γ), four values per hash.
+public enum FastUniform {
+    /// The number of elements to allocate so that ``fill16(_:count:key:)`` may write `count`
+    /// values (rounded up to sixteen).
+    @inlinable
+    public static func capacity(for count: Int) -> Int { FastNormal.capacity(for: count) }
+
+    /// Writes values 0..<count of stream `key` (and the rest up to ``capacity(for:)``) to
+    /// `buffer`, as 32-bit integers.
+    public static func fill16(_ buffer: UnsafeMutablePointer<Int32>, count: Int, key: UInt64) {
+        var counter = key
+        for hash in 0..<(capacity(for: count) / 4) {
+            let z = SplitMix64.mix(counter)
+            for part in 0..<4 {
+                buffer[4 * hash + part] = Int32(
+                    truncatingIfNeeded: (z >> UInt64(16 * part)) & 0xFFFF)
+            }
+            counter &+= FastNormal.increment
+        }
+    }
+}

@@ -10,6 +10,9 @@ public enum NumericsError: Error, Equatable, Sendable, CustomStringConvertible {
     case gsl(function: String, status: Int32, message: String)
     /// An ODE integration did not reach its end within the step budget.
     case integrationStalled(time: Double, target: Double, steps: Int)
+    /// The right-hand side of an ODE met a state or derivative that is not finite (NaN or
+    /// infinite) at `time` seconds.
+    case nonFiniteState(time: Double)
 
     public var description: String {
         switch self {
@@ -24,6 +27,8 @@ public enum NumericsError: Error, Equatable, Sendable, CustomStringConvertible {
         case .integrationStalled(let time, let target, let steps):
             return
                 "ODE integration stalled at t = \(time) s before \(target) s after \(steps) steps"
+        case .nonFiniteState(let time):
+            return "ODE state or derivative is not finite (NaN or infinite) at t = \(time) s"
         }
     }
 }

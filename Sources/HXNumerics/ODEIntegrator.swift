@@ -66,15 +66,24 @@ public struct ODETolerances: Sendable, Codable, Equatable {
 ///
 /// Not thread-safe: one integrator per thread.
 public final class ODEIntegrator {
-    /// The right-hand side: writes dy/dt at time t (seconds) for state y.
+    /// The right-hand side: writes dy/dt at time t (seconds) for state y. The integrator
+    /// checks dy/dt after each call: a NaN or an infinity stops the integration with
+    /// ``NumericsError/nonFiniteState(time:)`` instead of carrying it into the result.
     public typealias RightHandSide = (
         _ t: Double, _ y: UnsafeBufferPointer<Double>, _ dydt: UnsafeMutableBufferPointer<Double>
     ) -> Void
 
+    /// A right-hand side that checks itself: writes dy/dt and returns whether the state and
+    /// dy/dt are finite (`false` stops the integration as above). For systems that can check
+    /// more cheaply than a second pass over dy/dt.
+    public typealias CheckedRightHandSide = (
+        _ t: Double, _ y: UnsafeBufferPointer<Double>, _ dydt: UnsafeMutableBufferPointer<Double>
+    ) -> Bool
+
     final class Box {
         let dimension: Int
-        let rhs: RightHandSide
-        init(dimension: Int, rhs: @escaping RightHandSide) {
+        let rhs: CheckedRightHandSide
+        init(dimension: Int, rhs: @escaping CheckedRightHandSide) {
             self.dimension = dimension
             self.rhs = rhs
         }
@@ -97,9 +106,25 @@ public final class ODEIntegrator {
     private var stepSize: Double
 
     /// An integrator for a system of `dimension` states.
-    public init(
+    public convenience init(
         dimension: Int, stepper: ODEStepper = .rkf45, tolerances: ODETolerances = ODETolerances(),
         rhs: @escaping RightHandSide
+    ) throws {
+        try self.init(dimension: dimension, stepper: stepper, tolerances: tolerances) {
+            t, y, dydt in
+            rhs(t, y, dydt)
+            // Any NaN or infinity makes the sum of the zero multiples NaN.
+            var sum = 0.0
+            for value in dydt { sum += value * 0 }
+            return sum == 0
+        }
+    }
+
+    /// An integrator for a system of `dimension` states whose right-hand side reports a
+    /// non-finite state itself.
+    public init(
+        dimension: Int, stepper: ODEStepper = .rkf45, tolerances: ODETolerances = ODETolerances(),
+        checkedRHS rhs: @escaping CheckedRightHandSide
     ) throws {
         _ = GSLRuntime.prepared
         guard dimension > 0 else {
@@ -163,6 +188,9 @@ public final class ODEIntegrator {
             while t < t1 {
                 let status = gsl_odeiv2_evolve_apply(
                     evolve, control, step, &system, &t, t1, &h, buffer.baseAddress)
+                // GSL_EBADFUNC is what the trampoline returns for a non-finite state; GSL
+                // stops at once and leaves t and y at the start of the failed step.
+                if status == Int32(GSL_EBADFUNC) { throw NumericsError.nonFiniteState(time: t) }
                 try GSLRuntime.check(status, "gsl_odeiv2_evolve_apply")
                 steps += 1
                 if let observer { observer(t, UnsafeBufferPointer(buffer)) }
@@ -183,8 +211,8 @@ private func odeTrampoline(
 ) -> Int32 {
     guard let params, let y, let dydt else { return Int32(GSL_EBADFUNC) }
     let box = Unmanaged<ODEIntegrator.Box>.fromOpaque(params).takeUnretainedValue()
-    box.rhs(
+    let finite = box.rhs(
         t, UnsafeBufferPointer(start: y, count: box.dimension),
         UnsafeMutableBufferPointer(start: dydt, count: box.dimension))
-    return Int32(GSL_SUCCESS)
+    return Int32(finite ? GSL_SUCCESS : GSL_EBADFUNC)
 }

@@ -28,6 +28,12 @@ public struct SeedSequence: Sendable, Hashable, Codable {
         Self.step(Self.step(Self.step(initialState, a), b), c)
     }
 
+    /// The path that starts with `label`, derived once, for hot loops that derive many seeds
+    /// under it: `prefix(a).seed(b, c) == seed(a, b, c)`.
+    public func prefix(_ label: UInt64) -> SeedPrefix {
+        SeedPrefix(state: Self.step(initialState, label))
+    }
+
     /// The state before the first label.
     @inlinable
     var initialState: UInt64 { SplitMix64.mix(root ^ 0x6A09_E667_F3BC_C908) }
@@ -83,5 +89,18 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     @inlinable
     public static func unitDouble(_ bits: UInt64) -> Double {
         Double(bits >> 11) * 0x1.0p-53
+    }
+}
+
+/// The start of a seed path, its first label already applied (``SeedSequence/prefix(_:)``).
+public struct SeedPrefix: Sendable, Hashable {
+    @usableFromInline let state: UInt64
+
+    init(state: UInt64) { self.state = state }
+
+    /// The seed of the path (prefix, b, c), the same as `SeedSequence.seed(prefix, b, c)`.
+    @inlinable
+    public func seed(_ b: UInt64, _ c: UInt64) -> UInt64 {
+        SeedSequence.step(SeedSequence.step(state, b), c)
     }
 }

@@ -21,9 +21,8 @@ public struct Chip: Sendable {
     let mismatch: ChipMismatch
     /// The current configuration (analog cells and trims).
     public private(set) var configuration: ChipConfiguration
-    private(set) var circuits: [HemisphereCircuit]
-    private(set) var blocks: [ProgrammedBlock?]
-    private(set) var fastBlocks: [FastBlock?]
+    /// Circuits, written weights and noise keys, per hemisphere.
+    private(set) var hemispheres: HemispherePair<HemisphereState>
     /// The trial of the next input vector, unless an execution names its first trial.
     public internal(set) var nextTrial: UInt64 = 0
 
@@ -34,11 +33,17 @@ public struct Chip: Sendable {
         self.seed = seed
         self.parameters = parameters
         mismatch = ChipMismatch(seed: seed, parameters: parameters)
-        configuration = ChipConfiguration(nominalFor: parameters)
-        circuits = []
-        blocks = Array(repeating: nil, count: ChipGeometry.hemispheres)
-        fastBlocks = blocks.map { _ in nil }
-        rebuildCircuits()
+        let configuration = ChipConfiguration(nominalFor: parameters)
+        self.configuration = configuration
+        let mismatch = self.mismatch
+        hemispheres = HemispherePair { h in
+            HemisphereState(
+                index: h,
+                circuit: HemisphereCircuit(
+                    parameters: parameters, mismatch: mismatch.hemispheres[h],
+                    configuration: configuration.hemispheres[h]),
+                chipSeed: seed)
+        }
     }
 
     /// Sets the trial of the next input vector that does not name its own, for example to give
@@ -67,13 +72,12 @@ public struct Chip: Sendable {
     }
 
     private mutating func rebuildCircuits() {
-        circuits = (0..<ChipGeometry.hemispheres).map {
-            HemisphereCircuit(
-                parameters: parameters, mismatch: mismatch.hemispheres[$0],
-                configuration: configuration.hemispheres[$0])
-        }
         for h in 0..<ChipGeometry.hemispheres {
-            if let block = blocks[h] { program(block.weights, hemisphere: h) }
+            hemispheres[h].reconfigure(
+                HemisphereCircuit(
+                    parameters: parameters, mismatch: mismatch.hemispheres[h],
+                    configuration: configuration.hemispheres[h]),
+                mismatch: mismatch.hemispheres[h], parameters: parameters)
         }
     }
 
@@ -81,19 +85,38 @@ public struct Chip: Sendable {
 
     /// Writes signed weights (rows ≤ 128 signed inputs × columns ≤ 256, values −63…63) to a
     /// hemisphere's synapse array, top-left aligned; the rest of the array holds zero. Stays
-    /// written until replaced, as on the chip.
+    /// written until replaced, as on the chip; writing the weights a hemisphere already holds
+    /// changes nothing and costs only the comparison.
     /// - Throws: a shape beyond the hemisphere or a weight out of range.
+    public mutating func writeWeights(_ weights: Matrix<Int8>, hemisphere: Int) throws {
+        try Self.checkHemisphere(hemisphere)
+        try Self.checkWeightShape(weights.shape)
+        // One vectorisable pass for the largest magnitude; the search for the culprit only on
+        // failure.
+        let (lowest, highest) = weights.storage.withUnsafeBufferPointer { buffer in
+            var (lo, hi): (Int8, Int8) = (0, 0)
+            for w in buffer {
+                lo = min(lo, w)
+                hi = max(hi, w)
+            }
+            return (Int(lo), Int(hi))
+        }
+        if max(-lowest, highest) > ChipGeometry.maxWeight,
+            let index = weights.storage.firstIndex(where: { abs(Int($0)) > ChipGeometry.maxWeight })
+        {
+            throw PhysicsError.weightOutOfRange(
+                row: index / weights.columns, column: index % weights.columns,
+                value: Int(weights.storage[index]))
+        }
+        hemispheres[hemisphere].write(
+            weights, mismatch: mismatch.hemispheres[hemisphere], parameters: parameters)
+    }
+
+    /// ``writeWeights(_:hemisphere:)`` for weights held as `Int`.
     public mutating func writeWeights(_ weights: Matrix<Int>, hemisphere: Int) throws {
         try Self.checkHemisphere(hemisphere)
-        guard (1...ChipGeometry.signedInputsPerHemisphere).contains(weights.rows),
-            (1...ChipGeometry.columnsPerHemisphere).contains(weights.columns)
-        else {
-            throw PhysicsError.shapeMismatch(
-                what: "weights of one hemisphere", expected: "1…128 rows × 1…256 columns",
-                got: weights.shape)
-        }
-        // One pass over the storage (Matrix.map is generic across modules and slow here: a
-        // layer on more blocks than hemispheres rewrites its weights at every batch).
+        try Self.checkWeightShape(weights.shape)
+        // One pass over the storage (Matrix.map is generic across modules and slow here).
         var storage = [Int8](repeating: 0, count: weights.count)
         for (index, w) in weights.storage.enumerated() {
             guard abs(w) <= ChipGeometry.maxWeight else {
@@ -102,26 +125,25 @@ public struct Chip: Sendable {
             }
             storage[index] = Int8(truncatingIfNeeded: w)
         }
-        let values = try Matrix(rows: weights.rows, columns: weights.columns, storage: storage)
-        // Writing the weights a hemisphere already holds changes nothing on the chip; skipping
-        // it spares repeated executions of one layer the fast path's precomputation.
-        if blocks[hemisphere]?.weights == values { return }
-        program(values, hemisphere: hemisphere)
+        try writeWeights(
+            Matrix(rows: weights.rows, columns: weights.columns, storage: storage),
+            hemisphere: hemisphere)
     }
 
-    private mutating func program(_ weights: Matrix<Int8>, hemisphere: Int) {
-        let block = ProgrammedBlock(
-            weights: weights, circuit: circuits[hemisphere],
-            mismatch: mismatch.hemispheres[hemisphere])
-        blocks[hemisphere] = block
-        fastBlocks[hemisphere] = FastBlock(
-            block: block, circuit: circuits[hemisphere], parameters: parameters)
+    private static func checkWeightShape(_ shape: [Int]) throws {
+        guard (1...ChipGeometry.signedInputsPerHemisphere).contains(shape[0]),
+            (1...ChipGeometry.columnsPerHemisphere).contains(shape[1])
+        else {
+            throw PhysicsError.shapeMismatch(
+                what: "weights of one hemisphere", expected: "1…128 rows × 1…256 columns",
+                got: shape)
+        }
     }
 
     /// The weights written to `hemisphere`, or nil.
     public func writtenWeights(hemisphere: Int) -> Matrix<Int8>? {
         guard (0..<ChipGeometry.hemispheres).contains(hemisphere) else { return nil }
-        return blocks[hemisphere]?.weights
+        return hemispheres[hemisphere].written?.weights
     }
 
     static func checkHemisphere(_ hemisphere: Int) throws {
@@ -135,27 +157,23 @@ public struct Chip: Sendable {
     /// Sends a batch of input vectors to each hemisphere that has inputs and reads the result.
     ///
     /// - Parameters:
-    ///   - inputs: per hemisphere (index 0 and 1), a batch × rows matrix of activations 0…31
-    ///     whose rows match the written weights, or nil to leave the hemisphere idle. When both
-    ///     are given, they must have the same batch size (one execution sends one vector to each
-    ///     hemisphere at a time).
+    ///   - inputs: per hemisphere, a batch × rows matrix of activations 0…31 whose rows match
+    ///     the written weights, or nil to leave the hemisphere idle (`[x, nil]` runs hemisphere
+    ///     0 alone). When both are given, they must have the same batch size (one execution
+    ///     sends one vector to each hemisphere at a time).
     ///   - options: timing and numerics.
     ///   - trace: a column to trace with the GSL integrator.
     /// - Returns: output codes per hemisphere (batch × columns).
     /// - Throws: on a shape mismatch, an input out of range, missing weights or bad options.
     public mutating func execute(
-        inputs: [Matrix<UInt8>?], options: ExecutionOptions = ExecutionOptions(),
+        inputs: HemispherePair<Matrix<UInt8>?>, options: ExecutionOptions = ExecutionOptions(),
         trace: TraceRequest? = nil
     ) throws -> ExecutionResult {
         try options.validate()
-        guard inputs.count == ChipGeometry.hemispheres else {
-            throw PhysicsError.shapeMismatch(
-                what: "inputs (one entry per hemisphere)", expected: "[2]", got: [inputs.count])
-        }
-        var batch: Int?
+        var batchSize: Int?
         for (h, input) in inputs.enumerated() {
             guard let input else { continue }
-            guard let block = blocks[h] else {
+            guard let block = hemispheres[h].written else {
                 throw PhysicsError.invalidOption(
                     name: "inputs[\(h)]", value: "given",
                     allowed: "no weights written to hemisphere \(h)")
@@ -165,71 +183,31 @@ public struct Chip: Sendable {
                     what: "inputs of hemisphere \(h)", expected: "batch × \(block.rows)",
                     got: input.shape)
             }
-            if let batch, batch != input.rows {
+            if let batchSize, batchSize != input.rows {
                 throw PhysicsError.shapeMismatch(
-                    what: "inputs of hemisphere \(h)", expected: "\(batch) rows like hemisphere 0",
-                    got: input.shape)
+                    what: "inputs of hemisphere \(h)",
+                    expected: "\(batchSize) rows like hemisphere 0", got: input.shape)
             }
-            batch = input.rows
-            // One vectorisable pass for the maximum; the search for the culprit only on failure.
-            let largest = input.storage.withUnsafeBufferPointer { buffer in
-                var m: UInt8 = 0
-                for value in buffer { m = max(m, value) }
-                return m
-            }
-            if largest > ChipGeometry.maxInput,
-                let index = input.storage.firstIndex(where: { $0 > ChipGeometry.maxInput })
-            {
-                throw PhysicsError.inputOutOfRange(
-                    sample: index / input.columns, row: index % input.columns,
-                    value: Int(input.storage[index]))
-            }
+            batchSize = input.rows
+            try Self.checkActivations(input)
         }
-        if let trace {
-            try Self.checkHemisphere(trace.hemisphere)
-            guard let input = inputs[trace.hemisphere], let block = blocks[trace.hemisphere] else {
-                throw PhysicsError.invalidOption(
-                    name: "trace.hemisphere", value: "\(trace.hemisphere)",
-                    allowed: "a hemisphere with inputs")
-            }
-            guard (0..<block.columns).contains(trace.column) else {
-                throw PhysicsError.columnOutOfRange(column: trace.column, columns: block.columns)
-            }
-            guard (0..<input.rows).contains(trace.sample) else {
-                throw PhysicsError.invalidOption(
-                    name: "trace.sample", value: "\(trace.sample)", allowed: "0..<\(input.rows)")
-            }
-            guard trace.resolution > 0, trace.resolution.isFinite else {
-                throw PhysicsError.invalidOption(
-                    name: "trace.resolution", value: "\(trace.resolution)", allowed: "> 0 s")
-            }
-        }
+        if let trace { try checkTrace(trace, inputs: inputs) }
 
-        let batchSize = UInt64(inputs.compactMap { $0?.rows }.max() ?? 0)
         let trial = options.firstTrial ?? nextTrial
-        nextTrial = max(nextTrial, trial &+ batchSize)
+        nextTrial = max(nextTrial, trial &+ UInt64(batchSize ?? 0))
         var result = ExecutionResult(
             outputs: [nil, nil], baselineCodes: [nil, nil], resultCodes: [nil, nil],
             integrator: options.integrator, firstTrial: trial,
             projectedTime: projectedTime(inputs: inputs, options: options), trace: nil)
-        let seeds = SeedSequence(seed)
-        let trialLabel = SeedSequence.label("trial")
         for h in 0..<ChipGeometry.hemispheres {
-            guard let input = inputs[h], let block = blocks[h] else { continue }
-            let noiseKey: @Sendable (UInt64) -> UInt64 = {
-                seeds.seed(trialLabel, $0, UInt64(h))
-            }
+            guard let input = inputs[h], let block = hemispheres[h].written else { continue }
+            let batch = HemisphereBatch(
+                inputs: input, hemisphere: hemispheres[h], block: block, parameters: parameters,
+                options: options, firstTrial: trial)
             let run: HemisphereRun
             switch options.integrator {
-            case .gsl:
-                run = try GSLPath.runBatch(
-                    inputs: input, block: block, circuit: circuits[h], parameters: parameters,
-                    options: options, firstTrial: trial, noiseKey: noiseKey,
-                    hemisphere: h, trace: trace?.hemisphere == h ? trace : nil)
-            case .fast:
-                run = try FastPath.runBatch(
-                    inputs: input, block: fastBlocks[h]!, parameters: parameters,
-                    options: options, firstTrial: trial, noiseKey: noiseKey)
+            case .gsl: run = try GSLPath.run(batch)
+            case .fast: run = try FastPath.run(batch)
             }
             result.outputs[h] = run.outputs
             if options.includeRawReads {
@@ -237,42 +215,74 @@ public struct Chip: Sendable {
                 result.resultCodes[h] = run.result
             }
             if let trace, trace.hemisphere == h {
-                result.trace = try traceSample(
-                    input: input, hemisphere: h, trial: trial, options: options, request: trace)
+                result.trace = try traceSample(of: batch, request: trace)
             }
         }
         return result
     }
 
-    /// The seed of the trial-to-trial noise of one input vector (trial) on one hemisphere.
-    func noiseKey(trial: UInt64, hemisphere: Int) -> UInt64 {
-        SeedSequence(seed).seed(SeedSequence.label("trial"), trial, UInt64(hemisphere))
+    /// Throws for an activation above 31, naming the first.
+    private static func checkActivations(_ input: Matrix<UInt8>) throws {
+        // One vectorisable pass for the maximum; the search for the culprit only on failure.
+        let largest = input.storage.withUnsafeBufferPointer { buffer in
+            var m: UInt8 = 0
+            for value in buffer { m = max(m, value) }
+            return m
+        }
+        if largest > ChipGeometry.maxInput,
+            let index = input.storage.firstIndex(where: { $0 > ChipGeometry.maxInput })
+        {
+            throw PhysicsError.inputOutOfRange(
+                sample: index / input.columns, row: index % input.columns,
+                value: Int(input.storage[index]))
+        }
     }
 
-    /// Re-runs one sample with the GSL integrator to record a trace; the noise is that of the
-    /// sample in the batch.
+    /// Throws unless `trace` names a column and sample of a hemisphere with inputs.
+    private func checkTrace(_ trace: TraceRequest, inputs: HemispherePair<Matrix<UInt8>?>) throws {
+        try Self.checkHemisphere(trace.hemisphere)
+        guard let input = inputs[trace.hemisphere],
+            let block = hemispheres[trace.hemisphere].written
+        else {
+            throw PhysicsError.invalidOption(
+                name: "trace.hemisphere", value: "\(trace.hemisphere)",
+                allowed: "a hemisphere with inputs")
+        }
+        guard (0..<block.columns).contains(trace.column) else {
+            throw PhysicsError.columnOutOfRange(column: trace.column, columns: block.columns)
+        }
+        guard (0..<input.rows).contains(trace.sample) else {
+            throw PhysicsError.invalidOption(
+                name: "trace.sample", value: "\(trace.sample)", allowed: "0..<\(input.rows)")
+        }
+        guard trace.resolution > 0, trace.resolution.isFinite else {
+            throw PhysicsError.invalidOption(
+                name: "trace.resolution", value: "\(trace.resolution)", allowed: "> 0 s")
+        }
+    }
+
+    /// Re-runs one vector of `batch` with the GSL integrator to record a trace. The vector's
+    /// trial (and so its noise) is the one the batch gave it: ``HemisphereBatch/trial(ofSample:)``.
     private func traceSample(
-        input: Matrix<UInt8>, hemisphere h: Int, trial: UInt64, options: ExecutionOptions,
-        request: TraceRequest
-    ) throws -> MembraneTrace? {
-        guard let block = blocks[h] else { return nil }
-        let (system, integrator) = try GSLPath.makeSystem(
-            block: block, circuit: circuits[h], parameters: parameters, options: options)
-        let row = Array(input.row(request.sample))
-        let noise = GSLRandom(
-            seed: noiseKey(trial: trial + UInt64(request.sample), hemisphere: h), kind: .taus2)
+        of batch: HemisphereBatch, request: TraceRequest
+    ) throws
+        -> MembraneTrace?
+    {
+        let row = Array(batch.inputs.row(request.sample))
+        let noise = GSLRandom(seed: batch.noiseKey(sample: request.sample), kind: .taus2)
+        let integrator = try GSLPath.makeIntegrator(for: batch)
         return try row.withUnsafeBufferPointer { buffer in
-            try GSLPath.runSample(
-                inputs: buffer, system: system, integrator: integrator, circuit: circuits[h],
-                parameters: parameters, options: options, noise: noise,
-                trace: (request.column, request.resolution), hemisphere: h, sample: request.sample
+            try integrator.run(
+                inputs: buffer, noise: noise, trace: (request.column, request.resolution),
+                sample: request.sample
             ).trace
         }
     }
 
     /// Projected time of the batch on the real chip (PHYSICS.md §4): per vector, the event
     /// train of the busier hemisphere plus the fixed overhead, in seconds.
-    func projectedTime(inputs: [Matrix<UInt8>?], options: ExecutionOptions) -> Double {
+    func projectedTime(inputs: HemispherePair<Matrix<UInt8>?>, options: ExecutionOptions) -> Double
+    {
         let batch = inputs.compactMap { $0?.rows }.max() ?? 0
         let spacing = Double(options.waitBetweenEvents) * parameters.fpgaClockPeriod
         var events = [Int](repeating: 0, count: batch)
@@ -292,11 +302,4 @@ public struct Chip: Sendable {
         let totalEvents = events.reduce(0, +) * options.numSends
         return Double(totalEvents) * spacing + Double(batch) * parameters.fixedOverheadPerVector
     }
-}
-
-/// The outputs of one hemisphere for a batch.
-struct HemisphereRun {
-    var outputs: Matrix<Int8>
-    var baseline: Matrix<UInt8>?
-    var result: Matrix<UInt8>?
 }

@@ -24,7 +24,9 @@ extension Chip {
                 sample: index / max(1, inputs.columns), row: index % max(1, inputs.columns),
                 value: value)
         }
-        return inputs.map { UInt8($0) }
+        return try Matrix(
+            rows: inputs.rows, columns: inputs.columns,
+            storage: inputs.storage.map { UInt8(truncatingIfNeeded: $0) })
     }
 
     /// One signed VMM of a batch: `inputs` (batch × rows, 0…31) times `weights` (rows × columns,
@@ -52,7 +54,7 @@ extension Chip {
         }
         let chipInputs = try Self.checkedInputs(inputs)
         let split = ChipGeometry.columnsPerHemisphere
-        var hemisphereInputs: [Matrix<UInt8>?] = [nil, nil]
+        var hemisphereInputs: HemispherePair<Matrix<UInt8>?> = [nil, nil]
         var candidate = self
         try candidate.writeWeights(
             weights.slice(rows: 0..<weights.rows, columns: 0..<min(split, weights.columns)),
@@ -75,13 +77,23 @@ extension Chip {
         }
         let result = try candidate.execute(inputs: hemisphereInputs, options: options, trace: trace)
         self = candidate
-        var outputs = Matrix<Int8>(rows: inputs.rows, columns: weights.columns, repeating: 0)
-        for h in 0..<2 {
-            guard let part = result.outputs[h] else { continue }
-            for b in 0..<part.rows {
-                for j in 0..<part.columns { outputs[b, h * split + j] = part[b, j] }
+        // Row by row through the storage: Matrix's element subscript is generic across modules,
+        // and per element it cost more than the fast path itself (C ABI profile, batch 10,000).
+        let columns = weights.columns
+        var storage = [Int8](repeating: 0, count: inputs.rows * columns)
+        storage.withUnsafeMutableBufferPointer { out in
+            for h in 0..<2 {
+                guard let part = result.outputs[h] else { continue }
+                let width = part.columns
+                part.storage.withUnsafeBufferPointer { source in
+                    for b in 0..<part.rows {
+                        let target = out.baseAddress! + b * columns + h * split
+                        target.update(from: source.baseAddress! + b * width, count: width)
+                    }
+                }
             }
         }
+        let outputs = try Matrix(rows: inputs.rows, columns: columns, storage: storage)
         return VMMResult(
             outputs: outputs, integrator: result.integrator, firstTrial: result.firstTrial,
             projectedTime: result.projectedTime, trace: result.trace)
@@ -106,7 +118,8 @@ extension Chip {
         }
         let trial = firstTrial ?? nextTrial
         nextTrial = max(nextTrial, trial &+ UInt64(reads))
-        let circuit = circuits[hemisphere]
+        let state = hemispheres[hemisphere]
+        let circuit = state.circuit
         let error = mismatch.hemispheres[hemisphere].referenceCell
         let voltage = AnalogCell.output(
             value: referenceCell, fullScale: parameters.cellVoltageFullScale, gain: error.gain,
@@ -114,8 +127,7 @@ extension Chip {
         let columns = ChipGeometry.columnsPerHemisphere
         var codes = Matrix<UInt8>(rows: reads, columns: columns, repeating: 0)
         for read in 0..<reads {
-            var noise = GaussianStream(
-                key: noiseKey(trial: trial + UInt64(read), hemisphere: hemisphere))
+            var noise = GaussianStream(key: state.noise.key(trial: trial &+ UInt64(read)))
             for j in 0..<columns {
                 let code =
                     circuit.cadcCode(column: j, voltage: voltage) + parameters.readNoise

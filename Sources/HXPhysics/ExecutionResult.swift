@@ -27,10 +27,10 @@ public struct MembraneTrace: Sendable, Equatable {
 public struct ExecutionResult: Sendable {
     /// Output codes per hemisphere (batch × written columns, −128…127: result minus baseline),
     /// nil for a hemisphere that got no inputs.
-    public var outputs: [Matrix<Int8>?]
+    public var outputs: HemispherePair<Matrix<Int8>?>
     /// Raw CADC codes of the baseline and result reads, when requested.
-    public var baselineCodes: [Matrix<UInt8>?]
-    public var resultCodes: [Matrix<UInt8>?]
+    public var baselineCodes: HemispherePair<Matrix<UInt8>?>
+    public var resultCodes: HemispherePair<Matrix<UInt8>?>
     /// The integrator that computed the result.
     public var integrator: Integrator
     /// The trial of the first vector (vector b is trial `firstTrial + b`).

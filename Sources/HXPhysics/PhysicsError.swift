@@ -24,6 +24,9 @@ public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidOption(name: String, value: String, allowed: String)
     /// The ODE integrator failed.
     case integrationFailed(String)
+    /// The membrane equations of a sample reached a state that is not finite (NaN or
+    /// infinite), `time` seconds into its execution: parameters far outside the chip's regime.
+    case nonFiniteState(hemisphere: Int, sample: Int, time: Double)
 
     public var description: String {
         switch self {
@@ -57,6 +60,10 @@ public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(name) = \(value) is not allowed (\(allowed))"
         case .integrationFailed(let text):
             return "ODE integration failed: \(text)"
+        case .nonFiniteState(let hemisphere, let sample, let time):
+            return
+                "the membrane equations of sample \(sample) on hemisphere \(hemisphere) reached "
+                + "a non-finite state (NaN or infinite) at t = \(time) s; check the parameters"
         }
     }
 }

@@ -1,7 +1,7 @@
-import COpenBLAS
 import Foundation
 import HXBuildInfo
 import HXIO
+import HXNumerics
 
 /// What made a result: the build of HXSim (version and git commit), the OpenBLAS kernel it ran
 /// and the CPU. Two records of one point made by different builds, kernels or CPUs may
@@ -36,10 +36,9 @@ public struct BuildProvenance: Sendable, Codable, Equatable, CustomStringConvert
             + "OpenBLAS kernel \(blasKernel), CPU \(cpu)"
     }
 
-    /// The OpenBLAS kernel chosen for this CPU. The one place that asks OpenBLAS; HXNumerics'
-    /// kernel detection can take its place.
+    /// The OpenBLAS kernel in use, as HXNumerics loaded and chose it (``BLAS/kernel``).
     static func blasKernelName() -> String {
-        openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+        BLAS.kernel.kernel ?? "unknown"
     }
 
     /// The first `model name` of /proc/cpuinfo.

@@ -115,10 +115,14 @@ struct BenchmarkTests {
         let summary = results.summary
         #expect(abs(summary.fastOverSgemm - 0.5) < 1e-12)
         #expect(abs(summary.fastThreadScaling - 2) < 1e-12)
+        // 1 ms through matmul against 0.5 ms on the executor; 100 GSL VMMs per second.
+        #expect(summary.matmulOverExecutor.map { abs($0 - 2) < 1e-12 } == true)
+        #expect(abs(summary.gslMillisecondsPerVMM - 10) < 1e-9)
         let json = try JSONSerialization.jsonObject(with: JSON.encode(summary)) as? [String: Any]
         for key in [
             "fast_vmm_per_s", "gsl_vmm_per_s", "sgemm_vmm_per_s", "fast_over_sgemm",
-            "fast_vs_gsl_rms_lsb", "batch",
+            "fast_vs_gsl_rms_lsb", "batch", "blas_kernel", "matmul_over_executor",
+            "gsl_ms_per_vmm",
         ] {
             #expect(json?[key] != nil, "\(key) missing")
         }
@@ -174,7 +178,7 @@ struct BenchmarkTests {
             scaling: [
                 ScalingRow(
                     measurement: ScalingMeasurement(
-                        rowBlocks: 1, columnBlocks: 1, chips: 1, batch: 10, secondsPerBatch: 1e-3,
+                        rowBlocks: 1, columnBlocks: 1, chips: 1, batch: 2000, secondsPerBatch: 1e-3,
                         executorSecondsPerBatch: 5e-4),
                     peakBytes: nil),
                 ScalingRow(

@@ -8,7 +8,7 @@ import Testing
 /// derived here independently of the fast path: each rectangular current pulse charges the
 /// synaptic line, V_s = (Iτ/C_s)(1 − e^{−u/τ}) during the pulse and decays after it; the
 /// membrane integrates (g/C_m)·V_s with the pseudo-leak e^{−λ(T−t)} up to the read at T.
-private func closedFormMembrane(
+func closedFormMembrane(
     column j: Int, events: [InputEvent], readTime: Double, block: ProgrammedBlock,
     circuit c: HemisphereCircuit
 ) -> Double {
@@ -49,7 +49,7 @@ struct ClosedFormTests {
     /// the closed-form values.
     private func compare(
         leak: Double, inputs: [Int], weights: Matrix<Int>, numSends: Int = 1, wait: Int = 5,
-        mismatch: Bool = true
+        mismatch: Bool = true, scheme: GSLScheme = .plain
     ) throws -> [(gsl: Double, exact: Double)] {
         var parameters =
             mismatch ? PhysicsParameters().withoutNoise : PhysicsParameters().withoutMismatchOrNoise
@@ -58,23 +58,23 @@ struct ClosedFormTests {
         parameters.pseudoLeakConductance = leak
         var chip = try Chip(seed: 11, parameters: parameters)
         try chip.writeWeights(weights, hemisphere: 0)
-        let block = chip.blocks[0]!
-        let circuit = chip.circuits[0]
+        let block = chip.hemispheres[0].written!.synapses
+        let circuit = chip.hemispheres[0].circuit
         let options = ExecutionOptions(
-            numSends: numSends, waitBetweenEvents: wait, integrator: .gsl)
-        let (system, integrator) = try GSLPath.makeSystem(
-            block: block, circuit: circuit, parameters: parameters, options: options)
+            numSends: numSends, waitBetweenEvents: wait, integrator: .gsl, gslScheme: scheme)
         let row = inputs.map { UInt8($0) }
+        let batch = try chip.diagnosticBatch(
+            inputs: Matrix(rows: 1, columns: row.count, storage: row), hemisphere: 0,
+            options: options, parameters: parameters)
+        let integrator = try GSLPath.makeIntegrator(for: batch)
         let outcome = try row.withUnsafeBufferPointer {
-            try GSLPath.runSample(
-                inputs: $0, system: system, integrator: integrator, circuit: circuit,
-                parameters: parameters, options: options, noise: GSLRandom(seed: 1, kind: .taus2),
-                trace: (0, 1e-6))
+            try integrator.run(
+                inputs: $0, noise: GSLRandom(seed: 1, kind: .taus2), trace: (0, 1e-6), sample: 0)
         }
         let trace = try #require(outcome.trace)
         return (0..<block.columns).map { j in
             (
-                outcome.finalState[2 * block.columns + j],
+                outcome.membrane[j],
                 closedFormMembrane(
                     column: j, events: trace.events, readTime: trace.readTime, block: block,
                     circuit: circuit)

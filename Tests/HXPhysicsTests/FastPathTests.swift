@@ -136,11 +136,11 @@ struct FastPathTests {
         let outputs = try #require(result.outputs[0])
         let baseline = try #require(result.baselineCodes[0])
         // The reference: the same linear excursions through the double-precision transform.
-        let block = chip.fastBlocks[0]!
+        let block = chip.hemispheres[0].written!.fast
         let (y, timings) = try FastPath.linearExcursions(
-            inputs: chipInputs, block: block, parameters: chip.parameters, options: options,
-            firstTrial: 0, noiseKey: { $0 })
-        let circuit = chip.circuits[0]
+            chip.diagnosticBatch(
+                inputs: chipInputs, hemisphere: 0, options: options, parameters: chip.parameters))
+        let circuit = chip.hemispheres[0].circuit
         var compared = 0
         var equal = 0
         var flagged = 0
@@ -195,13 +195,13 @@ struct FastPathTests {
         var chip = try Chip(seed: 15)
         let weights = try randomMatrix(128, 256, in: -63...63, seed: 16)
         try chip.writeWeights(weights, hemisphere: 0)
-        let workspace = chip.fastBlocks[0]!.workspace
+        let workspace = chip.hemispheres[0].written!.fast.workspace
         try chip.writeWeights(weights, hemisphere: 0)
-        #expect(chip.fastBlocks[0]!.workspace === workspace)
+        #expect(chip.hemispheres[0].written!.fast.workspace === workspace)
         var changed = weights
         changed[0, 0] = weights[0, 0] == 1 ? 2 : 1
         try chip.writeWeights(changed, hemisphere: 0)
-        #expect(chip.fastBlocks[0]!.workspace !== workspace)
+        #expect(chip.hemispheres[0].written!.fast.workspace !== workspace)
         #expect(chip.writtenWeights(hemisphere: 0) == changed.map { Int8($0) })
     }
 

@@ -176,10 +176,12 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
             {
                 pending[1] = nil
             }
-            var inputs: [Matrix<UInt8>?] = [nil, nil]
+            var inputs: HemispherePair<Matrix<UInt8>?> = [nil, nil]
             for h in 0..<2 {
                 guard let index = pending[h] else { continue }
-                try chip.writeWeights(blocks[index].weights.map { Int($0) }, hemisphere: h)
+                // As int8, as the blocks hold them; weights a hemisphere already holds cost
+                // only a comparison.
+                try chip.writeWeights(blocks[index].weights, hemisphere: h)
                 inputs[h] = blocks[index].inputs
                 next[h] += 1
             }

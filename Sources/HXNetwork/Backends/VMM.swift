@@ -49,14 +49,18 @@ public func matmul(
         throw NetworkError.shapeMismatch(
             operation: "matmul", expected: [k, columns], got: other.shape)
     }
-    try input.checkFinite("matmul input")
-    try other.checkFinite("matmul weights")
+    let resolved = backend ?? context.backend
+    // The hardware back end checks while it encodes (one pass over the values, not two).
+    if case .hardware = resolved {
+    } else {
+        try input.checkFinite("matmul input")
+        try other.checkFinite("matmul weights")
+    }
     let weights = other.rank == 1 ? try other.reshaped([k, 1]) : other
     let n = weights.shape[1]
     let flat = try input.reshaped([-1, k])
     let batch = flat.shape[0]
 
-    let resolved = backend ?? context.backend
     let gain = context.mockParameter.gain
     let scale = gain * Double(numSends)
     let values: [Float]
@@ -161,6 +165,13 @@ enum MockBackend {
 }
 
 /// The hardware back end: encoding into blocks, the executor call, and decoding.
+///
+/// Thin by design: the executor's own time is the simulation, and everything here is one pass
+/// over the inputs (check, round, clamp and narrow to the blocks' UInt8 in one loop), one over
+/// the weights (to the blocks' Int8; a chip keeps weights it already holds, so a layer's
+/// unchanged weights are written once), and one over the outputs. The loops are written to
+/// vectorise: rounding by the float magic number instead of `roundf`, narrowing through the
+/// bit pattern instead of a checked conversion.
 enum HardwareBackend {
     static func forward(
         _ x: [Float], _ w: [Float], batch: Int, k: Int, n: Int, settings: VMMSettings,
@@ -168,12 +179,8 @@ enum HardwareBackend {
     ) throws -> [Float] {
         let policy = context.rangePolicy
         let (plan, blocks) = try context.measure(.encode) {
-            let a = try ChipEncoding.quantize(
-                x, range: VMMLimits.inputRange, policy: policy, name: "matmul input")
-            let q = try ChipEncoding.quantize(
-                w, range: VMMLimits.weightRange, policy: policy, name: "matmul weights")
             let plan = try PartitionPlan(rows: k, columns: n, chipCount: executor.chipCount)
-            return (plan, try encode(a, q, batch: batch, k: k, n: n, plan: plan))
+            return (plan, try encode(x, w, batch: batch, k: k, n: n, plan: plan, policy: policy))
         }
         let results = try context.measure(.execute) {
             try executor.execute(
@@ -184,40 +191,73 @@ enum HardwareBackend {
         }
     }
 
-    /// The blocks of `plan` for quantised `a` (batch × k) and `q` (k × n).
+    /// The blocks of `plan` for float activations `x` (batch × k) and weights `w` (k × n),
+    /// rounded (halves away from zero) and brought into range by `policy`.
+    /// - Throws: as ``ChipEncoding/quantize(_:range:policy:name:)``, in the same order:
+    ///   non-finite inputs, non-finite weights, then values out of range under `reject`.
     static func encode(
-        _ a: [Float], _ q: [Float], batch: Int, k: Int, n: Int, plan: PartitionPlan
-    )
-        throws -> [HardwareBlock]
-    {
-        var inputsByRowBlock: [Int: Matrix<UInt8>] = [:]
-        return try plan.blocks.map { block in
-            let inputs: Matrix<UInt8>
-            if let cached = inputsByRowBlock[block.rowBlock] {
-                inputs = cached
-            } else {
-                var storage = [UInt8](repeating: 0, count: batch * block.rows.count)
-                for b in 0..<batch {
-                    for (j, row) in block.rows.enumerated() {
-                        storage[b * block.rows.count + j] = UInt8(a[b * k + row])
+        _ x: [Float], _ w: [Float], batch: Int, k: Int, n: Int, plan: PartitionPlan,
+        policy: RangePolicy
+    ) throws -> [HardwareBlock] {
+        let inputRange = VMMLimits.inputRange
+        let weightRange = VMMLimits.weightRange
+        var inputs: [Matrix<UInt8>] = []
+        var inputScan = Narrowing.Scan()
+        for rowBlock in 0..<plan.rowBlockCount {
+            let rows = plan.blocks[rowBlock * plan.columnBlockCount].rows
+            var storage = [UInt8](repeating: 0, count: batch * rows.count)
+            x.withUnsafeBufferPointer { source in
+                storage.withUnsafeMutableBufferPointer { target in
+                    inputScan.merge(
+                        Narrowing.roundClampNarrow(
+                            source.baseAddress! + rows.lowerBound, rows: batch,
+                            columns: rows.count, sourceStride: k, into: target.baseAddress!,
+                            range: inputRange))
+                }
+            }
+            inputs.append(try Matrix(rows: batch, columns: rows.count, storage: storage))
+        }
+        var weights: [Matrix<Int8>] = []
+        var weightScan = Narrowing.Scan()
+        for block in plan.blocks {
+            var storage = [Int8](repeating: 0, count: block.rows.count * block.columns.count)
+            w.withUnsafeBufferPointer { source in
+                storage.withUnsafeMutableBufferPointer { target in
+                    target.withMemoryRebound(to: UInt8.self) { bytes in
+                        weightScan.merge(
+                            Narrowing.roundClampNarrow(
+                                source.baseAddress! + block.rows.lowerBound * n
+                                    + block.columns.lowerBound,
+                                rows: block.rows.count, columns: block.columns.count,
+                                sourceStride: n, into: bytes.baseAddress!, range: weightRange))
                     }
                 }
-                inputs = try Matrix(rows: batch, columns: block.rows.count, storage: storage)
-                inputsByRowBlock[block.rowBlock] = inputs
             }
-            var weights = [Int8]()
-            weights.reserveCapacity(block.rows.count * block.columns.count)
-            for row in block.rows {
-                for column in block.columns { weights.append(Int8(q[row * n + column])) }
+            weights.append(
+                try Matrix(rows: block.rows.count, columns: block.columns.count, storage: storage))
+        }
+        // Errors as the general quantiser reports them (it names the first bad value).
+        if !inputScan.finite { throw NetworkError.nonFinite(tensor: "matmul input") }
+        if !weightScan.finite { throw NetworkError.nonFinite(tensor: "matmul weights") }
+        if policy == .reject {
+            if !inputScan.within(inputRange) {
+                _ = try ChipEncoding.quantize(
+                    x, range: inputRange, policy: .reject, name: "matmul input")
             }
-            return HardwareBlock(
-                placement: block.placement, inputs: inputs,
-                weights: try Matrix(
-                    rows: block.rows.count, columns: block.columns.count, storage: weights))
+            if !weightScan.within(weightRange) {
+                _ = try ChipEncoding.quantize(
+                    w, range: weightRange, policy: .reject, name: "matmul weights")
+            }
+        }
+        return plan.blocks.map { block in
+            HardwareBlock(
+                placement: block.placement, inputs: inputs[block.rowBlock],
+                weights: weights[block.rowBlock * plan.columnBlockCount + block.columnBlock])
         }
     }
 
-    /// Sums the block results of each output over row blocks and clamps to −128…127.
+    /// Sums the block results of each output over row blocks and clamps to −128…127. With one
+    /// row block a result is already an int8 code: it is only widened to float.
     static func decode(
         _ results: [Matrix<Int8>], plan: PartitionPlan, batch: Int, n: Int
     ) throws
@@ -227,13 +267,31 @@ enum HardwareBackend {
             throw NetworkError.executorResult(
                 "\(results.count) results for \(plan.blocks.count) blocks")
         }
-        var sums = [Int32](repeating: 0, count: batch * n)
         for (index, (block, result)) in zip(plan.blocks, results).enumerated() {
             guard result.rows == batch, result.columns == block.columns.count else {
                 throw NetworkError.executorResult(
                     "block \(index) on \(block.placement) returned \(result.rows) × "
                         + "\(result.columns), expected \(batch) × \(block.columns.count)")
             }
+        }
+        if plan.rowBlockCount == 1 {
+            return [Float](unsafeUninitializedCapacity: batch * n) { out, initialized in
+                for (block, result) in zip(plan.blocks, results) {
+                    let width = block.columns.count
+                    let offset = block.columns.lowerBound
+                    result.storage.withUnsafeBufferPointer { r in
+                        for b in 0..<batch {
+                            let row = out.baseAddress! + b * n + offset
+                            let codes = r.baseAddress! + b * width
+                            for j in 0..<width { row[j] = Float(codes[j]) }
+                        }
+                    }
+                }
+                initialized = batch * n
+            }
+        }
+        var sums = [Int32](repeating: 0, count: batch * n)
+        for (block, result) in zip(plan.blocks, results) {
             result.storage.withUnsafeBufferPointer { r in
                 let width = block.columns.count
                 for b in 0..<batch {

@@ -88,8 +88,10 @@ final class MembraneSystem {
         return x * (2 - x)
     }
 
-    /// dy/dt at state y.
-    func evaluate(_ y: UnsafeBufferPointer<Double>, _ dydt: UnsafeMutableBufferPointer<Double>) {
+    /// dy/dt at state y; returns whether every component of the state and of dy/dt is finite.
+    func evaluate(
+        _ y: UnsafeBufferPointer<Double>, _ dydt: UnsafeMutableBufferPointer<Double>
+    ) -> Bool {
         let n = columns
         let t = table
         let exc: UnsafeMutablePointer<Double>? =
@@ -118,5 +120,10 @@ final class MembraneSystem {
             dydt[2 * n + j] =
                 (ie - ii + t[9 * n + j]) * t[4 * n + j] - t[5 * n + j] * (vm - t[6 * n + j])
         }
+        // One sum carries any NaN or infinity of the state (through the derivative, which
+        // every state component enters) to the check.
+        var sum = 0.0
+        for i in 0..<3 * n { sum += dydt[i] * 0 }
+        return sum == 0
     }
 }

@@ -72,3 +72,15 @@ extension FastPath {
         unsafeBitCast(value + Lanes(repeating: 12_582_912), to: LaneBits.self)
     }
 }
+
+extension FastPath {
+    /// Whether any lane of `mask` is set: an OR of the mask's 64-bit words and one test. (The
+    /// standard library's `any(_:)` is a generic minimum over the lanes; in the transform's
+    /// loop the optimiser left it as a call, with the registers spilled around it.)
+    @_transparent
+    static func anyLane(_ mask: LaneMask) -> Bool {
+        let words = unsafeBitCast(mask, to: SIMD8<UInt64>.self)
+        return ((words[0] | words[1]) | (words[2] | words[3]))
+            | ((words[4] | words[5]) | (words[6] | words[7])) != 0
+    }
+}

@@ -12,8 +12,10 @@ extension FastPath {
         let x: UnsafeMutablePointer<Float>
         /// Linear excursions of the chunk, samples × paddedColumns, in volts.
         let y: UnsafeMutablePointer<Float>
-        /// One sample's read-noise draws (see ``FastPath/drawReadNoise``).
+        /// One sample's read-noise draws (see ``FastPath/drawReadNoise``): normals and
+        /// uniforms.
         let noise: UnsafeMutablePointer<Float>
+        let uniforms: UnsafeMutablePointer<Int32>
         /// One sample's kernel × effective age per row, in seconds (for the mean age).
         let weightedAge: UnsafeMutablePointer<Float>
         /// The timing of each sample of the chunk.
@@ -32,6 +34,7 @@ extension FastPath {
             x = .allocate(capacity: maximumChunkSize * rows)
             y = .allocate(capacity: maximumChunkSize * paddedColumns)
             noise = .allocate(capacity: 2 * paddedColumns + 2 * lanes)
+            uniforms = .allocate(capacity: FastUniform.capacity(for: paddedColumns + lanes))
             weightedAge = .allocate(capacity: rows)
             timings = .allocate(capacity: maximumChunkSize)
             keys = .allocate(capacity: maximumChunkSize)
@@ -44,6 +47,7 @@ extension FastPath {
             x.deallocate()
             y.deallocate()
             noise.deallocate()
+            uniforms.deallocate()
             weightedAge.deallocate()
             timings.deallocate()
             keys.deallocate()

@@ -20,11 +20,12 @@ import HXNumerics
 /// output limits by the exact solution for a current of one sign. Their errors against the GSL
 /// path are measured by the tests and by `hxsim bench`.
 ///
-/// A batch runs in chunks of ``chunkSize(batch:)`` samples (the split depends only on the batch
-/// size, never on the thread count), each on one worker: encode the chunk, one single-threaded
-/// sgemm, then the transform sample by sample while the chunk's excursions are in cache.
+/// A batch runs in chunks of ``chunkSize(batch:)`` samples, each on one worker: encode
+/// the chunk, one single-threaded sgemm, then the transform sample by sample while the chunk's
+/// excursions are in cache.
 /// Trial-to-trial noise is drawn from counter-based streams keyed by each sample's trial, so
-/// the codes do not depend on threads, chunks or how a batch is split over calls. The weights
+/// the noise does not depend on threads, chunks or how a batch is split over calls, and the
+/// codes do not depend on the thread count (see ``chunkSize(batch:)`` for splits). The weights
 /// are prepared once when they are written (``FastBlock``), and a block keeps its scratch
 /// memory and event tables between batches (``Workspace``): a batch allocates only its outputs.
 ///
@@ -48,9 +49,12 @@ enum FastPath {
 
     /// Samples per parallel chunk of a batch: ``maximumChunkSize`` for large batches, about an
     /// eighth of the batch (at least 16) for small ones, so that the cores share even a batch
-    /// of a hundred. It depends on the batch only, never on the thread count; and the codes do
-    /// not depend on it at all: each sample's noise is keyed by its trial, and OpenBLAS
-    /// computes every row of a product the same way whatever the other rows (tested).
+    /// of a hundred. It depends on the batch only, never on the thread count, because OpenBLAS
+    /// can round a row of a product differently depending on how many rows share the call
+    /// (rows among 44 and among 128 differed on a Zen machine): the same chunks give the same
+    /// bits at any thread count, and streamed chunks of multiples of 128 rows
+    /// (``Chip/streamingChunkGranularity``) give the whole batch's bits. Each sample's noise
+    /// is keyed by its trial, so the noise does not depend on the chunks at all.
     static func chunkSize(batch: Int) -> Int {
         let eighth = (batch + 7) / 8
         return min(maximumChunkSize, max(16, (eighth + 15) / 16 * 16))
@@ -235,17 +239,14 @@ enum FastPath {
 
     /// Encodes the samples of `range` and multiplies them with the effective weights: the
     /// linear excursions land in `scratch.y` (range.count × paddedColumns, volts), the timings
-    /// in `scratch.timings`. OpenBLAS runs single-threaded here: HXSim parallelises over
-    /// chunks.
+    /// in `scratch.timings`, the samples' noise keys in `scratch.keys`. OpenBLAS runs
+    /// single-threaded here: HXSim parallelises over chunks.
     static func encodeAndMultiply(
-        range: Range<Int>, inputs: SharedReadBuffer<UInt8>, block: FastBlock, tables: EventTables,
-        parameters p: PhysicsParameters, options: ExecutionOptions, firstTrial: UInt64,
-        noiseKey: @Sendable (UInt64) -> UInt64, scratch: Scratch
+        range: Range<Int>, of batch: HemisphereBatch, inputs: SharedReadBuffer<UInt8>,
+        tables: EventTables, scratch: Scratch
     ) {
-        encode(
-            range: range, inputs: inputs, block: block, tables: tables, parameters: p,
-            options: options, firstTrial: firstTrial, noiseKey: noiseKey, scratch: scratch)
-        multiply(count: range.count, block: block, scratch: scratch)
+        encode(range: range, of: batch, inputs: inputs, tables: tables, scratch: scratch)
+        multiply(count: range.count, block: batch.block.fast, scratch: scratch)
     }
 
     /// The linear excursions of a chunk's `count` encoded samples: one sgemm, `scratch.x`
@@ -258,13 +259,15 @@ enum FastPath {
         }
     }
 
-    /// Encodes the samples of `range` into `scratch.x` and `scratch.timings`.
+    /// Encodes the samples of `range` into `scratch.x` and `scratch.timings`, their noise keys
+    /// into `scratch.keys`. `inputs` is the batch's input storage.
     static func encode(
-        range: Range<Int>, inputs: SharedReadBuffer<UInt8>, block: FastBlock, tables: EventTables,
-        parameters p: PhysicsParameters, options: ExecutionOptions, firstTrial: UInt64,
-        noiseKey: @Sendable (UInt64) -> UInt64, scratch: Scratch
+        range: Range<Int>, of batch: HemisphereBatch, inputs: SharedReadBuffer<UInt8>,
+        tables: EventTables, scratch: Scratch
     ) {
+        let block = batch.block.fast
         let k = block.rows
+        let numSends = batch.options.numSends
         block.pulseTerms.withUnsafeBufferPointer { terms in
             block.absoluteRowSums.withUnsafeBufferPointer { rowSums in
                 tables.factors.withUnsafeBufferPointer { factors in
@@ -272,16 +275,16 @@ enum FastPath {
                         let kernels = KernelTables(
                             pulseTerms: terms.baseAddress!, rowSums: rowSums.baseAddress!,
                             eventFactors: factors.baseAddress!, exposures: exposures.baseAddress!,
-                            spacing: tables.spacing,
-                            settling: tables.settling, synapticTimeConstant: p.synapticTimeConstant,
-                            jitterSigma: Float(p.pulseJitter))
+                            spacing: tables.spacing, settling: tables.settling,
+                            synapticTimeConstant: batch.parameters.synapticTimeConstant,
+                            jitterSigma: Float(batch.parameters.pulseJitter))
                         for (offset, b) in range.enumerated() {
                             // The sample's trial key, derived once: pulse jitter here, read and
                             // drift noise in the transform.
-                            let key = noiseKey(firstTrial + UInt64(b))
+                            let key = batch.noiseKey(sample: b)
                             scratch.keys[offset] = key
                             scratch.timings[offset] = encode(
-                                inputs: inputs.base + b * k, rows: k, numSends: options.numSends,
+                                inputs: inputs.base + b * k, rows: k, numSends: numSends,
                                 x: scratch.x + offset * k, weightedAge: scratch.weightedAge,
                                 kernels: kernels, jitterKey: SplitMix64.mix(key ^ 1),
                                 jitter: scratch.jitter)
@@ -295,31 +298,33 @@ enum FastPath {
     /// The linear excursion of every column (batch × columns, volts) and the per-sample timing,
     /// as the transform sees them (for tests and error measurements).
     static func linearExcursions(
-        inputs: Matrix<UInt8>, block: FastBlock, parameters p: PhysicsParameters,
-        options: ExecutionOptions, firstTrial: UInt64, noiseKey: @Sendable (UInt64) -> UInt64
+        _ batch: HemisphereBatch
     ) throws -> (y: [Float], timings: [SampleTiming]) {
         BLAS.prepareForCallerThreads()
-        let tables = block.workspace.eventTables(block: block, parameters: p, options: options)
+        let block = batch.block.fast
+        let tables = block.workspace.eventTables(
+            block: block, parameters: batch.parameters, options: batch.options)
         let n = block.columns
         let stride = block.paddedColumns
-        var y = [Float](repeating: 0, count: inputs.rows * n)
-        var timings = [SampleTiming](repeating: SampleTiming(), count: inputs.rows)
-        try inputs.storage.withUnsafeBufferPointer { inputBuffer in
+        let count = batch.size
+        var y = [Float](repeating: 0, count: count * n)
+        var timings = [SampleTiming](repeating: SampleTiming(), count: count)
+        try batch.inputs.storage.withUnsafeBufferPointer { inputBuffer in
             let shared = SharedReadBuffer(inputBuffer)
             try y.withUnsafeMutableBufferPointer { yb in
                 try timings.withUnsafeMutableBufferPointer { tb in
                     let ys = SharedBuffer(yb)
                     let ts = SharedBuffer(tb)
                     try Parallel.forEachChunk(
-                        count: inputs.rows, chunkSize: chunkSize(batch: inputs.rows),
-                        threads: options.threads
+                        count: count,
+                        chunkSize: chunkSize(batch: count),
+                        threads: batch.options.threads
                     ) { range in
-                        let scratch = block.workspace.take(numSends: options.numSends)
+                        let scratch = block.workspace.take(numSends: batch.options.numSends)
                         defer { block.workspace.put(scratch) }
                         encodeAndMultiply(
-                            range: range, inputs: shared, block: block, tables: tables,
-                            parameters: p, options: options, firstTrial: firstTrial,
-                            noiseKey: noiseKey, scratch: scratch)
+                            range: range, of: batch, inputs: shared, tables: tables,
+                            scratch: scratch)
                         for (offset, b) in range.enumerated() {
                             ts[b] = scratch.timings[offset]
                             for j in 0..<n { ys[b * n + j] = scratch.y[offset * stride + j] }
@@ -331,69 +336,74 @@ enum FastPath {
         return (y, timings)
     }
 
-    /// Draws one sample's read noise into `noise` (2 · paddedColumns + 32 values): the
-    /// baseline read's at 0..<n, already times the read noise σ (LSB), then standard normals
-    /// for the result read at n..<2n (and a few more, which the padding lanes read and ignore).
-    /// Value i is draw i of stream `key` in both parts.
+    /// Draws one sample's read noise: standard normals for the result read into
+    /// `noise + n..<2n` (and a few more, which the padding lanes read and ignore), value i the
+    /// draw n + i of stream `key`; and 16-bit uniforms for the baseline read into
+    /// `uniforms` (n values and padding), from the stream of `key ^ 3` mixed.
     @inline(__always)
     static func drawReadNoise(
-        into noise: UnsafeMutablePointer<Float>, columns n: Int, key: UInt64, readNoise: Float
+        into noise: UnsafeMutablePointer<Float>, uniforms: UnsafeMutablePointer<Int32>,
+        columns n: Int, key: UInt64
     ) {
-        FastNormal.fill(noise, count: n, key: key, scale: readNoise)
         FastNormal.fill(noise + n, count: n + lanes, key: key, first: n)
+        FastUniform.fill16(uniforms, count: n + lanes, key: SplitMix64.mix(key ^ 3))
     }
 
     /// Runs a batch on one hemisphere: per chunk of samples, encode, one sgemm, transform.
-    static func runBatch(
-        inputs: Matrix<UInt8>, block: FastBlock, parameters p: PhysicsParameters,
-        options: ExecutionOptions, firstTrial: UInt64, noiseKey: @Sendable (UInt64) -> UInt64
-    ) throws -> HemisphereRun {
+    static func run(_ batch: HemisphereBatch) throws -> HemisphereRun {
         BLAS.prepareForCallerThreads()
-        let batch = inputs.rows
+        let block = batch.block.fast
+        let p = batch.parameters
+        let options = batch.options
+        let count = batch.size
         let n = block.columns
         let stride = block.paddedColumns
         let tables = block.workspace.eventTables(block: block, parameters: p, options: options)
         let constants = TransformConstants(parameters: p)
         let raw = options.includeRawReads
         // Every element is written by the transform below; no need to clear them first.
-        var outputs = [Int8](unsafeUninitializedCapacity: batch * n) { _, count in
-            count = batch * n
+        var outputs = [Int8](unsafeUninitializedCapacity: count * n) { _, initialized in
+            initialized = count * n
         }
-        var baseline = [UInt8](repeating: 0, count: raw ? batch * n : 0)
-        var result = [UInt8](repeating: 0, count: raw ? batch * n : 0)
-        try inputs.storage.withUnsafeBufferPointer { inputBuffer in
+        var baseline = [UInt8](repeating: 0, count: raw ? count * n : 0)
+        var result = [UInt8](repeating: 0, count: raw ? count * n : 0)
+        try batch.inputs.storage.withUnsafeBufferPointer { inputBuffer in
             let shared = SharedReadBuffer(inputBuffer)
             try block.columnTable.withUnsafeBufferPointer { tableBuffer in
                 let table = SharedReadBuffer(tableBuffer)
-                try outputs.withUnsafeMutableBufferPointer { ob in
-                    try baseline.withUnsafeMutableBufferPointer { bb in
-                        try result.withUnsafeMutableBufferPointer { rb in
-                            let os = SharedBuffer(ob)
-                            let bs = raw ? SharedBuffer(bb) : nil
-                            let rs = raw ? SharedBuffer(rb) : nil
-                            try Parallel.forEachChunk(
-                                count: batch, chunkSize: chunkSize(batch: batch),
-                                threads: options.threads
-                            ) { range in
-                                let scratch = block.workspace.take(numSends: options.numSends)
-                                defer { block.workspace.put(scratch) }
-                                encodeAndMultiply(
-                                    range: range, inputs: shared, block: block, tables: tables,
-                                    parameters: p, options: options, firstTrial: firstTrial,
-                                    noiseKey: noiseKey, scratch: scratch)
-                                for (offset, b) in range.enumerated() {
-                                    drawReadNoise(
-                                        into: scratch.noise, columns: n,
-                                        key: SplitMix64.mix(scratch.keys[offset] ^ 2),
-                                        readNoise: constants.readNoise)
-                                    transform(
-                                        y: scratch.y + offset * stride,
-                                        timing: scratch.timings[offset], block: block,
-                                        table: table.base, constants: constants, parameters: p,
-                                        noise: scratch.noise, flagged: scratch.flagged,
-                                        output: os.base + b * n,
-                                        baseline: bs.map { $0.base + b * n },
-                                        result: rs.map { $0.base + b * n })
+                try block.baselineThresholds.withUnsafeBufferPointer { thresholdBuffer in
+                    let thresholds = SharedReadBuffer(thresholdBuffer)
+                    try outputs.withUnsafeMutableBufferPointer { ob in
+                        try baseline.withUnsafeMutableBufferPointer { bb in
+                            try result.withUnsafeMutableBufferPointer { rb in
+                                let os = SharedBuffer(ob)
+                                let bs = raw ? SharedBuffer(bb) : nil
+                                let rs = raw ? SharedBuffer(rb) : nil
+                                try Parallel.forEachChunk(
+                                    count: count,
+                                    chunkSize: chunkSize(batch: count),
+                                    threads: options.threads
+                                ) { range in
+                                    let scratch = block.workspace.take(numSends: options.numSends)
+                                    defer { block.workspace.put(scratch) }
+                                    encodeAndMultiply(
+                                        range: range, of: batch, inputs: shared, tables: tables,
+                                        scratch: scratch)
+                                    for (offset, b) in range.enumerated() {
+                                        drawReadNoise(
+                                            into: scratch.noise, uniforms: scratch.uniforms,
+                                            columns: n,
+                                            key: SplitMix64.mix(scratch.keys[offset] ^ 2))
+                                        transform(
+                                            y: scratch.y + offset * stride,
+                                            timing: scratch.timings[offset], block: block,
+                                            table: table.base, constants: constants, parameters: p,
+                                            noise: scratch.noise, uniforms: scratch.uniforms,
+                                            thresholds: thresholds.base, flagged: scratch.flagged,
+                                            output: os.base + b * n,
+                                            baseline: bs.map { $0.base + b * n },
+                                            result: rs.map { $0.base + b * n })
+                                    }
                                 }
                             }
                         }
@@ -402,8 +412,8 @@ enum FastPath {
             }
         }
         return HemisphereRun(
-            outputs: try Matrix(rows: batch, columns: n, storage: outputs),
-            baseline: raw ? try Matrix(rows: batch, columns: n, storage: baseline) : nil,
-            result: raw ? try Matrix(rows: batch, columns: n, storage: result) : nil)
+            outputs: try Matrix(rows: count, columns: n, storage: outputs),
+            baseline: raw ? try Matrix(rows: count, columns: n, storage: baseline) : nil,
+            result: raw ? try Matrix(rows: count, columns: n, storage: result) : nil)
     }
 }

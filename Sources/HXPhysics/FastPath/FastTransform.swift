@@ -182,7 +182,11 @@ extension FastPath {
     struct TransformInputs {
         let y: UnsafePointer<Float>
         let table: UnsafePointer<Float>
+        /// The result read's standard normals at `columns`…, and the baseline read's 16-bit
+        /// uniforms with the table they index (``FastBlock/baselineThresholds``).
         let noise: UnsafePointer<Float>
+        let uniforms: UnsafePointer<Int32>
+        let thresholds: UnsafePointer<Int32>
         let stride: Int
         let columns: Int
         /// −(mean event age) (s), read time t and −t (s), activity (V).
@@ -254,13 +258,35 @@ extension FastPath {
         let code = c.field(.baselineCode, j)
         let signal = code.addingProduct(v, c.field(.cadcGain, j))
         let r = quantisedPlusMagic(signal.addingProduct(sigma, load(c.noise + (c.columns &+ j))))
-        let b = quantisedPlusMagic(code + load(c.noise + j))
+        let b = baselineLanes(c, j)
         // Both carry the same constant: their difference is exact.
         let difference = minimum(maximum(r - b, Lanes(repeating: -128)), Lanes(repeating: 127))
         return (
             patterns(difference), unsafeBitCast(r, to: LaneBits.self),
             unsafeBitCast(b, to: LaneBits.self)
         )
+    }
+
+    /// The baseline codes of columns j..<j+16, plus ``roundingMagic``: drawn directly from
+    /// their distribution (read noise on the reset potential's code, rounded and clipped), as
+    /// the lowest code of the table plus the number of thresholds the sample's uniform reaches.
+    /// Exact to 2⁻¹⁶ in probability, where a normal draw and rounding would cost a normal per
+    /// column.
+    @_transparent
+    static func baselineLanes(_ c: TransformInputs, _ j: Int) -> Lanes {
+        let u = UnsafeRawPointer(c.uniforms + j).loadUnaligned(as: LaneBits.self)
+        var count = LaneBits()
+        for m in 0..<FastBlock.baselineThresholdCount {
+            let threshold = UnsafeRawPointer(c.thresholds + (m &* c.stride &+ j))
+                .loadUnaligned(as: LaneBits.self)
+            // A true lane of the mask is −1 as an integer.
+            count &-= unsafeBitCast(u .>= threshold, to: LaneBits.self)
+        }
+        // lowest + magic plus an integer count: the bit patterns add exactly.
+        let lowest = unsafeBitCast(c.field(.baselineLowest, j), to: LaneBits.self)
+        let code = unsafeBitCast(lowest &+ count, to: Lanes.self)
+        return minimum(
+            maximum(code, Lanes(repeating: roundingMagic)), Lanes(repeating: roundingMagic + 255))
     }
 
     /// Stores the codes of columns j..<j+16 (fewer in the last group of a block whose width is
@@ -305,6 +331,7 @@ extension FastPath {
         y: UnsafePointer<Float>, timing: SampleTiming, block: FastBlock,
         table: UnsafePointer<Float>, constants: TransformConstants,
         parameters p: PhysicsParameters, noise: UnsafePointer<Float>,
+        uniforms: UnsafePointer<Int32>, thresholds: UnsafePointer<Int32>,
         flagged: UnsafeMutablePointer<Int32>, output: UnsafeMutablePointer<Int8>,
         baseline: UnsafeMutablePointer<UInt8>?, result: UnsafeMutablePointer<UInt8>?
     ) {
@@ -314,7 +341,8 @@ extension FastPath {
         let inverseWindow: Float =
             timing.activity > 0 ? constants.inverseLinearRange / timing.window : 0
         let c = TransformInputs(
-            y: y, table: table, noise: noise, stride: stride, columns: n,
+            y: y, table: table, noise: noise, uniforms: uniforms, thresholds: thresholds,
+            stride: stride, columns: n,
             negatedMeanAge: Lanes(repeating: -timing.meanAge),
             readTime: Lanes(repeating: timing.readTime),
             negatedReadTime: Lanes(repeating: -timing.readTime),
@@ -329,7 +357,7 @@ extension FastPath {
         if baseline == nil || result == nil {
             while j < stride {
                 let (v, driftTime, exact) = excursionLanes(c, j)
-                if any(exact) {
+                if anyLane(exact) {
                     flagged[count] = Int32(truncatingIfNeeded: j)
                     count &+= 1
                 }
@@ -340,7 +368,7 @@ extension FastPath {
         } else {
             while j < stride {
                 let (v, driftTime, exact) = excursionLanes(c, j)
-                if any(exact) {
+                if anyLane(exact) {
                     flagged[count] = Int32(truncatingIfNeeded: j)
                     count &+= 1
                 }

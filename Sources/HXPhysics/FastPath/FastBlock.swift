@@ -30,6 +30,14 @@ struct FastBlock: Sendable {
     /// Per-column constants of the transform, one row of `paddedColumns` values per ``Field``,
     /// so that the vectorised transform walks contiguous memory.
     let columnTable: [Float]
+    /// The baseline read's distribution per column, for drawing its code directly: row m
+    /// (m = 0..<``baselineThresholdCount``) holds 65536 · P(code ≤ lowest + m), where lowest
+    /// is ``Field/baselineLowest``; a 16-bit uniform u then gives the code lowest + #{m: u ≥
+    /// row m} (see ``FastPath/baselineLanes(_:_:)``).
+    let baselineThresholds: [Int32]
+    /// Codes below lowest and above lowest + count have probability below 2⁻¹⁶ at the default
+    /// read noise (more than 4.6 σ from the mean).
+    static let baselineThresholdCount = 12
     /// Scratch memory and event tables of the fast path, kept between batches so that batches
     /// after the first allocate and precompute nothing but their outputs.
     let workspace: FastPath.Workspace
@@ -61,6 +69,9 @@ struct FastBlock: Sendable {
         /// CADC gain (LSB/V) and the continuous code of the reset potential (LSB).
         case cadcGain
         case baselineCode
+        /// The lowest baseline code ``baselineThresholds`` describe: the nearest code of the
+        /// clipped baseline, minus half the table, plus ``FastPath/roundingMagic`` (LSB).
+        case baselineLowest
     }
 
     /// The constant `field` of column `j`.
@@ -122,6 +133,7 @@ struct FastBlock: Sendable {
         for j in n..<stride {
             table[Field.upperLinearLimit.rawValue * stride + j] = .greatestFiniteMagnitude
             table[Field.lowerLinearLimit.rawValue * stride + j] = -.greatestFiniteMagnitude
+            table[Field.baselineLowest.rawValue * stride + j] = FastPath.roundingMagic
         }
         func set(_ field: Field, _ j: Int, _ value: Double) {
             table[field.rawValue * stride + j] = Float(value)
@@ -148,6 +160,29 @@ struct FastBlock: Sendable {
             set(.cadcGain, j, c.cadcGain[j])
             set(.baselineCode, j, c.cadcCode(column: j, voltage: c.resetPotential[j]))
         }
+        let count = Self.baselineThresholdCount
+        var thresholds = [Int32](repeating: 65536, count: count * stride)
+        for j in 0..<n {
+            // The code the baseline rounds to without noise (ties to even, as the magic-number
+            // rounding of the result read), clipped as the CADC clips.
+            let code = table[Field.baselineCode.rawValue * stride + j]
+            let clipped = min(max(code, 0), 255)
+            let nearest = (clipped + FastPath.roundingMagic) - FastPath.roundingMagic
+            let lowest = nearest - Float(count / 2)
+            table[Field.baselineLowest.rawValue * stride + j] = lowest + FastPath.roundingMagic
+            let sigma = p.readNoise
+            for m in 0..<count {
+                // P(code ≤ lowest + m) = Φ((lowest + m + ½ − c)/σ); without noise, the step at
+                // the nearest code.
+                let edge = Double(lowest) + Double(m) + 0.5 - Double(code)
+                let probability =
+                    sigma > 0
+                    ? 0.5 * erfc(-edge / (sigma * 2.0.squareRoot()))
+                    : (Float(m) + lowest >= nearest ? 1 : 0)
+                thresholds[m * stride + j] = Int32((probability * 65536).rounded())
+            }
+        }
+        baselineThresholds = thresholds
         columnTable = table
         workspace = FastPath.Workspace(rows: rows, paddedColumns: stride)
     }

@@ -1,0 +1,101 @@
+import Foundation
+import HXNumerics
+import Testing
+
+@testable import HXNetwork
+
+@Suite("The hardware back end's one-pass encoder rounds and clamps as the general quantiser")
+struct HardwareEncodingTests {
+    /// Values around every rounding edge of both ranges: halves of either sign, the float just
+    /// below and above each half, values far outside, and zeros of both signs.
+    static func edgeValues(_ range: ClosedRange<Int>) -> [Float] {
+        var values: [Float] = [0, -0.0, 1e9, -1e9]
+        for integer in (range.lowerBound - 3)...(range.upperBound + 3) {
+            let half = Float(integer) + 0.5
+            values += [Float(integer), half, half.nextDown, half.nextUp, -half, (-half).nextUp]
+        }
+        return values
+    }
+
+    @Test("inputs and weights: the same codes as ChipEncoding.quantize, value for value")
+    func sameCodes() throws {
+        for (range, name) in [(VMMLimits.inputRange, "input"), (VMMLimits.weightRange, "weight")] {
+            let values = Self.edgeValues(range)
+            var bytes = [UInt8](repeating: 0, count: values.count)
+            let scan = values.withUnsafeBufferPointer { source in
+                bytes.withUnsafeMutableBufferPointer { target in
+                    Narrowing.roundClampNarrow(
+                        source.baseAddress!, rows: 1, columns: values.count,
+                        sourceStride: values.count, into: target.baseAddress!, range: range)
+                }
+            }
+            let expected = try ChipEncoding.quantize(
+                values, range: range, policy: .clamp, name: name)
+            for (index, value) in values.enumerated() {
+                let code =
+                    range.lowerBound < 0
+                    ? Float(Int8(bitPattern: bytes[index])) : Float(bytes[index])
+                #expect(
+                    code == expected[index],
+                    "\(name) \(value): \(code), expected \(expected[index])")
+            }
+            #expect(scan.finite && !scan.within(range))
+        }
+    }
+
+    @Test("NaN and infinity are found; under reject, out-of-range values throw as before")
+    func errors() throws {
+        let plan = try PartitionPlan(rows: 3, columns: 2, chipCount: 1)
+        let w: [Float] = [1, -2, 3, 4, 5, -6]
+        for bad in [Float.nan, .infinity, -.infinity] {
+            #expect(throws: NetworkError.nonFinite(tensor: "matmul input")) {
+                try HardwareBackend.encode(
+                    [1, bad, 2], w, batch: 1, k: 3, n: 2, plan: plan, policy: .clamp)
+            }
+            #expect(throws: NetworkError.nonFinite(tensor: "matmul weights")) {
+                try HardwareBackend.encode(
+                    [1, 2, 40], [1, -2, 3, bad, 5, -6], batch: 1, k: 3, n: 2, plan: plan,
+                    policy: .reject)
+            }
+        }
+        #expect(throws: NetworkError.self) {
+            try HardwareBackend.encode(
+                [1, 31.6, 2], w, batch: 1, k: 3, n: 2, plan: plan, policy: .reject)
+        }
+        // 31.4 rounds into range: accepted under reject.
+        let blocks = try HardwareBackend.encode(
+            [1, 31.4, 2], w, batch: 1, k: 3, n: 2, plan: plan, policy: .reject)
+        #expect(blocks[0].inputs.storage == [1, 31, 2])
+        #expect(blocks[0].weights.storage == [1, -2, 3, 4, 5, -6])
+    }
+
+    @Test("several row and column blocks: each block holds its slice of inputs and weights")
+    func blocks() throws {
+        let (batch, k, n) = (3, 200, 300)
+        var rng = SplitMix64(key: 5)
+        let x = (0..<batch * k).map { _ in Float(rng.next() % 32) }
+        let w = (0..<k * n).map { _ in Float(Int(rng.next() % 127) - 63) }
+        let plan = try PartitionPlan(rows: k, columns: n, chipCount: 2)
+        let blocks = try HardwareBackend.encode(
+            x, w, batch: batch, k: k, n: n, plan: plan, policy: .clamp)
+        #expect(blocks.count == 4)
+        for (block, encoded) in zip(plan.blocks, blocks) {
+            #expect(encoded.placement == block.placement)
+            var inputMismatches = 0
+            for b in 0..<batch {
+                for (i, row) in block.rows.enumerated()
+                where Float(encoded.inputs[b, i]) != x[b * k + row] {
+                    inputMismatches += 1
+                }
+            }
+            var weightMismatches = 0
+            for (i, row) in block.rows.enumerated() {
+                for (j, column) in block.columns.enumerated()
+                where Float(encoded.weights[i, j]) != w[row * n + column] {
+                    weightMismatches += 1
+                }
+            }
+            #expect(inputMismatches == 0 && weightMismatches == 0, "block \(block)")
+        }
+    }
+}
