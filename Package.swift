@@ -54,6 +54,9 @@ let package = Package(
         .target(
             name: "HXApplications",
             dependencies: ["HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO"]),
+        // The version and git commit of the build (provenance of results files).
+        .target(name: "HXBuildInfo", plugins: ["BuildInfoPlugin"]),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // Inference-accuracy sweeps.
         .target(
             name: "HXSweep",
@@ -70,7 +73,7 @@ let package = Package(
                 "HXArguments", "HXApplications", "HXBenchmarks", "HXSweep", "HXNetwork", "HXData",
                 "HXCalibration",
                 "HXPhysics",
-                "HXIO", "HXNumerics",
+                "HXIO", "HXNumerics", "HXBuildInfo",
             ]),
         // The C ABI over chips, calibration, executors and model exchange (`@_cdecl`).
         .target(
@@ -93,7 +96,8 @@ let package = Package(
         .testTarget(
             name: "HXApplicationsTests",
             dependencies: ["HXApplications", "HXData", "HXNetwork", "HXIO", "HXNumerics"]),
-        .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI", "HXArguments"]),
+        .testTarget(
+            name: "HXSimCLITests", dependencies: ["HXSimCLI", "HXArguments", "HXBuildInfo"]),
         .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks", "HXArguments"]),
         .testTarget(name: "HXSimCTests", dependencies: ["HXSimC", "HXNetwork", "HXPhysics"]),
     ]

@@ -20,19 +20,22 @@ struct TraceCommand: ParsableCommand {
     var column: Int
     @Option(valueName: "S", help: "the input vector to trace", in: 0...)
     var sample = 0
-    @Option(valueName: "FILE", help: "write the plot here") var svg: String
+    @Option(valueName: "FILE", help: "also draw the trace as an SVG plot here") var svg: String?
     @Option(valueName: "NS", help: "spacing of trace points in ns", in: 0.01...1000)
     var resolution = TraceRequest(column: 0).resolution * 1e9
     @OptionGroup var chip: ChipOptions
     @OptionGroup var timing: TimingOptions
     @Option(
         valueName: "FILE",
-        help: "write the result here (atomically), .csv or .npy by the extension; - is stdout")
+        help:
+            "write the trace here (atomically), .csv (with a header line) or .npy by the "
+            + "extension; default: CSV on stdout")
     var out: String?
 
     func run(_ context: CommandContext) throws {
         _ = try MatrixTarget.outputFormat(for: out)
-        let (inputs, weights) = try operands.read()
+        let (inputs, weights, notes) = try operands.read()
+        for note in notes { context.progress("trace: \(note)\n") }
         guard sample < inputs.rows else {
             throw ArgumentError.outOfRange(
                 option: "sample", got: "\(sample)",
@@ -51,8 +54,10 @@ struct TraceCommand: ParsableCommand {
         }
         trace.sample = sample
         try emit(try Self.matrix(trace), to: out, csvHeader: Self.columns, context: context)
-        try Self.figure(trace, column: column, output: Int(result.outputs[0, column]))
-            .write(to: absolutePath(svg, option: "svg"))
+        if let svg {
+            try Self.figure(trace, column: column, output: Int(result.outputs[0, column]))
+                .write(to: absolutePath(svg, option: "svg"))
+        }
     }
 
     /// The columns of a trace: time (µs) and the three voltages (V).

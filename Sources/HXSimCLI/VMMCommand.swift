@@ -18,13 +18,8 @@ struct VMMCommand: ParsableCommand {
     @OptionGroup var chip: ChipOptions
     @OptionGroup var timing: TimingOptions
     @OptionGroup var numerics: NumericsOptions
-    @Option(
-        valueName: "FILE",
-        help: "write the result here (atomically), .csv or .npy by the extension; - is stdout")
-    var out: String?
-    @Option(
-        valueName: "FILE", help: "run on the chip calibrated by this result of `hxsim calibrate`")
-    var calibration: String?
+    @OptionGroup var output: MatrixOutputOptions
+    @OptionGroup var calibrationFile: CalibrationOptions
     @Flag(
         help:
             "correct the outputs with the calibration's digital fit, rounding with dither (needs "
@@ -32,18 +27,15 @@ struct VMMCommand: ParsableCommand {
     var digitalCorrection = false
 
     func run(_ context: CommandContext) throws {
-        _ = try MatrixTarget.outputFormat(for: out)
-        let (inputs, weights) = try operands.read()
+        _ = try MatrixTarget.outputFormat(for: output.out)
+        let started = ProcessInfo.processInfo.systemUptime
+        let (inputs, weights, notes) = try operands.read()
+        for note in notes { context.progress("vmm: \(note)\n") }
         var chip = try self.chip.chip()
-        var calibration: CalibrationResult?
-        if let path = self.calibration {
-            calibration = try CalibrationResult(
-                contentsOf: absolutePath(path, option: "calibration", mustExist: true))
-            try calibration?.apply(to: &chip)
-        }
-        let result = try chip.vmm(
-            inputs: inputs, weights: weights,
-            options: numerics.applied(to: timing.executionOptions))
+        let calibration = try calibrationFile.apply(to: &chip)
+        let options = numerics.applied(to: timing.executionOptions)
+        let result = try ChunkedVMM.run(
+            chip: &chip, inputs: inputs, weights: weights, options: options, context: context)
         var outputs = result.outputs
         if digitalCorrection {
             guard let calibration else {
@@ -56,6 +48,23 @@ struct VMMCommand: ParsableCommand {
                 ditherSeed: SeedSequence(chip.seed).seed(
                     SeedSequence.label("digital correction"), result.firstTrial))
         }
-        try emit(outputs, to: out, context: context)
+        try output.write(
+            outputs, columns: (0..<outputs.columns).map { "column_\($0)" }, context: context)
+        let build = VMMRecord.build
+        let record = VMMRecord(
+            hxsim: build.version, commit: build.commit, blasKernel: build.kernel,
+            inputs: operands.inputs, weights: operands.weights, output: output.out ?? "-",
+            calibration: calibrationFile.calibration, batch: inputs.rows, rows: weights.rows,
+            columns: weights.columns, chipSeed: chip.seed,
+            parameterFingerprint: chip.parameters.fingerprint, numSends: options.numSends,
+            waitBetweenEvents: options.waitBetweenEvents, integrator: options.integrator.rawValue,
+            digitalCorrection: digitalCorrection, rounded: operands.round,
+            firstTrial: result.firstTrial, projectedSeconds: result.projectedTime,
+            projectedSecondsPerVector: result.projectedTime / Double(max(1, inputs.rows)),
+            hostSeconds: ProcessInfo.processInfo.systemUptime - started)
+        context.progress("vmm: \(record.summary)\n")
+        if let file = output.file {
+            try FileIO.writeAtomically(JSON.encode(record), to: VMMRecord.path(for: file))
+        }
     }
 }

@@ -16,7 +16,7 @@ struct SweepExampleModelCommand: ParsableCommand {
 
     func run(_ context: CommandContext) throws {
         let trained = try ExampleModels.yinYang(epochs: epochs) { summary in
-            context.err("example-model: \(summary)\n")
+            context.progress("example-model: \(summary)\n")
         }
         let path = try absolutePath(file, option: "FILE")
         try ModelFile.save(trained.model, to: URL(fileURLWithPath: path))
