@@ -115,7 +115,7 @@ public struct BenchmarkResults: Sendable, Codable, Equatable {
 /// The benchmark suite: which cases run, in which order, and how their results come together.
 public enum BenchmarkSuite {
     /// The real chip's published end-to-end rate, 150–330 M multiply-accumulates per second
-    /// (PHYSICS.md §5, hxtorch hardware tests).
+    /// (docs/SPECIFICATION.md §5, hxtorch hardware tests).
     public static let chipMACRate: ClosedRange<Double> = 150e6...330e6
     /// Multiply-accumulates of one full-size signed VMM (one hemisphere: 128 × 256).
     public static let macsPerVMM =

@@ -12,7 +12,7 @@ struct SampleOutcome {
 }
 
 /// The reference integrator: one GSL `odeiv2` system per hemisphere, restarted at every pulse
-/// edge (PHYSICS.md §2).
+/// edge (docs/SPECIFICATION.md §2).
 enum GSLPath {
     /// Integrates one sample. `noise` supplies the trial-to-trial draws in a fixed order: drift
     /// currents (one per column), pulse jitter (one per event), baseline read noise and result

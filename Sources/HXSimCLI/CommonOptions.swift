@@ -15,7 +15,7 @@ struct ParameterOptions: ParsableArguments {
     @Option(
         valueName: "FILE",
         help:
-            "physics parameters (JSON, see `hxsim chip --json`); defaults of PHYSICS.md if omitted"
+            "physics parameters (JSON, see `hxsim chip --json`); defaults of docs/SPECIFICATION.md if omitted"
     ) var params: String?
 
     /// The physics parameters: the file given with `--params`, or the defaults.

@@ -9,7 +9,7 @@
 # Writes benchmarks/calibration/results.md (and results.csv). Run from anywhere in the package.
 # Patterns (none of them used by the calibration itself), each sent TRIALS times to all 512
 # columns (both hemispheres):
-#   gain      100 inputs of 15, weights +21 (PHYSICS.md's anchor, outputs ≈ 55…63)
+#   gain      100 inputs of 15, weights +21 (the specification's anchor, outputs ≈ 55…63)
 #   negative  100 inputs of 15, weights −21
 #   zero-net  128 inputs of 15, weights alternating +21/−21 by row (Σ a·w = 0, all events present)
 #   zero      128 inputs of 0 (no events)
