@@ -96,6 +96,8 @@ public struct EvaluationJob: Sendable {
     public var out: String?
     /// Print one JSON object instead of a line.
     public var json = false
+    /// Evaluate only the first this many samples of the split (all when nil).
+    public var limit: Int?
 
     /// A job with the default settings.
     public init(modelPath: String, task: any ExperimentTask, location: DataLocation) {
@@ -118,7 +120,13 @@ public struct EvaluationJob: Sendable {
         let model = try ModelFile.load(from: URL(fileURLWithPath: modelPath))
         var experiment = task.defaults
         experiment.seed = settings.seed
-        let data = try task.load(from: location, settings: experiment)
+        var data = try task.load(from: location, settings: experiment)
+        if let limit {
+            // The splits as training made them, then their first samples.
+            data = TaskData(
+                train: try data.train.prefix(limit), validation: try data.validation.prefix(limit),
+                test: try data.test.prefix(limit))
+        }
         let result = try ModelEvaluation.run(
             model: model, task: task.name, data: data, settings: settings)
         if let out { try ModelEvaluation.write(result, to: out) }

@@ -6,7 +6,8 @@
 #
 #   benchmarks/calibration/verify.sh [SEEDS...]        (default seeds 1 2 3 4 5)
 #
-# Writes benchmarks/calibration/results.md (and results.csv). Run from anywhere in the package.
+# Writes benchmarks/calibration/results.md (and results.csv), or into $RESULTS_DIR when set.
+# Run from anywhere in the package.
 # Patterns (none of them used by the calibration itself), each sent TRIALS times to all 512
 # columns (both hemispheres):
 #   gain      100 inputs of 15, weights +21 (the specification's anchor, outputs ≈ 55…63)
@@ -19,7 +20,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-here="$root/benchmarks/calibration"
+here="${RESULTS_DIR:-$root/benchmarks/calibration}"
+mkdir -p "$here"
 seeds=("$@")
 [ ${#seeds[@]} -eq 0 ] && seeds=(1 2 3 4 5)
 trials=${TRIALS:-400}
