@@ -107,8 +107,10 @@ public struct EvaluationJob: Sendable {
     }
 
     /// Checks the output, loads model and data, evaluates, writes the output file and returns
-    /// the text for standard output.
-    public func run() throws -> (text: String, result: ModelEvaluation.Result) {
+    /// the text for standard output; `progress` hears `(samples done, samples)` per batch.
+    public func run(
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws -> (text: String, result: ModelEvaluation.Result) {
         if let out {
             let format = URL(fileURLWithPath: out).pathExtension.lowercased()
             guard ModelEvaluation.outputExtensions.contains(format) else {
@@ -128,7 +130,7 @@ public struct EvaluationJob: Sendable {
                 test: try data.test.prefix(limit))
         }
         let result = try ModelEvaluation.run(
-            model: model, task: task.name, data: data, settings: settings)
+            model: model, task: task.name, data: data, settings: settings, progress: progress)
         if let out { try ModelEvaluation.write(result, to: out) }
         let text: String
         if json {
@@ -141,7 +143,7 @@ public struct EvaluationJob: Sendable {
         } else {
             text =
                 "\(task.name) \(settings.split.rawValue) on \(settings.backend.rawValue): "
-                + "accuracy \(String(format: "%.4f", result.accuracy)) "
+                + "accuracy \(String(format: "%.2f", 100 * result.accuracy)) % "
                 + "(\(result.predictions.count) samples; gain \(format(result.mockParameter.gain, 5)), "
                 + "noise \(format(result.mockParameter.noiseStd, 2)) LSB)\n"
         }

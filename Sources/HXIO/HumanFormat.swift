@@ -19,8 +19,12 @@ public enum HumanFormat {
             return sign + String(format: "%d min %02d s", whole / 60, whole % 60)
         }
         let units: [(Double, String)] = [(1, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns")]
-        let (scale, unit) = units.first { magnitude >= $0.0 } ?? (1e-9, "ns")
-        return significant(value / scale, digits: 3) + " " + unit
+        var index = units.firstIndex { magnitude >= $0.0 } ?? units.count - 1
+        // 0.9996 s rounds to 1000 ms: the next larger unit then.
+        if index > 0, abs(Double(significant(value / units[index].0, digits: 3)) ?? 0) >= 1000 {
+            index -= 1
+        }
+        return significant(value / units[index].0, digits: 3) + " " + units[index].1
     }
 
     /// `value` with `digits` significant digits in plain notation (`0.00193`, `41.0`, `2.35`).

@@ -76,6 +76,15 @@ struct EvalCommand: ParsableCommand {
         job.out = try out.map { try absolutePath($0, option: "out") }
         job.json = json
         job.limit = limit
-        context.out(try job.run().text)
+        if s.calibrate && s.backend == .physics {
+            context.progress("eval: calibrating \(chips) chip\(chips == 1 ? "" : "s") first\n")
+        }
+        var progress: ProgressReporter?
+        let text = try job.run { done, total in
+            if progress == nil { progress = context.progressReporter(label: "eval", total: total) }
+            progress?.update(done: done)
+            if done == total { progress?.finish() }
+        }.text
+        context.out(text)
     }
 }

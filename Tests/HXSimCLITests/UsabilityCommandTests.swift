@@ -155,6 +155,38 @@ struct UsabilityCommandTests {
         #expect(run.err.contains("projected on the real chip: 108 µs for 3 vectors"), "\(run.err)")
     }
 
+    @Test("sweep plot says which axes became panels and how to pool them")
+    func sweepPanels() throws {
+        let dir = try temporaryDirectory()
+        let results = packageRoot.appendingPathComponent("benchmarks/sweeps/noise.results.jsonl")
+        let run = hxsim([
+            "sweep", "plot", results.path, "--x", "noise", "--lines", "calibration", "--out", dir,
+        ])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(
+            run.err.contains("10 panels, one per value of seed; --mean-over seed pools them"),
+            "\(run.err)")
+        let pooled = hxsim([
+            "sweep", "plot", results.path, "--x", "noise", "--lines", "calibration",
+            "--mean-over", "seed", "--out", dir,
+        ])
+        #expect(pooled.status == 0 && !pooled.err.contains("panels"), "\(pooled.err)")
+    }
+
+    @Test("eval shows progress with a rate, and percentages")
+    func evalProgress() throws {
+        let dir = try temporaryDirectory()
+        let model = packageRoot.appendingPathComponent(
+            "benchmarks/sweeps/models/yinyang-software.json")
+        let run = hxsim([
+            "eval", model.path, "--task", "yinyang", "--backend", "software", "--limit", "300",
+        ])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.err.contains("eval: 300/300 ("), "\(run.err)")
+        #expect(run.out.contains("accuracy 9") && run.out.contains(" % (300 samples"), "\(run.out)")
+        _ = dir
+    }
+
     @Test("trace writes its CSV without --svg")
     func traceWithoutSVG() throws {
         let dir = try temporaryDirectory()
