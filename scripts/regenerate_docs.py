@@ -93,16 +93,27 @@ def anchors_block(demo, stamp):
 
 def yinyang_block(demo, stamp):
     rows = table_rows(os.path.join(demo, "yinyang.md"))
-    values = [number(r[1]) for r in rows]
-    if all(v <= 1 for v in values):  # fractions (tables of earlier versions)
-        values = [100 * v for v in values]
-    software, mock, uncalibrated, calibrated, hil = values[:5]
+    values = {}
+    for row in rows:
+        label = row[0]
+        key = ("software" if label.startswith("software") else
+               "mock" if label.startswith("mock") else
+               "uncalibrated" if "uncalibrated" in label else
+               "loop" if "in the loop" in label else
+               "calibrated" if "calibrated" in label else None)
+        if key:
+            values[key] = number(row[1])
+    if all(v <= 1 for v in values.values()):  # fractions (tables of earlier versions)
+        values = {k: 100 * v for k, v in values.items()}
+    calibrated = (", calibrated %.1f %%" % values["calibrated"]) if "calibrated" in values else ""
     return (
         "- **Yin-Yang** (`hxsim train yinyang`, run by `hxsim demo`,\n"
         "  [docs/figures/yinyang.md](docs/figures/yinyang.md)): the network trained in software\n"
         "  reaches %.1f %%, %.1f %% on hxtorch's mock; deployed on the uncalibrated chip it reaches\n"
-        "  %.1f %%, calibrated %.1f %%; fine-tuned with the calibrated chip in the loop %.1f %%. %s\n"
-        % (software, mock, uncalibrated, calibrated, hil, stamp_text(stamp, "hxsim demo")))
+        "  %.1f %%%s; fine-tuned with the %s chip in the loop %.1f %%. %s\n"
+        % (values["software"], values["mock"], values["uncalibrated"], calibrated,
+           "calibrated" if calibrated else "uncalibrated", values["loop"],
+           stamp_text(stamp, "hxsim demo")))
 
 
 def fastpath_block(summary, stamp):
@@ -140,6 +151,15 @@ def speed_block(summary, stamp):
         % (format(round(summary["fast_vmm_per_s"], -4), ",.0f"), format(summary["batch"], ","), summary["fast_over_sgemm"],
            summary["fast_2_over_1_thread"], format(round(summary["fast_over_gsl"], -2), ",.0f"),
            low, high, stamp_text(stamp, "hxsim bench"), load_text))
+
+
+def bench_report_block(report, stamp):
+    """benchmarks/results/report.md under the README's "Latest results", headings one level
+    down, with the stamp."""
+    with open(report, encoding="utf-8") as handle:
+        text = handle.read().strip("\n")
+    text = re.sub(r"^(#+) ", lambda m: "#" + m.group(1) + " ", text, flags=re.M)
+    return text + "\n\n" + stamp_text(stamp, "hxsim bench") + "\n"
 
 
 def calibration_block(path, stamp):
@@ -300,6 +320,9 @@ def main():
         blocks["fastpath"] = fastpath_block(summary, s)
         blocks["fastpath-model"] = fastpath_model_block(summary, s)
         blocks["speed"] = speed_block(summary, s)
+        report = os.path.join(os.path.dirname(args.bench), "report.md")
+        if os.path.exists(report):
+            blocks["bench-report"] = bench_report_block(report, s)
     if args.calibration:
         blocks["calibration"] = calibration_block(args.calibration, stamp_for(args.calibration))
     if args.applications:

@@ -74,7 +74,7 @@ for seed in "${seeds[@]}"; do
             [ "$variant" != before ] && extra=(--calibration "$result")
             [ "$variant" = after+digital ] && extra+=(--digital-correction)
             "$hxsim" vmm --seed "$seed" --inputs "$work/$inputs.csv" --weights "$work/$weights.csv" \
-                "${extra[@]}" --out "$work/out.csv"
+                "${extra[@]}" --out "$work/out.csv" --quiet
             read -r mean sd worst column < <(spread "$work/out.csv")
             percent=$(awk -v s="$sd" -v m="$mean" 'BEGIN { printf "%.3f", (m == 0 ? 0 : 100 * s / (m < 0 ? -m : m)) }')
             echo "$seed,$pattern,$variant,$mean,$sd,$percent,$worst,$column,$inner,$wall" >>"$csv"
