@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "HXSweep", targets: ["HXSweep"]),
         .library(name: "HXBenchmarks", targets: ["HXBenchmarks"]),
         .library(name: "HXBuildInfo", targets: ["HXBuildInfo"]),
+        .library(name: "HXFuzz", targets: ["HXFuzz"]),
         // The command line as a library: `HXSimCommand.run(arguments:)` from another program.
         .library(name: "HXSimCLI", targets: ["HXSimCLI"]),
         // The C ABI (header Sources/HXSimC/include/hxsim.h) as a shared library for C, Python
@@ -73,7 +74,10 @@ let package = Package(
         // Inference-accuracy sweeps.
         .target(
             name: "HXSweep",
-            dependencies: ["HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO"]),
+            dependencies: [
+                "HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO", "HXBuildInfo",
+                "COpenBLAS",
+            ]),
         // Throughput and accuracy benchmarks.
         .target(
             name: "HXBenchmarks",
@@ -97,6 +101,16 @@ let package = Package(
         .executableTarget(
             name: "hxsim-bench",
             dependencies: ["HXArguments", "HXBenchmarks", "HXPhysics", "HXNumerics"]),
+        // The fuzz harness of every parser (benchmarks/fuzz): crash capture in C (a signal
+        // handler), targets and mutations, and its command line.
+        .target(name: "CFuzzSupport"),
+        .target(
+            name: "HXFuzz",
+            dependencies: [
+                "CFuzzSupport", "HXSweep", "HXNetwork", "HXCalibration", "HXPhysics", "HXIO",
+                "HXNumerics",
+            ]),
+        .executableTarget(name: "hxsim-fuzz", dependencies: ["HXFuzz"]),
 
         .testTarget(name: "HXNumericsTests", dependencies: ["HXNumerics"]),
         .testTarget(name: "HXIOTests", dependencies: ["HXIO"]),
@@ -113,5 +127,6 @@ let package = Package(
             name: "HXSimCLITests", dependencies: ["HXSimCLI", "HXArguments", "HXBuildInfo"]),
         .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks", "HXArguments"]),
         .testTarget(name: "HXSimCTests", dependencies: ["HXSimC", "HXNetwork", "HXPhysics"]),
+        .testTarget(name: "HXFuzzTests", dependencies: ["HXFuzz"]),
     ]
 )

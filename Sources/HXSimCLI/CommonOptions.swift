@@ -15,13 +15,15 @@ struct ParameterOptions: ParsableArguments {
     @Option(
         valueName: "FILE",
         help:
-            "physics parameters (JSON, see `hxsim chip --json`); defaults of docs/SPECIFICATION.md if omitted"
+            "physics parameters (JSON, see `hxsim chip --json`); defaults of docs/SPECIFICATION.md if "
+            + "omitted"
     ) var params: String?
 
     /// The physics parameters: the file given with `--params`, or the defaults.
     func parameters() throws -> PhysicsParameters {
         guard let params else { return PhysicsParameters() }
-        return try PhysicsParameters(contentsOf: params)
+        let path = try absolutePath(params, option: "params", mustExist: true)
+        return try reading("--params", path: params) { try PhysicsParameters(contentsOf: path) }
     }
 }
 
@@ -44,8 +46,10 @@ struct CalibrationOptions: ParsableArguments {
     @discardableResult
     func apply(to chip: inout Chip) throws -> CalibrationResult? {
         guard let calibration else { return nil }
-        let result = try CalibrationResult(
-            contentsOf: absolutePath(calibration, option: "calibration", mustExist: true))
+        let path = try absolutePath(calibration, option: "calibration", mustExist: true)
+        let result = try reading("--calibration", path: calibration) {
+            try CalibrationResult(contentsOf: path)
+        }
         try result.apply(to: &chip)
         return result
     }
@@ -112,39 +116,44 @@ struct OperandOptions: ParsableArguments {
     /// changed). `-` reads one of them (not both: standard input holds one matrix) from
     /// standard input.
     func read() throws -> (inputs: Matrix<Int>, weights: Matrix<Int>, notes: [String]) {
+        try checkStandardInput()
+        var notes: [String] = []
+        let inputs = try integerMatrix(
+            operand: "inputs", path: self.inputs, allowed: ChipGeometry.inputRange, notes: &notes)
+        let weights = try integerMatrix(
+            operand: "weights", path: self.weights, allowed: ChipGeometry.weightRange,
+            notes: &notes)
+        return (inputs, weights, notes)
+    }
+
+    /// Refuses `-` for both operands: standard input holds one matrix.
+    func checkStandardInput() throws {
         if self.inputs == MatrixTarget.standardStream && self.weights == MatrixTarget.standardStream
         {
             throw IOError.invalidArgument(
                 "--inputs and --weights cannot both be '-': standard input holds one matrix")
         }
-        var notes: [String] = []
-        let inputs = try integerMatrix(
-            path: Self.source(self.inputs, option: "inputs"), allowed: ChipGeometry.inputRange,
-            operand: "inputs", notes: &notes)
-        let weights = try integerMatrix(
-            path: Self.source(self.weights, option: "weights"), allowed: ChipGeometry.weightRange,
-            operand: "weights", notes: &notes)
-        return (inputs, weights, notes)
     }
 
-    /// The file of a matrix operand (which must exist), or `-` for standard input.
-    private static func source(_ path: String, option: String) throws -> String {
-        path == MatrixTarget.standardStream
-            ? MatrixTarget.standardStream : try absolutePath(path, option: option, mustExist: true)
-    }
-
-    /// An integer matrix read from a CSV or NumPy file (or `-`, standard input), every value
-    /// checked against `allowed`, or rounded and clamped into it with `--round`.
-    private func integerMatrix(
-        path: String, allowed: ClosedRange<Int>, operand: String, notes: inout [String]
+    /// An integer matrix read from the file an option names (which must exist) or, for `-`,
+    /// from standard input; every value checked against `allowed` (or rounded and clamped into
+    /// it with `--round`, counted in `notes`), errors naming the option and the path:
+    /// `--inputs x.csv: element [3, 1] = 32.0 is outside …`.
+    func integerMatrix(
+        operand option: String, path: String, allowed: ClosedRange<Int>, notes: inout [String]
     ) throws -> Matrix<Int> {
-        var matrix = try MatrixTarget.read(from: path)
-        if round {
-            let rounded = try OperandRounding.apply(to: matrix, allowed: allowed)
-            matrix = rounded.matrix
-            if let note = rounded.note(operand: operand) { notes.append(note) }
+        let source =
+            path == MatrixTarget.standardStream
+            ? path : try absolutePath(path, option: option, mustExist: true)
+        return try reading("--\(option)", path: path) {
+            var matrix = try MatrixTarget.read(from: source)
+            if round {
+                var count = OperandRounding.Count()
+                matrix = try OperandRounding.apply(to: matrix, allowed: allowed, count: &count)
+                if let note = count.note(operand: option, allowed: allowed) { notes.append(note) }
+            }
+            return try CSV.integers(matrix, allowed: allowed)
         }
-        return try CSV.integers(matrix, allowed: allowed)
     }
 }
 
@@ -152,88 +161,120 @@ struct OperandOptions: ParsableArguments {
 /// away from zero (2.5 → 3, −2.5 → −3, 0.49 → 0) and then clamped to the chip's range. NaN and
 /// infinities stay errors: there is no sensible code for them.
 enum OperandRounding {
-    /// The rounded and clamped matrix, and how many values rounding and clamping changed.
-    struct Outcome {
-        var matrix: Matrix<Double>
-        var rounded: Int
-        var clamped: Int
-        var allowed: ClosedRange<Int>
+    /// How many values rounding and clamping saw and changed (summed over the chunks of a
+    /// streamed operand).
+    struct Count: Equatable {
+        var values = 0
+        var rounded = 0
+        var clamped = 0
 
         /// `--round changed 12 of 400 weights (3 clamped to -63…63)`, or nil when nothing
         /// changed.
-        func note(operand: String) -> String? {
+        func note(operand: String, allowed: ClosedRange<Int>) -> String? {
             guard rounded + clamped > 0 else { return nil }
             return "--round changed \(HumanFormat.count(rounded + clamped)) of "
-                + "\(HumanFormat.count(matrix.count)) \(operand) (\(HumanFormat.count(clamped)) "
+                + "\(HumanFormat.count(values)) \(operand) (\(HumanFormat.count(clamped)) "
                 + "clamped to \(rangeText(allowed)))"
         }
     }
 
-    /// Rounds and clamps every value of `matrix` into `allowed`.
+    /// Rounds and clamps every value of `matrix` into `allowed`, adding to `count`.
+    /// - Parameter firstRow: the row of `matrix`'s first row in its file, for errors.
     /// - Throws: ``IOError/notIntegral(row:column:value:)`` for NaN or an infinity.
-    static func apply(to matrix: Matrix<Double>, allowed: ClosedRange<Int>) throws -> Outcome {
+    static func apply(
+        to matrix: Matrix<Double>, allowed: ClosedRange<Int>, firstRow: Int = 0,
+        count: inout Count
+    ) throws -> Matrix<Double> {
         var storage = matrix.storage
-        var rounded = 0
-        var clamped = 0
         let (low, high) = (Double(allowed.lowerBound), Double(allowed.upperBound))
         for index in storage.indices {
             let value = storage[index]
             guard value.isFinite else {
                 throw IOError.notIntegral(
-                    row: index / max(1, matrix.columns), column: index % max(1, matrix.columns),
-                    value: value)
+                    row: firstRow + index / max(1, matrix.columns),
+                    column: index % max(1, matrix.columns), value: value)
             }
             let whole = value.rounded(.toNearestOrAwayFromZero)
             let inside = min(max(whole, low), high)
             if inside != whole {
-                clamped += 1
+                count.clamped += 1
             } else if whole != value {
-                rounded += 1
+                count.rounded += 1
             }
             storage[index] = inside
         }
-        return Outcome(
-            matrix: try Matrix(rows: matrix.rows, columns: matrix.columns, storage: storage),
-            rounded: rounded, clamped: clamped, allowed: allowed)
+        count.values += storage.count
+        return try Matrix(rows: matrix.rows, columns: matrix.columns, storage: storage)
     }
 }
 
 /// `--out` and `--header`: where a command writes its matrix result.
 struct MatrixOutputOptions: ParsableArguments {
-    @Option(
-        valueName: "FILE",
-        help: "write the result here (atomically), .csv or .npy by the extension; - is stdout")
-    var out: String?
+    @Option(valueName: "FILE", help: matrixOutputHelp) var out: String?
     @Flag(help: "start CSV output with a header line naming the columns") var header = false
 
-    /// The file `--out` names, or nil for standard output.
-    var file: String? { out == MatrixTarget.standardStream ? nil : out }
-
-    /// Writes `matrix` to `--out`, with `columns` as the header line of CSV when `--header`.
-    func write<Element: NumPyElement & Numeric & LosslessStringConvertible>(
-        _ matrix: Matrix<Element>, columns: [String], context: CommandContext
-    ) throws {
-        try emit(matrix, to: out, csvHeader: header ? columns : nil, context: context)
+    /// The checked target of `--out` (standard output when absent or `-`): call it before the
+    /// work.
+    func target() throws -> OutputTarget {
+        try MatrixTarget.output(out.map { try absoluteOrStream($0, option: "out") })
     }
+
+    /// `columns` when `--header` was given, else nil: the `csvHeader` of the writer.
+    func csvHeader(_ columns: [String]) -> [String]? { header ? columns : nil }
+}
+
+/// Runs `body`, naming `operand` (and `path`, where the error does not) in its errors:
+/// `--inputs x.csv: element [3, 1] = 32.0 is outside the allowed range 0…31`.
+func reading<T>(_ operand: String, path: String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as IOError {
+        if case .context = error { throw error }
+        let mentionsPath = "\(error)".contains(path)
+        throw IOError.context(mentionsPath ? operand : "\(operand) \(path)", error)
+    } catch let error as OperandError {
+        throw error
+    } catch let error as ArgumentError {
+        throw error
+    } catch {
+        let mentionsPath = "\(error)".contains(path)
+        throw OperandError(context: mentionsPath ? operand : "\(operand) \(path)", error: error)
+    }
+}
+
+/// An error of reading one operand, with the option and path that name it in front:
+/// `--params p.json: parameter readNoise = -5.0 is outside its allowed range 0.0…20.0`.
+struct OperandError: Error, CustomStringConvertible {
+    var context: String
+    var error: any Error
+
+    var description: String { "\(context): \(error)" }
 }
 
 /// `low…high`, as help texts show a range.
 func rangeText(_ range: ClosedRange<Int>) -> String { "\(range.lowerBound)…\(range.upperBound)" }
 
-/// Writes `text` to `path` atomically, or to standard output when `path` is nil.
-func emit(_ text: String, to path: String?, context: CommandContext) throws {
-    if let path {
-        try FileIO.writeAtomically(text, to: path)
-    } else {
-        context.out(text)
-    }
+/// An output option's path made absolute (``absolutePath(_:option:mustExist:)``), or `-` for
+/// standard output as it is.
+func absoluteOrStream(_ path: String, option: String) throws -> String {
+    path == MatrixTarget.standardStream ? path : try absolutePath(path, option: option)
 }
 
-/// Writes `matrix` to `--out` (`path`) in the format its extension names (see ``MatrixTarget``),
-/// or as CSV to standard output when `path` is nil or `-`.
-func emit<Element: NumPyElement & Numeric & LosslessStringConvertible>(
-    _ matrix: Matrix<Element>, to path: String?, csvHeader: [String]? = nil,
+/// The help of an `--out` option that takes a matrix.
+let matrixOutputHelp =
+    "write the result here (atomically), .csv or .npy (either with .gz) by the extension; "
+    + "- is stdout"
+
+/// Writes `text` to a checked target: atomically to its file, or to standard output.
+func emit(_ text: String, to target: OutputTarget, context: CommandContext) throws {
+    try target.write(Data(text.utf8)) { context.out(String(decoding: $0, as: UTF8.self)) }
+}
+
+/// Writes `matrix` to a checked target (``MatrixTarget/output(_:operand:)``) in the format its
+/// extension names, or as CSV to standard output.
+func emit<Element: NumPyElement & LosslessStringConvertible>(
+    _ matrix: Matrix<Element>, to target: OutputTarget, csvHeader: [String]? = nil,
     context: CommandContext
 ) throws {
-    try MatrixTarget.write(matrix, to: path, csvHeader: csvHeader, standardOutput: context.out)
+    try MatrixTarget.write(matrix, to: target, csvHeader: csvHeader, standardOutput: context.out)
 }

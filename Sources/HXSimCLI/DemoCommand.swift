@@ -17,7 +17,8 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "chip seed: fixes the chip's mismatch") var seed: UInt64 = 1
     @OptionGroup var physics: ParameterOptions
-    @Option(valueName: "DIR", help: "directory for the plots and tables") var out = "demo-output"
+    @Option(valueName: "DIR", help: "directory for the plots and tables (created if missing)")
+    var out = "demo-output"
     @Flag(
         help:
             "a short tour: quick calibration, a small Yin-Yang network on the uncalibrated chip "
@@ -25,10 +26,10 @@ struct DemoCommand: ParsableCommand {
     var quick = false
 
     func run(_ context: CommandContext) throws {
-        let directory = try absolutePath(out, option: "out")
+        let directory = try OutputTarget.directory(
+            absolutePath(out, option: "out"), operand: "--out", create: true)
         let parameters = try physics.parameters()
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true)
+        try OutputTarget.createDirectories(directory)
         try DemoPhysics.run(
             seed: seed, parameters: parameters, directory: directory, context: context)
         try DemoCalibration.run(

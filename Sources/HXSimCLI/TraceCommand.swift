@@ -28,12 +28,17 @@ struct TraceCommand: ParsableCommand {
     @Option(
         valueName: "FILE",
         help:
-            "write the trace here (atomically), .csv (with a header line) or .npy by the "
-            + "extension; default: CSV on stdout")
+            "write the trace here (atomically), .csv (with a header line) or .npy (either with "
+            + ".gz) by the extension; default: CSV on stdout")
     var out: String?
 
     func run(_ context: CommandContext) throws {
-        _ = try MatrixTarget.outputFormat(for: out)
+        // Outputs first: nothing runs with a bad --out or --svg.
+        let target = try MatrixTarget.output(out.map { try absoluteOrStream($0, option: "out") })
+        let svgTarget = try svg.map {
+            try OutputTarget.file(
+                absolutePath($0, option: "svg"), operand: "--svg", allowsStandardOutput: false)
+        }
         let (inputs, weights, notes) = try operands.read()
         for note in notes { context.progress("trace: \(note)\n") }
         guard sample < inputs.rows else {
@@ -53,10 +58,10 @@ struct TraceCommand: ParsableCommand {
             throw PhysicsError.integrationFailed("no trace was recorded")
         }
         trace.sample = sample
-        try emit(try Self.matrix(trace), to: out, csvHeader: Self.columns, context: context)
-        if let svg {
-            try Self.figure(trace, column: column, output: Int(result.outputs[0, column]))
-                .write(to: absolutePath(svg, option: "svg"))
+        try emit(try Self.matrix(trace), to: target, csvHeader: Self.columns, context: context)
+        if let svgTarget {
+            let figure = Self.figure(trace, column: column, output: Int(result.outputs[0, column]))
+            try svgTarget.write(Data(try figure.svg().utf8)) { _ in }
         }
     }
 

@@ -145,15 +145,22 @@ struct TransferCommand: ParsableCommand {
     @Option(valueName: "FILE", help: "also draw the curve as an SVG plot here") var svg: String?
 
     func run(_ context: CommandContext) throws {
-        _ = try MatrixTarget.outputFormat(for: output.out)
+        // Outputs first: nothing runs with a bad --out or --svg.
+        let target = try output.target()
+        let svgTarget = try svg.map {
+            try OutputTarget.file(
+                absolutePath($0, option: "svg"), operand: "--svg", allowsStandardOutput: false)
+        }
         var chip = try self.chip.chip()
         try calibration.apply(to: &chip)
         var progress = context.progressReporter(label: "transfer", total: steps + 1)
         let curve = try TransferCurve.measure(
             chip: &chip, options: timing.executionOptions, maximum: maximum, steps: steps,
             trials: trials, progress: &progress)
-        try output.write(try curve.matrix(), columns: TransferCurve.columns, context: context)
-        if let svg { try curve.figure().write(to: absolutePath(svg, option: "svg")) }
+        try emit(
+            try curve.matrix(), to: target, csvHeader: output.csvHeader(TransferCurve.columns),
+            context: context)
+        if let svgTarget { try svgTarget.write(Data(try curve.figure().svg().utf8)) { _ in } }
         context.progress("transfer: \(curve.summary)\n")
     }
 }

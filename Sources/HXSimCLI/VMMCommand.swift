@@ -25,46 +25,106 @@ struct VMMCommand: ParsableCommand {
             "correct the outputs with the calibration's digital fit, rounding with dither (needs "
             + "--calibration)")
     var digitalCorrection = false
+    @Option(
+        valueName: "MB",
+        help:
+            "memory budget of the whole process in MB: the batch is read, simulated and written "
+            + "in chunks that fit it",
+        in: 1...1_000_000_000)
+    var maxMemory = Chip.defaultStreamingBudgetBytes / 1_000_000
+
+    /// Rows per chunk of the GSL reference (about ten vectors a second), so that its progress
+    /// comes every second or so; its vectors do not depend on the chunking.
+    static let gslChunkRows = 8
 
     func run(_ context: CommandContext) throws {
-        _ = try MatrixTarget.outputFormat(for: output.out)
+        // Outputs and settings first: nothing below runs with a bad --out or sidecar.
+        let target = try output.target()
+        let sidecar = try target.path.map {
+            try OutputTarget.file(
+                VMMRecord.path(for: $0), operand: "--out (its record)",
+                allowsStandardOutput: false)
+        }
+        if digitalCorrection && calibrationFile.calibration == nil {
+            throw ArgumentError.missingRequired(option: "calibration", valueName: "FILE")
+        }
+        let options = numerics.applied(to: timing.executionOptions)
+        try operands.checkStandardInput()
         let started = ProcessInfo.processInfo.systemUptime
-        let (inputs, weights, notes) = try operands.read()
-        for note in notes { context.progress("vmm: \(note)\n") }
+        var notes: [String] = []
+        let weights = try operands.integerMatrix(
+            operand: "weights", path: operands.weights, allowed: ChipGeometry.weightRange,
+            notes: &notes)
         var chip = try self.chip.chip()
         let calibration = try calibrationFile.apply(to: &chip)
-        let options = numerics.applied(to: timing.executionOptions)
-        let result = try ChunkedVMM.run(
-            chip: &chip, inputs: inputs, weights: weights, options: options, context: context)
-        var outputs = result.outputs
-        if digitalCorrection {
-            guard let calibration else {
-                throw ArgumentError.missingRequired(option: "calibration", valueName: "FILE")
-            }
-            // Dithered rounding keyed by the chip and the batch's first trial: unbiased on
-            // average, and the same codes for the same run.
-            outputs = try calibration.correctVMM(
-                outputs,
-                ditherSeed: SeedSequence(chip.seed).seed(
-                    SeedSequence.label("digital correction"), result.firstTrial))
+        // The plan from the shapes: a budget too small, or a machine without the memory, is
+        // reported here, before the work.
+        let plan = try Chip.streamingPlan(
+            weightRows: weights.rows, weightColumns: weights.columns,
+            budgetBytes: maxMemory * 1_000_000)
+        let inputs = operands.inputs
+        let source = try absoluteOrStream(inputs, option: "inputs")
+        if source != MatrixTarget.standardStream, !FileIO.exists(path: source) {
+            throw ArgumentError.fileNotFound(option: "inputs", path: inputs)
         }
-        try output.write(
-            outputs, columns: (0..<outputs.columns).map { "column_\($0)" }, context: context)
+        let reader = try reading("--inputs", path: inputs) {
+            try MatrixTarget.reader(from: source)
+        }
+        let rounding = RoundingTally()
+        if operands.round {
+            reader.chunkTransform = { chunk, firstRow in
+                try OperandRounding.apply(
+                    to: chunk, allowed: ChipGeometry.inputRange, firstRow: firstRow,
+                    count: &rounding.count)
+            }
+        }
+        let writer = try MatrixWriter<Int8>(
+            target: target,
+            csvHeader: output.csvHeader((0..<weights.columns).map { "column_\($0)" })
+        ) {
+            context.out(String(decoding: $0, as: UTF8.self))
+        }
+        var correction: ((Matrix<Int8>, Int, UInt64) throws -> Matrix<Int8>)?
+        if digitalCorrection, let calibration {
+            let seeds = SeedSequence(chip.seed)
+            // Dithered rounding keyed by the chip and the batch's first trial: unbiased on
+            // average, and the same codes for the same run however it is chunked.
+            correction = { outputs, firstRow, firstTrial in
+                try calibration.correctVMM(
+                    outputs,
+                    ditherSeed: seeds.seed(SeedSequence.label("digital correction"), firstTrial),
+                    firstRow: firstRow)
+            }
+        }
+        let chunkRows =
+            options.integrator == .gsl ? min(plan.chunkRows, Self.gslChunkRows) : plan.chunkRows
+        let summary = try reading("--inputs", path: inputs) {
+            try chip.streamVMM(
+                inputs: reader, weights: weights, to: writer, options: options,
+                chunkRows: chunkRows, correction: correction, progress: context.progressSink)
+        }
+        if let note = rounding.count.note(operand: "inputs", allowed: ChipGeometry.inputRange) {
+            notes.insert(note, at: 0)
+        }
+        for note in notes { context.progress("vmm: \(note)\n") }
         let build = VMMRecord.build
         let record = VMMRecord(
             hxsim: build.version, commit: build.commit, blasKernel: build.kernel,
             inputs: operands.inputs, weights: operands.weights, output: output.out ?? "-",
-            calibration: calibrationFile.calibration, batch: inputs.rows, rows: weights.rows,
+            calibration: calibrationFile.calibration, batch: summary.rows, rows: weights.rows,
             columns: weights.columns, chipSeed: chip.seed,
             parameterFingerprint: chip.parameters.fingerprint, numSends: options.numSends,
             waitBetweenEvents: options.waitBetweenEvents, integrator: options.integrator.rawValue,
             digitalCorrection: digitalCorrection, rounded: operands.round,
-            firstTrial: result.firstTrial, projectedSeconds: result.projectedTime,
-            projectedSecondsPerVector: result.projectedTime / Double(max(1, inputs.rows)),
+            firstTrial: summary.firstTrial, projectedSeconds: summary.projectedTime,
+            projectedSecondsPerVector: summary.projectedTime / Double(max(1, summary.rows)),
             hostSeconds: ProcessInfo.processInfo.systemUptime - started)
         context.progress("vmm: \(record.summary)\n")
-        if let file = output.file {
-            try FileIO.writeAtomically(JSON.encode(record), to: VMMRecord.path(for: file))
-        }
+        try sidecar?.write(JSON.encode(record)) { _ in }
     }
+}
+
+/// The rounding counts of a streamed operand, filled in by the reader's chunk transform.
+private final class RoundingTally {
+    var count = OperandRounding.Count()
 }

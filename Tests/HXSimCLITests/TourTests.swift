@@ -95,7 +95,7 @@ struct TourTests {
             process.environment = environment
             let output = Pipe()
             let errors = work.appendingPathComponent("stderr.txt")
-            FileManager.default.createFile(atPath: errors.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
             process.standardOutput = output
             process.standardError = try FileHandle(forWritingTo: errors)
             try process.run()

@@ -57,8 +57,8 @@ struct UsabilityCommandTests {
         ]
         let loud = hxsim(base)
         #expect(loud.status == 0, "\(loud.err)")
-        // 20 GSL vectors run in chunks of 8: progress ends at 20/20, then the projected time.
-        #expect(loud.err.contains("vmm: 20/20 ("), "\(loud.err)")
+        // 20 GSL vectors run in chunks of 8: progress ends at 20 rows, then the projected time.
+        #expect(loud.err.contains("vmm: 20 rows ("), "\(loud.err)")
         #expect(loud.err.contains("projected on the real chip"), "\(loud.err)")
         for line in [base + ["--quiet"], ["--quiet"] + base] {
             let quiet = hxsim(line)
@@ -67,48 +67,57 @@ struct UsabilityCommandTests {
         }
     }
 
-    @Test("running in chunks gives the codes of one call, byte for byte, on both integrators")
-    func chunks() throws {
-        #expect(ChunkedVMM.chunks(batch: 9, chunk: 4) == [0..<4, 4..<9])
-        #expect(ChunkedVMM.chunks(batch: 10, chunk: 4) == [0..<4, 4..<8, 8..<10])
-        #expect(ChunkedVMM.chunks(batch: 12, chunk: 4) == [0..<4, 4..<8, 8..<12])
-        #expect(ChunkedVMM.chunks(batch: 3, chunk: 4) == [0..<3])
+    @Test("the GSL reference streamed in small chunks gives the codes of one call, byte for byte")
+    func gslChunks() throws {
         var random = SplitMix64(key: 11)
-        let context = CommandContext(output: Captured().output, path: ["hxsim", "vmm"])
-        for (integrator, batch, chunk) in [(Integrator.fast, 2600, 1024), (.gsl, 11, 4)] {
-            let inputs = try Matrix(
-                rows: batch, columns: 40,
-                storage: (0..<(batch * 40)).map { _ in Int(random.next() % 32) })
-            let weights = try Matrix(
-                rows: 40, columns: 300,
-                storage: (0..<(40 * 300)).map { _ in Int(random.next() % 127) - 63 })
-            var options = ExecutionOptions()
-            options.integrator = integrator
-            var whole = try Chip(seed: 4)
-            let expected = try whole.vmm(inputs: inputs, weights: weights, options: options)
-            var chunked = try Chip(seed: 4)
-            let result = try ChunkedVMM.run(
-                chip: &chunked, inputs: inputs, weights: weights, options: options,
-                chunkRows: chunk, context: context)
-            #expect(result.outputs == expected.outputs, "\(integrator)")
-            #expect(result.firstTrial == expected.firstTrial)
-            #expect(
-                abs(result.projectedTime - expected.projectedTime) <= 1e-12 * expected.projectedTime
-            )
-            #expect(chunked.nextTrial == whole.nextTrial)
+        let (batch, rows, columns) = (11, 12, 40)
+        let inputs = try Matrix(
+            rows: batch, columns: rows,
+            storage: (0..<(batch * rows)).map { _ in Int(random.next() % 32) })
+        let weights = try Matrix(
+            rows: rows, columns: columns,
+            storage: (0..<(rows * columns)).map { _ in Int(random.next() % 127) - 63 })
+        var options = ExecutionOptions()
+        options.integrator = .gsl
+        var whole = try Chip(seed: 4)
+        let expected = try whole.vmm(inputs: inputs, weights: weights, options: options)
+        let collected = Collected()
+        try MatrixTarget.write(expected.outputs, to: MatrixTarget.output(nil)) {
+            collected.text += $0
         }
+        let streamed = Collected()
+        var chunked = try Chip(seed: 4)
+        let csv = (0..<batch).map { b in
+            (0..<rows).map { String(inputs[b, $0]) }.joined(separator: ",")
+        }.joined(separator: "\n")
+        let reader = try MatrixReader(
+            data: Data(csv.utf8), format: .init(path: "x.csv"), source: "x")
+        let writer = try MatrixWriter<Int8>(target: MatrixTarget.output(nil)) {
+            streamed.text += String(decoding: $0, as: UTF8.self)
+        }
+        let summary = try chunked.streamVMM(
+            inputs: reader, weights: weights, to: writer, options: options,
+            chunkRows: VMMCommand.gslChunkRows / 2)
+        #expect(summary.chunks == 3)
+        #expect(streamed.text == collected.text)
+        #expect(summary.firstTrial == expected.firstTrial)
+        #expect(
+            abs(summary.projectedTime - expected.projectedTime) <= 1e-12 * expected.projectedTime)
+        #expect(chunked.nextTrial == whole.nextTrial)
     }
 
     @Test("--round rounds half away from zero and clamps; without it such values are errors")
     func round() throws {
-        let outcome = try OperandRounding.apply(
+        var count = OperandRounding.Count()
+        let matrix = try OperandRounding.apply(
             to: Matrix(rows: 1, columns: 7, storage: [2.5, -2.5, 0.49, 31.5, 40, -70, 7]),
-            allowed: -63...31)
-        #expect(outcome.matrix.storage == [3, -3, 0, 31, 31, -63, 7])
-        #expect(outcome.rounded == 3 && outcome.clamped == 3)
-        #expect(throws: IOError.self) {
+            allowed: -63...31, count: &count)
+        #expect(matrix.storage == [3, -3, 0, 31, 31, -63, 7])
+        #expect(count == OperandRounding.Count(values: 7, rounded: 3, clamped: 3))
+        #expect(throws: IOError.notIntegral(row: 5, column: 0, value: .infinity)) {
             try OperandRounding.apply(
-                to: Matrix(rows: 1, columns: 1, storage: [.nan]), allowed: 0...31)
+                to: Matrix(rows: 1, columns: 1, storage: [.infinity]), allowed: 0...31,
+                firstRow: 5, count: &count)
         }
         let dir = try temporaryDirectory()
         try writeCSV(
@@ -247,4 +256,9 @@ struct UsabilityCommandTests {
         let text = hxsim(["mock-parameter"])
         #expect(text.out.hasPrefix("chip 1: gain 0.00"), "\(text.out)")
     }
+}
+
+/// Text collected from a writer's closure.
+private final class Collected: @unchecked Sendable {
+    var text = ""
 }
