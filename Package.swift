@@ -17,11 +17,25 @@ let kernelSettings: [SwiftSetting] =
 
 let package = Package(
     name: "HXSim",
+    // Every module a user may import is a library product (`.product(name: "HXPhysics",
+    // package: "HXSim")`; README "As a library"), in the order of the architecture.
     products: [
         .executable(name: "hxsim", targets: ["hxsim"]),
+        .executable(name: "hxsim-bench", targets: ["hxsim-bench"]),
+        .library(name: "HXNumerics", targets: ["HXNumerics"]),
+        .library(name: "HXIO", targets: ["HXIO"]),
+        .library(name: "HXArguments", targets: ["HXArguments"]),
         .library(name: "HXPhysics", targets: ["HXPhysics"]),
         .library(name: "HXCalibration", targets: ["HXCalibration"]),
+        .library(name: "HXData", targets: ["HXData"]),
         .library(name: "HXNetwork", targets: ["HXNetwork"]),
+        .library(name: "HXApplications", targets: ["HXApplications"]),
+        .library(name: "HXSweep", targets: ["HXSweep"]),
+        .library(name: "HXBenchmarks", targets: ["HXBenchmarks"]),
+        .library(name: "HXBuildInfo", targets: ["HXBuildInfo"]),
+        .library(name: "HXFuzz", targets: ["HXFuzz"]),
+        // The command line as a library: `HXSimCommand.run(arguments:)` from another program.
+        .library(name: "HXSimCLI", targets: ["HXSimCLI"]),
         // The C ABI (header Sources/HXSimC/include/hxsim.h) as a shared library for C, Python
         // (python/hxsim) and any other language with a foreign-function interface.
         .library(name: "HXSimC", type: .dynamic, targets: ["HXSimC"]),
@@ -79,7 +93,7 @@ let package = Package(
                 "HXArguments", "HXApplications", "HXBenchmarks", "HXSweep", "HXNetwork", "HXData",
                 "HXCalibration",
                 "HXPhysics",
-                "HXIO", "HXNumerics",
+                "HXIO", "HXNumerics", "HXBuildInfo",
             ]),
         // The C ABI over chips, calibration, executors and model exchange (`@_cdecl`).
         .target(
@@ -112,7 +126,8 @@ let package = Package(
         .testTarget(
             name: "HXApplicationsTests",
             dependencies: ["HXApplications", "HXData", "HXNetwork", "HXIO", "HXNumerics"]),
-        .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI", "HXArguments"]),
+        .testTarget(
+            name: "HXSimCLITests", dependencies: ["HXSimCLI", "HXArguments", "HXBuildInfo"]),
         .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks", "HXArguments"]),
         .testTarget(name: "HXSimCTests", dependencies: ["HXSimC", "HXNetwork", "HXPhysics"]),
         .testTarget(name: "HXFuzzTests", dependencies: ["HXFuzz"]),

@@ -4,7 +4,7 @@ import HXNumerics
 import HXPhysics
 
 /// A ``HardwareExecutor`` that passes blocks to another one and projects how long each call
-/// would take on the real chip from its event schedule (PHYSICS.md §4, the runtime analysis of
+/// would take on the real chip from its event schedule (docs/SPECIFICATION.md §4, the runtime analysis of
 /// Spilger et al. 2020):
 ///
 /// - a vector on one hemisphere sends one event per non-zero input, `numSends` times, events

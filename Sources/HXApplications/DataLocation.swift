@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where the tasks look for their data sets: the folder given with `--data`, else
-/// `$HXSIM_DATASETS`, else `../shared/datasets` (relative to the working directory), and last
+/// `$HXSIM_DATASETS`, else a `shared/datasets` folder beside the working directory, and last
 /// the system-wide `/usr/share/datasets` of Debian's `dataset-*` packages (Fashion-MNIST).
 ///
 /// A task names the subfolder it wants (`mnist`, `basicmotions`, …); ``candidates(for:)`` lists
@@ -13,13 +13,15 @@ public struct DataLocation: Sendable, Equatable {
 
     /// The environment variable that names a data-set root.
     public static let environmentVariable = "HXSIM_DATASETS"
-    /// The data sets beside the project's worktrees.
+    /// A `shared/datasets` folder beside the working directory (a data-set folder kept next
+    /// to the checkout, run from its root): a search location, not a part of the project.
     public static let sharedRoot = "../shared/datasets"
     /// Debian's data-set packages install here.
     public static let systemRoot = "/usr/share/datasets"
     /// The search order in words, for the help of the `--data` option.
     public static let helpText =
-        "data-set folder (default $\(environmentVariable), then \(sharedRoot); also \(systemRoot))"
+        "data-set folder (default $\(environmentVariable), then a shared/datasets folder beside "
+        + "the current directory; also \(systemRoot))"
 
     /// The search order for an explicit folder (`--data`) or, without one, the environment.
     public init(

@@ -100,6 +100,7 @@ public enum Experiment {
 
         // 0. The first chip, and the gain software training and the layers' numSends use.
         let calibrationStart = clock()
+        if settings.calibrate { progress(ChipPair.calibrating(settings.chipSeeds[0], settings)) }
         let first = try ChipPair(seed: settings.chipSeeds[0], settings: settings)
         seconds["calibration"] = elapsed(since: calibrationStart)
         let trainingParameter = try first.measure(settings: settings)
@@ -134,6 +135,9 @@ public enum Experiment {
         let chipsStart = clock()
         for (index, chipSeed) in settings.chipSeeds.enumerated() {
             let chipStart = clock()
+            if index > 0 && settings.calibrate {
+                progress(ChipPair.calibrating(chipSeed, settings))
+            }
             let pair = index == 0 ? first : try ChipPair(seed: chipSeed, settings: settings)
             let measured = index == 0 ? trainingParameter : try pair.measure(settings: settings)
             let label = "chip \(chipSeed)"
@@ -254,6 +258,14 @@ struct ChipPair {
             ? try PhysicsExecutor(
                 chipCount: settings.chips, firstSeed: seed, parameters: settings.parameters,
                 calibration: settings.calibration) : raw
+    }
+
+    /// The progress line before the chips of `seed` are calibrated (a silent pause otherwise).
+    static func calibrating(_ seed: UInt64, _ settings: ExperimentSettings) -> String {
+        let chips =
+            settings.chips == 1
+            ? "chip \(seed)" : "chips \(seed)…\(seed + UInt64(settings.chips - 1))"
+        return "calibrating \(chips) (about a second per chip in a release build)"
     }
 
     /// hxtorch's `measure_mock_parameter` on the chip the network is fine-tuned on, with the

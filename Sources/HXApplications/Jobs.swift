@@ -98,6 +98,8 @@ public struct EvaluationJob: Sendable {
     public var out: String?
     /// Print one JSON object instead of a line.
     public var json = false
+    /// Evaluate only the first this many samples of the split (all when nil).
+    public var limit: Int?
 
     /// A job with the default settings.
     public init(modelPath: String, task: any ExperimentTask, location: DataLocation) {
@@ -107,17 +109,25 @@ public struct EvaluationJob: Sendable {
     }
 
     /// Checks the output, loads model and data, evaluates, writes the output file and returns
-    /// the text for standard output.
-    public func run() throws -> (text: String, result: ModelEvaluation.Result) {
+    /// the text for standard output; `progress` hears `(samples done, samples)` per batch.
+    public func run(
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws -> (text: String, result: ModelEvaluation.Result) {
         let target = try out.map {
             try MatrixTarget.output($0, operand: "--out", allowsStandardOutput: false)
         }
         let model = try ModelFile.load(from: URL(fileURLWithPath: modelPath))
         var experiment = task.defaults
         experiment.seed = settings.seed
-        let data = try task.load(from: location, settings: experiment)
+        var data = try task.load(from: location, settings: experiment)
+        if let limit {
+            // The splits as training made them, then their first samples.
+            data = TaskData(
+                train: try data.train.prefix(limit), validation: try data.validation.prefix(limit),
+                test: try data.test.prefix(limit))
+        }
         let result = try ModelEvaluation.run(
-            model: model, task: task.name, data: data, settings: settings)
+            model: model, task: task.name, data: data, settings: settings, progress: progress)
         if let target { try ModelEvaluation.write(result, to: target) }
         let text: String
         if json {
@@ -130,7 +140,7 @@ public struct EvaluationJob: Sendable {
         } else {
             text =
                 "\(task.name) \(settings.split.rawValue) on \(settings.backend.rawValue): "
-                + "accuracy \(String(format: "%.4f", result.accuracy)) "
+                + "accuracy \(String(format: "%.2f", 100 * result.accuracy)) % "
                 + "(\(result.predictions.count) samples; gain \(format(result.mockParameter.gain, 5)), "
                 + "noise \(format(result.mockParameter.noiseStd, 2)) LSB)\n"
         }

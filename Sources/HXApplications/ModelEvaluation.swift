@@ -71,11 +71,13 @@ public enum ModelEvaluation {
         public var mockParameter: MockParameter
     }
 
-    /// Evaluates `model` on the `settings.split` of `data`.
+    /// Evaluates `model` on the `settings.split` of `data`; `progress` hears `(samples done,
+    /// samples)` after every batch.
     /// - Throws: ``ApplicationError/modelDoesNotFitTask(task:reason:)`` when the model does not
     ///   take the task's samples or has too few outputs; calibration and executor errors.
     public static func run(
-        model: Sequential, task: String, data: TaskData, settings: Settings
+        model: Sequential, task: String, data: TaskData, settings: Settings,
+        progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> Result {
         let set: Dataset
         switch settings.split {
@@ -120,6 +122,7 @@ public enum ModelEvaluation {
             classes = output.shape[1]
             logits += output.storage
             predictions += try argmax(output)
+            progress(predictions.count, set.count)
         }
         let correct = zip(predictions, set.labels).filter { $0 == $1 }.count
         return Result(

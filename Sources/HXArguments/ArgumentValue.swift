@@ -15,6 +15,8 @@ public enum ArgumentExpectation: Sendable, Equatable {
     case text
     /// A whole number.
     case integer
+    /// A whole number ≥ 0 (an unsigned type, such as a seed).
+    case nonNegativeInteger
     /// A finite number.
     case number
     /// One of these words.
@@ -24,7 +26,10 @@ public enum ArgumentExpectation: Sendable, Equatable {
     func error(option name: String, got text: String) -> ArgumentError {
         // A number that is spelled right but does not fit is a range error, not a typo.
         switch self {
-        case .text, .integer:
+        case .nonNegativeInteger where Int(text).map({ $0 < 0 }) == true:
+            // `--seed -1`: a whole number, but no unsigned one.
+            return .outOfRange(option: name, got: text, allowed: "≥ 0")
+        case .text, .integer, .nonNegativeInteger:
             return isDecimalInteger(text)
                 ? .unrepresentable(option: name, got: text)
                 : .invalidInteger(option: name, got: text)
@@ -52,7 +57,9 @@ extension String: ArgumentValue {
 /// Whole numbers read as Swift reads them (`-3`, `42`).
 extension ArgumentValue where Self: FixedWidthInteger {
     public init?(argument text: String) { self.init(text) }
-    public static var expectation: ArgumentExpectation { .integer }
+    public static var expectation: ArgumentExpectation {
+        isSigned ? .integer : .nonNegativeInteger
+    }
     public var argumentText: String { String(self) }
 }
 

@@ -66,7 +66,7 @@ func kebabCase(_ label: String) -> String {
 /// The placeholder a value of `type` gets unless the declaration names one.
 func defaultValueName(_ type: any ArgumentValue.Type) -> String {
     switch type.expectation {
-    case .integer: return "N"
+    case .integer, .nonNegativeInteger: return "N"
     case .number: return "X"
     case .choice: return "NAME"
     case .text: return "VALUE"

@@ -1,8 +1,9 @@
 /// The help of a command, generated from its configuration and declarations: the summary, the
 /// usage line, the arguments, and the options with their ranges, choices and defaults (or the
-/// subcommands of a command that has them).
+/// subcommands of a command that has them), and the options it takes from its parents.
 func usage(
-    of type: any ParsableCommand.Type, _ declared: [Declaration], path: [String]
+    of type: any ParsableCommand.Type, _ declared: [Declaration],
+    inherited: [Declaration] = [], path: [String]
 ) -> String {
     let configuration = type.configuration
     let command = path.joined(separator: " ")
@@ -16,6 +17,7 @@ func usage(
         text += table(
             configuration.subcommands.map { ($0.configuration.name, $0.configuration.summary) })
         if !options.isEmpty { text += "\nOPTIONS:\n" + table(options.map(row)) }
+        text += globalOptions(inherited)
         return text + "\nSee '\(command) <subcommand> --help' for a subcommand's options.\n"
     }
     // Options before flags, each in declaration order.
@@ -35,7 +37,13 @@ func usage(
         text += "\nARGUMENTS:\n" + table(positionals.map { ("<\($0.name)>", $0.help) })
     }
     let rows = ordered.map(row) + [("-h, --help", "Show this help.")]
-    return text + "\nOPTIONS:\n" + table(rows)
+    return text + "\nOPTIONS:\n" + table(rows) + globalOptions(inherited)
+}
+
+/// The options a command takes from its parents, after its own.
+private func globalOptions(_ inherited: [Declaration]) -> String {
+    let rows = inherited.filter { $0.kind != .positional }.map(row)
+    return rows.isEmpty ? "" : "\nGLOBAL OPTIONS (anywhere on the line):\n" + table(rows)
 }
 
 /// An option's or flag's row: its spelling, and its help with choices or range, default and

@@ -99,6 +99,8 @@ public struct CommandContext: Sendable {
     public var output: CommandOutput
     /// The command's words from the program on, for example `["hxsim", "sweep", "plot"]`.
     public var path: [String]
+    /// Whether progress lines are left out (a global `--quiet`); messages and errors are not.
+    public var isQuiet = false
 
     /// A context writing to `output` for the command `path`.
     public init(output: CommandOutput, path: [String]) {
@@ -111,8 +113,29 @@ public struct CommandContext: Sendable {
 
     /// Writes result text.
     public func out(_ text: String) { output.out(text) }
-    /// Writes progress or a message.
+    /// Writes a message (standard error), also when quiet.
     public func err(_ text: String) { output.err(text) }
+
+    /// Writes a progress line (standard error) unless quiet.
+    public func progress(_ text: String) {
+        if !isQuiet { output.err(text) }
+    }
+
+    /// Where progress lines go: standard error, or nowhere when quiet (for library calls that
+    /// take an optional sink).
+    public var progressSink: (@Sendable (String) -> Void)? { isQuiet ? nil : output.err }
+
+    /// A reporter of `label: done/total (rate/s, ETA mm:ss)` lines on standard error, silent
+    /// when quiet.
+    public func progressReporter(
+        label: String, total: Int, interval: Double = 1
+    )
+        -> ProgressReporter
+    {
+        ProgressReporter(
+            label: label, total: total, interval: interval, enabled: !isQuiet,
+            clock: { ProcessInfo.processInfo.systemUptime }, write: output.err)
+    }
 }
 
 /// What a command line asks for.

@@ -1,32 +1,40 @@
 import Foundation
 
-/// Parses `arguments` for the command `type`, called as `path`, below `parents`.
+/// Parses `arguments` for the command `type`, called as `path`, below `parents`. `inherited`
+/// holds the options and flags of the parents, which every command below them takes too
+/// (`hxsim calibrate --quiet` is `hxsim --quiet calibrate`), unless it declares one of the same
+/// name itself.
 func parseCommand(
     _ type: any ParsableCommand.Type, _ arguments: [String], path: [String],
-    parents: [any ParsableCommand]
+    parents: [any ParsableCommand], inherited: [Declaration] = []
 ) throws -> Invocation {
     let command = type.init()
     let declared = declarations(of: command)
     let configuration = type.configuration
+    let names = Set(declared.map(\.name))
+    let inherited = inherited.filter { !names.contains($0.name) }
     guard !configuration.subcommands.isEmpty else {
-        if try parseArguments(arguments, into: declared, command: path) {
-            return .help(usage(of: type, declared, path: path))
+        if try parseArguments(arguments, into: declared + inherited, command: path) {
+            return .help(usage(of: type, declared, inherited: inherited, path: path))
         }
         return .run(command: command, parents: parents, path: path)
     }
     // A command with subcommands: its own options, then a subcommand's name and its arguments.
-    let names = configuration.subcommands.map { $0.configuration.name }
-    let own = declared.filter { $0.kind != .positional }
+    let subcommandNames = configuration.subcommands.map { $0.configuration.name }
+    let own = declared.filter { $0.kind != .positional } + inherited
     var index = 0
     while index < arguments.count {
         let argument = arguments[index]
         if index == 0, argument == "help" {
             let rest = Array(arguments.dropFirst())
-            if rest.isEmpty { return .help(usage(of: type, declared, path: path)) }
-            return try parseCommand(type, rest + ["--help"], path: path, parents: parents)
+            if rest.isEmpty {
+                return .help(usage(of: type, declared, inherited: inherited, path: path))
+            }
+            return try parseCommand(
+                type, rest + ["--help"], path: path, parents: parents, inherited: inherited)
         }
         if argument == "--help" || argument == "-h" {
-            return .help(usage(of: type, declared, path: path))
+            return .help(usage(of: type, declared, inherited: inherited, path: path))
         }
         if let subcommand = configuration.subcommands.first(where: {
             $0.configuration.name == argument
@@ -34,7 +42,7 @@ func parseCommand(
             try parseOptions(Array(arguments[..<index]), of: own, command: path)
             return try parseCommand(
                 subcommand, Array(arguments[(index + 1)...]), path: path + [argument],
-                parents: parents + [command])
+                parents: parents + [command], inherited: own)
         }
         if argument.hasPrefix("-"), !isNumber(argument), let option = optionName(argument),
             let declaration = own.first(where: { $0.name == option })
@@ -44,14 +52,15 @@ func parseCommand(
             continue
         }
         // Neither a subcommand nor an option of this command.
-        let suggestion = argument.hasPrefix("-") ? nil : closest(to: argument, among: names)
+        let suggestion =
+            argument.hasPrefix("-") ? nil : closest(to: argument, among: subcommandNames)
         if let fallback = configuration.defaultSubcommand,
             suggestion == nil || FileManager.default.fileExists(atPath: argument)
         {
             try parseOptions(Array(arguments[..<index]), of: own, command: path)
             return try parseCommand(
                 fallback, Array(arguments[index...]), path: path + [fallback.configuration.name],
-                parents: parents + [command])
+                parents: parents + [command], inherited: own)
         }
         if argument.hasPrefix("-") {
             throw ArgumentError.unknownOption(

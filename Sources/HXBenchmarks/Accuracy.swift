@@ -4,7 +4,7 @@ import HXNumerics
 /// A regime of the fast path's error measurement against the GSL reference.
 public enum AccuracyRegime: String, Sendable, Codable, CaseIterable {
     /// Linear OTA, no output limits, no pseudo-leak spread: the model is separable and the fast
-    /// path exact up to float rounding (PHYSICS.md §2, last paragraph).
+    /// path exact up to float rounding (docs/SPECIFICATION.md §2, last paragraph).
     case separable
     /// Every default nonlinearity on (OTA saturation, output roll-off, leak spread), random
     /// inputs: the fast path's approximations at work in the chip's usual range.

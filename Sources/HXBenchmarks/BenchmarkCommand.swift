@@ -55,7 +55,8 @@ public struct BenchmarkCommand: ParsableCommand {
             try OutputTarget.directory(directory, operand: "--out", create: true)
         }
         let command = [Self.currentExecutable] + context.path.dropFirst()
-        let results = try BenchmarkSuite.run(options: options, command: command, log: context.err)
+        let results = try BenchmarkSuite.run(
+            options: options, command: command, log: { [context] in context.progress($0) })
         if let directory = options.outputDirectory {
             let written = try results.write(to: directory)
             context.err("hxsim bench: wrote \(written.count) files to \(directory)\n")

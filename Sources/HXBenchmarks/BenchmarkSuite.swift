@@ -121,7 +121,7 @@ public struct BenchmarkResults: Sendable, Codable, Equatable {
 /// The benchmark suite: which cases run, in which order, and how their results come together.
 public enum BenchmarkSuite {
     /// The real chip's published end-to-end rate, 150–330 M multiply-accumulates per second
-    /// (PHYSICS.md §5, hxtorch hardware tests).
+    /// (docs/SPECIFICATION.md §5, hxtorch hardware tests).
     public static let chipMACRate: ClosedRange<Double> = 150e6...330e6
     /// Multiply-accumulates of one full-size signed VMM (one hemisphere: 128 × 256).
     public static let macsPerVMM =
@@ -217,6 +217,21 @@ public enum BenchmarkSuite {
         return (cases, 10_000, 10_000)
     }
 
+    /// `hxsim bench: [3/12] name (40 s so far, 4.5 cases/min, ETA ≈ 02:00)`: the rate and the
+    /// ETA from the mean time of the cases done (cases differ in length, so the ETA is rough).
+    static func progressLine(index: Int, of count: Int, name: String, elapsed: Double) -> String {
+        var text =
+            "hxsim bench: [\(index + 1)/\(count)] \(name) (\(Int(elapsed.rounded())) s so far"
+        if index > 0, elapsed > 0 {
+            let perCase = elapsed / Double(index)
+            let remaining = Int((perCase * Double(count - index)).rounded())
+            text += String(
+                format: ", %.1f cases/min, ETA ≈ %02d:%02d", 60 / perCase, remaining / 60,
+                remaining % 60)
+        }
+        return text + ")\n"
+    }
+
     /// Runs every case of the suite, each in a child process started with `command` (the
     /// executable and the arguments that precede `--case`), and gathers the results.
     /// `log` receives progress lines (for standard error).
@@ -239,9 +254,9 @@ public enum BenchmarkSuite {
         var scaling: [ScalingRow] = []
         var endToEnd: [EndToEndMeasurement] = []
         for (index, benchmarkCase) in cases.enumerated() {
-            let elapsed = Int(watch.elapsed.rounded())
             log(
-                "hxsim bench: [\(index + 1)/\(cases.count)] \(benchmarkCase.name) (\(elapsed) s so far)\n"
+                progressLine(
+                    index: index, of: cases.count, name: benchmarkCase.name, elapsed: watch.elapsed)
             )
             let result = try launcher.run(benchmarkCase)
             switch benchmarkCase {

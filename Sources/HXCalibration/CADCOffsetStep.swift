@@ -32,8 +32,8 @@ public struct CADCOffsetStep: Sendable, Equatable, Codable {
         self.iterations = iterations
     }
 
-    /// Measurements the step takes.
-    var plannedBatches: Int { 2 + iterations }
+    /// Measurements the step takes: one before, one per further round, one after.
+    var plannedBatches: Int { 1 + iterations }
 
     /// Checks the settings against the chip's parameters.
     public func validate(for parameters: PhysicsParameters) throws {

@@ -89,6 +89,40 @@ public struct CalibrationReport: Sendable {
         return table
     }
 
+    /// One line per step that left instances out of tolerance or at the end of their trim
+    /// range, for the summary a user reads first: `synapse drivers: 10 of 256 drivers out of
+    /// tolerance (0.15 activation; worst h1d59 at −0.292)`. Empty when every step converged.
+    public func attentionLines() -> [String] {
+        run.result.steps.compactMap { step -> String? in
+            guard !step.outOfTolerance.isEmpty || !step.atRangeLimit.isEmpty else { return nil }
+            let count = step.after.count
+            let noun: String
+            switch count {
+            case 512: noun = step.step == "CADC offsets" ? "channels" : "columns"
+            case 256: noun = "drivers"
+            default: noun = "hemispheres"
+            }
+            let tolerance =
+                step.relativeTolerance
+                ? "\(step.tolerance) %" : "\(step.tolerance) \(step.unit)"
+            var parts: [String] = []
+            if !step.outOfTolerance.isEmpty {
+                let worst =
+                    step.relativeTolerance
+                    ? String(format: "%+.3g %%", step.after.relativeWorstDeviation)
+                    : String(format: "%+.3g ", step.after.worstDeviation) + step.unit
+                let name = Self.instanceName(step.after.worstInstance, count: count)
+                parts.append(
+                    "\(step.outOfTolerance.count) of \(count) \(noun) out of tolerance "
+                        + "(\(tolerance); worst \(name) at \(worst))")
+            }
+            if !step.atRangeLimit.isEmpty {
+                parts.append("\(step.atRangeLimit.count) with the trim at the end of its range")
+            }
+            return "\(step.step) (\(step.quantity)): " + parts.joined(separator: ", ")
+        }
+    }
+
     /// The wall-clock time of each step.
     public func timingTable() throws -> Table {
         var table = try Table(header: ["step", "seconds", "batches"])

@@ -26,6 +26,10 @@ public final class MatrixReader {
     public let totalRows: Int?
     /// Rows returned so far.
     public private(set) var rowsRead = 0
+    /// Applied to every chunk ``next(maxRows:)`` returns, with the index of the chunk's first
+    /// row in the file (the CLI's `--round` rounds and clamps through it); its errors are
+    /// ``next(maxRows:)``'s.
+    public var chunkTransform: ((Matrix<Double>, Int) throws -> Matrix<Double>)?
 
     private let file: FileByteSource?
     private var body: Body
@@ -122,7 +126,9 @@ public final class MatrixReader {
                 ? matrix.slice(rows: rowsRead..<(rowsRead + count), columns: 0..<matrix.columns)
                 : nil
         }
-        if let chunk { rowsRead += chunk.rows }
+        guard var chunk else { return nil }
+        if let chunkTransform { chunk = try chunkTransform(chunk, rowsRead) }
+        rowsRead += chunk.rows
         return chunk
     }
 

@@ -7,6 +7,13 @@ struct AxisExtent {
     /// ranges end exactly there instead of adding a margin beyond them.
     var sticky: [Double] = []
 
+    /// Whether the data are whole numbers (seeds, counts, numSends): linear ticks between whole
+    /// numbers would label values the data cannot take.
+    var isIntegral: Bool {
+        let finite = values.filter(\.isFinite)
+        return !finite.isEmpty && finite.allSatisfy { $0 == $0.rounded() }
+    }
+
     /// The axis range: the fixed one if given, else the data's with a 5 % margin.
     func range(for axis: PlotAxis, name: String, panel: Int) throws -> ClosedRange<Double> {
         if let fixed = axis.range {
@@ -130,11 +137,19 @@ struct SeriesRenderer {
         switch series.style {
         case .line:
             drawErrorBars(into: &svg)
-            for segment in segments() {
+            let segments = segments()
+            for segment in segments where segment.count > 1 {
                 let points = segment.map { "\(fmt($0.0)),\(fmt($0.1))" }.joined(separator: " ")
                 svg.element("polyline", [("points", points)] + strokeStyle)
             }
-            if let marker = series.marker { drawMarkers(marker, into: &svg) }
+            if let marker = series.marker {
+                drawMarkers(marker, into: &svg)
+            } else {
+                // A point with no neighbour draws no line: a marker shows it.
+                for segment in segments where segment.count == 1 {
+                    drawMarker(.circle, x: segment[0].0, y: segment[0].1, into: &svg)
+                }
+            }
         case .scatter:
             drawErrorBars(into: &svg)
             drawMarkers(series.marker ?? .circle, into: &svg)
@@ -191,17 +206,24 @@ struct SeriesRenderer {
         }
     }
 
-    func drawErrorBars(into svg: inout SVGWriter) {
-        guard let errors = series.yErrors else { return }
-        let style = [("stroke", color.hex), ("stroke-width", "1"), ("class", "error-bar")]
+    /// The segments of the error bars: the bar and its caps.
+    func errorBars() -> [(Double, Double, Double, Double)] {
+        guard let errors = series.yErrors else { return [] }
+        var segments: [(Double, Double, Double, Double)] = []
         for ((x, y), error) in zip(zip(series.x, series.y), errors) where error.isFinite {
             guard let px = xMap.pixel(x), let top = yMap.pixel(y + error) else { continue }
             // On a log axis the lower end may be at or below zero: draw it to the bottom edge.
             let bottom = yMap.pixel(y - error) ?? yMap.pixelLower
-            svg.line(px, bottom, px, top, style)
-            svg.line(px - 3, top, px + 3, top, style)
-            if yMap.pixel(y - error) != nil { svg.line(px - 3, bottom, px + 3, bottom, style) }
+            segments.append((px, bottom, px, top))
+            segments.append((px - 3, top, px + 3, top))
+            if yMap.pixel(y - error) != nil { segments.append((px - 3, bottom, px + 3, bottom)) }
         }
+        return segments
+    }
+
+    func drawErrorBars(into svg: inout SVGWriter) {
+        let style = [("stroke", color.hex), ("stroke-width", "1"), ("class", "error-bar")]
+        for (x1, y1, x2, y2) in errorBars() { svg.line(x1, y1, x2, y2, style) }
     }
 
     /// A closed step outline from the baseline over every bin and back, filled translucently.

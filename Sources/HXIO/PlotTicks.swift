@@ -42,11 +42,23 @@ public enum PlotTicks {
     }
 
     /// Nice tick values inside `range`, about `target` of them (never fewer than two for a
-    /// range of positive width), all multiples of one nice step.
-    public static func linear(_ range: ClosedRange<Double>, target: Int = 6) -> [Double] {
+    /// range of positive width), all multiples of one nice step. With `integral`, the step is
+    /// a whole number other than 2.5 × 10ᵏ (1, 2, 5, 10, 20, …), so that an axis of seeds or
+    /// counts is labelled with values it can take (fewer than two ticks then where the range
+    /// holds fewer than two whole numbers).
+    public static func linear(
+        _ range: ClosedRange<Double>, target: Int = 6, integral: Bool = false
+    ) -> [Double] {
         let span = range.upperBound - range.lowerBound
         guard span > 0, span.isFinite else { return [range.lowerBound] }
         var step = niceStep(near: span / Double(max(1, target)))
+        if integral {
+            step = max(1, step)
+            // 2.5 × 10ᵏ is whole only from 25 up: 2.5 becomes 2.
+            let magnitude = pow(10, log10(step).rounded(.down))
+            if abs(step / magnitude - 2.5) < 1e-9, step < 25 { step = 2 * magnitude }
+            return multiples(of: step, in: range)
+        }
         var values = multiples(of: step, in: range)
         // A narrow range between two multiples: refine until two ticks fit.
         while values.count < 2 {

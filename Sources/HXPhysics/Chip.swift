@@ -279,7 +279,7 @@ public struct Chip: Sendable {
         }
     }
 
-    /// Projected time of the batch on the real chip (PHYSICS.md §4): per vector, the event
+    /// Projected time of the batch on the real chip (docs/SPECIFICATION.md §4): per vector, the event
     /// train of the busier hemisphere plus the fixed overhead, in seconds.
     func projectedTime(inputs: HemispherePair<Matrix<UInt8>?>, options: ExecutionOptions) -> Double
     {

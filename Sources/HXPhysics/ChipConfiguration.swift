@@ -1,5 +1,5 @@
 /// The settings of one hemisphere that an experimenter (and calibration) may change: the analog
-/// parameter cells (10-bit values 0…1022, PHYSICS.md §3) and the digital trims. These are the
+/// parameter cells (10-bit values 0…1022, docs/SPECIFICATION.md §3) and the digital trims. These are the
 /// only knobs; the mismatch they compensate stays hidden inside the chip.
 public struct HemisphereConfiguration: Sendable, Equatable, Hashable, Codable {
     /// Per-column reset potential V_reset (voltage cell).

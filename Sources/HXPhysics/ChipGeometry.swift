@@ -1,5 +1,5 @@
 /// The fixed geometry of a HICANN-X chip in VMM mode and the ranges of everything one VMM takes
-/// (PHYSICS.md §1, [haldls], [hxtorch]). This is the one place these numbers are stated: the
+/// (docs/SPECIFICATION.md §1, [haldls], [hxtorch]). This is the one place these numbers are stated: the
 /// validators (``ExecutionOptions/validate()``, HXNetwork's `VMMSettings` and `VMMLimits`),
 /// the command line's help, sweep axes and calibration settings read them from here.
 public enum ChipGeometry {

@@ -10,7 +10,7 @@ public struct InputEvent: Sendable, Equatable {
     public var activation: Int
 }
 
-/// The timing of one input vector on the chip (PHYSICS.md §2.1): one event per non-zero input,
+/// The timing of one input vector on the chip (docs/SPECIFICATION.md §2.1): one event per non-zero input,
 /// in row order, `waitBetweenEvents` FPGA cycles apart, the whole vector repeated `numSends`
 /// times; the result is read `settlingTime` after the last event slot.
 struct EventTiming: Sendable {

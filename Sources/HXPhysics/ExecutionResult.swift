@@ -35,7 +35,7 @@ public struct ExecutionResult: Sendable {
     public var integrator: Integrator
     /// The trial of the first vector (vector b is trial `firstTrial + b`).
     public var firstTrial: UInt64
-    /// Projected time on the real chip for the whole batch, in seconds (PHYSICS.md §4).
+    /// Projected time on the real chip for the whole batch, in seconds (docs/SPECIFICATION.md §4).
     public var projectedTime: Double
     /// The requested trace, if any.
     public var trace: MembraneTrace?

@@ -35,7 +35,7 @@ public struct ParameterDescriptor: Sendable {
     public let name: String
     /// The unit (SI, or "LSB", "1" for relative values, "" for switches).
     public let unit: String
-    /// Where the default comes from (PHYSICS.md tags).
+    /// Where the default comes from (docs/SPECIFICATION.md tags).
     public let source: String
     /// The group.
     public let group: ParameterGroup
@@ -83,7 +83,7 @@ extension PhysicsParameters {
             access: .flag(path))
     }
 
-    /// Every parameter, in the order of PHYSICS.md.
+    /// Every parameter, in the order of docs/SPECIFICATION.md.
     public static let descriptors: [ParameterDescriptor] = [
         real("fpgaClockPeriod", \.fpgaClockPeriod, "s", "hxtorch", .circuit, 1e-10...1e-6),
         real("maxPulseWidth", \.maxPulseWidth, "s", "haldls, demos", .circuit, 1e-11...1e-6),
@@ -97,7 +97,7 @@ extension PhysicsParameters {
         real("synapticCapacitance", \.synapticCapacitance, "F", "assumed", .circuit, 1e-15...1e-9),
         real("otaLinearRange", \.otaLinearRange, "V", "assumed", .circuit, 1e-3...10),
         real("otaMismatch", \.otaMismatch, "1", "assumed", .mismatch, 0...0.5),
-        flag("otaSaturates", \.otaSaturates, "PHYSICS.md"),
+        flag("otaSaturates", \.otaSaturates, "specification"),
         real("membraneCapacitance", \.membraneCapacitance, "F", "haldls", .circuit, 1e-14...1e-9),
         real(
             "membraneCapacitanceMismatch", \.membraneCapacitanceMismatch, "1", "assumed",
@@ -109,8 +109,8 @@ extension PhysicsParameters {
         real("outputLowerLimit", \.outputLowerLimit, "V", "assumed", .circuit, 0...2),
         real("outputUpperLimit", \.outputUpperLimit, "V", "assumed", .circuit, 0...2),
         real("outputLimitMismatch", \.outputLimitMismatch, "V", "assumed", .mismatch, 0...0.1),
-        real("complianceWidth", \.complianceWidth, "V", "PHYSICS.md", .circuit, 1e-3...0.5),
-        flag("membraneCompliance", \.membraneCompliance, "PHYSICS.md"),
+        real("complianceWidth", \.complianceWidth, "V", "specification", .circuit, 1e-3...0.5),
+        flag("membraneCompliance", \.membraneCompliance, "specification"),
         real("resetMismatch", \.resetMismatch, "V", "assumed", .mismatch, 0...0.2),
         real("settlingTime", \.settlingTime, "s", "grenade", .circuit, 0...1e-3),
         real("fixedOverheadPerVector", \.fixedOverheadPerVector, "s", "grenade", .circuit, 0...1),

@@ -1,13 +1,13 @@
-/// Every number of the chip model, in SI units, with the defaults of PHYSICS.md.
+/// Every number of the chip model, in SI units, with the defaults of docs/SPECIFICATION.md.
 ///
 /// The parameter set is a plain value: copy it, change a field, build a chip from it. Each
 /// field has a ``ParameterDescriptor`` in ``PhysicsParameters/descriptors`` with its unit,
 /// allowed range and source, which is what JSON files, sweeps and `hxsim chip` use. Sources:
-/// [hxtorch], [grenade], [calix], [haldls], [demos] as in PHYSICS.md; [assumed] marks a value no
-/// public source gave, chosen so the emergent behaviour matches the anchors of PHYSICS.md §5;
+/// [hxtorch], [grenade], [calix], [haldls], [demos] as in docs/SPECIFICATION.md; [assumed] marks a value no
+/// public source gave, chosen so the emergent behaviour matches the anchors of docs/SPECIFICATION.md §5;
 /// [derived] marks a value computed from those anchors (see docs/MODEL.md).
 public struct PhysicsParameters: Sendable, Equatable, Hashable {
-    // MARK: Events and pulses (PHYSICS.md §2.1–2.2)
+    // MARK: Events and pulses (docs/SPECIFICATION.md §2.1–2.2)
 
     /// FPGA clock period: the unit of `waitBetweenEvents`, in seconds (125 MHz) [hxtorch].
     public var fpgaClockPeriod = 8e-9
@@ -71,7 +71,7 @@ public struct PhysicsParameters: Sendable, Equatable, Hashable {
     public var outputUpperLimit = 0.945
     /// Standard deviation of both output limits over columns, in volts [assumed].
     public var outputLimitMismatch = 0.01
-    /// Width of the triode roll-off near each limit, in volts (≈ 0.1 V) [PHYSICS.md].
+    /// Width of the triode roll-off near each limit, in volts (≈ 0.1 V) [specification].
     public var complianceWidth = 0.1
     /// Whether the OTA output loses headroom near the limits. Off, the membrane is unbounded
     /// (the CADC still clips).
@@ -80,7 +80,7 @@ public struct PhysicsParameters: Sendable, Equatable, Hashable {
     // MARK: Reset, baseline and timing (§2.6, §4)
 
     /// Standard deviation of each column's reset potential before calibration, in volts
-    /// [PHYSICS.md, assumed].
+    /// [specification, assumed].
     public var resetMismatch = 0.015
     /// Time from the last event slot to the result read, in seconds [grenade].
     public var settlingTime = 1e-6
@@ -125,14 +125,14 @@ public struct PhysicsParameters: Sendable, Equatable, Hashable {
     /// I_bias,syn / 63 [hxtorch, demos].
     public var nominalSynapseBias = 0.98e-6
     /// Nominal OTA bias current I_gm per column, in amperes; with V_lin it sets
-    /// g_m = I_gm / V_lin [derived: gives the mock gain 0.002 of PHYSICS.md §5].
+    /// g_m = I_gm / V_lin [derived: gives the mock gain 0.002 of docs/SPECIFICATION.md §5].
     public var nominalOTABias = 0.66e-6
     /// Nominal reset potential, in volts; reads about code 120 [assumed].
     public var nominalResetPotential = 0.625
     /// Nominal CADC ramp current, in amperes; the LSB size is proportional to it [assumed].
     public var nominalCADCRampCurrent = 0.5e-6
 
-    /// The defaults of PHYSICS.md.
+    /// The defaults of docs/SPECIFICATION.md.
     public init() {}
 }
 

@@ -23,7 +23,6 @@ struct CalibrateCommand: ParsableCommand {
             + "created if missing (default calibration/chip-<seed>.json)")
     var out: String?
     @Flag(help: "fewer trials (a quarter to a half): faster, noisier trims") var quick = false
-    @Flag(help: "no progress lines on stderr") var quiet = false
 
     func run(_ context: CommandContext) throws {
         let seed = self.chip.seed
@@ -34,7 +33,7 @@ struct CalibrateCommand: ParsableCommand {
         var chip = try self.chip.chip()
         let settings = quick ? CalibrationSettings.quick : CalibrationSettings()
         let run = try Calibrator(settings: settings).calibrate(
-            &chip, progress: quiet ? nil : context.output.err)
+            &chip, progress: context.progressSink)
         try run.result.write(to: out, createParents: true)
         let written = try CalibrationReport(run: run).write(nextTo: out)
         let report = CalibrationReport(run: run)
@@ -43,7 +42,17 @@ struct CalibrateCommand: ParsableCommand {
         text += try report.summaryTable().markdown(precision: 3) + "\n"
         text += try report.stepTable().markdown(precision: 3) + "\n"
         text += try report.timingTable().markdown(precision: 3) + "\n"
+        text += Self.attention(report)
         text += "wrote \(out)\n" + written.map { "wrote \($0)\n" }.joined()
         context.out(text)
+    }
+
+    /// The steps that left drivers, columns or channels out of tolerance, as a list a reader
+    /// cannot miss; or a line saying that every step converged.
+    static func attention(_ report: CalibrationReport) -> String {
+        let lines = report.attentionLines()
+        guard !lines.isEmpty else { return "Every step ended within its tolerance.\n\n" }
+        return "Out of tolerance after calibration (listed in the report):\n"
+            + lines.map { "- \($0)\n" }.joined() + "\n"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HXArguments
+import HXCalibration
 import HXIO
 import HXNumerics
 import HXPhysics
@@ -14,7 +15,8 @@ struct ParameterOptions: ParsableArguments {
     @Option(
         valueName: "FILE",
         help:
-            "physics parameters (JSON, see `hxsim chip --json`); defaults of PHYSICS.md if omitted"
+            "physics parameters (JSON, see `hxsim chip --json`); defaults of docs/SPECIFICATION.md if "
+            + "omitted"
     ) var params: String?
 
     /// The physics parameters: the file given with `--params`, or the defaults.
@@ -32,6 +34,25 @@ struct ChipOptions: ParsableArguments {
 
     /// The chip drawn from `--seed` with `--params`.
     func chip() throws -> Chip { try Chip(seed: seed, parameters: physics.parameters()) }
+}
+
+/// `--calibration`: run on a chip calibrated by a result of `hxsim calibrate`.
+struct CalibrationOptions: ParsableArguments {
+    @Option(
+        valueName: "FILE", help: "run on the chip calibrated by this result of `hxsim calibrate`")
+    var calibration: String?
+
+    /// Applies the calibration file, if one was given, to `chip`; returns it.
+    @discardableResult
+    func apply(to chip: inout Chip) throws -> CalibrationResult? {
+        guard let calibration else { return nil }
+        let path = try absolutePath(calibration, option: "calibration", mustExist: true)
+        let result = try reading("--calibration", path: calibration) {
+            try CalibrationResult(contentsOf: path)
+        }
+        try result.apply(to: &chip)
+        return result
+    }
 }
 
 /// `--num-sends` and `--wait`: the event timing, with the chip's ranges and hxtorch's defaults.
@@ -83,35 +104,123 @@ struct OperandOptions: ParsableArguments {
             "signed weights \(rangeText(ChipGeometry.weightRange)), rows × columns (columns ≤ "
             + "\(ChipGeometry.maxSignedVMM.outputs)), CSV or .npy; - reads stdin")
     var weights: String
+    @Flag(
+        help:
+            "accept any finite numbers: round them half away from zero (2.5 → 3, −2.5 → −3) and "
+            + "clamp them to the ranges above, as hxtorch rounds and clamps; without it, values "
+            + "that are not whole or out of range are errors")
+    var round = false
 
-    /// The `--inputs` and `--weights` matrices, every value checked against the chip's range.
-    /// `-` reads one of them (not both: standard input holds one matrix) from standard input.
-    func read() throws -> (inputs: Matrix<Int>, weights: Matrix<Int>) {
+    /// The `--inputs` and `--weights` matrices, every value checked against the chip's range
+    /// (or, with `--round`, rounded and clamped into it; `notes` then says how many values
+    /// changed). `-` reads one of them (not both: standard input holds one matrix) from
+    /// standard input.
+    func read() throws -> (inputs: Matrix<Int>, weights: Matrix<Int>, notes: [String]) {
+        try checkStandardInput()
+        var notes: [String] = []
+        let inputs = try integerMatrix(
+            operand: "inputs", path: self.inputs, allowed: ChipGeometry.inputRange, notes: &notes)
+        let weights = try integerMatrix(
+            operand: "weights", path: self.weights, allowed: ChipGeometry.weightRange,
+            notes: &notes)
+        return (inputs, weights, notes)
+    }
+
+    /// Refuses `-` for both operands: standard input holds one matrix.
+    func checkStandardInput() throws {
         if self.inputs == MatrixTarget.standardStream && self.weights == MatrixTarget.standardStream
         {
             throw IOError.invalidArgument(
                 "--inputs and --weights cannot both be '-': standard input holds one matrix")
         }
-        let inputs = try Self.integerMatrix(
-            operand: "inputs", path: self.inputs, allowed: ChipGeometry.inputRange)
-        let weights = try Self.integerMatrix(
-            operand: "weights", path: self.weights, allowed: ChipGeometry.weightRange)
-        return (inputs, weights)
     }
 
     /// An integer matrix read from the file an option names (which must exist) or, for `-`,
-    /// from standard input; every value checked against `allowed`, errors naming the option and
-    /// the path: `--inputs x.csv: element [3, 1] = 32.0 is outside …`.
-    static func integerMatrix(
-        operand option: String, path: String, allowed: ClosedRange<Int>
+    /// from standard input; every value checked against `allowed` (or rounded and clamped into
+    /// it with `--round`, counted in `notes`), errors naming the option and the path:
+    /// `--inputs x.csv: element [3, 1] = 32.0 is outside …`.
+    func integerMatrix(
+        operand option: String, path: String, allowed: ClosedRange<Int>, notes: inout [String]
     ) throws -> Matrix<Int> {
         let source =
             path == MatrixTarget.standardStream
             ? path : try absolutePath(path, option: option, mustExist: true)
         return try reading("--\(option)", path: path) {
-            try CSV.integers(MatrixTarget.read(from: source), allowed: allowed)
+            var matrix = try MatrixTarget.read(from: source)
+            if round {
+                var count = OperandRounding.Count()
+                matrix = try OperandRounding.apply(to: matrix, allowed: allowed, count: &count)
+                if let note = count.note(operand: option, allowed: allowed) { notes.append(note) }
+            }
+            return try CSV.integers(matrix, allowed: allowed)
         }
     }
+}
+
+/// `--round`: what hxtorch does with float operands, stated once. Each value is rounded half
+/// away from zero (2.5 → 3, −2.5 → −3, 0.49 → 0) and then clamped to the chip's range. NaN and
+/// infinities stay errors: there is no sensible code for them.
+enum OperandRounding {
+    /// How many values rounding and clamping saw and changed (summed over the chunks of a
+    /// streamed operand).
+    struct Count: Equatable {
+        var values = 0
+        var rounded = 0
+        var clamped = 0
+
+        /// `--round changed 12 of 400 weights (3 clamped to -63…63)`, or nil when nothing
+        /// changed.
+        func note(operand: String, allowed: ClosedRange<Int>) -> String? {
+            guard rounded + clamped > 0 else { return nil }
+            return "--round changed \(HumanFormat.count(rounded + clamped)) of "
+                + "\(HumanFormat.count(values)) \(operand) (\(HumanFormat.count(clamped)) "
+                + "clamped to \(rangeText(allowed)))"
+        }
+    }
+
+    /// Rounds and clamps every value of `matrix` into `allowed`, adding to `count`.
+    /// - Parameter firstRow: the row of `matrix`'s first row in its file, for errors.
+    /// - Throws: ``IOError/notIntegral(row:column:value:)`` for NaN or an infinity.
+    static func apply(
+        to matrix: Matrix<Double>, allowed: ClosedRange<Int>, firstRow: Int = 0,
+        count: inout Count
+    ) throws -> Matrix<Double> {
+        var storage = matrix.storage
+        let (low, high) = (Double(allowed.lowerBound), Double(allowed.upperBound))
+        for index in storage.indices {
+            let value = storage[index]
+            guard value.isFinite else {
+                throw IOError.notIntegral(
+                    row: firstRow + index / max(1, matrix.columns),
+                    column: index % max(1, matrix.columns), value: value)
+            }
+            let whole = value.rounded(.toNearestOrAwayFromZero)
+            let inside = min(max(whole, low), high)
+            if inside != whole {
+                count.clamped += 1
+            } else if whole != value {
+                count.rounded += 1
+            }
+            storage[index] = inside
+        }
+        count.values += storage.count
+        return try Matrix(rows: matrix.rows, columns: matrix.columns, storage: storage)
+    }
+}
+
+/// `--out` and `--header`: where a command writes its matrix result.
+struct MatrixOutputOptions: ParsableArguments {
+    @Option(valueName: "FILE", help: matrixOutputHelp) var out: String?
+    @Flag(help: "start CSV output with a header line naming the columns") var header = false
+
+    /// The checked target of `--out` (standard output when absent or `-`): call it before the
+    /// work.
+    func target() throws -> OutputTarget {
+        try MatrixTarget.output(out.map { try absoluteOrStream($0, option: "out") })
+    }
+
+    /// `columns` when `--header` was given, else nil: the `csvHeader` of the writer.
+    func csvHeader(_ columns: [String]) -> [String]? { header ? columns : nil }
 }
 
 /// Runs `body`, naming `operand` (and `path`, where the error does not) in its errors:

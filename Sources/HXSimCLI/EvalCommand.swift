@@ -1,6 +1,7 @@
 import Foundation
 import HXApplications
 import HXArguments
+import HXCalibration
 import HXIO
 import HXNetwork
 
@@ -41,7 +42,12 @@ struct EvalCommand: ParsableCommand {
     @Option(
         valueName: "FILE", help: "write logits, prediction and label per sample (.npy or .csv)")
     var out: String?
+    @Option(help: "evaluate only the first N samples of the split", in: 1...) var limit: Int?
     @Flag(help: "calibrate the simulated chips in memory first") var calibrate = false
+    @Flag(
+        help:
+            "calibrate in memory with fewer trials (a quarter to a half): faster, noisier trims")
+    var quickCalibration = false
     @Flag(help: "print the accuracy as one JSON object") var json = false
     @Argument(help: "the model file (hxsim train --save)") var model: String
 
@@ -58,7 +64,8 @@ struct EvalCommand: ParsableCommand {
         s.chips = chips
         s.chipSeed = chipSeed
         s.seed = seed
-        s.calibrate = calibrate
+        s.calibrate = calibrate || quickCalibration
+        if quickCalibration { s.calibration = .quick }
         s.calibrationPath = try calibration.map {
             try absolutePath($0, option: "calibration", mustExist: true)
         }
@@ -68,6 +75,16 @@ struct EvalCommand: ParsableCommand {
         job.settings = s
         job.out = try out.map { try absolutePath($0, option: "out") }
         job.json = json
-        context.out(try job.run().text)
+        job.limit = limit
+        if s.calibrate && s.backend == .physics {
+            context.progress("eval: calibrating \(chips) chip\(chips == 1 ? "" : "s") first\n")
+        }
+        var progress: ProgressReporter?
+        let text = try job.run { done, total in
+            if progress == nil { progress = context.progressReporter(label: "eval", total: total) }
+            progress?.update(done: done)
+            if done == total { progress?.finish() }
+        }.text
+        context.out(text)
     }
 }

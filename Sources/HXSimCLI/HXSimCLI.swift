@@ -10,8 +10,8 @@ public struct HXSimCommand: ParsableCommand {
     static var subcommands: [any ParsableCommand.Type] {
         [
             DemoCommand.self, ChipCommand.self, VMMCommand.self, TraceCommand.self,
-            CalibrateCommand.self, TrainCommand.self, EvalCommand.self, SweepCommand.self,
-            BenchmarkCommand.self,
+            TransferCommand.self, MockParameterCommand.self, CalibrateCommand.self,
+            TrainCommand.self, EvalCommand.self, SweepCommand.self, BenchmarkCommand.self,
         ]
     }
 
@@ -22,7 +22,21 @@ public struct HXSimCommand: ParsableCommand {
             subcommands: subcommands)
     }
 
+    @Flag(help: "print the version, the build's git commit and the BLAS kernel, and exit")
+    var version = false
+    @Flag(
+        help: "no progress or summary lines on stderr (results, warnings and errors still appear)")
+    var quiet = false
+
     public init() {}
+
+    /// The global flags: `--version` answers instead of the command; `--quiet` silences the
+    /// progress of whatever command runs. Both may stand anywhere on the line.
+    public func prepare(_ context: inout CommandContext) throws -> String? {
+        if version { return Version.text }
+        if quiet { context.isQuiet = true }
+        return nil
+    }
 
     /// Runs the command with `arguments` (without the program name); returns the exit status:
     /// 0 on success, 2 for a usage error, 1 for any other failure. Errors are printed as one

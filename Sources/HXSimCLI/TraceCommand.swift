@@ -20,19 +20,27 @@ struct TraceCommand: ParsableCommand {
     var column: Int
     @Option(valueName: "S", help: "the input vector to trace", in: 0...)
     var sample = 0
-    @Option(valueName: "FILE", help: "write the plot here") var svg: String
+    @Option(valueName: "FILE", help: "also draw the trace as an SVG plot here") var svg: String?
     @Option(valueName: "NS", help: "spacing of trace points in ns", in: 0.01...1000)
     var resolution = TraceRequest(column: 0).resolution * 1e9
     @OptionGroup var chip: ChipOptions
     @OptionGroup var timing: TimingOptions
-    @Option(valueName: "FILE", help: matrixOutputHelp) var out: String?
+    @Option(
+        valueName: "FILE",
+        help:
+            "write the trace here (atomically), .csv (with a header line) or .npy (either with "
+            + ".gz) by the extension; default: CSV on stdout")
+    var out: String?
 
     func run(_ context: CommandContext) throws {
         // Outputs first: nothing runs with a bad --out or --svg.
         let target = try MatrixTarget.output(out.map { try absoluteOrStream($0, option: "out") })
-        let svgTarget = try OutputTarget.file(
-            absolutePath(svg, option: "svg"), operand: "--svg", allowsStandardOutput: false)
-        let (inputs, weights) = try operands.read()
+        let svgTarget = try svg.map {
+            try OutputTarget.file(
+                absolutePath($0, option: "svg"), operand: "--svg", allowsStandardOutput: false)
+        }
+        let (inputs, weights, notes) = try operands.read()
+        for note in notes { context.progress("trace: \(note)\n") }
         guard sample < inputs.rows else {
             throw ArgumentError.outOfRange(
                 option: "sample", got: "\(sample)",
@@ -51,8 +59,10 @@ struct TraceCommand: ParsableCommand {
         }
         trace.sample = sample
         try emit(try Self.matrix(trace), to: target, csvHeader: Self.columns, context: context)
-        let figure = Self.figure(trace, column: column, output: Int(result.outputs[0, column]))
-        try svgTarget.write(Data(try figure.svg().utf8)) { _ in }
+        if let svgTarget {
+            let figure = Self.figure(trace, column: column, output: Int(result.outputs[0, column]))
+            try svgTarget.write(Data(try figure.svg().utf8)) { _ in }
+        }
     }
 
     /// The columns of a trace: time (µs) and the three voltages (V).

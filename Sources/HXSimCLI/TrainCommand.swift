@@ -94,7 +94,6 @@ struct TrainCommand: ParsableCommand {
     var profileSvg: String?
     @Flag(help: "print the accuracies as one JSON object") var json = false
     @Flag(help: "print host time per phase and the real chip's projected time") var profile = false
-    @Flag(help: "no progress on stderr") var quiet = false
     @Flag(help: "fine-tune on the uncalibrated chip") var noCalibration = false
     @Flag(help: "fine-tune on the mock instead (a control)") var fineTuneOnMock = false
     @Argument(help: "the task: " + Tasks.names.joined(separator: ", ")) var task: String
@@ -134,7 +133,7 @@ struct TrainCommand: ParsableCommand {
         job.json = json
         job.profile = profile
         let (text, _) = try job.run { line in
-            if !quiet { context.err("train: \(line)\n") }
+            context.progress("train: \(line)\n")
         }
         context.out(text)
     }

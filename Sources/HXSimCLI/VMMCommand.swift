@@ -18,10 +18,8 @@ struct VMMCommand: ParsableCommand {
     @OptionGroup var chip: ChipOptions
     @OptionGroup var timing: TimingOptions
     @OptionGroup var numerics: NumericsOptions
-    @Option(valueName: "FILE", help: matrixOutputHelp) var out: String?
-    @Option(
-        valueName: "FILE", help: "run on the chip calibrated by this result of `hxsim calibrate`")
-    var calibration: String?
+    @OptionGroup var output: MatrixOutputOptions
+    @OptionGroup var calibrationFile: CalibrationOptions
     @Flag(
         help:
             "correct the outputs with the calibration's digital fit, rounding with dither (needs "
@@ -34,32 +32,31 @@ struct VMMCommand: ParsableCommand {
             + "in chunks that fit it",
         in: 1...1_000_000_000)
     var maxMemory = Chip.defaultStreamingBudgetBytes / 1_000_000
-    @Flag(help: "no progress lines on stderr") var quiet = false
+
+    /// Rows per chunk of the GSL reference (about ten vectors a second), so that its progress
+    /// comes every second or so; its vectors do not depend on the chunking.
+    static let gslChunkRows = 8
 
     func run(_ context: CommandContext) throws {
-        // Outputs and settings first: nothing below runs with a bad --out.
-        let target = try MatrixTarget.output(out.map { try absoluteOrStream($0, option: "out") })
-        if digitalCorrection && calibration == nil {
+        // Outputs and settings first: nothing below runs with a bad --out or sidecar.
+        let target = try output.target()
+        let sidecar = try target.path.map {
+            try OutputTarget.file(
+                VMMRecord.path(for: $0), operand: "--out (its record)",
+                allowsStandardOutput: false)
+        }
+        if digitalCorrection && calibrationFile.calibration == nil {
             throw ArgumentError.missingRequired(option: "calibration", valueName: "FILE")
         }
         let options = numerics.applied(to: timing.executionOptions)
-        if operands.inputs == MatrixTarget.standardStream
-            && operands.weights == MatrixTarget.standardStream
-        {
-            throw IOError.invalidArgument(
-                "--inputs and --weights cannot both be '-': standard input holds one matrix")
-        }
-        let weights = try OperandOptions.integerMatrix(
-            operand: "weights", path: operands.weights, allowed: ChipGeometry.weightRange)
+        try operands.checkStandardInput()
+        let started = ProcessInfo.processInfo.systemUptime
+        var notes: [String] = []
+        let weights = try operands.integerMatrix(
+            operand: "weights", path: operands.weights, allowed: ChipGeometry.weightRange,
+            notes: &notes)
         var chip = try self.chip.chip()
-        var calibration: CalibrationResult?
-        if let given = self.calibration {
-            let path = try absolutePath(given, option: "calibration", mustExist: true)
-            calibration = try reading("--calibration", path: given) {
-                try CalibrationResult(contentsOf: path)
-            }
-            try calibration?.apply(to: &chip)
-        }
+        let calibration = try calibrationFile.apply(to: &chip)
         // The plan from the shapes: a budget too small, or a machine without the memory, is
         // reported here, before the work.
         let plan = try Chip.streamingPlan(
@@ -73,7 +70,18 @@ struct VMMCommand: ParsableCommand {
         let reader = try reading("--inputs", path: inputs) {
             try MatrixTarget.reader(from: source)
         }
-        let writer = try MatrixWriter<Int8>(target: target) {
+        let rounding = RoundingTally()
+        if operands.round {
+            reader.chunkTransform = { chunk, firstRow in
+                try OperandRounding.apply(
+                    to: chunk, allowed: ChipGeometry.inputRange, firstRow: firstRow,
+                    count: &rounding.count)
+            }
+        }
+        let writer = try MatrixWriter<Int8>(
+            target: target,
+            csvHeader: output.csvHeader((0..<weights.columns).map { "column_\($0)" })
+        ) {
             context.out(String(decoding: $0, as: UTF8.self))
         }
         var correction: ((Matrix<Int8>, Int, UInt64) throws -> Matrix<Int8>)?
@@ -88,11 +96,35 @@ struct VMMCommand: ParsableCommand {
                     firstRow: firstRow)
             }
         }
-        try reading("--inputs", path: inputs) {
-            _ = try chip.streamVMM(
+        let chunkRows =
+            options.integrator == .gsl ? min(plan.chunkRows, Self.gslChunkRows) : plan.chunkRows
+        let summary = try reading("--inputs", path: inputs) {
+            try chip.streamVMM(
                 inputs: reader, weights: weights, to: writer, options: options,
-                chunkRows: plan.chunkRows, correction: correction,
-                progress: quiet ? nil : context.output.err)
+                chunkRows: chunkRows, correction: correction, progress: context.progressSink)
         }
+        if let note = rounding.count.note(operand: "inputs", allowed: ChipGeometry.inputRange) {
+            notes.insert(note, at: 0)
+        }
+        for note in notes { context.progress("vmm: \(note)\n") }
+        let build = VMMRecord.build
+        let record = VMMRecord(
+            hxsim: build.version, commit: build.commit, blasKernel: build.kernel,
+            inputs: operands.inputs, weights: operands.weights, output: output.out ?? "-",
+            calibration: calibrationFile.calibration, batch: summary.rows, rows: weights.rows,
+            columns: weights.columns, chipSeed: chip.seed,
+            parameterFingerprint: chip.parameters.fingerprint, numSends: options.numSends,
+            waitBetweenEvents: options.waitBetweenEvents, integrator: options.integrator.rawValue,
+            digitalCorrection: digitalCorrection, rounded: operands.round,
+            firstTrial: summary.firstTrial, projectedSeconds: summary.projectedTime,
+            projectedSecondsPerVector: summary.projectedTime / Double(max(1, summary.rows)),
+            hostSeconds: ProcessInfo.processInfo.systemUptime - started)
+        context.progress("vmm: \(record.summary)\n")
+        try sidecar?.write(JSON.encode(record)) { _ in }
     }
+}
+
+/// The rounding counts of a streamed operand, filled in by the reader's chunk transform.
+private final class RoundingTally {
+    var count = OperandRounding.Count()
 }

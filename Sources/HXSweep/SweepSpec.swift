@@ -20,7 +20,7 @@ public struct SweepSpec: Sendable, Codable, Equatable {
     /// The data set the accuracy is measured on.
     public var dataset: DatasetSpec
     /// An optional physics parameter file (`hxsim-physics-parameters`) as the starting point;
-    /// the defaults of PHYSICS.md when absent.
+    /// the defaults of docs/SPECIFICATION.md when absent.
     public var parameters: String?
     /// Root seed of every random draw of the sweep: trial-to-trial noise of the repetitions and,
     /// unless `sampling.seed` is given, random sampling of points.

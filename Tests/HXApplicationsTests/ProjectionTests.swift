@@ -15,7 +15,8 @@ struct ProjectionTests {
             weights: Matrix(rows: rows[0].count, columns: 2, repeating: 1))
     }
 
-    @Test("one block: events × numSends × wait × 8 ns + 36 µs per vector (PHYSICS.md §4)")
+    @Test(
+        "one block: events × numSends × wait × 8 ns + 36 µs per vector (docs/SPECIFICATION.md §4)")
     func oneBlock() throws {
         let p = PhysicsParameters()
         let block = try Self.block([[1, 0, 5, 31], [0, 0, 0, 2]], hemisphere: 0)

@@ -20,7 +20,7 @@ enum SharedDatasets {
 
     static var available: Bool { directory != nil }
 
-    /// The search order the tests use: the shared folder, then the system's.
+    /// The search order the tests use: the data sets beside the checkout, then the system's.
     static var location: DataLocation {
         DataLocation(roots: [directory ?? "/nonexistent", DataLocation.systemRoot])
     }

@@ -353,6 +353,19 @@ struct NestedCommandTests {
             missing.status == 2 && missing.err.contains("missing subcommand; use one of: files"))
     }
 
+    @Test("a parent's options also work after the subcommand, and its help lists them")
+    func globalOptions() {
+        let quiet = main("files run a.json --quiet")
+        #expect(quiet.status == 0 && quiet.err.isEmpty && quiet.out == "run a.json\n")
+        #expect(main("files a.json --quiet").err.isEmpty)
+        #expect(main("files plot r.jsonl --version").out == "tool 1.0\n")
+        let help = main("files plot --help").out
+        #expect(help.contains("GLOBAL OPTIONS (anywhere on the line):\n  --quiet "), "\(help)")
+        #expect(!main("--help").out.contains("GLOBAL OPTIONS"))
+        // A subcommand's own options are still its own: unknown ones are refused.
+        #expect(main("files run a.json --x noise").status == 2)
+    }
+
     /// Text written from the commands' closures.
     final class Collected: @unchecked Sendable {
         private let lock = NSLock()

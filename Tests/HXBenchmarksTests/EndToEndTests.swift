@@ -8,7 +8,7 @@ import Testing
 @Suite("End to end: images per second of a network beside the chip's projected time")
 struct EndToEndTests {
     /// One layer of 16 inputs to 8 outputs, every input at 31: each vector is 16 events five
-    /// cycles (40 ns) apart plus the chip's fixed 36 µs per vector (PHYSICS.md §4).
+    /// cycles (40 ns) apart plus the chip's fixed 36 µs per vector (docs/SPECIFICATION.md §4).
     static let tiny = EndToEndNetwork(name: "tiny") {
         let features = Matrix<Float>(rows: 20, columns: 16, repeating: 31)
         let labels = (0..<20).map { $0 % 8 }

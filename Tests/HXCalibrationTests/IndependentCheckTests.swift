@@ -6,7 +6,7 @@ import Testing
 @testable import HXCalibration
 
 /// The acceptance criteria, measured through `Chip.vmm` with patterns calibration never
-/// used (PHYSICS.md's anchor pattern, a balanced ±21 pattern, zero input), not through the
+/// used (the specification's anchor pattern, a balanced ±21 pattern, zero input), not through the
 /// calibration's own numbers.
 @Suite("A calibrated chip, measured independently")
 struct IndependentCheckTests {
@@ -30,7 +30,7 @@ struct IndependentCheckTests {
             after.relativeStandardDeviation <= 2,
             "after: σ \(after.relativeStandardDeviation) % of \(after.mean) LSB, worst \(after.worstColumn) at \(after.relativeWorstDeviation) %"
         )
-        // PHYSICS.md §5: the anchor reads ≈ 55…63.
+        // docs/SPECIFICATION.md §5: the anchor reads ≈ 55…63.
         #expect((50...66).contains(after.mean), "mean amplitude \(after.mean) LSB")
     }
 

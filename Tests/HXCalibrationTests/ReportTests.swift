@@ -40,3 +40,36 @@ struct ReportTests {
         #expect(before.baseline.standardDeviation > 4 && after.baseline.standardDeviation < 0.6)
     }
 }
+
+@Suite("Report: what a user reads first")
+struct AttentionTests {
+    @Test("every step that left instances out of tolerance or at a range limit gets a line")
+    func attention() throws {
+        let run = try Fixtures.chip3.get().run
+        let lines = CalibrationReport(run: run).attentionLines()
+        let flagged = run.result.steps.filter {
+            !$0.outOfTolerance.isEmpty || !$0.atRangeLimit.isEmpty
+        }
+        #expect(lines.count == flagged.count, "\(lines)")
+        for (line, step) in zip(lines, flagged) {
+            #expect(line.hasPrefix(step.step), "\(line)")
+            if !step.outOfTolerance.isEmpty {
+                #expect(
+                    line.contains("\(step.outOfTolerance.count) of \(step.after.count)"), "\(line)")
+            }
+        }
+    }
+
+    @Test("progress counts the measurements each step plans, so it ends at n/n")
+    func plannedBatches() throws {
+        let run = try Fixtures.chip3.get().run
+        let planned = Dictionary(
+            Fixtures.settings.steps.filter(\.isEnabled).map { ($0.name, $0.plannedBatches) },
+            uniquingKeysWith: +)
+        for timing in run.result.timings {
+            #expect(planned[timing.step] == timing.batches, "\(timing.step)")
+        }
+        #expect(
+            run.result.timings.map(\.batches).reduce(0, +) == Fixtures.settings.plannedBatches)
+    }
+}

@@ -47,7 +47,7 @@ enum Independent {
         return means
     }
 
-    /// PHYSICS.md's anchor: 100 inputs of 15, weights 21 (outputs ≈ 55…63).
+    /// the specification's anchor: 100 inputs of 15, weights 21 (outputs ≈ 55…63).
     static func gain(_ chip: inout Chip, trials: Int = 128) throws -> [Double] {
         try meanOutputs(&chip, rows: 100, activation: 15, trials: trials) { _ in 21 }
     }

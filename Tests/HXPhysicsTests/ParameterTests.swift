@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Physics parameters")
 struct ParameterTests {
-    @Test("the defaults of PHYSICS.md validate and carry their documented values")
+    @Test("the defaults of docs/SPECIFICATION.md validate and carry their documented values")
     func defaults() throws {
         let p = PhysicsParameters()
         try p.validate()

@@ -4,7 +4,7 @@ import Testing
 
 @testable import HXPhysics
 
-@Suite("Transfer of the VMM: linearity, saturation, anchors of PHYSICS.md §5")
+@Suite("Transfer of the VMM: linearity, saturation, anchors of docs/SPECIFICATION.md §5")
 struct TransferTests {
     @Test(
         "100 inputs of 15 with all weights 21 give outputs of about 55…63 [demos]",

@@ -5,7 +5,7 @@
 #
 #   benchmarks/applications/run.sh [TASK...]     # default: every task
 #
-# Data sets: $HXSIM_DATASETS, else ../shared/datasets from the repository's root (and
+# Data sets: $HXSIM_DATASETS, else a shared/datasets folder beside the repository (and
 # /usr/share/datasets for Fashion-MNIST: apt-get install dataset-fashion-mnist).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"

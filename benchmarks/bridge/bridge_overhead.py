@@ -103,6 +103,14 @@ def measure(batch, rows, columns, chips, rounds, seed, num_sends, wait, requires
     }
 
 
+def repository_path(path):
+    """`path` relative to the repository when it lies inside it (results name no machine's
+    folders), else as it is."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    absolute = os.path.abspath(str(path))
+    return os.path.relpath(absolute, root) if absolute.startswith(root + os.sep) else absolute
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=41)
@@ -115,7 +123,7 @@ def main():
         (128, 256, 1), (500, 128, 1)]
     results = {
         "cpu": cpu_model(), "cores": os.cpu_count(), "openblas": openblas_kernel(),
-        "load_average": os.getloadavg(), "library": str(hxsim.library_path()),
+        "load_average": os.getloadavg(), "library": repository_path(hxsim.library_path()),
         "torch": torch.__version__, "python": platform.python_version(), "cases": [],
     }
     for clock in ("cpu", "wall"):

@@ -6,10 +6,11 @@
 #
 #   benchmarks/calibration/verify.sh [SEEDS...]        (default seeds 1 2 3 4 5)
 #
-# Writes benchmarks/calibration/results.md (and results.csv). Run from anywhere in the package.
+# Writes benchmarks/calibration/results.md (and results.csv), or into $RESULTS_DIR when set.
+# Run from anywhere in the package.
 # Patterns (none of them used by the calibration itself), each sent TRIALS times to all 512
 # columns (both hemispheres):
-#   gain      100 inputs of 15, weights +21 (PHYSICS.md's anchor, outputs ≈ 55…63)
+#   gain      100 inputs of 15, weights +21 (the specification's anchor, outputs ≈ 55…63)
 #   negative  100 inputs of 15, weights −21
 #   zero-net  128 inputs of 15, weights alternating +21/−21 by row (Σ a·w = 0, all events present)
 #   zero      128 inputs of 0 (no events)
@@ -19,7 +20,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-here="$root/benchmarks/calibration"
+here="${RESULTS_DIR:-$root/benchmarks/calibration}"
+mkdir -p "$here"
 seeds=("$@")
 [ ${#seeds[@]} -eq 0 ] && seeds=(1 2 3 4 5)
 trials=${TRIALS:-400}
@@ -72,7 +74,7 @@ for seed in "${seeds[@]}"; do
             [ "$variant" != before ] && extra=(--calibration "$result")
             [ "$variant" = after+digital ] && extra+=(--digital-correction)
             "$hxsim" vmm --seed "$seed" --inputs "$work/$inputs.csv" --weights "$work/$weights.csv" \
-                "${extra[@]}" --out "$work/out.csv"
+                "${extra[@]}" --out "$work/out.csv" --quiet
             read -r mean sd worst column < <(spread "$work/out.csv")
             percent=$(awk -v s="$sd" -v m="$mean" 'BEGIN { printf "%.3f", (m == 0 ? 0 : 100 * s / (m < 0 ? -m : m)) }')
             echo "$seed,$pattern,$variant,$mean,$sd,$percent,$worst,$column,$inner,$wall" >>"$csv"

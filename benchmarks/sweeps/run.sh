@@ -1,6 +1,7 @@
 #!/bin/sh
 # Reproduces the example sweeps of this folder: the committed results (*.results.jsonl), tables
-# (*.md, *.csv) and plots (*.svg). About half a minute on two cores after a release build.
+# (*.md, *.csv) and plots (*.svg). Minutes on two cores after a release build; the time of the
+# last run is in README.md (scripts/regenerate-docs.sh measures and writes it).
 #
 #   benchmarks/sweeps/run.sh
 #

@@ -12,7 +12,7 @@ pixels scaled to 0…31; Adam (lr 1.0), learning rate × 0.7 per epoch, batches 
     python python/examples/mnist.py --mode mock                     # hxtorch's mock
 
 The data are the IDX files of MNIST (train-images-idx3-ubyte.gz or train-images.idx3-ubyte.gz, …) in --data-path (default:
-$HXSIM_DATASETS/mnist or ../shared/datasets/mnist next to the repository). Progress goes to
+$HXSIM_DATASETS/mnist, else mnist/ in a shared/datasets folder beside the repository). Progress goes to
 stderr (--quiet: none); the result is printed as one line of JSON on stdout.
 """
 

@@ -54,7 +54,7 @@ def test_a_chip_continues_its_noise_and_a_new_chip_repeats_it():
 
 
 def test_the_chip_computes_the_published_anchor():
-    # 100 inputs of 15 with weights 21 give a median output near 61 (PHYSICS.md; README).
+    # 100 inputs of 15 with weights 21 give a median output near 61 (docs/SPECIFICATION.md; README).
     codes = hxsim.vmm(np.full((20, 100), 15), np.full((100, 256), 21), seed=1)
     assert 55 <= np.median(codes) <= 66
 

@@ -17,7 +17,7 @@ public struct ImageTask: ExperimentTask {
     /// Class names, index by label.
     let classNames: [String]
 
-    /// MNIST handwritten digits (`mnist/` of the shared data sets).
+    /// MNIST handwritten digits (`mnist/` of the data-set folder).
     public static let mnist = ImageTask(
         name: "mnist", summary: "MNIST digits, hxtorch's conv network (Weis et al. 2020)",
         folders: ["mnist", "MNIST"], classNames: (0...9).map(String.init))

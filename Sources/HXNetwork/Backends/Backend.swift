@@ -75,7 +75,7 @@ public struct MockParameter: Sendable, Codable, Equatable, CustomStringConvertib
 }
 
 /// The ranges and block geometry of the chip in VMM ("hagen") mode, in the front end's terms
-/// (PHYSICS.md section 1). Every value is HXPhysics' ``ChipGeometry``, named as the network sees it.
+/// (docs/SPECIFICATION.md §1). Every value is HXPhysics' ``ChipGeometry``, named as the network sees it.
 public enum VMMLimits {
     /// Input activations, 5 bit unsigned, in chip units.
     public static let inputRange = ChipGeometry.inputRange

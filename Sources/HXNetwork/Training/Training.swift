@@ -44,7 +44,9 @@ public struct EpochSummary: Sendable, Equatable, CustomStringConvertible {
 
     /// A one-line human-readable form.
     public var description: String {
-        "epoch \(epoch): loss \(meanLoss), training accuracy \(accuracy * 100) %"
+        String(
+            format: "epoch %d: loss %.4g, training accuracy %.1f %%", epoch, meanLoss,
+            accuracy * 100)
     }
 }
 

@@ -23,7 +23,7 @@ protocol SampleIntegrator: AnyObject {
     ) throws -> SampleOutcome
 }
 
-/// The reference integrator (PHYSICS.md §2): the membrane equations of a hemisphere's columns
+/// The reference integrator (docs/SPECIFICATION.md §2): the membrane equations of a hemisphere's columns
 /// integrated across every pulse edge, with exact Gaussian noise from GSL. Two schemes
 /// (``GSLScheme``): `piecewise` (closed form between edges where the equations are linear,
 /// `gsl_odeiv2` where the output stage rolls off) and `plain` (one `gsl_odeiv2` system).

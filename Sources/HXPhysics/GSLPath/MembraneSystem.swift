@@ -1,7 +1,7 @@
 import Foundation
 import HXNumerics
 
-/// The right-hand side of one hemisphere's ODE system (PHYSICS.md §2.4–2.5) for the columns of
+/// The right-hand side of one hemisphere's ODE system (docs/SPECIFICATION.md §2.4–2.5) for the columns of
 /// a written block. The state is [V_syn,exc (n) | V_syn,inh (n) | V_m (n)], in volts:
 ///
 ///     dV_exc/dt = −V_exc/τ_syn + I_line,exc(t)/C_syn

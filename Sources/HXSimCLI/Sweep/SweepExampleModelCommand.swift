@@ -20,7 +20,7 @@ struct SweepExampleModelCommand: ParsableCommand {
         let path = try absolutePath(file, option: "FILE")
         _ = try OutputTarget.file(path, operand: "FILE", allowsStandardOutput: false)
         let trained = try ExampleModels.yinYang(epochs: epochs) { summary in
-            context.err("example-model: \(summary)\n")
+            context.progress("example-model: \(summary)\n")
         }
         try ModelFile.save(trained.model, to: URL(fileURLWithPath: path))
         let accuracies = String(

@@ -77,6 +77,19 @@ struct SweepPlotCommand: ParsableCommand {
         let figure = try SweepPlot.figure(
             records, x: x, lines: lines, meanOver: meanOver, logX: logX, title: title)
         let series = try SweepPlot.series(records, x: x, lines: lines, meanOver: meanOver)
+        if series.panels.count > 1 {
+            // Axes left out of --x, --lines and --mean-over become panels: say which, and how
+            // to pool them, so that ten panels are not a surprise.
+            let used = Set([series.x] + series.lines + series.meanOver)
+            let facets = Set(records.flatMap(\.coordinates.keys)).sorted().filter { axis in
+                !used.contains(axis)
+                    && Set(records.compactMap { $0.coordinates[axis]?.description }).count > 1
+            }
+            context.err(
+                "sweep plot: \(series.panels.count) panels, one per value of "
+                    + "\(facets.joined(separator: ", ")); --mean-over \(facets.joined(separator: ",")) "
+                    + "pools them into one (mean, with the spread as error bar)\n")
+        }
         let plotName =
             "\(directory)/\(stem)-\(SweepPlot.fileName(series.x))"
             + (series.lines.isEmpty

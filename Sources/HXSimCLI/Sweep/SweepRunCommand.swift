@@ -27,7 +27,6 @@ struct SweepRunCommand: ParsableCommand {
     @OptionGroup var threading: ThreadOptions
     @Flag(help: "continue the results file, skipping the points it holds") var resume = false
     @Flag(help: "check the spec and list its points, run nothing") var dryRun = false
-    @Flag(help: "no progress lines on stderr") var quiet = false
     @Flag(
         help:
             "combine records computed by different builds, BLAS kernels or CPUs (refused by "
@@ -56,7 +55,7 @@ struct SweepRunCommand: ParsableCommand {
         }
         let options = SweepRunOptions(
             resultsPath: results, resume: resume, shard: shard, maxPoints: maxPoints,
-            threads: threading.threads, showsProgress: !quiet, log: context.output.err,
+            threads: threading.threads, showsProgress: !context.isQuiet, log: context.output.err,
             acceptMixedBuilds: acceptMixedBuilds)
         let summary = try SweepRunner.run(sweep, options: options)
         context.out(summary.description + "\n")
