@@ -130,7 +130,8 @@ struct RobustCommandTests {
         refused(
             ["train", "yinyang", "--save", dir + "/file/m.json"],
             ["--save \(dir)/file/m.json: cannot write: \(dir)/file is not a directory"])
-        refused(["train", "yinyang", "--save", dir], ["--save \(dir): cannot write: is a directory"])
+        refused(
+            ["train", "yinyang", "--save", dir], ["--save \(dir): cannot write: is a directory"])
         refused(
             ["sweep", "example-model", dir + "/none/m.json"],
             ["FILE \(dir)/none/m.json: cannot write: the directory"])
