@@ -70,15 +70,22 @@ let package = Package(
         .executableTarget(
             name: "hxsim-bench", dependencies: ["HXBenchmarks", "HXPhysics", "HXNumerics"]),
 
-        .testTarget(name: "HXNumericsTests", dependencies: ["HXNumerics"]),
-        .testTarget(name: "HXIOTests", dependencies: ["HXIO"]),
-        .testTarget(name: "HXPhysicsTests", dependencies: ["HXPhysics"]),
-        .testTarget(name: "HXCalibrationTests", dependencies: ["HXCalibration"]),
-        .testTarget(name: "HXDataTests", dependencies: ["HXData"]),
-        .testTarget(name: "HXNetworkTests", dependencies: ["HXNetwork"]),
-        .testTarget(name: "HXSweepTests", dependencies: ["HXSweep"]),
-        .testTarget(name: "HXApplicationsTests", dependencies: ["HXApplications", "HXData"]),
-        .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI"]),
-        .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks"]),
+        // What the test targets share: temporary directories, the data sets folder, statistics,
+        // chip fixtures and the ideal chip of docs/MODEL.md written down independently.
+        .target(
+            name: "HXTestSupport", dependencies: ["HXPhysics", "HXIO", "HXNumerics"],
+            path: "Tests/HXTestSupport"),
+        .testTarget(name: "HXNumericsTests", dependencies: ["HXNumerics", "HXTestSupport"]),
+        .testTarget(name: "HXIOTests", dependencies: ["HXIO", "HXTestSupport"]),
+        .testTarget(name: "HXPhysicsTests", dependencies: ["HXPhysics", "HXTestSupport"]),
+        .testTarget(name: "HXCalibrationTests", dependencies: ["HXCalibration", "HXTestSupport"]),
+        .testTarget(name: "HXDataTests", dependencies: ["HXData", "HXTestSupport"]),
+        .testTarget(name: "HXNetworkTests", dependencies: ["HXNetwork", "HXTestSupport"]),
+        .testTarget(name: "HXSweepTests", dependencies: ["HXSweep", "HXTestSupport"]),
+        .testTarget(
+            name: "HXApplicationsTests",
+            dependencies: ["HXApplications", "HXData", "HXTestSupport"]),
+        .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI", "HXTestSupport"]),
+        .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks", "HXTestSupport"]),
     ]
 )

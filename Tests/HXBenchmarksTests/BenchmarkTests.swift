@@ -1,6 +1,7 @@
 import Foundation
 import HXIO
 import HXNumerics
+import HXTestSupport
 import Testing
 
 @testable import HXBenchmarks
@@ -119,8 +120,8 @@ struct BenchmarkTests {
         ] {
             #expect(json?[key] != nil, "\(key) missing")
         }
-        let directory = NSTemporaryDirectory() + "hxsim-bench-test-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = try TemporaryDirectory(label: "hxsim-bench-test")
+        let directory = temporary.path
         let written = try results.write(to: directory)
         for path in written {
             #expect(FileManager.default.fileExists(atPath: path), "\(path) missing")

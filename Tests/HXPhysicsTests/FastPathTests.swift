@@ -1,5 +1,6 @@
 import Foundation
 import HXNumerics
+import HXTestSupport
 import Testing
 
 @_spi(Benchmarks) @testable import HXPhysics
@@ -13,22 +14,6 @@ func continuousCodes(
     try chip.writeWeights(weights, hemisphere: 0)
     return try chip.continuousCodes(
         inputs: Chip.checkedInputs(inputs), hemisphere: 0, options: options)
-}
-
-/// Root-mean-square and largest difference.
-func errors(_ a: [Double], _ b: [Double]) -> (rms: Double, worst: Double) {
-    let d = zip(a, b).map { $0 - $1 }
-    return ((d.map { $0 * $0 }.reduce(0, +) / Double(d.count)).squareRoot(), d.map(abs).max() ?? 0)
-}
-
-func randomMatrix(
-    _ rows: Int, _ columns: Int, in range: ClosedRange<Int>, seed: UInt64
-) throws -> Matrix<Int> {
-    var rng = SplitMix64(key: seed)
-    let width = UInt64(range.upperBound - range.lowerBound + 1)
-    return try Matrix(
-        rows: rows, columns: columns,
-        storage: (0..<rows * columns).map { _ in range.lowerBound + Int(rng.next() % width) })
 }
 
 @Suite("Fast path against the GSL reference")

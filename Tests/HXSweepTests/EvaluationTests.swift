@@ -1,6 +1,7 @@
 import Foundation
 import HXNetwork
 import HXPhysics
+import HXTestSupport
 import Synchronization
 import Testing
 
