@@ -26,7 +26,20 @@ extension Chip {
         inputs: Matrix<UInt8>, hemisphere: Int, options: ExecutionOptions = ExecutionOptions(),
         repeats: Int = 5
     ) throws -> FastPathStageTimes {
+        try fastPathStages(
+            inputs: inputs, hemisphere: hemisphere, options: options, repeats: repeats
+        ).times
+    }
+
+    /// ``fastPathStageTimes(inputs:hemisphere:options:repeats:)`` with the outputs the staged
+    /// passes computed (batch × columns, the batch run as trials 0…): they are the codes of
+    /// `execute` with `firstTrial: 0`, which is how the tests know that the timed stages are
+    /// the fast path's own.
+    func fastPathStages(
+        inputs: Matrix<UInt8>, hemisphere: Int, options: ExecutionOptions, repeats: Int
+    ) throws -> (times: FastPathStageTimes, outputs: Matrix<Int8>) {
         try Self.checkHemisphere(hemisphere)
+        try options.validate()
         guard let block = fastBlocks[hemisphere], inputs.columns == block.rows else {
             throw PhysicsError.shapeMismatch(
                 what: "inputs of hemisphere \(hemisphere)", expected: "batch × written rows",
@@ -43,10 +56,17 @@ extension Chip {
         let noiseKey: @Sendable (UInt64) -> UInt64 = {
             seeds.seed(SeedSequence.label("trial"), $0, UInt64(hemisphere))
         }
-        var output = [Int8](repeating: 0, count: FastPath.chunkSize(batch: batch) * n)
+        var output = [Int8](repeating: 0, count: batch * n)
         var passes: [FastPathStageTimes] = []
         let scratch = block.workspace.take(numSends: options.numSends)
         defer { block.workspace.put(scratch) }
+        // The noise stage draws every sample of a chunk before the transform reads them, so each
+        // sample needs its own noise buffer (the batch path draws one sample's just before its
+        // transform).
+        let noiseStride = 2 * stride + 2 * FastPath.lanes
+        let chunkNoise = UnsafeMutablePointer<Float>.allocate(
+            capacity: FastPath.maximumChunkSize * noiseStride)
+        defer { chunkNoise.deallocate() }
         func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
         inputs.storage.withUnsafeBufferPointer { inputBuffer in
             let shared = SharedReadBuffer(inputBuffer)
@@ -66,23 +86,21 @@ extension Chip {
                             let t1 = now()
                             FastPath.multiply(count: range.count, block: block, scratch: scratch)
                             let t2 = now()
-                            // The noise of every sample of the chunk, into one buffer: the
-                            // transform below reads the last, which costs it nothing extra.
                             for offset in 0..<range.count {
                                 FastPath.drawReadNoise(
-                                    into: scratch.noise, columns: n,
+                                    into: chunkNoise + offset * noiseStride, columns: n,
                                     key: SplitMix64.mix(scratch.keys[offset] ^ 2),
                                     readNoise: constants.readNoise)
                             }
                             let t3 = now()
-                            for offset in 0..<range.count {
+                            for (offset, b) in range.enumerated() {
                                 FastPath.transform(
                                     y: scratch.y + offset * stride,
                                     timing: scratch.timings[offset], block: block,
                                     table: table.baseAddress!, constants: constants, parameters: p,
-                                    noise: scratch.noise, flagged: scratch.flagged,
-                                    output: out.baseAddress! + offset * n, baseline: nil,
-                                    result: nil)
+                                    noise: chunkNoise + offset * noiseStride,
+                                    flagged: scratch.flagged, output: out.baseAddress! + b * n,
+                                    baseline: nil, result: nil)
                             }
                             let t4 = now()
                             times[0] += t1 - t0
@@ -104,9 +122,10 @@ extension Chip {
             let sorted = values.sorted()
             return sorted[sorted.count / 2]
         }
-        return FastPathStageTimes(
+        let times = FastPathStageTimes(
             encode: median(passes.map(\.encode)), sgemm: median(passes.map(\.sgemm)),
             noise: median(passes.map(\.noise)), transform: median(passes.map(\.transform)))
+        return (times, try Matrix(rows: batch, columns: n, storage: output))
     }
 }
 

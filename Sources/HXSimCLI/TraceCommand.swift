@@ -12,7 +12,11 @@ enum TraceCommand: Subcommand {
             CommonOptions.inputs, CommonOptions.weights,
             OptionSpec(
                 "column", valueName: "C", help: "the column to trace (0…columns−1)", required: true),
-            OptionSpec("sample", valueName: "S", help: "the input vector to trace", default: "0"),
+            OptionSpec(
+                "sample", valueName: "S",
+                help:
+                    "the input vector to trace: row S of --inputs, run as `hxsim vmm --integrator "
+                    + "gsl` runs it (trial S, same noise, same codes)", default: "0"),
             OptionSpec("svg", valueName: "FILE", help: "write the plot here", required: true),
             OptionSpec(
                 "resolution", valueName: "NS", help: "spacing of trace points in ns", default: "2"),
@@ -33,7 +37,9 @@ enum TraceCommand: Subcommand {
         var chip = try CommonOptions.chip(arguments)
         var options = try CommonOptions.executionOptions(arguments, numerics: false)
         options.integrator = .gsl
-        // Only the traced vector is run.
+        // Only the traced vector is run, as the trial it has in `hxsim vmm` (row S of a batch
+        // is trial S of a fresh chip), so that it draws the same noise and reads the same codes.
+        options.firstTrial = chip.nextTrial + UInt64(sample)
         let vector = inputs.slice(rows: sample..<(sample + 1), columns: 0..<inputs.columns)
         let result = try chip.vmm(
             inputs: vector, weights: weights, options: options, traceColumn: column, traceSample: 0,
