@@ -127,6 +127,26 @@ public struct IdealChipModel: Sendable {
         voltage(cell: configuration.resetPotential[j])
     }
 
+    /// The excursion (V) per unit of weight of every input row in column `j`, for excitatory
+    /// and inhibitory weights: ``linearExcursion(inputs:column:columnIndex:numSends:wait:)``
+    /// is Σ_i w_i · (w_i > 0 ? excitatory[i] : inhibitory[i]) (the chain is linear).
+    public func rowResponses(
+        inputs: [Int], columnIndex j: Int = 0, numSends: Int = 1, wait: Int = 5
+    ) -> (excitatory: [Double], inhibitory: [Double]) {
+        var excitatory = [Double](repeating: 0, count: inputs.count)
+        var inhibitory = excitatory
+        for row in inputs.indices where inputs[row] > 0 {
+            var unit = [Int](repeating: 0, count: inputs.count)
+            unit[row] = 1
+            excitatory[row] = linearExcursion(
+                inputs: inputs, column: unit, columnIndex: j, numSends: numSends, wait: wait)
+            unit[row] = -1
+            inhibitory[row] = -linearExcursion(
+                inputs: inputs, column: unit, columnIndex: j, numSends: numSends, wait: wait)
+        }
+        return (excitatory, inhibitory)
+    }
+
     /// The membrane voltage's excursion from reset at the result read (V) of column `j` with
     /// weights `column` (one per input row), for a linear OTA and no output limits: each pulse
     /// of current I and width d charges its line to V_s = (Iτ/C_syn)(1 − e^{−u/τ}), which then
