@@ -90,9 +90,10 @@ struct CommandTests {
     func help() {
         for command in HXSimCommand.subcommands {
             let run = hxsim([command.spec.name, "--help"])
+            #expect(run.status == 0, "\(command.spec.name): \(run.err)")
             #expect(
-                run.status == 0 && run.out.contains("USAGE") || run.out.contains(command.spec.name),
-                "\(command.spec.name)")
+                run.out.contains("USAGE") && run.out.contains("hxsim \(command.spec.name)"),
+                "\(command.spec.name): \(run.out)")
             for option in command.spec.options {
                 #expect(
                     run.out.contains("--\(option.name)"), "\(command.spec.name) --\(option.name)")
