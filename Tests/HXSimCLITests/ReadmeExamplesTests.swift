@@ -13,7 +13,7 @@ final class ReadmeScope: @unchecked Sendable {
     func print(_ text: String) { printed += text }
 
     /// The value the example bound to `name`, as a `T`.
-    func value<T>(_ name: String, as type: T.Type = T.self) throws -> T {
+    func value<T>(_ name: String, as _: T.Type = T.self) throws -> T {
         guard let value = values[name] as? T else {
             throw ReadmeExampleError.missing(
                 name: name, type: "\(T.self)", found: values[name].map { "\(type(of: $0))" })
