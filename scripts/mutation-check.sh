@@ -147,21 +147,29 @@ if [ $list_only = 1 ]; then
     exit 0
 fi
 
-# --- The copies. Each slot holds the package's files (tracked and untracked, not ignored) at
-# the same path every run; files are copied only when they differ, with their times kept, so
-# the slot's .build stays valid and a build after a mutant recompiles only what changed.
+# --- The copies. A snapshot of the package's files (tracked and untracked, not ignored) is
+# taken once, so that edits made while the check runs do not reach it. Each slot holds the
+# snapshot at the same path every run; files are copied only when they differ, with their times
+# kept, so the slot's .build stays valid and a build after a mutant recompiles only what
+# changed.
 cd "$root"
 mapfile -t files < <(git ls-files --cached --others --exclude-standard | sort -u)
-sync_slot() { # slot directory
-    local slot=$1 path
-    mkdir -p "$slot"
+snapshot="$work/snapshot"
+copy_changed() { # from-directory to-directory
+    local from=$1 to=$2 path
+    mkdir -p "$to"
     for path in "${files[@]}"; do
-        [ -f "$root/$path" ] || continue
-        if ! cmp -s "$root/$path" "$slot/$path"; then
-            mkdir -p "$slot/$(dirname "$path")"
-            cp -p "$root/$path" "$slot/$path"
+        [ -f "$from/$path" ] || continue
+        if ! cmp -s "$from/$path" "$to/$path"; then
+            mkdir -p "$to/$(dirname "$path")"
+            cp -p "$from/$path" "$to/$path"
         fi
     done
+}
+copy_changed "$root" "$snapshot"
+sync_slot() { # slot directory
+    local slot=$1
+    copy_changed "$snapshot" "$slot"
     # Files of earlier runs that the package no longer has.
     (cd "$slot" && find . -path ./.build -prune -o -type f -print | sed 's|^\./||') | sort >"$slot.files"
     printf '%s\n' "${files[@]}" | sort >"$slot.wanted"
