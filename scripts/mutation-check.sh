@@ -155,16 +155,27 @@ fi
 cd "$root"
 mapfile -t files < <(git ls-files --cached --others --exclude-standard | sort -u)
 snapshot="$work/snapshot"
-copy_changed() { # from-directory to-directory
-    local from=$1 to=$2 path
-    mkdir -p "$to"
-    for path in "${files[@]}"; do
-        [ -f "$from/$path" ] || continue
-        if ! cmp -s "$from/$path" "$to/$path"; then
-            mkdir -p "$to/$(dirname "$path")"
-            cp -p "$from/$path" "$to/$path"
-        fi
-    done
+copy_changed() { # from-directory to-directory; one process, however many files
+    printf '%s\0' "${files[@]}" | perl -0 -e '
+        use strict; use warnings; use File::Copy qw(copy); use File::Path qw(make_path);
+        use File::Basename qw(dirname);
+        my ($from, $to) = @ARGV;
+        sub slurp { my $p = shift; open(my $f, "<:raw", $p) or return undef; local $/; my $d = <$f>; $d // "" }
+        while (my $path = <STDIN>) {
+            chomp $path;
+            my $source = "$from/$path";
+            next unless -f $source;
+            my $target = "$to/$path";
+            my $new = slurp($source);
+            my $old = slurp($target);
+            next if defined $old && $old eq $new;
+            make_path(dirname($target));
+            copy($source, $target) or die "copy $source: $!\n";
+            my @stat = stat($source);
+            utime($stat[8], $stat[9], $target);
+            chmod($stat[2] & 07777, $target);
+        }
+    ' "$1" "$2"
 }
 copy_changed "$root" "$snapshot"
 sync_slot() { # slot directory
