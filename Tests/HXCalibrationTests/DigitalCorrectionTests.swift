@@ -75,7 +75,7 @@ struct DigitalCorrectionTests {
     }
 
     @Test(
-        "a calibrated chip's correction, checked on held-out levels: corrected means on the ideal line; applying it twice would not be"
+        "a calibrated chip's correction, checked on held-out levels: corrected means closer to the ideal line than raw (regression pin: 0.36 LSB RMS, bound 0.42), farther when applied twice"
     )
     func heldOut() throws {
         let (fresh, _, run) = try Fixtures.chip2.get()

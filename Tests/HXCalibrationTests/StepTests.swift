@@ -103,6 +103,17 @@ struct StepTests {
         #expect(reports[0].outOfTolerance.count > 450)
     }
 
+    @Test("digital fit: levels that take an input outside 0…31 are an error, not a wrong pattern")
+    func digitalFitPatterns() throws {
+        let step = DigitalFitStep(levels: [-12, 0, 30], baseActivation: 4)
+        #expect(throws: CalibrationError.self) { try step.validate() }
+        #expect(throws: CalibrationError.self) { try step.patterns() }
+        let patterns = try DigitalFitStep().patterns()
+        // Level −12: even inputs at 4, odd ones at 16; level 12 the other way round.
+        #expect(patterns.rows == 9 && patterns[0, 0] == 4 && patterns[0, 1] == 16)
+        #expect(patterns[8, 0] == 16 && patterns[8, 1] == 4)
+    }
+
     @Test(
         "digital fit: fitted on its sweep, the correction maps held-out levels (other base, weights and trials) onto the ideal line"
     )
@@ -118,6 +129,7 @@ struct StepTests {
         #expect(
             Set(reports[0].outOfTolerance)
                 == Set(residuals.indices.filter { residuals[$0] > 1.5 }))
+        // Regression pin: 419 of 512 columns of this uncalibrated chip are linear enough.
         #expect(residuals.filter { $0 < 1.5 }.count > 400, "\(residuals.max() ?? 0)")
         #expect(reports.count == 2 && reports.allSatisfy { $0.step == "digital fit" })
         // Held out: the column gains' spread disappears on levels the fit never saw (4.7 → 0.66

@@ -18,12 +18,14 @@ public enum SharedDatasets {
     /// The absolute path of `relative` inside the folder (meaningless when it is absent).
     public static func path(_ relative: String) -> String { (directory ?? "") + "/" + relative }
 
-    /// Whether every file of `relative` is present and not empty.
+    /// Whether every file of `relative` is present as a regular file and not empty.
     public static func has(_ relative: String...) -> Bool {
         guard directory != nil else { return false }
         return relative.allSatisfy { name in
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path(name))
-            return (attributes?[.size] as? NSNumber)?.intValue ?? 0 > 0
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path(name)),
+                attributes[.type] as? FileAttributeType == .typeRegular
+            else { return false }
+            return (attributes[.size] as? NSNumber)?.intValue ?? 0 > 0
         }
     }
 
