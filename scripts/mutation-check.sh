@@ -5,7 +5,9 @@
 # (never to the working tree), builds it and runs the tests, and prints a table: mutant, module,
 # killed or survived, the first test that failed, seconds. Goal: every mutant killed.
 #
-#   scripts/mutation-check.sh                    every mutant, the whole test suite each
+#   scripts/mutation-check.sh                    every mutant, the whole test suite each (one
+#                                                target at a time, the mutant's own first,
+#                                                stopping at the first that fails)
 #   scripts/mutation-check.sh --quick            only the test targets each mutant lists
 #   scripts/mutation-check.sh --mutant NAME      one mutant (repeat, or NAME,NAME)
 #   scripts/mutation-check.sh --jobs N           N copies side by side (each builds once)
@@ -20,6 +22,9 @@
 # re-anchor it in the list. Exit status: 0 when every selected mutant applied and was killed.
 set -euo pipefail
 
+# Everything is in main, so that bash has read the whole script before it starts (editing it
+# while a check runs cannot change the running check).
+main() {
 root=$(cd "$(dirname "$0")/.." && pwd)
 list="$root/scripts/mutants.txt"
 work="$root/.build-mutation"
@@ -30,7 +35,7 @@ timeout_seconds=1800
 baseline=1
 list_only=0
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -192,11 +197,17 @@ if [ -d "$root/../shared/datasets" ] && [ -z "${HXSIM_DATASETS:-}" ]; then
     export HXSIM_DATASETS="$root/../shared/datasets"
 fi
 
-filter_for() { # mutant-dir → swift test --filter argument, or nothing for the whole suite
-    [ $quick = 1 ] || return 0
-    local targets
-    targets=$(tr ' ' '\n' <"$1/tests" | sed '/^$/d' | paste -sd'|' -)
-    echo "^($targets)\."
+# Every test target of the package, in the order of the Tests folder.
+all_targets=()
+for target in "$root"/Tests/*Tests; do all_targets+=("$(basename "$target")"); done
+
+targets_for() { # mutant-dir → the test targets to run, one per line, the listed ones first
+    tr ' ' '\n' <"$1/tests" | sed '/^$/d'
+    [ $quick = 1 ] && return 0
+    local target
+    for target in "${all_targets[@]}"; do
+        grep -qx "$target" < <(tr ' ' '\n' <"$1/tests") || echo "$target"
+    done
 }
 
 # The first test that failed, from swift test's output.
@@ -269,17 +280,18 @@ run_slot() { # slot-index, then mutant dirs
             result="DOES NOT COMPILE"
             failed=$(grep -m1 'error:' "$log" | cut -c1-90 || true)
         else
-            say "[$count/$total slot $index] $name: testing"
-            local filter
-            filter=$(filter_for "$dir")
-            set +e
-            if [ -n "$filter" ]; then
-                (cd "$slot" && timeout "$timeout_seconds" swift test --skip-build --filter "$filter" >>"$log" 2>&1)
-            else
-                (cd "$slot" && timeout "$timeout_seconds" swift test --skip-build >>"$log" 2>&1)
-            fi
-            status=$?
-            set -e
+            # One test target at a time, the mutant's own first; the first target that fails
+            # kills it (the rest need not run). A survivor has run every target.
+            local target
+            status=0
+            for target in $(targets_for "$dir"); do
+                say "[$count/$total slot $index] $name: testing $target"
+                set +e
+                (cd "$slot" && timeout "$timeout_seconds" swift test --skip-build --filter "^$target\." >>"$log" 2>&1)
+                status=$?
+                set -e
+                [ $status = 0 ] || break
+            done
             if [ $status = 0 ]; then
                 result="SURVIVED"
                 failed="-"
@@ -330,3 +342,6 @@ mode="whole suite per mutant"
 [ $quick = 1 ] && mode="the listed test targets per mutant"
 echo "$killed of ${#mutants[@]} mutants killed ($mode, $jobs job(s)); wall time $((elapsed / 60)) min $((elapsed % 60)) s"
 [ $bad = 0 ]
+}
+
+main "$@"
