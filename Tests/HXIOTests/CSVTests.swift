@@ -81,6 +81,14 @@ struct CSVTests {
         #expect(throws: IOError.notIntegral(row: 0, column: 1, value: 2.5)) {
             try CSV.integers(Matrix([[1, 2.5]]), allowed: 0...31)
         }
+        // The ends of the range are in it; one beyond either end is not.
+        #expect(try CSV.integers(Matrix([[0, 31]]), allowed: 0...31).storage == [0, 31])
+        #expect(throws: IOError.valueOutOfRange(row: 0, column: 1, value: 32, allowed: 0...31)) {
+            try CSV.integers(Matrix([[31, 32]]), allowed: 0...31)
+        }
+        #expect(throws: IOError.valueOutOfRange(row: 0, column: 0, value: -64, allowed: -63...63)) {
+            try CSV.integers(Matrix([[-64, 63]]), allowed: -63...63)
+        }
         let message = IOError.valueOutOfRange(row: 1, column: 0, value: -31, allowed: 0...31)
             .description
         #expect(message == "element [1, 0] = -31.0 is outside the allowed range 0...31")
