@@ -73,12 +73,12 @@ struct BenchmarkTests {
         let result = try JSONDecoder().decode(CaseResult.self, from: Data(line.utf8))
         let measurements = try #require(result.throughput)
         #expect(measurements.map(\.path) == [.fast, .mock, .sgemm])
-        // Each path timed its three rounds of 20 vectors inside this call: a median batch time
-        // between zero and a third of the whole call.
+        // Each path timed its three rounds of 20 vectors inside this call: the median and the
+        // largest round together fit into it, so the median batch time is at most half of it.
         for measurement in measurements {
             #expect(measurement.batch == 20 && measurement.timings == 3 && measurement.threads == 1)
             #expect(
-                measurement.secondsPerBatch > 0 && measurement.secondsPerBatch <= elapsed / 3,
+                measurement.secondsPerBatch > 0 && measurement.secondsPerBatch <= elapsed / 2,
                 "\(measurement.path): \(measurement.secondsPerBatch) s of \(elapsed) s")
         }
         #expect((result.peakBytes ?? 0) >= (result.setupBytes ?? 0))

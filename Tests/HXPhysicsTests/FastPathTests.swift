@@ -267,9 +267,9 @@ struct FastPathTests {
         for value in [times.encode, times.sgemm, times.noise, times.transform] {
             #expect(value > 0, "\(times)")
         }
-        // Three timed passes fit into the call: one pass's stages take at most a third of it.
-        #expect(
-            times.total <= elapsed / 3, "stages \(times.total) s, call \(elapsed / 3) s per pass")
+        // Three timed passes fit into the call: their median and the largest together take no
+        // more than the call, so the median pass's stages take at most half of it.
+        #expect(times.total <= elapsed / 2, "stages \(times.total) s of \(elapsed) s per sample")
         // The public entry point reports the same kind of numbers.
         let profile = try chip.fastPathStageTimes(
             inputs: inputs, hemisphere: 0, options: options, repeats: 1)
