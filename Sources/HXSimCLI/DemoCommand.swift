@@ -33,7 +33,7 @@ enum DemoCommand: Subcommand {
         try DemoPhysics.run(seed: seed, directory: directory, output: output)
         try DemoCalibration.run(
             seed: seed, directory: directory, output: output,
-            settings: quick ? .quick : CalibrationSettings())
+            settings: quick ? quickCalibration : CalibrationSettings())
         output.err("demo: the Yin-Yang experiment (about a minute in a release build)\n")
         let (report, _, _) = try YinYangExperiment.run(
             settings: quick ? quickYinYang : YinYangExperiment.Settings(), progress: { _ in })
@@ -43,6 +43,15 @@ enum DemoCommand: Subcommand {
         let table = try TrainCommand.table(report)
         try table.writeMarkdown(to: directory + "/yinyang.md")
         output.out(table.markdown(precision: 4))
+    }
+
+    /// The calibration of `--quick`: the quick settings with half their survey and fit trials.
+    static var quickCalibration: CalibrationSettings {
+        var settings = CalibrationSettings.quick
+        settings.surveyTrials = 16
+        settings.gain.trials = 32
+        settings.digitalFit.trials = 16
+        return settings
     }
 
     /// The Yin-Yang experiment of `--quick`: few samples, neurons and epochs, no calibration.
