@@ -202,12 +202,29 @@ all_targets=()
 for target in "$root"/Tests/*Tests; do all_targets+=("$(basename "$target")"); done
 
 targets_for() { # mutant-dir → the test targets to run, one per line, the listed ones first
-    tr ' ' '\n' <"$1/tests" | sed '/^$/d'
+    local listed target
+    listed=$(cat "$1/tests")
+    for target in $listed; do echo "$target"; done
     [ $quick = 1 ] && return 0
-    local target
     for target in "${all_targets[@]}"; do
-        grep -qx "$target" < <(tr ' ' '\n' <"$1/tests") || echo "$target"
+        case " $listed " in *" $target "*) ;; *) echo "$target" ;; esac
     done
+}
+
+# Runs one test target in a slot, appending its output to a log; fails when no test of the
+# target ran (a misspelt target in the list would otherwise pass).
+run_target() { # slot target log
+    local output status=0
+    output=$(mktemp)
+    (cd "$1" && timeout "$timeout_seconds" swift test --skip-build --filter "^$2\." >"$output" 2>&1) ||
+        status=$?
+    cat "$output" >>"$3"
+    if [ $status = 0 ] && ! grep -qE 'Test run with [1-9][0-9]* test' "$output"; then
+        echo "mutation-check: no test of $2 ran (is it a test target?)" >>"$3"
+        status=3
+    fi
+    rm -f "$output"
+    return $status
 }
 
 # The first test that failed, from swift test's output.
@@ -246,7 +263,7 @@ run_slot() { # slot-index, then mutant dirs
         say "slot $index: running the selected tests on the unmutated copy"
         local filters=() dir filter
         if [ $quick = 1 ]; then
-            filter=$(for dir in "$@"; do tr ' ' '\n' <"$dir/tests"; done | sed '/^$/d' | sort -u | paste -sd'|' -)
+            filter=$(for dir in "$@"; do printf '%s\n' $(cat "$dir/tests"); done | sort -u | paste -sd'|' -)
             filters=(--filter "^($filter)\.")
         fi
         if ! (cd "$slot" && timeout "$timeout_seconds" swift test --skip-build "${filters[@]}" >"$logs/baseline-test.log" 2>&1); then
@@ -286,10 +303,7 @@ run_slot() { # slot-index, then mutant dirs
             status=0
             for target in $(targets_for "$dir"); do
                 say "[$count/$total slot $index] $name: testing $target"
-                set +e
-                (cd "$slot" && timeout "$timeout_seconds" swift test --skip-build --filter "^$target\." >>"$log" 2>&1)
-                status=$?
-                set -e
+                run_target "$slot" "$target" "$log" || status=$?
                 [ $status = 0 ] || break
             done
             if [ $status = 0 ]; then
@@ -298,6 +312,9 @@ run_slot() { # slot-index, then mutant dirs
             elif [ $status = 124 ]; then
                 result="killed (timeout)"
                 failed="no result within ${timeout_seconds} s"
+            elif [ $status = 3 ]; then
+                result="NOT RUN"
+                failed="no test of $target ran: check the mutant's tests line"
             else
                 result="killed"
                 failed=$(first_failure "$log")
