@@ -2,7 +2,7 @@
 // HXSim: a physics-level simulator of the BrainScaleS-2 (HICANN-X) chip in vector-matrix
 // multiplication mode, with a PyTorch-style front end. The targets below are the architecture;
 // data flows one way, from the bottom of this list to the top:
-//   C shims -> HXNumerics -> HXIO -> HXPhysics -> HXCalibration -> HXData/HXNetwork
+//   C shims -> HXNumerics -> HXIO -> HXArguments/HXPhysics -> HXCalibration -> HXData/HXNetwork
 //   -> HXApplications -> HXSweep/HXBenchmarks -> HXSimCLI -> hxsim
 import Foundation
 import PackageDescription
@@ -22,6 +22,9 @@ let package = Package(
         .library(name: "HXPhysics", targets: ["HXPhysics"]),
         .library(name: "HXCalibration", targets: ["HXCalibration"]),
         .library(name: "HXNetwork", targets: ["HXNetwork"]),
+        // The C ABI (header Sources/HXSimC/include/hxsim.h) as a shared library for C, Python
+        // (python/hxsim) and any other language with a foreign-function interface.
+        .library(name: "HXSimC", type: .dynamic, targets: ["HXSimC"]),
     ],
     targets: [
         // C libraries from Debian (libgsl-dev, libopenblas-dev, zlib1g-dev), wrapped once.
@@ -34,6 +37,8 @@ let package = Package(
             name: "HXNumerics", dependencies: ["CGSL", "COpenBLAS"], swiftSettings: kernelSettings),
         // Files: CSV, NumPy, JSON, gzip, atomic writes, hashing, SVG plots.
         .target(name: "HXIO", dependencies: ["HXNumerics", "CZlib"]),
+        // Command lines: commands and their options declared once, parsed, and their help.
+        .target(name: "HXArguments", dependencies: ["HXIO"]),
         // The chip: geometry, parameters, mismatch, signal chain, integrators.
         .target(
             name: "HXPhysics", dependencies: ["HXNumerics", "HXIO"], swiftSettings: kernelSettings),
@@ -49,26 +54,49 @@ let package = Package(
         .target(
             name: "HXApplications",
             dependencies: ["HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO"]),
+        // The version and git commit of the build (provenance of results files).
+        .target(name: "HXBuildInfo", plugins: ["BuildInfoPlugin"]),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // Inference-accuracy sweeps.
         .target(
             name: "HXSweep",
-            dependencies: ["HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO"]),
+            dependencies: [
+                "HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO", "HXBuildInfo",
+                "COpenBLAS",
+            ]),
         // Throughput and accuracy benchmarks.
         .target(
             name: "HXBenchmarks",
-            dependencies: ["HXNetwork", "HXPhysics", "HXNumerics", "HXIO"],
+            dependencies: ["HXArguments", "HXNetwork", "HXPhysics", "HXNumerics", "HXIO"],
             swiftSettings: kernelSettings),
         // The command-line interface, as a library so that tests can drive it.
         .target(
             name: "HXSimCLI",
             dependencies: [
-                "HXApplications", "HXBenchmarks", "HXSweep", "HXNetwork", "HXData", "HXCalibration",
+                "HXArguments", "HXApplications", "HXBenchmarks", "HXSweep", "HXNetwork", "HXData",
+                "HXCalibration",
                 "HXPhysics",
                 "HXIO", "HXNumerics",
             ]),
+        // The C ABI over chips, calibration, executors and model exchange (`@_cdecl`).
+        .target(
+            name: "HXSimC",
+            dependencies: ["HXNetwork", "HXCalibration", "HXPhysics", "HXIO", "HXNumerics"],
+            exclude: ["include"]),
         .executableTarget(name: "hxsim", dependencies: ["HXSimCLI"]),
         .executableTarget(
-            name: "hxsim-bench", dependencies: ["HXBenchmarks", "HXPhysics", "HXNumerics"]),
+            name: "hxsim-bench",
+            dependencies: ["HXArguments", "HXBenchmarks", "HXPhysics", "HXNumerics"]),
+        // The fuzz harness of every parser (benchmarks/fuzz): crash capture in C (a signal
+        // handler), targets and mutations, and its command line.
+        .target(name: "CFuzzSupport"),
+        .target(
+            name: "HXFuzz",
+            dependencies: [
+                "CFuzzSupport", "HXSweep", "HXNetwork", "HXCalibration", "HXPhysics", "HXIO",
+                "HXNumerics",
+            ]),
+        .executableTarget(name: "hxsim-fuzz", dependencies: ["HXFuzz"]),
 
         // What the test targets share: temporary directories, the data sets folder, statistics,
         // chip fixtures and the ideal chip of docs/MODEL.md written down independently.
@@ -77,6 +105,7 @@ let package = Package(
             path: "Tests/HXTestSupport"),
         .testTarget(name: "HXNumericsTests", dependencies: ["HXNumerics", "HXTestSupport"]),
         .testTarget(name: "HXIOTests", dependencies: ["HXIO", "HXTestSupport"]),
+        .testTarget(name: "HXArgumentsTests", dependencies: ["HXArguments"]),
         .testTarget(name: "HXPhysicsTests", dependencies: ["HXPhysics", "HXTestSupport"]),
         .testTarget(name: "HXCalibrationTests", dependencies: ["HXCalibration", "HXTestSupport"]),
         .testTarget(name: "HXDataTests", dependencies: ["HXData", "HXTestSupport"]),
@@ -84,8 +113,15 @@ let package = Package(
         .testTarget(name: "HXSweepTests", dependencies: ["HXSweep", "HXTestSupport"]),
         .testTarget(
             name: "HXApplicationsTests",
-            dependencies: ["HXApplications", "HXData", "HXTestSupport"]),
-        .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI", "HXTestSupport"]),
-        .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks", "HXTestSupport"]),
+            dependencies: [
+                "HXApplications", "HXData", "HXNetwork", "HXIO", "HXNumerics", "HXTestSupport",
+            ]),
+        .testTarget(
+            name: "HXSimCLITests", dependencies: ["HXSimCLI", "HXArguments", "HXTestSupport"]),
+        .testTarget(
+            name: "HXBenchmarksTests",
+            dependencies: ["HXBenchmarks", "HXArguments", "HXTestSupport"]),
+        .testTarget(name: "HXSimCTests", dependencies: ["HXSimC", "HXNetwork", "HXPhysics"]),
+        .testTarget(name: "HXFuzzTests", dependencies: ["HXFuzz"]),
     ]
 )

@@ -118,7 +118,8 @@ public enum BenchmarkSuite {
     /// (PHYSICS.md §5, hxtorch hardware tests).
     public static let chipMACRate: ClosedRange<Double> = 150e6...330e6
     /// Multiply-accumulates of one full-size signed VMM (one hemisphere: 128 × 256).
-    public static let macsPerVMM = 128 * 256
+    public static let macsPerVMM =
+        ChipGeometry.signedInputsPerHemisphere * ChipGeometry.columnsPerHemisphere
 
     /// Runs a case given as JSON (the child side of ``run(options:command:log:)``) and returns
     /// its result as one line of JSON.

@@ -20,8 +20,8 @@ public struct ScalingMeasurement: Sendable, Codable, Equatable {
     /// Blocks of the matrix: full-size VMMs per input vector.
     public var blocks: Int { rowBlocks * columnBlocks }
     /// Weight rows and columns.
-    public var rows: Int { rowBlocks * 128 }
-    public var columns: Int { columnBlocks * 256 }
+    public var rows: Int { rowBlocks * VMMLimits.rowsPerBlock }
+    public var columns: Int { columnBlocks * VMMLimits.columnsPerBlock }
     /// Full-size (block) VMMs per second, through the front end and on the executor alone.
     public var blockVMMPerSecond: Double { Double(blocks * batch) / secondsPerBatch }
     public var executorBlockVMMPerSecond: Double {
@@ -40,8 +40,8 @@ public struct ScalingMeasurement: Sendable, Codable, Equatable {
     public static func measure(
         rowBlocks: Int, columnBlocks: Int, chips: Int, batch: Int, repeats: Int, seed: UInt64 = 5
     ) throws -> ScalingMeasurement {
-        let rows = rowBlocks * 128
-        let columns = columnBlocks * 256
+        let rows = rowBlocks * VMMLimits.rowsPerBlock
+        let columns = columnBlocks * VMMLimits.columnsPerBlock
         let workload = try VMMWorkload(batch: batch, rows: rows, columns: columns, seed: seed)
         let executor = try PhysicsExecutor(chipCount: chips, firstSeed: 1)
         var context = ExecutionContext(backend: .hardware(executor), seed: seed)

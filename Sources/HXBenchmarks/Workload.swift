@@ -23,13 +23,14 @@ public struct VMMWorkload: Sendable {
     /// A batch of `batch` vectors against a rows × columns weight matrix (a full hemisphere
     /// by default: 128 signed inputs × 256 outputs).
     public init(
-        kind: Kind = .random, batch: Int, rows: Int = 128, columns: Int = 256, seed: UInt64 = 1
+        kind: Kind = .random, batch: Int, rows: Int = ChipGeometry.signedInputsPerHemisphere,
+        columns: Int = ChipGeometry.columnsPerHemisphere, seed: UInt64 = 1
     ) throws {
         self.kind = kind
         var rng = SplitMix64(key: seed)
         let (inputRange, weightRange): (ClosedRange<Int>, ClosedRange<Int>) =
             switch kind {
-            case .random: (0...31, -63...63)
+            case .random: (ChipGeometry.inputRange, ChipGeometry.weightRange)
             case .saturating: (20...31, 30...63)
             }
         func draw(_ range: ClosedRange<Int>) -> Int {

@@ -67,3 +67,16 @@ public struct BaselineStep: Sendable, Equatable, Codable {
             batches: probe.batches - start)
     }
 }
+
+extension BaselineStep: CalibrationStep {
+    var name: String { "baseline" }
+
+    func validate(for parameters: PhysicsParameters) throws { try validate() }
+
+    func perform(on chip: inout Chip, probe: inout ChipProbe, state: inout CalibrationState) throws
+    {
+        let report = try run(on: &chip, probe: &probe)
+        state.reports.append(report)
+        state.baseline = report.target
+    }
+}

@@ -37,12 +37,9 @@ public struct CADCOffsetStep: Sendable, Equatable, Codable {
 
     /// Checks the settings against the chip's parameters.
     public func validate(for parameters: PhysicsParameters) throws {
-        let fullScale = parameters.cellVoltageFullScale
-        guard referenceVoltage.isFinite, (0...fullScale).contains(referenceVoltage) else {
-            throw CalibrationError.settingOutOfRange(
-                name: "cadcOffsets.referenceVoltage", value: "\(referenceVoltage) V",
-                allowed: "0…\(fullScale) V (a voltage cell)")
-        }
+        try Settings.checkVoltage(
+            "cadcOffsets.referenceVoltage", referenceVoltage,
+            fullScale: parameters.cellVoltageFullScale)
         try Settings.check("cadcOffsets.target", target, 30...210)
         try Settings.check("cadcOffsets.tolerance", tolerance, 0.01...50)
         try Settings.check("cadcOffsets.reads", reads, 1...4096)
@@ -80,5 +77,16 @@ public struct CADCOffsetStep: Sendable, Equatable, Codable {
                 offsets[$0] == allowed.lowerBound || offsets[$0] == allowed.upperBound
             },
             batches: probe.batches - start)
+    }
+}
+
+extension CADCOffsetStep: CalibrationStep {
+    var name: String { "CADC offsets" }
+
+    func perform(on chip: inout Chip, probe: inout ChipProbe, state: inout CalibrationState) throws
+    {
+        let report = try run(on: &chip, probe: &probe)
+        state.reports.append(report)
+        state.cadcReference = report.target
     }
 }

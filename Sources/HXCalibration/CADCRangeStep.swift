@@ -46,13 +46,10 @@ public struct CADCRangeStep: Sendable, Equatable, Codable {
     /// Checks the settings against the chip's parameters.
     public func validate(for parameters: PhysicsParameters) throws {
         let fullScale = parameters.cellVoltageFullScale
-        for (name, voltage) in [
-            ("cadcRange.lowReferenceVoltage", lowReferenceVoltage),
-            ("cadcRange.highReferenceVoltage", highReferenceVoltage),
-        ] where !(voltage.isFinite && voltage >= 0 && voltage <= fullScale) {
-            throw CalibrationError.settingOutOfRange(
-                name: name, value: "\(voltage) V", allowed: "0…\(fullScale) V (a voltage cell)")
-        }
+        try Settings.checkVoltage(
+            "cadcRange.lowReferenceVoltage", lowReferenceVoltage, fullScale: fullScale)
+        try Settings.checkVoltage(
+            "cadcRange.highReferenceVoltage", highReferenceVoltage, fullScale: fullScale)
         guard lowReferenceVoltage < highReferenceVoltage else {
             throw CalibrationError.settingOutOfRange(
                 name: "cadcRange.highReferenceVoltage", value: "\(highReferenceVoltage) V",
@@ -95,22 +92,19 @@ public struct CADCRangeStep: Sendable, Equatable, Codable {
         let search = BinarySearch(range: 0...ChipGeometry.maxCellValue, increasing: false)
         var atLimit = Set<Int>()
         for _ in 0..<rounds {
-            let startOutcome = try search.run(
-                targets: [lowTargetCode, lowTargetCode]
-            ) { values in
-                try probe.setGlobal(\.cadcRampStart, to: values, on: &chip)
-                return try hemisphereMeans(lowCell)
+            atLimit = []
+            // The ramp's start sets the low code, then its current the high code.
+            for (field, target, cell) in [
+                (\HemisphereConfiguration.cadcRampStart, lowTargetCode, lowCell),
+                (\HemisphereConfiguration.cadcRampCurrent, highTargetCode, highCell),
+            ] {
+                let outcome = try search.run(targets: [target, target]) { values in
+                    try probe.setGlobal(field, to: values, on: &chip)
+                    return try hemisphereMeans(cell)
+                }
+                try probe.setGlobal(field, to: outcome.parameters, on: &chip)
+                atLimit.formUnion(outcome.atLimit.indices.filter { outcome.atLimit[$0] })
             }
-            try probe.setGlobal(\.cadcRampStart, to: startOutcome.parameters, on: &chip)
-            let slopeOutcome = try search.run(
-                targets: [highTargetCode, highTargetCode]
-            ) { values in
-                try probe.setGlobal(\.cadcRampCurrent, to: values, on: &chip)
-                return try hemisphereMeans(highCell)
-            }
-            try probe.setGlobal(\.cadcRampCurrent, to: slopeOutcome.parameters, on: &chip)
-            atLimit = Set(startOutcome.atLimit.indices.filter { startOutcome.atLimit[$0] })
-                .union(slopeOutcome.atLimit.indices.filter { slopeOutcome.atLimit[$0] })
         }
         let lowAfter = try hemisphereMeans(lowCell)
         let highAfter = try hemisphereMeans(highCell)
@@ -134,5 +128,14 @@ public struct CADCRangeStep: Sendable, Equatable, Codable {
                 "mean code at \(highReferenceVoltage) V per hemisphere", target: highTargetCode,
                 before: highBefore, after: highAfter),
         ]
+    }
+}
+
+extension CADCRangeStep: CalibrationStep {
+    var name: String { "CADC range" }
+
+    func perform(on chip: inout Chip, probe: inout ChipProbe, state: inout CalibrationState) throws
+    {
+        state.reports += try run(on: &chip, probe: &probe)
     }
 }

@@ -78,6 +78,22 @@ enum CalibrationFigures {
             values.map { 100 * ($0 - amplitude) / amplitude }
         }
         func spread(_ values: [Double]) -> Spread { Spread(values) }
+        /// A quantity's populations before and after, in LSB.
+        func populations(
+            _ quantity: KeyPath<ChipSurvey, [Double]>
+        ) -> (before: Population, after: Population) {
+            (
+                Population(
+                    name: name("before", spread(before[keyPath: quantity])),
+                    values: before[keyPath: quantity]),
+                Population(
+                    name: name("after", spread(after[keyPath: quantity])),
+                    values: after[keyPath: quantity])
+            )
+        }
+        let offsets = populations(\.zeroNetOutputs)
+        let baselines = populations(\.baselines)
+        let reads = populations(\.cadcReads)
         let corrected = run.afterCorrection
         var gainExtras = [
             Population(
@@ -117,22 +133,14 @@ enum CalibrationFigures {
                 try figure(
                     title: "Column offset (output at zero net input, every input active)",
                     quantity: "output", unit: "LSB",
-                    before: Population(
-                        name: name("before", spread(before.zeroNetOutputs)),
-                        values: before.zeroNetOutputs),
-                    after: Population(
-                        name: name("after", spread(after.zeroNetOutputs)),
-                        values: after.zeroNetOutputs),
-                    extras: offsetExtras, target: 0, tolerance: 1)
+                    before: offsets.before, after: offsets.after, extras: offsetExtras, target: 0,
+                    tolerance: 1)
             ),
             (
                 "baseline",
                 try figure(
                     title: "Baseline code at zero input", quantity: "CADC code", unit: "LSB",
-                    before: Population(
-                        name: name("before", spread(before.baselines)), values: before.baselines),
-                    after: Population(
-                        name: name("after", spread(after.baselines)), values: after.baselines),
+                    before: baselines.before, after: baselines.after,
                     target: result.targets.baseline,
                     tolerance: result.settings.baseline.tolerance)
             ),
@@ -141,10 +149,7 @@ enum CalibrationFigures {
                 try figure(
                     title: "CADC channel read at the reference voltage", quantity: "CADC code",
                     unit: "LSB",
-                    before: Population(
-                        name: name("before", spread(before.cadcReads)), values: before.cadcReads),
-                    after: Population(
-                        name: name("after", spread(after.cadcReads)), values: after.cadcReads),
+                    before: reads.before, after: reads.after,
                     target: result.targets.cadcReference,
                     tolerance: result.settings.cadcOffsets.tolerance)
             ),

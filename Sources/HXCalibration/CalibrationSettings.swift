@@ -50,43 +50,40 @@ public struct CalibrationSettings: Sendable, Equatable, Codable {
         return settings
     }
 
+    /// The steps in the order they run, the surveys first and last; a calibration runs those
+    /// that are enabled.
+    var steps: [any CalibrationStep] {
+        [
+            SurveyStep(phase: .before, settings: self), cadcRange, synapseDrivers, cadcOffsets,
+            baseline, gain, digitalFit, SurveyStep(phase: .after, settings: self),
+        ]
+    }
+
     /// Checks every step's settings for a chip with `parameters`.
     /// - Throws: ``CalibrationError/settingOutOfRange(name:value:allowed:)`` naming the first bad
     ///   setting.
     public func validate(for parameters: PhysicsParameters) throws {
-        try cadcRange.validate(for: parameters)
-        try synapseDrivers.validate()
-        try cadcOffsets.validate(for: parameters)
-        try baseline.validate()
-        try gain.validate()
-        try digitalFit.validate()
-        try Settings.check("surveyTrials", surveyTrials, 0...65536)
+        for step in steps { try step.validate(for: parameters) }
     }
 
     /// Measurements (batches and CADC reads) a calibration takes, for progress.
     var plannedBatches: Int {
-        cadcRange.plannedBatches + synapseDrivers.plannedBatches + cadcOffsets.plannedBatches
-            + baseline.plannedBatches
-            + gain.plannedBatches + digitalFit.plannedBatches
-            + (surveyTrials > 0 ? 2 * ChipSurvey.batches : 0)
+        steps.filter { $0.isEnabled }.reduce(0) { $0 + $1.plannedBatches }
     }
 }
 
 /// Range checks of settings, with errors that name the setting.
 enum Settings {
-    static func check(_ name: String, _ value: Int, _ allowed: ClosedRange<Int>) throws {
+    /// `value` must lie in `allowed` (a NaN never does); the error shows it as `shown`, and the
+    /// range followed by `note`.
+    static func check<T: Comparable>(
+        _ name: String, _ value: T, _ allowed: ClosedRange<T>, shown: String? = nil,
+        note: String = ""
+    ) throws {
         guard allowed.contains(value) else {
             throw CalibrationError.settingOutOfRange(
-                name: name, value: "\(value)",
-                allowed: "\(allowed.lowerBound)…\(allowed.upperBound)")
-        }
-    }
-
-    static func check(_ name: String, _ value: Double, _ allowed: ClosedRange<Double>) throws {
-        guard value.isFinite, allowed.contains(value) else {
-            throw CalibrationError.settingOutOfRange(
-                name: name, value: "\(value)",
-                allowed: "\(allowed.lowerBound)…\(allowed.upperBound)")
+                name: name, value: shown ?? "\(value)",
+                allowed: "\(allowed.lowerBound)…\(allowed.upperBound)\(note)")
         }
     }
 
@@ -97,6 +94,7 @@ enum Settings {
         if case .value(let value) = target { try check(name, value, allowed) }
     }
 
+    /// A search range: two or more values inside `allowed`.
     static func check(
         _ name: String, _ range: ClosedRange<Int>, _ allowed: ClosedRange<Int>
     ) throws {
@@ -109,14 +107,15 @@ enum Settings {
         }
     }
 
+    /// A reference voltage must be one a voltage cell can make: 0 V to the cells' full scale.
+    static func checkVoltage(_ name: String, _ voltage: Double, fullScale: Double) throws {
+        try check(name, voltage, 0...fullScale, shown: "\(voltage) V", note: " V (a voltage cell)")
+    }
+
     /// A target resolved from measurements (a median) must lie in `allowed`.
     static func checkResolved(
         _ name: String, _ value: Double, _ allowed: ClosedRange<Double>
     ) throws {
-        guard value.isFinite, allowed.contains(value) else {
-            throw CalibrationError.settingOutOfRange(
-                name: name, value: "median \(value)",
-                allowed: "\(allowed.lowerBound)…\(allowed.upperBound) (set a fixed target)")
-        }
+        try check(name, value, allowed, shown: "median \(value)", note: " (set a fixed target)")
     }
 }

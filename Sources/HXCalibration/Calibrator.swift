@@ -61,97 +61,47 @@ public struct Calibrator: Sendable {
             progress: ProgressReporter(
                 label: "calibrate", total: settings.plannedBatches, interval: 1,
                 enabled: progress != nil, clock: clock, write: say))
-        let steps =
-            3 + (settings.cadcRange.isEnabled ? 1 : 0) + (settings.digitalFit.isEnabled ? 1 : 0)
-            + (settings.synapseDrivers.isEnabled ? 1 : 0)
-            + (settings.surveyTrials > 0 ? 2 : 0)
-        var stepNumber = 0
+        let steps = settings.steps.filter { $0.isEnabled }
+        var state = CalibrationState()
         var timings: [StepTiming] = []
-        var stepStart = (time: started, batches: 0)
-        // Closes the running step's timing.
-        func end() {
-            guard stepNumber > 0 else { return }
+        for (number, step) in steps.enumerated() {
+            let start = (time: clock(), batches: probe.batches)
+            probe.step = step.name
+            say("calibrate: step \(number + 1)/\(steps.count): \(step.name)\n")
+            try step.perform(on: &work, probe: &probe, state: &state)
+            if number == steps.count - 1 {
+                // The chip gets its weights back within the last step's time.
+                for (h, weights) in savedWeights.enumerated() {
+                    guard let weights else { continue }
+                    try probe.chip { try work.writeWeights(weights.map { Int($0) }, hemisphere: h) }
+                }
+            }
             timings.append(
                 StepTiming(
-                    step: probe.step, seconds: max(0, clock() - stepStart.time),
-                    batches: probe.batches - stepStart.batches))
+                    step: step.name, seconds: max(0, clock() - start.time),
+                    batches: probe.batches - start.batches))
         }
-        func begin(_ name: String) {
-            end()
-            stepNumber += 1
-            probe.step = name
-            stepStart = (clock(), probe.batches)
-            say("calibrate: step \(stepNumber)/\(steps): \(name)\n")
-        }
-
-        var before: ChipSurvey?
-        if settings.surveyTrials > 0 {
-            begin("survey before")
-            before = try ChipSurvey.measure(
-                &work, settings: settings, trials: settings.surveyTrials, correction: nil,
-                probe: &probe
-            ).raw
-        }
-        var reports: [StepReport] = []
-        if settings.cadcRange.isEnabled {
-            begin("CADC range")
-            reports += try settings.cadcRange.run(on: &work, probe: &probe)
-        }
-        if settings.synapseDrivers.isEnabled {
-            begin("synapse drivers")
-            reports.append(try settings.synapseDrivers.run(on: &work, probe: &probe))
-        }
-        begin("CADC offsets")
-        let offsets = try settings.cadcOffsets.run(on: &work, probe: &probe)
-        reports.append(offsets)
-        begin("baseline")
-        let baseline = try settings.baseline.run(on: &work, probe: &probe)
-        reports.append(baseline)
-        begin("gain")
-        let gain = try settings.gain.run(on: &work, probe: &probe)
-        reports += gain.reports
-        var correction: DigitalCorrection?
-        if settings.digitalFit.isEnabled {
-            begin("digital fit")
-            let fit = try settings.digitalFit.run(
-                on: &work, probe: &probe, targetAmplitude: gain.target,
-                referenceSum: settings.gain.referenceSum)
-            correction = fit.correction
-            reports += fit.reports
-        }
-        var after: ChipSurvey?
-        var afterCorrection: ChipSurvey?
-        if settings.surveyTrials > 0 {
-            begin("survey after")
-            (after, afterCorrection) = try ChipSurvey.measure(
-                &work, settings: settings, trials: settings.surveyTrials, correction: correction,
-                probe: &probe)
-        }
-        for (h, weights) in savedWeights.enumerated() {
-            guard let weights else { continue }
-            try probe.chip { try work.writeWeights(weights.map { Int($0) }, hemisphere: h) }
-        }
-        end()
         probe.progress?.finish()
 
-        let targets = CalibrationTargets(
-            cadcReference: offsets.target, baseline: baseline.target, amplitude: gain.target,
-            lsbPerInputWeight: gain.target / Double(settings.gain.referenceSum))
+        let targets = try state.targets()
         func spreads(_ survey: ChipSurvey?) -> SurveySpreads? {
             survey?.spreads(
-                amplitude: gain.target, cadcTarget: offsets.target, baselineTarget: baseline.target)
+                amplitude: targets.amplitude, cadcTarget: targets.cadcReference,
+                baselineTarget: targets.baseline)
         }
         let result = try CalibrationResult(
             format: CalibrationResult.fileFormat, version: CalibrationResult.fileVersion,
             chipSeed: work.seed, parameterHash: CalibrationResult.parameterHash(work.parameters),
-            firstTrial: firstTrial, configuration: work.configuration, correction: correction,
-            targets: targets, settings: settings, steps: reports, before: spreads(before),
-            after: spreads(after), afterCorrection: spreads(afterCorrection), timings: timings,
+            firstTrial: firstTrial, configuration: work.configuration,
+            correction: state.correction, targets: targets, settings: settings,
+            steps: state.reports, before: spreads(state.before), after: spreads(state.after),
+            afterCorrection: spreads(state.afterCorrection), timings: timings,
             wallTime: max(0, clock() - started), checksum: ""
         ).sealed()
         work.setNextTrial(chip.nextTrial)
         chip = work
         return CalibrationRun(
-            result: result, before: before, after: after, afterCorrection: afterCorrection)
+            result: result, before: state.before, after: state.after,
+            afterCorrection: state.afterCorrection)
     }
 }

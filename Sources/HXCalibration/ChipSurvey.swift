@@ -112,3 +112,41 @@ public struct SurveySpreads: Sendable, Equatable, Codable {
     /// Output at zero input, no events (LSB; percent of the gain target).
     public var zeroInputOutput: Spread
 }
+
+/// The survey of the chip before the trims or after them (with and without the digital
+/// correction), for the report; it trims nothing. Runs when ``CalibrationSettings/surveyTrials``
+/// is positive.
+struct SurveyStep: CalibrationStep {
+    /// Before the first trim, or after the last step.
+    enum Phase { case before, after }
+
+    /// When the survey runs.
+    var phase: Phase
+    /// The calibration's settings: the survey measures with the steps' reference patterns.
+    var settings: CalibrationSettings
+
+    var name: String { phase == .before ? "survey before" : "survey after" }
+
+    var isEnabled: Bool { settings.surveyTrials > 0 }
+
+    var plannedBatches: Int { isEnabled ? ChipSurvey.batches : 0 }
+
+    func validate(for parameters: PhysicsParameters) throws {
+        try Settings.check("surveyTrials", settings.surveyTrials, 0...65536)
+    }
+
+    func perform(on chip: inout Chip, probe: inout ChipProbe, state: inout CalibrationState) throws
+    {
+        switch phase {
+        case .before:
+            state.before = try ChipSurvey.measure(
+                &chip, settings: settings, trials: settings.surveyTrials, correction: nil,
+                probe: &probe
+            ).raw
+        case .after:
+            (state.after, state.afterCorrection) = try ChipSurvey.measure(
+                &chip, settings: settings, trials: settings.surveyTrials,
+                correction: state.correction, probe: &probe)
+        }
+    }
+}

@@ -186,3 +186,19 @@ public struct DigitalFitStep: Sendable, Equatable, Codable {
         }
     }
 }
+
+extension DigitalFitStep: CalibrationStep {
+    var name: String { "digital fit" }
+
+    func validate(for parameters: PhysicsParameters) throws { try validate() }
+
+    func perform(on chip: inout Chip, probe: inout ChipProbe, state: inout CalibrationState) throws
+    {
+        let gain = try state.require(state.amplitude, from: "gain", for: name)
+        let fit = try run(
+            on: &chip, probe: &probe, targetAmplitude: gain.target,
+            referenceSum: gain.referenceSum)
+        state.correction = fit.correction
+        state.reports += fit.reports
+    }
+}

@@ -117,3 +117,16 @@ public struct GainStep: Sendable, Equatable, Codable {
         return (reports, goal)
     }
 }
+
+extension GainStep: CalibrationStep {
+    var name: String { "gain" }
+
+    func validate(for parameters: PhysicsParameters) throws { try validate() }
+
+    func perform(on chip: inout Chip, probe: inout ChipProbe, state: inout CalibrationState) throws
+    {
+        let (reports, target) = try run(on: &chip, probe: &probe)
+        state.reports += reports
+        state.amplitude = (target, referenceSum)
+    }
+}

@@ -63,8 +63,10 @@ public struct SynapseDriverStep: Sendable, Equatable, Codable {
             "synapseDrivers.highActivation", highActivation,
             (lowActivation + 1)...ChipGeometry.maxInput)
         try Settings.check("synapseDrivers.weight", weight, 1...ChipGeometry.maxWeight)
-        try Settings.check("synapseDrivers.numSends", numSends, 1...255)
-        try Settings.check("synapseDrivers.waitBetweenEvents", waitBetweenEvents, 1...1023)
+        try Settings.check("synapseDrivers.numSends", numSends, ChipGeometry.numSendsRange)
+        try Settings.check(
+            "synapseDrivers.waitBetweenEvents", waitBetweenEvents,
+            ChipGeometry.waitBetweenEventsRange)
         try Settings.check("synapseDrivers.trials", trials, 1...65536)
         try Settings.check("synapseDrivers.probeTrimSteps", probeTrimSteps, 1...7)
         try Settings.check("synapseDrivers.tolerance", tolerance, 0.01...5)
@@ -158,5 +160,16 @@ public struct SynapseDriverStep: Sendable, Equatable, Codable {
                 trims[$0] == range.lowerBound || trims[$0] == range.upperBound
             },
             batches: probe.batches - start)
+    }
+}
+
+extension SynapseDriverStep: CalibrationStep {
+    var name: String { "synapse drivers" }
+
+    func validate(for parameters: PhysicsParameters) throws { try validate() }
+
+    func perform(on chip: inout Chip, probe: inout ChipProbe, state: inout CalibrationState) throws
+    {
+        state.reports.append(try run(on: &chip, probe: &probe))
     }
 }

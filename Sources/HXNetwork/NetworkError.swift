@@ -58,3 +58,12 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
         return String(value)
     }
 }
+
+/// Throws ``NetworkError/outOfRange(name:value:allowed:)`` unless `value` is at least
+/// `minimum`: the one check of every count, size, stride and padding of the front end.
+func requireAtLeast(_ minimum: Int, _ value: Int, _ name: String) throws {
+    guard value >= minimum else {
+        throw NetworkError.outOfRange(
+            name: name, value: Double(value), allowed: Double(minimum)...Double.infinity)
+    }
+}

@@ -12,9 +12,10 @@ public enum Integrator: String, Sendable, Codable, CaseIterable {
 
 /// How one execution runs: the event timing (as hxtorch sets it per layer) and the numerics.
 public struct ExecutionOptions: Sendable, Equatable {
-    /// How often the whole input vector is sent before the result is read (1…255).
+    /// How often the whole input vector is sent before the result is read
+    /// (``ChipGeometry/numSendsRange``).
     public var numSends: Int
-    /// Spacing of events, in FPGA cycles of 8 ns (1…1023).
+    /// Spacing of events, in FPGA cycles of 8 ns (``ChipGeometry/waitBetweenEventsRange``).
     public var waitBetweenEvents: Int
     /// The integrator.
     public var integrator: Integrator
@@ -33,7 +34,9 @@ public struct ExecutionOptions: Sendable, Equatable {
 
     /// Options with hxtorch's defaults: one send, 5 cycles between events, the fast path.
     public init(
-        numSends: Int = 1, waitBetweenEvents: Int = 5, integrator: Integrator = .fast,
+        numSends: Int = ChipGeometry.defaultNumSends,
+        waitBetweenEvents: Int = ChipGeometry.defaultWaitBetweenEvents,
+        integrator: Integrator = .fast,
         stepper: ODEStepper = .rkf45,
         tolerances: ODETolerances = ODETolerances(absolute: 1e-9, relative: 1e-9),
         threads: Int? = nil, firstTrial: UInt64? = nil, includeRawReads: Bool = false
@@ -48,16 +51,16 @@ public struct ExecutionOptions: Sendable, Equatable {
         self.includeRawReads = includeRawReads
     }
 
-    /// Throws on a value out of range, naming it.
+    /// Throws on a value out of range, naming it; the timing ranges are
+    /// ``ChipGeometry/numSendsRange`` and ``ChipGeometry/waitBetweenEventsRange``.
     public func validate() throws {
-        guard (1...255).contains(numSends) else {
+        if let bad = ChipGeometry.timingViolation(
+            numSends: numSends, waitBetweenEvents: waitBetweenEvents)
+        {
             throw PhysicsError.invalidOption(
-                name: "numSends", value: "\(numSends)", allowed: "1…255")
-        }
-        guard (1...1023).contains(waitBetweenEvents) else {
-            throw PhysicsError.invalidOption(
-                name: "waitBetweenEvents", value: "\(waitBetweenEvents)",
-                allowed: "1…1023 FPGA cycles")
+                name: bad.name, value: "\(bad.value)",
+                allowed: "\(bad.allowed.lowerBound)…\(bad.allowed.upperBound)"
+                    + (bad.unit.isEmpty ? "" : " \(bad.unit)"))
         }
         if let threads, threads < 1 {
             throw PhysicsError.invalidOption(name: "threads", value: "\(threads)", allowed: "≥ 1")

@@ -1,20 +1,24 @@
 import Foundation
+import HXArguments
 import HXIO
 import HXPhysics
 
 /// `hxsim chip`: describes a chip instance and its parameters.
-enum ChipCommand: Subcommand {
-    static let spec = CommandSpec(
-        name: "chip",
-        summary: "describe a chip instance: geometry, operating point and every parameter",
-        options: [CommonOptions.seed, CommonOptions.params],
-        flags: [FlagSpec("json", help: "print the parameters as a JSON file for --params")])
+struct ChipCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            name: "chip",
+            summary: "describe a chip instance: geometry, operating point and every parameter")
+    }
 
-    static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
-        let chip = try CommonOptions.chip(arguments)
+    @OptionGroup var chip: ChipOptions
+    @Flag(help: "print the parameters as a JSON file for --params") var json = false
+
+    func run(_ context: CommandContext) throws {
+        let chip = try self.chip.chip()
         let p = chip.parameters
-        if try arguments.flag("json") {
-            output.out(String(decoding: p.jsonData(), as: UTF8.self))
+        if json {
+            context.out(String(decoding: p.jsonData(), as: UTF8.self))
             return
         }
         let hemisphere = chip.configuration.hemispheres[0]
@@ -29,14 +33,17 @@ enum ChipCommand: Subcommand {
             \(ChipGeometry.columnsPerHemisphere) neuron columns, \
             \(ChipGeometry.signedInputsPerHemisphere) signed inputs (row pairs)
               largest signed VMM in one execution: \(ChipGeometry.maxSignedVMM.inputs) inputs × \
-            \(ChipGeometry.maxSignedVMM.outputs) outputs; inputs 0…31, weights −63…63, outputs −128…127
+            \(ChipGeometry.maxSignedVMM.outputs) outputs; inputs \(rangeText(ChipGeometry.inputRange)), \
+            weights \(rangeText(ChipGeometry.weightRange)), \
+            outputs \(rangeText(ChipGeometry.outputRange))
               nominal cells: synapse bias \(hemisphere.synapseBias), OTA bias \
             \(hemisphere.excitatoryOTABias[0]), reset potential \(hemisphere.resetPotential[0]), \
             CADC ramp start \(hemisphere.cadcRampStart), ramp current \(hemisphere.cadcRampCurrent)
-              CADC: \(format(p.nominalCADCLSB * 1e3)) mV per LSB, code 0 at \
-            \(format(p.nominalCADCRampStart)) V
-              projected time of one full vector (128 events, wait 5, one send): \
-            \(format(fullVector * 1e6)) µs
+              CADC: \(Self.format(p.nominalCADCLSB * 1e3)) mV per LSB, code 0 at \
+            \(Self.format(p.nominalCADCRampStart)) V
+              projected time of one full vector (\(ChipGeometry.signedInputsPerHemisphere) events, wait \
+            \(vector.waitBetweenEvents), \(vector.numSends) send): \
+            \(Self.format(fullVector * 1e6)) µs
 
             """
         let table = try Table(
@@ -48,7 +55,7 @@ enum ChipCommand: Subcommand {
                 ]
             })
         text += table.markdown()
-        output.out(text)
+        context.out(text)
     }
 
     static func format(_ value: Double) -> String { String(format: "%.3g", value) }

@@ -1,4 +1,5 @@
 import Foundation
+import HXArguments
 import HXCalibration
 import HXIO
 import HXPhysics

@@ -1,48 +1,50 @@
 import Foundation
 import HXApplications
+import HXArguments
 import HXCalibration
 import HXIO
 import HXPhysics
 
 /// `hxsim demo`: the main job. Grows with the project.
-enum DemoCommand: Subcommand {
-    static let spec = CommandSpec(
-        name: "demo",
-        summary:
-            "the tour: a chip, a VMM, a membrane trace and the anchors of PHYSICS.md it reproduces",
-        options: [
-            CommonOptions.seed,
-            OptionSpec(
-                "out", valueName: "DIR", help: "directory for the plots and tables",
-                default: "demo-output"),
-        ],
-        flags: [
-            FlagSpec(
-                "quick",
-                help:
-                    "a short tour: quick calibration, a small Yin-Yang network on the "
-                    + "uncalibrated chip (seconds; the numbers are not the README's)")
-        ])
+struct DemoCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            name: "demo",
+            summary:
+                "the tour: a chip, a VMM, a membrane trace and the anchors of PHYSICS.md it "
+                + "reproduces")
+    }
 
-    static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
-        let directory = try arguments.path("out")
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true)
-        let seed = try arguments.uint64("seed")
-        let quick = try arguments.flag("quick")
-        try DemoPhysics.run(seed: seed, directory: directory, output: output)
+    @Option(help: "chip seed: fixes the chip's mismatch") var seed: UInt64 = 1
+    @Option(valueName: "DIR", help: "directory for the plots and tables (created if missing)")
+    var out = "demo-output"
+    @Flag(
+        help:
+            "a short tour: quick calibration, a small Yin-Yang network on the uncalibrated chip "
+            + "(seconds; the numbers are not the README's)")
+    var quick = false
+
+    func run(_ context: CommandContext) throws {
+        let directory = try OutputTarget.directory(
+            absolutePath(out, option: "out"), operand: "--out", create: true)
+        try OutputTarget.createDirectories(directory)
+        try DemoPhysics.run(seed: seed, directory: directory, output: context.output)
         try DemoCalibration.run(
-            seed: seed, directory: directory, output: output,
-            settings: quick ? quickCalibration : CalibrationSettings())
-        output.err("demo: the Yin-Yang experiment (about a minute in a release build)\n")
-        let (report, _, _) = try YinYangExperiment.run(
-            settings: quick ? quickYinYang : YinYangExperiment.Settings(), progress: { _ in })
-        output.out(
+            seed: seed, directory: directory, output: context.output,
+            settings: quick ? Self.quickCalibration : CalibrationSettings())
+        context.err("demo: the Yin-Yang experiment (about a minute in a release build)\n")
+        let task = quick ? Self.quickYinYang : YinYangTask()
+        let settings = quick ? Self.quickSettings(task) : task.defaults
+        let report = try Experiment.run(
+            task: task, settings: settings,
+            data: task.load(from: DataLocation(explicit: nil), settings: settings)
+        ).report
+        context.out(
             "\nYin-Yang, \(report.numSends) sends per layer, test accuracy of one network on each "
                 + "back end (`hxsim train yinyang`):\n\n")
-        let table = try TrainCommand.table(report)
+        let table = try report.accuracyTable()
         try table.writeMarkdown(to: directory + "/yinyang.md")
-        output.out(table.markdown(precision: 4))
+        context.out(table.markdown(precision: 4))
     }
 
     /// The calibration of `--quick`: the quick settings with half their survey and fit trials.
@@ -54,17 +56,24 @@ enum DemoCommand: Subcommand {
         return settings
     }
 
-    /// The Yin-Yang experiment of `--quick`: few samples, neurons and epochs, no calibration.
-    static var quickYinYang: YinYangExperiment.Settings {
-        var settings = YinYangExperiment.Settings()
-        settings.trainSize = 500
-        settings.testSize = 200
-        settings.hidden = 32
-        settings.hiddenAveraging = 1
-        settings.inputRepetition = 2
-        settings.outputAveraging = 2
-        settings.softwareEpochs = 20
-        settings.hardwareEpochs = 1
+    /// The Yin-Yang network of `--quick`: few neurons and copies.
+    static var quickYinYang: YinYangTask {
+        var task = YinYangTask()
+        task.hidden = 32
+        task.hiddenAveraging = 1
+        task.inputRepetition = 2
+        task.outputAveraging = 2
+        return task
+    }
+
+    /// The Yin-Yang experiment of `--quick`: few samples and epochs, no calibration.
+    static func quickSettings(_ task: YinYangTask) -> ExperimentSettings {
+        var settings = task.defaults
+        settings.trainLimit = 500
+        settings.testLimit = 200
+        settings.validationSize = 100
+        settings.epochs = 20
+        settings.hilEpochs = 1
         settings.calibrate = false
         return settings
     }

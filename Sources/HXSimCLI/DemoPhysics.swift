@@ -1,4 +1,5 @@
 import Foundation
+import HXArguments
 import HXIO
 import HXNetwork
 import HXNumerics

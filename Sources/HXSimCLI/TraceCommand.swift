@@ -1,41 +1,49 @@
 import Foundation
+import HXArguments
 import HXIO
 import HXNumerics
 import HXPhysics
 
 /// `hxsim trace`: the voltages of one column over one execution, as CSV and an SVG plot.
-enum TraceCommand: Subcommand {
-    static let spec = CommandSpec(
-        name: "trace",
-        summary: "record the membrane and synaptic-input voltages of one column (GSL integrator)",
-        options: [
-            CommonOptions.inputs, CommonOptions.weights,
-            OptionSpec(
-                "column", valueName: "C", help: "the column to trace (0…columns−1)", required: true),
-            OptionSpec(
-                "sample", valueName: "S",
-                help:
-                    "the input vector to trace: row S of --inputs, run as `hxsim vmm --integrator "
-                    + "gsl` runs it (trial S, same noise, same codes)", default: "0"),
-            OptionSpec("svg", valueName: "FILE", help: "write the plot here", required: true),
-            OptionSpec(
-                "resolution", valueName: "NS", help: "spacing of trace points in ns", default: "2"),
-            CommonOptions.seed, CommonOptions.params, CommonOptions.numSends, CommonOptions.wait,
-            CommonOptions.out,
-        ])
+struct TraceCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            name: "trace",
+            summary:
+                "record the membrane and synaptic-input voltages of one column (GSL integrator)")
+    }
 
-    static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
-        let (inputs, weights) = try CommonOptions.operands(arguments)
-        let column = try arguments.int("column", in: 0...(ChipGeometry.maxSignedVMM.outputs - 1))
-        let sample = try arguments.int("sample", in: 0...Int(Int32.max))
+    @OptionGroup var operands: OperandOptions
+    @Option(
+        valueName: "C", help: "the column to trace",
+        in: 0...(ChipGeometry.maxSignedVMM.outputs - 1))
+    var column: Int
+    @Option(
+        valueName: "S",
+        help:
+            "the input vector to trace: row S of --inputs, run as `hxsim vmm --integrator gsl` "
+            + "runs it (trial S, same noise, same codes)", in: 0...)
+    var sample = 0
+    @Option(valueName: "FILE", help: "write the plot here") var svg: String
+    @Option(valueName: "NS", help: "spacing of trace points in ns", in: 0.01...1000)
+    var resolution = TraceRequest(column: 0).resolution * 1e9
+    @OptionGroup var chip: ChipOptions
+    @OptionGroup var timing: TimingOptions
+    @Option(valueName: "FILE", help: matrixOutputHelp) var out: String?
+
+    func run(_ context: CommandContext) throws {
+        // Outputs first: nothing runs with a bad --out or --svg.
+        let target = try MatrixTarget.output(out.map { try absoluteOrStream($0, option: "out") })
+        let svgTarget = try OutputTarget.file(
+            absolutePath(svg, option: "svg"), operand: "--svg", allowsStandardOutput: false)
+        let (inputs, weights) = try operands.read()
         guard sample < inputs.rows else {
             throw ArgumentError.outOfRange(
                 option: "sample", got: "\(sample)",
                 allowed: "0…\(inputs.rows - 1) (rows of --inputs)")
         }
-        let resolution = try arguments.double("resolution", in: 0.01...1000) * 1e-9
-        var chip = try CommonOptions.chip(arguments)
-        var options = try CommonOptions.executionOptions(arguments, numerics: false)
+        var chip = try self.chip.chip()
+        var options = timing.executionOptions
         options.integrator = .gsl
         // Only the traced vector is run, as the trial it has in `hxsim vmm` (row S of a batch
         // is trial S of a fresh chip), so that it draws the same noise and reads the same codes.
@@ -43,24 +51,34 @@ enum TraceCommand: Subcommand {
         let vector = inputs.slice(rows: sample..<(sample + 1), columns: 0..<inputs.columns)
         let result = try chip.vmm(
             inputs: vector, weights: weights, options: options, traceColumn: column, traceSample: 0,
-            traceResolution: resolution)
+            traceResolution: resolution * 1e-9)
         guard var trace = result.trace else {
             throw PhysicsError.integrationFailed("no trace was recorded")
         }
         trace.sample = sample
-        try CommonOptions.emit(csv(trace), to: arguments.optionalString("out"), output: output)
-        try figure(trace, column: column, output: Int(result.outputs[0, column]))
-            .write(to: arguments.path("svg"))
+        try emit(try Self.matrix(trace), to: target, csvHeader: Self.columns, context: context)
+        let figure = Self.figure(trace, column: column, output: Int(result.outputs[0, column]))
+        try svgTarget.write(Data(try figure.svg().utf8)) { _ in }
     }
 
-    /// The trace as CSV: time (µs) and the three voltages (V).
-    static func csv(_ trace: MembraneTrace) -> String {
-        var text = "time_us,membrane_V,excitatory_V,inhibitory_V\n"
+    /// The columns of a trace: time (µs) and the three voltages (V).
+    static let columns = ["time_us", "membrane_V", "excitatory_V", "inhibitory_V"]
+
+    /// The trace as a points × 4 matrix of ``columns``.
+    static func matrix(_ trace: MembraneTrace) throws -> Matrix<Double> {
+        var storage: [Double] = []
+        storage.reserveCapacity(4 * trace.times.count)
         for i in trace.times.indices {
-            text +=
-                "\(trace.times[i] * 1e6),\(trace.membrane[i]),\(trace.excitatory[i]),\(trace.inhibitory[i])\n"
+            storage += [
+                trace.times[i] * 1e6, trace.membrane[i], trace.excitatory[i], trace.inhibitory[i],
+            ]
         }
-        return text
+        return try Matrix(rows: trace.times.count, columns: 4, storage: storage)
+    }
+
+    /// The trace as CSV with a header line of ``columns``.
+    static func csv(_ trace: MembraneTrace) throws -> String {
+        try CSV.format(matrix(trace), header: columns)
     }
 
     /// Two panels: the synaptic inputs with the pulses, and the membrane with the reads.

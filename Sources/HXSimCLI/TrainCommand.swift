@@ -1,155 +1,160 @@
 import Foundation
 import HXApplications
+import HXArguments
 import HXIO
 import HXNetwork
+import HXPhysics
 
-/// `hxsim train yinyang`: the Yin-Yang experiment on software, mock and simulated chip.
-enum TrainCommand: Subcommand {
-    static let spec = CommandSpec(
-        name: "train",
-        summary:
-            "train the Yin-Yang network in software, deploy it, fine-tune with the simulated chip in the loop",
-        options: [
-            OptionSpec(
-                "seed", valueName: "N", help: "seed of data order, weights and mock noise",
-                default: "1"),
-            OptionSpec(
-                "chip-seed", valueName: "N", help: "seed of the simulated chip", default: "1"),
-            OptionSpec("epochs", valueName: "N", help: "software training epochs", default: "100"),
-            OptionSpec(
-                "hil-epochs", valueName: "N", help: "epochs with the chip in the loop",
-                default: "100"
-            ),
-            OptionSpec(
-                "train-size", valueName: "N", help: "training samples (≤ 5000)", default: "5000"),
-            CommonOptions.params,
-            OptionSpec(
-                "learning-rate", valueName: "R", help: "Adam learning rate in software",
-                default: "0.02"),
-            OptionSpec(
-                "hil-learning-rate", valueName: "R",
-                help: "Adam learning rate with the chip in the loop", default: "0.005"),
-            OptionSpec(
-                "batch-size", valueName: "N", help: "mini-batch size in software", default: "50"),
-            OptionSpec(
-                "hil-batch-size", valueName: "N", help: "mini-batch size with the chip in the loop",
-                default: "50"),
-            OptionSpec(
-                "logit-scale", valueName: "LSB", help: "outputs are divided by this in the loss",
-                default: "10"),
-            OptionSpec(
-                "decay-every", valueName: "N",
-                help: "halve the software learning rate every N epochs", default: "1000"),
-            OptionSpec(
-                "hil-decay-every", valueName: "N",
-                help: "halve the chip-in-the-loop learning rate every N epochs", default: "25"),
-            OptionSpec(
-                "wait", valueName: "CYCLES", help: "FPGA cycles between events, both layers",
-                default: "2"),
-            OptionSpec(
-                "hidden-avg", valueName: "N", help: "copies of each hidden neuron averaged",
-                default: "4"),
-            OptionSpec(
-                "repeat-inputs", valueName: "N", help: "send each feature on N synapse rows",
-                default: "16"),
-            OptionSpec(
-                "avg", valueName: "N", help: "copies of each output neuron averaged", default: "10"),
-            OptionSpec(
-                "save", valueName: "DIR", help: "save both trained models (JSON model files) here"),
-        ],
-        flags: [
-            FlagSpec("json", help: "print the accuracies as one JSON object"),
-            FlagSpec("no-calibration", help: "fine-tune on the uncalibrated chip"),
-            FlagSpec("fine-tune-on-mock", help: "fine-tune on the mock instead (a control)"),
-            FlagSpec(
-                "profile",
-                help: "print the per-phase time of chip-in-the-loop training and inference"),
-        ],
-        positionals: [PositionalSpec("task", help: "the task to train: yinyang")])
-
-    static func run(_ arguments: ParsedArguments, output: CommandOutput) throws {
-        guard let task = try arguments.positional("task"), task == "yinyang" else {
-            throw ArgumentError.invalidChoice(
-                option: "task", got: (try? arguments.positional("task")) ?? "", choices: ["yinyang"]
-            )
-        }
-        var settings = YinYangExperiment.Settings()
-        settings.seed = try arguments.uint64("seed")
-        settings.chipSeed = try arguments.uint64("chip-seed")
-        settings.parameters = try CommonOptions.parameters(arguments)
-        settings.softwareEpochs = try arguments.int("epochs", in: 0...10_000)
-        settings.hardwareEpochs = try arguments.int("hil-epochs", in: 0...10_000)
-        settings.trainSize = try arguments.int("train-size", in: 1...5000)
-        settings.learningRate = Float(try arguments.double("learning-rate", in: 1e-6...10))
-        settings.fineTuningLearningRate = Float(
-            try arguments.double("hil-learning-rate", in: 1e-6...10))
-        settings.batchSize = try arguments.int("batch-size", in: 1...5000)
-        settings.fineTuningBatchSize = try arguments.int("hil-batch-size", in: 1...5000)
-        settings.decayEvery = try arguments.int("decay-every", in: 1...100_000)
-        settings.fineTuningDecayEvery = try arguments.int("hil-decay-every", in: 1...100_000)
-        settings.outputAveraging = try arguments.int("avg", in: 1...80)
-        settings.inputRepetition = try arguments.int("repeat-inputs", in: 1...32)
-        settings.calibrate = !(try arguments.flag("no-calibration"))
-        settings.fineTuneOnMock = try arguments.flag("fine-tune-on-mock")
-        settings.waitBetweenEvents = try arguments.int("wait", in: 1...1023)
-        settings.hiddenAveraging = try arguments.int("hidden-avg", in: 1...4)
-        settings.logitScale = Float(try arguments.double("logit-scale", in: 1e-3...1e3))
-        let (report, software, hardware) = try YinYangExperiment.run(
-            settings: settings,
-            progress: {
-                output.err("train: \($0)\n")
-            })
-        if let directory = try arguments.optionalString("save") {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true)
-            try ModelFile.save(
-                software, to: URL(fileURLWithPath: directory + "/yinyang-software.json"))
-            try ModelFile.save(hardware, to: URL(fileURLWithPath: directory + "/yinyang-hil.json"))
-        }
-        if try arguments.flag("json") {
-            var object: [String: Double] = [
-                "software": report.software, "mock": report.mock,
-                "physics_deployed": report.physicsDeployed, "physics_hil": report.physicsHIL,
-            ]
-            object["physics_calibrated"] = report.physicsCalibrated
-            output.out(
-                String(decoding: try JSON.encode(object, pretty: false), as: UTF8.self) + "\n")
-        } else {
-            output.out(try table(report).markdown(precision: 4))
-        }
-        if try arguments.flag("profile") {
-            output.out("\nTime per phase, chip-in-the-loop training:\n\(report.trainingProfile)\n")
-            output.out(
-                "\nTime per phase, inference of the test set on the chip:\n\(report.inferenceProfile)\n"
-            )
-        }
+/// `hxsim train TASK`: the experiment pipeline of ``Experiment`` on one task. The logic lives
+/// in ``TrainingJob``; this file only maps options onto its settings. Options without a value
+/// keep the task's default, listed per task in the help.
+struct TrainCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            name: "train",
+            summary:
+                "train a task's network in software, deploy it on mock and simulated chips, "
+                + "fine-tune with the chip in the loop")
     }
 
-    /// The accuracies side by side.
-    static func table(_ report: YinYangExperiment.Report) throws -> Table {
-        let measured = report.measuredMockParameter
-        let mock = String(
-            format: "mock (hxtorch's model, measured gain %.5f, noise %.2f LSB)", measured.gain,
-            measured.noiseStd)
-        var rows: [[TableCell]] = [
-            [.text("software (float, ideal linear chip model)"), .number(report.software)],
-            [.text(mock), .number(report.mock)],
-            [
-                .text("simulated chip, software-trained, uncalibrated"),
-                .number(report.physicsDeployed),
-            ],
-        ]
-        if let calibrated = report.physicsCalibrated {
-            rows.append([
-                .text("simulated chip, software-trained, calibrated"), .number(calibrated),
-            ])
-        }
-        rows.append([
-            .text(
-                "simulated chip\(report.physicsCalibrated == nil ? "" : " (calibrated)"), "
-                    + "fine-tuned with the chip in the loop"),
-            .number(report.physicsHIL),
-        ])
-        return try Table(header: ["back end", "test accuracy"], rows: rows)
+    /// Each task's default of a setting, for the help: `yinyang 100, mnist 12, …`.
+    static func defaults<T>(_ value: (ExperimentSettings) -> T) -> String {
+        let values = Tasks.all.map { "\(value($0.defaults))" }
+        if Set(values).count == 1 { return "default \(values[0]) for every task" }
+        return "default "
+            + zip(Tasks.all, values).map { "\($0.name) \($1)" }.joined(separator: ", ")
     }
+
+    private static let shared = ExperimentSettings()
+
+    @Option(valueName: "DIR", help: DataLocation.helpText) var data: String?
+    @Option(help: "seed of data order, held-out split, weights, mock noise")
+    var seed = shared.seed
+    @Option(
+        valueName: "LIST",
+        help:
+            "comma-separated chip seeds, one deployment each ("
+            + defaults { $0.chipSeeds.map(String.init).joined(separator: ",") } + ")")
+    var chipSeeds: SeedList?
+    @Option(help: "simulated chips per deployment", in: 1...64) var chips = shared.chips
+    @Option(help: "software epochs (\(defaults(\.epochs)))", in: 0...100_000) var epochs: Int?
+    @Option(help: "epochs with the chip in the loop (\(defaults(\.hilEpochs)))", in: 0...100_000)
+    var hilEpochs: Int?
+    @Option(
+        valueName: "R", help: "Adam rate in software, chip units (\(defaults(\.learningRate)))",
+        in: Float(1e-9)...1e6)
+    var learningRate: Float?
+    @Option(
+        valueName: "R",
+        help: "Adam rate with the chip in the loop (\(defaults(\.hilLearningRate)))",
+        in: Float(1e-9)...1e6)
+    var hilLearningRate: Float?
+    @Option(
+        valueName: "F", help: "learning-rate factor per step (\(defaults(\.learningRateDecay)))",
+        in: Float(1e-9)...1e6)
+    var decay: Float?
+    @Option(help: "software epochs per decay step (\(defaults(\.decayEvery)))", in: 1...100_000)
+    var decayEvery: Int?
+    @Option(
+        help: "chip-in-the-loop epochs per decay step (\(defaults(\.hilDecayEvery)))",
+        in: 1...100_000)
+    var hilDecayEvery: Int?
+    @Option(help: "software mini-batch (\(defaults(\.batchSize)))", in: 1...100_000)
+    var batchSize: Int?
+    @Option(help: "chip-in-the-loop mini-batch (\(defaults(\.hilBatchSize)))", in: 1...100_000)
+    var hilBatchSize: Int?
+    @Option(
+        valueName: "LSB",
+        help: "outputs are divided by this in the loss (\(defaults(\.logitScale)))",
+        in: Float(1e-9)...1e6)
+    var logitScale: Float?
+    @Option(
+        valueName: "CYCLES",
+        help: "FPGA cycles between events, every layer (\(defaults(\.waitBetweenEvents)))",
+        in: ChipGeometry.waitBetweenEventsRange)
+    var wait: Int?
+    @Option(help: "use only the first N training samples", in: 1...) var trainLimit: Int?
+    @Option(help: "use only the first N test samples", in: 1...) var testLimit: Int?
+    @Option(
+        help: "samples held out to select the epoch (\(defaults(\.validationSize)))",
+        in: 1...)
+    var validationSize: Int?
+    @Option(
+        valueName: "G", help: "use this gain (LSB per unit² per send) instead of the measured one",
+        in: 1e-9...1)
+    var mockGain: Double?
+    @Option(valueName: "LSB", help: "use this noise instead of the measured one", in: 0...1e6)
+    var mockNoise: Double?
+    @OptionGroup var physics: ParameterOptions
+    @Option(
+        valueName: "MODEL",
+        help: "save the trained network (model file); fine-tuned ones go beside it")
+    var save: String?
+    @Option(valueName: "FILE", help: "write where the time goes as a stacked-bar SVG")
+    var profileSvg: String?
+    @Flag(help: "print the accuracies as one JSON object") var json = false
+    @Flag(help: "print host time per phase and the real chip's projected time") var profile = false
+    @Flag(help: "no progress on stderr") var quiet = false
+    @Flag(help: "fine-tune on the uncalibrated chip") var noCalibration = false
+    @Flag(help: "fine-tune on the mock instead (a control)") var fineTuneOnMock = false
+    @Argument(help: "the task: " + Tasks.names.joined(separator: ", ")) var task: String
+
+    func run(_ context: CommandContext) throws {
+        guard Tasks.names.contains(task) else {
+            throw ArgumentError.invalidArgumentChoice(
+                argument: "task", got: task, choices: Tasks.names)
+        }
+        var job = TrainingJob(task: try Tasks.named(task), location: DataLocation(explicit: data))
+        var s = job.settings
+        s.seed = seed
+        if let chipSeeds { s.chipSeeds = chipSeeds.seeds }
+        s.chips = chips
+        s.epochs = epochs ?? s.epochs
+        s.hilEpochs = hilEpochs ?? s.hilEpochs
+        s.learningRate = learningRate ?? s.learningRate
+        s.hilLearningRate = hilLearningRate ?? s.hilLearningRate
+        s.learningRateDecay = decay ?? s.learningRateDecay
+        s.decayEvery = decayEvery ?? s.decayEvery
+        s.hilDecayEvery = hilDecayEvery ?? s.hilDecayEvery
+        s.batchSize = batchSize ?? s.batchSize
+        s.hilBatchSize = hilBatchSize ?? s.hilBatchSize
+        s.logitScale = logitScale ?? s.logitScale
+        s.waitBetweenEvents = wait ?? s.waitBetweenEvents
+        s.trainLimit = trainLimit ?? s.trainLimit
+        s.testLimit = testLimit ?? s.testLimit
+        s.validationSize = validationSize ?? s.validationSize
+        if let mockGain { s.mockGain = mockGain }
+        if let mockNoise { s.mockNoise = mockNoise }
+        s.parameters = try physics.parameters()
+        s.calibrate = !noCalibration
+        s.fineTuneOnMock = fineTuneOnMock
+        job.settings = s
+        job.saveModel = try save.map { try absolutePath($0, option: "save") }
+        job.profileFigure = try profileSvg.map { try absolutePath($0, option: "profile-svg") }
+        job.json = json
+        job.profile = profile
+        let (text, _) = try job.run { line in
+            if !quiet { context.err("train: \(line)\n") }
+        }
+        context.out(text)
+    }
+}
+
+/// A comma-separated list of chip seeds (`1,2,3`).
+struct SeedList: ArgumentValue {
+    /// The seeds, in the order given.
+    var seeds: [UInt64]
+
+    init?(argument text: String) {
+        var seeds: [UInt64] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let seed = UInt64(item.trimmingCharacters(in: .whitespaces)) else { return nil }
+            seeds.append(seed)
+        }
+        guard !seeds.isEmpty else { return nil }
+        self.seeds = seeds
+    }
+
+    static var expectation: ArgumentExpectation { .text }
+    var argumentText: String { seeds.map(String.init).joined(separator: ",") }
 }

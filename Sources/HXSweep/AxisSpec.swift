@@ -92,15 +92,12 @@ public struct RangeSpec: Sendable, Codable, Equatable {
 ///   in `parameters`, or else the group `<label>` (`noise`: `readNoise`, `pulseJitter`,
 ///   `driftCurrentNoise`; `mismatch`: every mismatch spread), or else the one parameter
 ///   `<label>`.
-/// - `seed`: the seed of the first chip; chip i has seed `seed + i` [integer].
-/// - `calibration`: `"on"` or `"off"` (or `true`/`false`).
-/// - `backend`: `"software"`, `"mock"` or `"physics"`.
-/// - `numSends`, `waitBetweenEvents` [FPGA cycles]: override the trained value of every VMM
-///   layer, or with `@i+j` (for example `numSends@1`) of VMM layers i and j only (0-based, in
-///   model order).
-/// - `chips`: the number of chips the model is spread over [integer].
-/// - `repetitions`: evaluations per point [integer].
-/// - `mockGain` [LSB per chip unit² per send], `mockNoise` [LSB]: the mock back end's model.
+/// - a setting of ``SettingAxis/all``, the table of the other axes with their values and what
+///   they set: `seed`, `calibration` (`"on"`/`"off"`), `backend` (`"software"`, `"mock"`,
+///   `"hardware"`; the earlier `"physics"` is read as `"hardware"`), `numSends` and
+///   `waitBetweenEvents` [FPGA cycles] (every VMM layer, or with `@i+j`, for example
+///   `numSends@1`, VMM layers i and j only, 0-based in model order), `chips`, `repetitions`,
+///   `mockGain` [LSB per chip unit² per send] and `mockNoise` [LSB].
 public struct AxisSpec: Sendable, Codable, Equatable {
     /// What the axis varies, for example `parameter:readNoise` or `scale:noise`.
     public var axis: String

@@ -18,6 +18,9 @@ public enum ExampleModels {
         public var testAccuracy: Double
     }
 
+    /// Training epochs unless told otherwise.
+    public static let defaultEpochs = 40
+
     /// The factor from Yin-Yang's features (0…1) to chip activations (0…31).
     public static let yinYangInputScale: Float = 31
 
@@ -31,7 +34,8 @@ public enum ExampleModels {
     ///   - seed: seed of the initial weights and of the shuffling.
     ///   - progress: called after every epoch.
     public static func yinYang(
-        hidden: Int = 128, epochs: Int = 40, trainingSize: Int = 5000, learningRate: Float = 0.5,
+        hidden: Int = 128, epochs: Int = defaultEpochs, trainingSize: Int = 5000,
+        learningRate: Float = 0.5,
         backend: SweepBackend = .software, seed: UInt64 = 1,
         progress: (EpochSummary) -> Void = { _ in }
     ) throws -> Trained {
@@ -53,7 +57,7 @@ public enum ExampleModels {
         switch backend {
         case .software: context = .software
         case .mock: context = ExecutionContext(backend: .mock, seed: seed &+ 3)
-        case .physics:
+        case .hardware:
             throw SweepError.invalidSetting(
                 name: "example model", reason: "train on the software or mock back end")
         }

@@ -8,6 +8,12 @@ public struct PointResult: Sendable, Equatable {
     public var accuracies: [Double]
     /// Samples evaluated per repetition.
     public var samples: Int
+
+    /// A result of `accuracies` over `samples` samples each.
+    public init(accuracies: [Double], samples: Int) {
+        self.accuracies = accuracies
+        self.samples = samples
+    }
 }
 
 /// Chips drawn and prepared for recent points, so that points sharing chips (same seeds, count,
@@ -41,7 +47,7 @@ struct ChipCache {
 }
 
 extension Sweep {
-    /// The trial of the first input vector of repetition `r` on the physics back end, on every
+    /// The trial of the first input vector of repetition `r` on the hardware back end, on every
     /// chip: `SeedSequence(seed).seed(label("trials"), r) >> 24`, so repetitions draw distinct,
     /// far-apart stretches of each chip's trial-to-trial noise.
     ///
@@ -59,7 +65,7 @@ extension Sweep {
     }
 
     /// Evaluates `point`: every repetition on the point's back end, in order.
-    /// - Parameter threads: worker threads of the physics back end (nil: all cores); results do
+    /// - Parameter threads: worker threads of the hardware back end (nil: all cores); results do
     ///   not depend on it.
     public func evaluate(_ point: SweepPoint, threads: Int? = nil) throws -> PointResult {
         var cache = ChipCache(capacity: 0)
@@ -75,7 +81,7 @@ extension Sweep {
         func accuracy(_ context: inout ExecutionContext) throws -> Double {
             try HXNetwork.evaluate(
                 network, features: features, labels: labels, batchSize: batchSize,
-                context: &context)
+                sampleShape: sampleShape, context: &context)
         }
         var accuracies: [Double] = []
         switch settings.backend {
@@ -92,7 +98,7 @@ extension Sweep {
                     seed: mockSeed(repetition: repetition))
                 accuracies.append(try accuracy(&context))
             }
-        case .physics:
+        case .hardware:
             let key = ChipCache.Key(
                 seed: settings.seed, chips: settings.chips, parameters: settings.parameters,
                 calibration: settings.calibration)

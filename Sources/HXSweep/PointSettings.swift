@@ -20,13 +20,22 @@ public struct LayerOverride: Sendable, Equatable {
 
     /// Whether nothing is overridden.
     public var isEmpty: Bool { all == nil && layers.isEmpty }
+
+    /// Sets `value` for the VMM layers `layers`, or for every one when nil.
+    mutating func set(_ value: Int, layers: [Int]?) {
+        guard let layers else {
+            all = value
+            return
+        }
+        for layer in layers { self.layers[layer] = value }
+    }
 }
 
 /// Everything one point runs with, resolved from the base settings and its coordinates.
 public struct PointSettings: Sendable, Equatable {
     /// The back end.
-    public var backend: SweepBackend = .physics
-    /// Whether the chips are calibrated (physics back end only).
+    public var backend: SweepBackend = .hardware
+    /// Whether the chips are calibrated (hardware back end only).
     public var calibration = false
     /// Seed of the first chip; chip i has seed `seed + i` (as `PhysicsExecutor` numbers them).
     public var seed: UInt64 = 1
@@ -43,7 +52,7 @@ public struct PointSettings: Sendable, Equatable {
     /// Gain and noise of the mock back end.
     public var mock = MockParameter()
 
-    /// Settings with the defaults: physics, calibration off, chip seed 1, one chip, the model's
+    /// Settings with the defaults: hardware (simulated chips), calibration off, chip seed 1, one chip, the model's
     /// sends and waits, hxtorch's mock parameters.
     public init() {}
 
@@ -76,20 +85,8 @@ public struct PointSettings: Sendable, Equatable {
                 try settings.parameters.set(parameter, to: parameterValue)
             case .scale(_, let names):
                 scales.append((name, names, number))
-            case .seed: settings.seed = UInt64(number)
-            case .calibration: settings.calibration = value == .text("on")
-            case .backend:
-                if case .text(let text) = value, let backend = SweepBackend(rawValue: text) {
-                    settings.backend = backend
-                }
-            case .numSends(let layers):
-                apply(Int(number), layers: layers, to: &settings.numSends)
-            case .waitBetweenEvents(let layers):
-                apply(Int(number), layers: layers, to: &settings.waitBetweenEvents)
-            case .chips: settings.chips = Int(number)
-            case .repetitions: settings.repetitions = Int(number)
-            case .mockGain: settings.mock.gain = number
-            case .mockNoise: settings.mock.noiseStd = number
+            case .setting(let axis, let layers):
+                axis.apply(value, layers, &settings)
             }
         }
         for scale in scales {
@@ -113,14 +110,6 @@ public struct PointSettings: Sendable, Equatable {
             throw SweepError.invalidSetting(name: "point \(key)", reason: "\(error)")
         }
         return settings
-    }
-
-    private static func apply(_ value: Int, layers: [Int]?, to override: inout LayerOverride) {
-        guard let layers else {
-            override.all = value
-            return
-        }
-        for layer in layers { override.layers[layer] = value }
     }
 }
 

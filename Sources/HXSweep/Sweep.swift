@@ -27,11 +27,15 @@ public struct Sweep: Sendable {
     public let features: Matrix<Float>
     /// The data set's labels.
     public let labels: [Int]
+    /// The shape in which the model receives each sample: the data set's own (for example
+    /// `[1, 28, 28]` for a conv model) when the model takes it, or nil for flat feature vectors
+    /// (a linear first layer; always for features repeated on several rows).
+    public let sampleShape: [Int]?
     /// The data set's name.
     public let datasetName: String
     /// The physics parameters before any setting of the sweep.
     public let parameters: PhysicsParameters
-    /// The membrane integrator of the physics back end.
+    /// The membrane integrator of the hardware back end (the simulated chips).
     public let integrator: Integrator
     /// Number of VMM layers (Linear and convolutions) in the model, in model order.
     public let vmmLayerCount: Int
@@ -77,18 +81,20 @@ public struct Sweep: Sendable {
         var parameters = PhysicsParameters()
         if let file = spec.parameters {
             let path = Self.resolve(file, in: directory)
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard FileIO.exists(path: path) else {
                 throw SweepError.missingFile(
                     role: "parameter file", path: path, reason: "no such file")
             }
             do {
                 parameters = try PhysicsParameters(contentsOf: path)
             } catch {
-                throw SweepError.missingFile(role: "parameter file", path: path, reason: "\(error)")
+                throw SweepError.missingFile(
+                    role: "parameter file", path: path,
+                    reason: (error as? IOError)?.detail ?? "\(error)")
             }
         }
         let modelPath = Self.resolve(spec.model, in: directory)
-        guard FileManager.default.fileExists(atPath: modelPath) else {
+        guard FileIO.exists(path: modelPath) else {
             throw SweepError.missingFile(
                 role: "model file", path: modelPath, reason: "no such file")
         }
@@ -96,18 +102,20 @@ public struct Sweep: Sendable {
         do {
             model = try ModelFile.load(from: URL(fileURLWithPath: modelPath))
         } catch {
-            throw SweepError.missingFile(role: "model file", path: modelPath, reason: "\(error)")
+            throw SweepError.missingFile(
+                role: "model file", path: modelPath,
+                reason: (error as? IOError)?.detail ?? "\(error)")
         }
         let dataset = try SweepDatasets.load(spec.dataset, directory: directory)
         let vmmLayerCount = ModelSettings.vmmLayerCount(of: model)
 
         try Self.checkLayers(plan: plan, vmmLayerCount: vmmLayerCount)
-        try Self.checkModelAcceptsData(model: model, dataset: dataset)
+        let sampleShape = try Self.acceptedSampleShape(model: model, dataset: dataset, spec: spec)
         var usesCalibration = false
         for point in plan.points {
             let settings = try plan.settings(
                 for: point, parameters: parameters, repetitions: spec.repetitions)
-            if settings.backend == .physics && settings.calibration {
+            if settings.backend == .hardware && settings.calibration {
                 guard calibration != nil else { throw SweepError.calibrationUnavailable }
                 usesCalibration = true
             }
@@ -122,6 +130,7 @@ public struct Sweep: Sendable {
         self.model = model
         self.features = dataset.features
         self.labels = dataset.labels
+        self.sampleShape = sampleShape
         self.datasetName = dataset.name
         self.parameters = parameters
         self.integrator = integrator
@@ -164,10 +173,7 @@ public struct Sweep: Sendable {
     private static func checkLayers(plan: SweepPlan, vmmLayerCount: Int) throws {
         for (name, kind) in plan.kinds {
             let layers: [Int]?
-            switch kind {
-            case .numSends(let l), .waitBetweenEvents(let l): layers = l
-            default: layers = nil
-            }
+            if case .setting(_, let l) = kind { layers = l } else { layers = nil }
             for layer in layers ?? [] where layer >= vmmLayerCount {
                 throw SweepError.invalidSetting(
                     name: "axis \(name)",
@@ -178,30 +184,48 @@ public struct Sweep: Sendable {
         }
     }
 
-    /// One sample through the model in software: catches a data set the model cannot take.
-    private static func checkModelAcceptsData(model: Sequential, dataset: Dataset) throws {
+    /// The shape the model takes the data set's samples in (see ``sampleShape``): the data
+    /// set's own shape (for example `[1, 28, 28]` for a conv model) when the model accepts it,
+    /// else flat vectors (a linear first layer), checked on one sample in software.
+    /// - Throws: ``SweepError/invalidSetting(name:reason:)`` when the model takes neither, or
+    ///   has fewer outputs than the data set has classes.
+    static func acceptedSampleShape(
+        model: Sequential, dataset: Dataset, spec: SweepSpec
+    ) throws -> [Int]? {
         let (features, labels) = (dataset.features, dataset.labels)
         guard !labels.isEmpty else {
             throw SweepError.invalidSetting(name: "dataset", reason: "the data set is empty")
         }
-        var context = ExecutionContext.software
-        let input = try Tensor(shape: [1, features.columns], storage: Array(features.row(0)))
-        do {
-            let output = try model(input, context: &context)
-            let classes = output.count
-            if let largest = labels.max(), largest >= classes {
+        var shapes: [[Int]?] = [nil]
+        if spec.dataset.inputRepetition == 1, let shape = dataset.featureShape, shape.count > 1 {
+            shapes.insert(shape, at: 0)
+        }
+        var failure: (any Error)?
+        for shape in shapes {
+            var context = ExecutionContext.software
+            let input = try Tensor(
+                shape: [1] + (shape ?? [features.columns]), storage: Array(features.row(0)))
+            let output: Tensor
+            do {
+                output = try model(input, context: &context)
+            } catch {
+                failure = failure ?? error
+                continue
+            }
+            if let largest = labels.max(), largest >= output.count {
                 throw SweepError.invalidSetting(
                     name: "dataset",
                     reason:
-                        "label \(largest) needs \(largest + 1) outputs; the model has \(classes)")
+                        "label \(largest) needs \(largest + 1) outputs; the model has \(output.count)"
+                )
             }
-        } catch let error as SweepError {
-            throw error
-        } catch {
-            throw SweepError.invalidSetting(
-                name: "dataset",
-                reason: "the model does not accept its \(features.columns) features: \(error)")
+            return shape
         }
+        throw SweepError.invalidSetting(
+            name: "dataset",
+            reason:
+                "the model does not accept its samples (shape \(dataset.featureShape ?? []), "
+                + "\(features.columns) features): \(failure.map { "\($0)" } ?? "")")
     }
 
     private struct Fingerprint: Encodable {
@@ -280,7 +304,7 @@ enum SweepDatasets {
                 throw setting("path", "\(spec.kind) needs the path of its files")
             }
             let path = Sweep.resolve(relative, in: directory)
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard FileIO.exists(path: path) else {
                 throw SweepError.missingFile(
                     role: "\(spec.kind) data set", path: path, reason: "no such file or directory")
             }
@@ -299,7 +323,8 @@ enum SweepDatasets {
                 throw error
             } catch {
                 throw SweepError.missingFile(
-                    role: "\(spec.kind) data set", path: path, reason: "\(error)")
+                    role: "\(spec.kind) data set", path: path,
+                    reason: (error as? IOError)?.detail ?? "\(error)")
             }
         default:
             throw setting(

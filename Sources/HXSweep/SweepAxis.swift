@@ -7,8 +7,166 @@ public enum SweepBackend: String, Sendable, Codable, CaseIterable {
     case software
     /// hxtorch's statistical mock (gain and Gaussian noise, `mockGain`, `mockNoise`).
     case mock
-    /// Simulated HICANN-X chips (HXPhysics) through ``PhysicsExecutor``.
-    case physics
+    /// Simulated HICANN-X chips (HXPhysics) through ``PhysicsExecutor``: HXNetwork's
+    /// `Backend.hardware`. Specifications may also write the earlier name `physics`.
+    case hardware
+
+    /// Earlier names still read in specifications, and the back end each names.
+    static let formerNames: [String: SweepBackend] = ["physics": .hardware]
+}
+
+/// What values an axis takes and their canonical form.
+enum AxisValues: Sendable {
+    /// Whole numbers in the range.
+    case integers(ClosedRange<Int>)
+    /// Finite numbers in the range; the lower end itself excluded when `excludingLower`.
+    case numbers(ClosedRange<Double>, excludingLower: Bool)
+    /// Words; `formerNames` maps earlier spellings to words, and `switchWords`, when given, are
+    /// the words `true` and `false` stand for.
+    case words([String], formerNames: [String: String], switchWords: (on: String, off: String)?)
+
+    /// Whether the axis takes numbers, and so ranges.
+    var isNumeric: Bool {
+        if case .words = self { return false }
+        return true
+    }
+
+    /// Whether the axis takes whole numbers only.
+    var isInteger: Bool {
+        if case .integers = self { return true }
+        return false
+    }
+
+    /// `value` in canonical form, or the reason it is not allowed.
+    func canonical(_ value: SweepValue) -> Result<SweepValue, Reason> {
+        switch self {
+        case .integers(let range):
+            guard let whole = value.integer, range.contains(whole) else {
+                return .failure(Reason("an integer in \(range.lowerBound)…\(range.upperBound)"))
+            }
+            return .success(.number(Double(whole)))
+        case .numbers(let range, let excludingLower):
+            guard let x = value.number, x.isFinite, range.contains(x),
+                !(excludingLower && x == range.lowerBound)
+            else {
+                let low = excludingLower ? "(\(range.lowerBound)" : "[\(range.lowerBound)"
+                return .failure(Reason("a number in \(low), \(range.upperBound)]"))
+            }
+            return .success(value)
+        case .words(let words, let formerNames, let switchWords):
+            if case .flag(let on) = value, let switchWords {
+                return .success(.text(on ? switchWords.on : switchWords.off))
+            }
+            if case .text(let word) = value {
+                if words.contains(word) { return .success(value) }
+                if let current = formerNames[word] { return .success(.text(current)) }
+            }
+            let quoted = words.map { "\"\($0)\"" }
+            return .failure(
+                Reason(
+                    quoted.count == 2
+                        ? quoted.joined(separator: " or ") : quoted.joined(separator: ", ")))
+        }
+    }
+
+    /// Why a value is not allowed: what the axis takes.
+    struct Reason: Error {
+        let text: String
+        init(_ text: String) { self.text = text }
+    }
+}
+
+/// An axis that sets one field of a point's settings: its name, the values it takes and how it
+/// applies. ``all`` is the table of them; the plan, the settings of a point, the conflict and
+/// layer checks and the error messages all read it, so a new axis is one entry there (and the
+/// field it sets in ``PointSettings``).
+public struct SettingAxis: Sendable, Hashable {
+    /// The name in specifications (before any `@i+j`).
+    public let name: String
+    /// The values it takes.
+    let values: AxisValues
+    /// Whether `name@i+j` restricts it to VMM layers i and j (0-based, in model order).
+    let perLayer: Bool
+    /// Sets the field of `settings`; `layers` is the `@` list of a per-layer axis.
+    let apply:
+        @Sendable (_ value: SweepValue, _ layers: [Int]?, _ settings: inout PointSettings) -> Void
+
+    init(
+        _ name: String, _ values: AxisValues, perLayer: Bool = false,
+        apply: @escaping @Sendable (SweepValue, [Int]?, inout PointSettings) -> Void
+    ) {
+        self.name = name
+        self.values = values
+        self.perLayer = perLayer
+        self.apply = apply
+    }
+
+    public static func == (a: SettingAxis, b: SettingAxis) -> Bool { a.name == b.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+
+    /// The seed of the first chip; chip i has seed `seed + i` [integer].
+    static let seed = SettingAxis("seed", .integers(0...(1 << 53))) { value, _, settings in
+        settings.seed = UInt64(value.number ?? 0)
+    }
+    /// Calibration `"on"` or `"off"` (or `true`/`false`).
+    static let calibration = SettingAxis(
+        "calibration", .words(["on", "off"], formerNames: [:], switchWords: ("on", "off"))
+    ) { value, _, settings in
+        settings.calibration = value == .text("on")
+    }
+    /// The back end: `"software"`, `"mock"` or `"hardware"` (earlier `"physics"`).
+    static let backend = SettingAxis(
+        "backend",
+        .words(
+            SweepBackend.allCases.map(\.rawValue),
+            formerNames: SweepBackend.formerNames.mapValues(\.rawValue), switchWords: nil)
+    ) { value, _, settings in
+        if case .text(let name) = value, let backend = SweepBackend(rawValue: name) {
+            settings.backend = backend
+        }
+    }
+    /// Sends per vector of every VMM layer, or with `@i+j` of layers i and j.
+    static let numSends = SettingAxis(
+        "numSends", .integers(ChipGeometry.numSendsRange), perLayer: true
+    ) { value, layers, settings in
+        settings.numSends.set(Int(value.number ?? 0), layers: layers)
+    }
+    /// FPGA cycles between events of every VMM layer, or with `@i+j` of layers i and j.
+    static let waitBetweenEvents = SettingAxis(
+        "waitBetweenEvents", .integers(ChipGeometry.waitBetweenEventsRange), perLayer: true
+    ) { value, layers, settings in
+        settings.waitBetweenEvents.set(Int(value.number ?? 0), layers: layers)
+    }
+    /// The number of chips the model is spread over [integer].
+    static let chips = SettingAxis("chips", .integers(1...1024)) { value, _, settings in
+        settings.chips = Int(value.number ?? 1)
+    }
+    /// Evaluations per point [integer]; in `base` it is the top-level `repetitions` instead.
+    static let repetitions = SettingAxis("repetitions", .integers(1...100_000)) {
+        value, _, settings in
+        settings.repetitions = Int(value.number ?? 1)
+    }
+    /// The mock back end's gain [LSB per chip unit² per send].
+    static let mockGain = SettingAxis("mockGain", .numbers(0...1, excludingLower: true)) {
+        value, _, settings in
+        settings.mock.gain = value.number ?? 0
+    }
+    /// The mock back end's noise [LSB].
+    static let mockNoise = SettingAxis("mockNoise", .numbers(0...1e6, excludingLower: false)) {
+        value, _, settings in
+        settings.mock.noiseStd = value.number ?? 0
+    }
+
+    /// Every setting axis, in the order help and errors list them.
+    public static let all: [SettingAxis] = [
+        seed, calibration, backend, numSends, waitBetweenEvents, chips, repetitions, mockGain,
+        mockNoise,
+    ]
+
+    /// How errors list the axes.
+    static var summary: String {
+        (["parameter:<name>", "scale:<label>"] + all.map(\.name)).joined(separator: ", ")
+    }
 }
 
 /// What an axis varies. See ``AxisSpec`` for the spelling of each kind in a specification.
@@ -17,30 +175,9 @@ public enum AxisKind: Sendable, Hashable {
     case parameter(String)
     /// A factor on the base values of `parameters`.
     case scale(label: String, parameters: [String])
-    /// The seed of the first chip.
-    case seed
-    /// Calibration on or off.
-    case calibration
-    /// The back end.
-    case backend
-    /// Sends per vector of the VMM layers `layers` (0-based), or of all when nil.
-    case numSends(layers: [Int]?)
-    /// FPGA cycles between events of the VMM layers `layers`, or of all when nil.
-    case waitBetweenEvents(layers: [Int]?)
-    /// Number of chips.
-    case chips
-    /// Evaluations per point.
-    case repetitions
-    /// The mock's gain.
-    case mockGain
-    /// The mock's noise, in LSB.
-    case mockNoise
-
-    /// The kinds written without a suffix, for suggestions.
-    static let plainNames = [
-        "seed", "calibration", "backend", "numSends", "waitBetweenEvents", "chips",
-        "repetitions", "mockGain", "mockNoise",
-    ]
+    /// A setting of ``SettingAxis/all``; for a per-layer one, of the VMM layers `layers`
+    /// (0-based), or of all when nil.
+    case setting(SettingAxis, layers: [Int]?)
 
     /// Parses an axis name such as `parameter:readNoise`, `scale:noise` or `numSends@1`.
     /// - Parameter parameters: the explicit parameter list of a `scale:` axis.
@@ -59,66 +196,65 @@ public enum AxisKind: Sendable, Hashable {
             return .parameter(parameter)
         }
         if name.hasPrefix("scale:") {
-            let label = String(name.dropFirst("scale:".count))
-            let names: [String]
-            if let parameters {
-                guard !parameters.isEmpty else {
-                    throw SweepError.invalidSetting(
-                        name: "axis \(name)", reason: "\"parameters\" is empty")
-                }
-                names = parameters
-            } else if let group = ParameterGroup(rawValue: label), group != .model {
-                names = PhysicsParameters.descriptors.filter { $0.group == group }.map(\.name)
-            } else if parameterNames.contains(label) {
-                names = [label]
-            } else {
-                let groups = ParameterGroup.allCases.filter { $0 != .model }.map(\.rawValue)
-                throw SweepError.unknownParameter(
-                    axis: name, name: label,
-                    suggestion: closestName(to: label, among: groups + parameterNames))
-            }
-            for parameter in names {
-                try checkParameter(parameter, axis: name)
-                if try PhysicsParameters.descriptor(named: parameter).isFlag {
-                    throw SweepError.invalidSetting(
-                        name: "axis \(name)", reason: "cannot scale the switch \(parameter)")
-                }
-            }
-            guard Set(names).count == names.count else {
-                throw SweepError.invalidSetting(
-                    name: "axis \(name)", reason: "\"parameters\" names a parameter twice")
-            }
-            return .scale(label: label, parameters: names)
+            return try parseScale(name, parameters: parameters, parameterNames: parameterNames)
         }
         let parts = name.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
         let base = String(parts[0])
         let layers = try parts.count > 1 ? parseLayers(String(parts[1]), axis: name) : nil
-        switch base {
-        case "numSends": return .numSends(layers: layers)
-        case "waitBetweenEvents": return .waitBetweenEvents(layers: layers)
-        default: break
+        let plainNames = SettingAxis.all.map(\.name)
+        if let axis = SettingAxis.all.first(where: { $0.name == base }),
+            axis.perLayer || layers == nil
+        {
+            return .setting(axis, layers: layers)
         }
         if layers != nil {
             throw SweepError.unknownAxis(
                 name: name, suggestion: closestName(to: base, among: plainNames))
         }
-        switch base {
-        case "seed": return .seed
-        case "calibration": return .calibration
-        case "backend": return .backend
-        case "chips": return .chips
-        case "repetitions": return .repetitions
-        case "mockGain": return .mockGain
-        case "mockNoise": return .mockNoise
-        default:
-            if parameterNames.contains(name) {
-                throw SweepError.unknownAxis(name: name, suggestion: "parameter:\(name)")
-            }
-            let suggestion =
-                closestName(to: name, among: plainNames)
-                ?? closestName(to: name, among: parameterNames).map { "parameter:\($0)" }
-            throw SweepError.unknownAxis(name: name, suggestion: suggestion)
+        if parameterNames.contains(name) {
+            throw SweepError.unknownAxis(name: name, suggestion: "parameter:\(name)")
         }
+        let suggestion =
+            closestName(to: name, among: plainNames)
+            ?? closestName(to: name, among: parameterNames).map { "parameter:\($0)" }
+        throw SweepError.unknownAxis(name: name, suggestion: suggestion)
+    }
+
+    /// A `scale:<label>` axis: the parameters named in `parameters`, or else the group
+    /// `<label>`, or else the one parameter `<label>`.
+    private static func parseScale(
+        _ name: String, parameters: [String]?, parameterNames: [String]
+    ) throws -> AxisKind {
+        let label = String(name.dropFirst("scale:".count))
+        let names: [String]
+        if let parameters {
+            guard !parameters.isEmpty else {
+                throw SweepError.invalidSetting(
+                    name: "axis \(name)", reason: "\"parameters\" is empty")
+            }
+            names = parameters
+        } else if let group = ParameterGroup(rawValue: label), group != .model {
+            names = PhysicsParameters.descriptors.filter { $0.group == group }.map(\.name)
+        } else if parameterNames.contains(label) {
+            names = [label]
+        } else {
+            let groups = ParameterGroup.allCases.filter { $0 != .model }.map(\.rawValue)
+            throw SweepError.unknownParameter(
+                axis: name, name: label,
+                suggestion: closestName(to: label, among: groups + parameterNames))
+        }
+        for parameter in names {
+            try checkParameter(parameter, axis: name)
+            if try PhysicsParameters.descriptor(named: parameter).isFlag {
+                throw SweepError.invalidSetting(
+                    name: "axis \(name)", reason: "cannot scale the switch \(parameter)")
+            }
+        }
+        guard Set(names).count == names.count else {
+            throw SweepError.invalidSetting(
+                name: "axis \(name)", reason: "\"parameters\" names a parameter twice")
+        }
+        return .scale(label: label, parameters: names)
     }
 
     private static func checkParameter(_ parameter: String, axis: String) throws {
@@ -147,47 +283,27 @@ public enum AxisKind: Sendable, Hashable {
 
     /// Whether the axis takes whole numbers only.
     var isInteger: Bool {
-        switch self {
-        case .seed, .numSends, .waitBetweenEvents, .chips, .repetitions: return true
-        default: return false
-        }
+        if case .setting(let axis, _) = self { return axis.values.isInteger }
+        return false
     }
 
     /// Whether the axis takes numbers (and so ranges).
     var isNumeric: Bool {
         switch self {
-        case .calibration, .backend: return false
+        case .setting(let axis, _): return axis.values.isNumeric
         case .parameter(let name):
             return (try? PhysicsParameters.descriptor(named: name).isFlag) == false
-        default: return true
+        case .scale: return true
         }
     }
 
     /// The value in its canonical form (`"on"`/`"off"` for calibration, a switch for switch
-    /// parameters given as 0/1), checked against what the axis allows.
+    /// parameters given as 0/1, the current name of a back end), checked against what the axis
+    /// allows.
     /// - Throws: ``SweepError/invalidValue(axis:value:reason:)`` saying what is allowed.
     func canonical(_ value: SweepValue, axis: String) throws -> SweepValue {
         func fail(_ reason: String) -> SweepError {
             .invalidValue(axis: axis, value: value.description, reason: reason)
-        }
-        func integer(in range: ClosedRange<Int>) throws -> SweepValue {
-            guard let whole = value.integer, range.contains(whole) else {
-                throw fail("an integer in \(range.lowerBound)…\(range.upperBound)")
-            }
-            return .number(Double(whole))
-        }
-        func number(
-            in range: ClosedRange<Double>, excludingLower: Bool = false
-        ) throws
-            -> SweepValue
-        {
-            guard let x = value.number, x.isFinite, range.contains(x),
-                !(excludingLower && x == range.lowerBound)
-            else {
-                let low = excludingLower ? "(\(range.lowerBound)" : "[\(range.lowerBound)"
-                throw fail("a number in \(low), \(range.upperBound)]")
-            }
-            return value
         }
         switch self {
         case .parameter(let name):
@@ -217,27 +333,12 @@ public enum AxisKind: Sendable, Hashable {
             if case .flag(let on) = candidate { return .flag(on) }
             return value
         case .scale:
-            return try number(in: 0...1e6)
-        case .seed:
-            return try integer(in: 0...(1 << 53))
-        case .calibration:
-            switch value {
-            case .flag(let on): return .text(on ? "on" : "off")
-            case .text("on"), .text("off"): return value
-            default: throw fail("\"on\" or \"off\"")
-            }
-        case .backend:
-            guard case .text(let name) = value, SweepBackend(rawValue: name) != nil else {
-                throw fail(
-                    SweepBackend.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))
-            }
-            return value
-        case .numSends: return try integer(in: 1...255)
-        case .waitBetweenEvents: return try integer(in: 1...1023)
-        case .chips: return try integer(in: 1...1024)
-        case .repetitions: return try integer(in: 1...100_000)
-        case .mockGain: return try number(in: 0...1, excludingLower: true)
-        case .mockNoise: return try number(in: 0...1e6)
+            return try AxisValues.numbers(0...1e6, excludingLower: false).canonical(value).mapError
+            {
+                fail($0.text)
+            }.get()
+        case .setting(let setting, _):
+            return try setting.values.canonical(value).mapError { fail($0.text) }.get()
         }
     }
 }

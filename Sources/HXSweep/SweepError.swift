@@ -49,15 +49,23 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownPlotAxis(name: String, available: [String])
     /// Evaluating one point failed; `reason` is the underlying error.
     case evaluationFailed(key: String, reason: String)
+    /// A record whose content does not match its checksum (edited or damaged).
+    case tamperedRecord(path: String, line: Int)
+    /// A record without a checksum (written before records had one): it cannot be verified.
+    case unverifiedRecord(path: String, line: Int)
+    /// Records of different builds, BLAS kernels or CPUs meet (in a merge, or a resumed file
+    /// and this build) and the user did not accept it.
+    case mixedBuilds(path: String, line: Int, found: String, expected: String)
+    /// The merged file is one of the files being merged.
+    case outputIsInput(path: String)
 
     public var description: String {
         switch self {
         case .malformedSpec(let source, let reason):
             return "sweep specification \(source): \(reason)"
         case .unknownAxis(let name, let suggestion):
-            return "unknown axis '\(name)'" + Self.hint(suggestion)
-                + "; axes are parameter:<name>, scale:<label>, seed, calibration, backend, "
-                + "numSends, waitBetweenEvents, chips, repetitions, mockGain, mockNoise"
+            return "unknown axis '\(name)'" + Self.hint(suggestion) + "; axes are "
+                + SettingAxis.summary
         case .unknownParameter(let axis, let name, let suggestion):
             return "axis \(axis): unknown physics parameter '\(name)'" + Self.hint(suggestion)
                 + " (see `hxsim chip --json` for the names)"
@@ -108,6 +116,23 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
                 + (available.isEmpty ? "(none)" : available.joined(separator: ", "))
         case .evaluationFailed(let key, let reason):
             return "point \(key) failed: \(reason)"
+        case .tamperedRecord(let path, let line):
+            return
+                "\(path) line \(line): the record does not match its checksum: it was edited or "
+                + "damaged after it was written; rerun the point (remove the line and --resume)"
+        case .unverifiedRecord(let path, let line):
+            return
+                "\(path) line \(line): the record has no checksum (written by an older HXSim), so "
+                + "it cannot be verified; rerun the sweep into a new results file"
+        case .mixedBuilds(let path, let line, let found, let expected):
+            return
+                "\(path) line \(line) was computed by \(found), not by \(expected): results of "
+                + "different builds, BLAS kernels or CPUs can differ; pass "
+                + "--accept-mixed-builds to combine them knowingly"
+        case .outputIsInput(let path):
+            return
+                "the merged file \(path) is also one of the files to merge; write it to another "
+                + "path"
         }
     }
 

@@ -35,8 +35,11 @@ public struct SweepPlan: Sendable {
     /// What each named setting (base or axis) varies.
     public let kinds: [String: AxisKind]
 
-    /// The most points a plan may hold.
-    public static let maximumPoints = 10_000_000
+    /// The most points a plan may hold. A plan lists its points in memory (a few hundred
+    /// bytes each) before the first runs, so this bounds the memory of loading a
+    /// specification to tens of megabytes; a sweep of more points is several sweeps, or
+    /// random sampling of the grid.
+    public static let maximumPoints = 100_000
 
     /// Validates the axes, the base settings and the sampling of `spec` and lists its points.
     /// - Throws: the ``SweepError`` naming the first problem.
@@ -50,7 +53,7 @@ public struct SweepPlan: Sendable {
         var baseKinds: [String: AxisKind] = [:]
         for (name, value) in spec.base.sorted(by: { $0.key < $1.key }) {
             let kind = try AxisKind.parse(name)
-            if case .repetitions = kind {
+            if case .setting(.repetitions, _) = kind {
                 throw SweepError.invalidSetting(
                     name: "base.repetitions", reason: "use the top-level \"repetitions\"")
             }
@@ -96,10 +99,8 @@ public struct SweepPlan: Sendable {
                         "\(axis.name) sets \(parameter), which \(scale) scales; scale the base "
                             + "value instead (\"base\": {\"\(axis.name)\": …})")
                 }
-            case .numSends(let layers):
-                layerAxes["numSends", default: []].append((axis.name, layers))
-            case .waitBetweenEvents(let layers):
-                layerAxes["waitBetweenEvents", default: []].append((axis.name, layers))
+            case .setting(let setting, let layers) where setting.perLayer:
+                layerAxes[setting.name, default: []].append((axis.name, layers))
             default: break
             }
         }

@@ -27,8 +27,8 @@ public struct SweepSpec: Sendable, Codable, Equatable {
     public var seed: UInt64
     /// Evaluations per point (≥ 1; the `repetitions` axis overrides it). Default 1.
     public var repetitions: Int
-    /// Fixed settings, by axis name (`{"backend": "physics", "parameter:readNoise": 1.0}`);
-    /// axes override them. Defaults: physics back end, calibration off, seed 1, one chip, the
+    /// Fixed settings, by axis name (`{"backend": "hardware", "parameter:readNoise": 1.0}`);
+    /// axes override them. Defaults: hardware back end (simulated chips), calibration off, seed 1, one chip, the
     /// model's `numSends` and waits, mock gain 0.002 and noise 2 LSB.
     public var base: [String: SweepValue]
     /// The axes; the grid is their Cartesian product, first axis slowest.
@@ -120,6 +120,9 @@ public struct SweepSpec: Sendable, Codable, Equatable {
             return try JSON.decode(SweepSpec.self, from: data, source: source)
         } catch IOError.invalidJSON(_, let path, let message) {
             throw SweepError.malformedSpec(source: source, reason: "\(path): \(message)")
+        } catch let error as IOError {
+            // Duplicate keys, numbers out of range, text that is not JSON.
+            throw SweepError.malformedSpec(source: source, reason: error.detail)
         } catch let error as DecodingError {
             throw SweepError.malformedSpec(source: source, reason: "\(error)")
         }
@@ -129,16 +132,17 @@ public struct SweepSpec: Sendable, Codable, Equatable {
     /// - Throws: ``SweepError/missingFile(role:path:reason:)`` or
     ///   ``SweepError/malformedSpec(source:reason:)``.
     public static func load(path: String) throws -> SweepSpec {
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard FileIO.exists(path: path) else {
             throw SweepError.missingFile(
                 role: "sweep specification", path: path, reason: "no such file")
         }
         let data: Data
         do {
-            data = try FileIO.read(path: path)
+            data = try FileIO.read(path: path, maxBytes: ReadLimits.document.maxFileBytes)
         } catch {
             throw SweepError.missingFile(
-                role: "sweep specification", path: path, reason: "\(error)")
+                role: "sweep specification", path: path,
+                reason: (error as? IOError)?.detail ?? "\(error)")
         }
         return try decode(data, source: path)
     }
@@ -154,7 +158,7 @@ public struct SweepSpec: Sendable, Codable, Equatable {
 /// Features are multiplied by `inputScale` (default 1) on the way in: the chip takes
 /// activations 0…31, so a model trained on features in 0…1 times 31 wants `"inputScale": 31`.
 /// `inputRepetition` (default 1) repeats every feature vector end to end, for models that send
-/// each feature on several rows (`hxsim train yinyang --repeat-inputs`). `limit` keeps the first
+/// each feature on several rows (the Yin-Yang task of `hxsim train` uses 16). `limit` keeps the first
 /// samples only.
 public struct DatasetSpec: Sendable, Codable, Equatable {
     /// `yinyang`, `mnist` or `digits`.
@@ -244,10 +248,10 @@ public struct SamplingSpec: Sendable, Codable, Equatable {
 
 /// How the model runs at every point.
 public struct EvaluationSpec: Sendable, Codable, Equatable {
-    /// Samples per forward pass (1…65,536). Default 256. Part of the result: on the physics back
+    /// Samples per forward pass (1…65,536). Default 256. Part of the result: on the hardware back
     /// end it decides which trial each sample's noise comes from.
     public var batchSize: Int
-    /// The membrane integrator of the physics back end: `fast` (default) or `gsl`.
+    /// The membrane integrator of the hardware back end: `fast` (default) or `gsl`.
     public var integrator: String
 
     /// Evaluation settings.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One coordinate of a sweep point: a number, a word (`"on"`, `"physics"`) or a switch.
+/// One coordinate of a sweep point: a number, a word (`"on"`, `"hardware"`) or a switch.
 ///
 /// Values are written to JSON as themselves (`0.5`, `"off"`, `true`), so a point's coordinates
 /// read like the specification that produced them. Numbers are `Double`s; integer axes (seeds,

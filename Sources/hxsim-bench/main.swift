@@ -1,6 +1,9 @@
 import Foundation
+import HXArguments
 import HXBenchmarks
 
 // `swift run -c release hxsim-bench [--quick] [--json] [--out DIR]`: the benchmark suite (see
-// benchmarks/README.md). The same suite runs as `hxsim bench`.
-exit(BenchmarkCommandLine.main(arguments: Array(CommandLine.arguments.dropFirst())))
+// benchmarks/README.md). The same command runs as `hxsim bench`.
+exit(
+    BenchmarkCommand.main(
+        arguments: Array(CommandLine.arguments.dropFirst()), programName: "hxsim-bench"))

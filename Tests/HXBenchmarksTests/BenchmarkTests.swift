@@ -1,4 +1,5 @@
 import Foundation
+import HXArguments
 import HXIO
 import HXNumerics
 import HXTestSupport
@@ -88,18 +89,20 @@ struct BenchmarkTests {
 
     @Test("the command line takes --quick, --json, --out and --case and rejects the rest")
     func commandLine() throws {
-        let (options, caseSpec, help) = try BenchmarkCommandLine.parse([
-            "--quick", "--json", "--out", "dir",
-        ])
-        #expect(options == BenchmarkOptions(quick: true, json: true, outputDirectory: "dir"))
-        #expect(caseSpec == nil && !help)
-        #expect(try BenchmarkCommandLine.parse(["--case", "{}"]).caseSpec == "{}")
-        #expect(try BenchmarkCommandLine.parse(["--help"]).help)
-        #expect(throws: BenchmarkError.invalidArgument("--fast")) {
-            try BenchmarkCommandLine.parse(["--fast"])
+        let command = try BenchmarkCommand.parsed(["--quick", "--json", "--out", "dir"])
+        #expect(
+            command.options == BenchmarkOptions(quick: true, json: true, outputDirectory: "dir"))
+        #expect(command.caseSpec == nil)
+        #expect(try BenchmarkCommand.parsed(["--case", "{}"]).caseSpec == "{}")
+        let help = try BenchmarkCommand.parse(["--help"], programName: "hxsim-bench").helpText
+        #expect(help?.hasPrefix("hxsim-bench: measure VMM throughput") == true)
+        #expect(
+            throws: ArgumentError.unknownOption("--fast", command: "bench", suggestion: "--case")
+        ) {
+            try BenchmarkCommand.parsed(["--fast"])
         }
-        #expect(throws: BenchmarkError.invalidArgument("--out needs a value")) {
-            try BenchmarkCommandLine.parse(["--out"])
+        #expect(throws: ArgumentError.missingValue(option: "out", valueName: "DIR")) {
+            try BenchmarkCommand.parsed(["--out"])
         }
     }
 

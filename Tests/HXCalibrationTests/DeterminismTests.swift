@@ -44,6 +44,63 @@ struct DeterminismTests {
     }
 }
 
+@Suite("Calibration steps")
+struct CalibrationStepListTests {
+    @Test("a calibration runs the enabled steps of the ordered list, in order, each timed once")
+    func allSteps() throws {
+        let run = try Fixtures.chip2.get().run
+        #expect(
+            run.result.timings.map(\.step) == [
+                "survey before", "CADC range", "synapse drivers", "CADC offsets", "baseline",
+                "gain", "digital fit", "survey after",
+            ])
+        #expect(
+            run.result.timings.map(\.step)
+                == Fixtures.settings.steps.filter { $0.isEnabled }.map { $0.name })
+        // Every step measured something.
+        #expect(run.result.timings.allSatisfy { $0.batches > 0 })
+    }
+
+    @Test("switching steps off shortens the list; progress numbers the steps that run, k of n")
+    func someSteps() throws {
+        var settings = CalibrationSettings.quick
+        settings.surveyTrials = 0
+        settings.cadcRange.isEnabled = false
+        settings.synapseDrivers.isEnabled = false
+        settings.digitalFit.isEnabled = false
+        let lines = Lines()
+        var chip = try Chip(seed: 5)
+        let run = try Calibrator(settings: settings).calibrate(
+            &chip, progress: { lines.append($0) }, clock: { 0 })
+        let steps = lines.all.filter { $0.hasPrefix("calibrate: step ") }
+        #expect(
+            steps == [
+                "calibrate: step 1/3: CADC offsets\n", "calibrate: step 2/3: baseline\n",
+                "calibrate: step 3/3: gain\n",
+            ])
+        #expect(run.result.timings.map(\.step) == ["CADC offsets", "baseline", "gain"])
+        #expect(run.result.correction == nil && run.result.before == nil)
+    }
+
+    @Test("the digital fit needs the gain step before it in the list")
+    func order() throws {
+        var state = CalibrationState()
+        #expect(throws: CalibrationError.self) {
+            _ = try state.require(state.amplitude, from: "gain", for: "digital fit")
+        }
+        state.amplitude = (60, 30_720)
+        #expect(try state.require(state.amplitude, from: "gain", for: "digital fit").target == 60)
+    }
+}
+
+/// Progress lines collected from another thread's closure.
+final class Lines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
+
 @Suite("A noisier chip still converges")
 struct NoisyChipTests {
     @Test("twice the read noise, jitter and drift noise: gain σ ≤ 2 %, zero-net σ ≤ 1 LSB")

@@ -1,4 +1,5 @@
 import Foundation
+import HXPhysics
 import Testing
 
 @testable import HXNetwork
@@ -36,6 +37,27 @@ struct InitializationAndOptimizerTests {
         #expect(try Linear(inFeatures: 128, outFeatures: 256, seed: 12).weight != layer.weight)
     }
 
+    @Test(
+        "every back end accepts the timing the physics back end accepts (ChipGeometry ranges)",
+        arguments: [
+            (1, 1, true), (255, 1023, true), (0, 5, false), (256, 5, false), (1, 0, false),
+            (1, 1024, false), (300, 5, false),
+        ])
+    func timingAgrees(numSends: Int, wait: Int, allowed: Bool) throws {
+        let layer = Result {
+            try Linear(
+                inFeatures: 2, outFeatures: 2, numSends: numSends, waitBetweenEvents: wait,
+                seed: 1)
+        }
+        let physics = Result {
+            try ExecutionOptions(numSends: numSends, waitBetweenEvents: wait).validate()
+        }
+        #expect(((try? layer.get()) != nil) == allowed, "Linear(\(numSends), \(wait))")
+        #expect(((try? physics.get()) != nil) == allowed, "ExecutionOptions(\(numSends), \(wait))")
+        #expect(ChipGeometry.numSendsRange == 1...255)
+        #expect(ChipGeometry.waitBetweenEventsRange == 1...1023)
+    }
+
     @Test("bad layer settings are errors")
     func badSettings() {
         #expect(throws: NetworkError.self) { try Linear(inFeatures: 0, outFeatures: 2, seed: 0) }
@@ -46,7 +68,7 @@ struct InitializationAndOptimizerTests {
         }
         #expect(
             throws: NetworkError.outOfRange(
-                name: "waitBetweenEvents", value: -1, allowed: 0...Double.infinity)
+                name: "waitBetweenEvents", value: -1, allowed: 1...1023)
         ) {
             try Linear(inFeatures: 3, outFeatures: 2, waitBetweenEvents: -1, seed: 0)
         }

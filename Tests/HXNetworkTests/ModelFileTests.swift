@@ -1,4 +1,5 @@
 import Foundation
+import HXTestSupport
 import Testing
 
 @testable import HXNetwork
@@ -67,6 +68,37 @@ struct ModelFileTests {
         try ModelFile.save(model, to: url)
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["model.json"])
+    }
+
+    @Test("model files written before the layer registry load and save to the same bytes")
+    func filesOfEarlierBuilds() throws {
+        // Two models saved by `hxsim train yinyang --save` before the layers carried their own
+        // formats: every byte must survive a load and a save.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        for name in ["yinyang-software", "yinyang-hil"] {
+            let url = root.appendingPathComponent("benchmarks/sweeps/models/\(name).json")
+            let data = try Data(contentsOf: url)
+            let model = try ModelFile.decode(data, source: url.path)
+            #expect(try ModelFile.encode(model) == data, "\(name)")
+            #expect(model.chipLayers.count == 2 && model.chipLayers.allSatisfy { $0 is Linear })
+        }
+    }
+
+    @Test("every registered layer type has a distinct name, and the file's type names are these")
+    func registry() throws {
+        let names = LayerRecord.registry.map { $0.typeName }
+        #expect(Set(names).count == names.count)
+        #expect(
+            names == [
+                "Linear", "Conv1d", "Conv2d", "ExpandedConv1d", "ReLU", "ConvertingReLU",
+                "Flatten", "Reshape", "ScaleInput", "MaxPool1d", "AvgPool1d", "MaxPool2d",
+                "AvgPool2d", "Sequential",
+            ])
+        #expect(
+            try everyLayer().chipLayers.map { type(of: $0).typeName } == [
+                "Conv2d", "Conv1d", "ExpandedConv1d", "Linear", "Linear",
+            ])
     }
 
     @Test("a truncated file is reported as damaged JSON")

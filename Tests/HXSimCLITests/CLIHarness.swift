@@ -1,4 +1,5 @@
 import Foundation
+import HXArguments
 
 @testable import HXSimCLI
 

@@ -4,6 +4,7 @@ import HXNumerics
 import HXTestSupport
 import Testing
 
+@testable import HXArguments
 @testable import HXSimCLI
 
 @Suite("hxsim chip, vmm, trace")
@@ -89,17 +90,40 @@ struct CommandTests {
     @Test("every subcommand answers --help with its options")
     func help() {
         for command in HXSimCommand.subcommands {
-            let run = hxsim([command.spec.name, "--help"])
-            #expect(run.status == 0, "\(command.spec.name): \(run.err)")
+            let name = command.configuration.name
+            let run = hxsim([name, "--help"])
+            #expect(run.status == 0, "\(name): \(run.err)")
             #expect(
-                run.out.contains("USAGE") && run.out.contains("hxsim \(command.spec.name)"),
-                "\(command.spec.name): \(run.out)")
-            for option in command.spec.options {
-                #expect(
-                    run.out.contains("--\(option.name)"), "\(command.spec.name) --\(option.name)")
+                run.out.contains("USAGE") && run.out.contains("hxsim \(name)"),
+                "\(name): \(run.out)")
+            for option in declarations(of: command.init()) where option.kind != .positional {
+                #expect(run.out.contains("--\(option.name)"), "\(name) --\(option.name)")
             }
         }
         #expect(hxsim(["--help"]).out.contains("trace"))
+    }
+
+    @Test("hxsim sweep: nested actions with their own help; a mistyped action is suggested")
+    func sweepActions() throws {
+        let plot = hxsim(["sweep", "plot", "--help"])
+        #expect(plot.status == 0 && plot.out.hasPrefix("hxsim sweep plot: "))
+        #expect(plot.out.contains("--x <AXIS>") && !plot.out.contains("--resume"))
+        let group = hxsim(["sweep", "--help"])
+        #expect(
+            ["run", "merge", "plot", "example-model"].allSatisfy { group.out.contains("  \($0) ") })
+        let typo = hxsim(["sweep", "pl0t", "x"])
+        #expect(typo.status == 2)
+        #expect(
+            typo.err
+                == "hxsim: unknown subcommand 'pl0t'; did you mean 'plot'? (see 'hxsim sweep --help')\n"
+        )
+        // `hxsim sweep SPEC` stays short for `hxsim sweep run SPEC`: the same error for a
+        // missing specification, and options of other actions are refused.
+        let dir = try temporaryDirectory()
+        let short = hxsim(["sweep", dir + "/none.json", "--dry-run"])
+        let long = hxsim(["sweep", "run", dir + "/none.json", "--dry-run"])
+        #expect(short.status == 1 && short.err == long.err && short.err.contains("none.json"))
+        #expect(hxsim(["sweep", "run", dir + "/none.json", "--x", "noise"]).status == 2)
     }
 
     @Test("hxsim chip prints every parameter, and --json round-trips through --params")

@@ -68,6 +68,38 @@ struct EvaluationTests {
         #expect(results[2].accuracies[0] > results[3].accuracies.max()!)
     }
 
+    @Test("sweeps find every chip layer through the ChipLayer protocol, a new one included")
+    func newChipLayer() throws {
+        /// A chip layer the sweep module has never heard of.
+        struct Scaled: ChipLayer {
+            var weight: Tensor
+            var bias: Tensor?
+            var numSends = 1
+            var waitBetweenEvents = 5
+            var backend: Backend?
+            func callAsFunction(_ input: Tensor, context: inout ExecutionContext) throws -> Tensor {
+                try matmul(
+                    input, weight.transposed(), numSends: numSends,
+                    waitBetweenEvents: waitBetweenEvents, backend: backend, context: &context)
+            }
+            init(weight: Tensor) { self.weight = weight }
+            init(from decoder: any Decoder) throws {
+                throw NetworkError.notSerializable(type: "Scaled")
+            }
+            func encode(to encoder: any Encoder) throws {}
+        }
+        let model = Sequential(
+            try Linear(inFeatures: 2, outFeatures: 2, seed: 1), ReLU(),
+            Sequential(Scaled(weight: try Tensor([[1, 2], [3, 4]]))))
+        #expect(ModelSettings.vmmLayerCount(of: model) == 2)
+        let changed = ModelSettings.overriding(
+            model, numSends: LayerOverride(layers: [1: 7]),
+            waitBetweenEvents: LayerOverride(all: 9))
+        #expect(ModelSettings.numSends(of: changed) == [model.chipLayers[0].numSends, 7])
+        #expect(changed.chipLayers.map(\.waitBetweenEvents) == [9, 9])
+        #expect(changed.chipLayers[1] is Scaled)
+    }
+
     @Test("numSends overrides reach the model's layers, and change the result")
     func numSends() throws {
         let s = try sweep([AxisSpec("numSends@1", values: [.number(1), .number(12)])])

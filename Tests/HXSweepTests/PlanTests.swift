@@ -156,4 +156,58 @@ struct PlanTests {
             try SweepPlan(spec: testSpec(axes: [], base: ["repetitions": .number(3)]))
         }
     }
+
+    @Test("the back end is called hardware, as in HXNetwork; the earlier name physics reads as it")
+    func backendName() throws {
+        let axis = try SweepAxis(
+            AxisSpec("backend", values: [.text("software"), .text("physics")]))
+        #expect(axis.values == [.text("software"), .text("hardware")])
+        #expect(throws: SweepError.duplicateValue(axis: "backend", value: "hardware")) {
+            try SweepAxis(AxisSpec("backend", values: [.text("physics"), .text("hardware")]))
+        }
+        for name in ["physics", "hardware"] {
+            let plan = try SweepPlan(spec: testSpec(axes: [], base: ["backend": .text(name)]))
+            let settings = try plan.settings(
+                for: plan.points[0], parameters: PhysicsParameters(), repetitions: 1)
+            #expect(settings.backend == .hardware && plan.base["backend"] == .text("hardware"))
+        }
+        #expect(PointSettings().backend == .hardware)
+    }
+
+    @Test("every axis of the table is found by its name, takes its values and sets its field")
+    func axisTable() throws {
+        // One allowed and one refused value per axis, and the field each sets.
+        let cases: [(String, SweepValue, SweepValue, (PointSettings) -> Bool)] = [
+            ("seed", .number(9), .number(-1), { $0.seed == 9 }),
+            ("calibration", .flag(true), .text("maybe"), { $0.calibration }),
+            ("backend", .text("mock"), .text("gpu"), { $0.backend == .mock }),
+            ("numSends", .number(7), .number(256), { $0.numSends == LayerOverride(all: 7) }),
+            (
+                "waitBetweenEvents", .number(1023), .number(0),
+                { $0.waitBetweenEvents == LayerOverride(all: 1023) }
+            ),
+            ("chips", .number(3), .number(0), { $0.chips == 3 }),
+            ("repetitions", .number(4), .number(0), { $0.repetitions == 4 }),
+            ("mockGain", .number(0.01), .number(0), { $0.mock.gain == 0.01 }),
+            ("mockNoise", .number(0.5), .number(-1), { $0.mock.noiseStd == 0.5 }),
+        ]
+        #expect(cases.map(\.0) == SettingAxis.all.map(\.name))
+        for (name, good, bad, check) in cases {
+            let plan = try SweepPlan(spec: testSpec(axes: [AxisSpec(name, values: [good])]))
+            let settings = try plan.settings(
+                for: plan.points[0], parameters: PhysicsParameters(), repetitions: 1)
+            #expect(check(settings), "\(name)")
+            #expect(throws: SweepError.self, "\(name)") {
+                try SweepAxis(AxisSpec(name, values: [bad]))
+            }
+            #expect(
+                SweepError.unknownAxis(name: "x", suggestion: nil).description.contains(name))
+        }
+        // Only numSends and waitBetweenEvents take a layer list.
+        #expect(
+            SettingAxis.all.filter(\.perLayer).map(\.name) == ["numSends", "waitBetweenEvents"])
+        #expect(throws: SweepError.unknownAxis(name: "chips@0", suggestion: "chips")) {
+            try AxisKind.parse("chips@0")
+        }
+    }
 }

@@ -19,7 +19,10 @@ public enum SharedDatasets {
     public static func path(_ relative: String) -> String { (directory ?? "") + "/" + relative }
 
     /// Whether every file of `relative` is present as a regular file and not empty.
-    public static func has(_ relative: String...) -> Bool {
+    public static func has(_ relative: String...) -> Bool { has(relative) }
+
+    /// Whether every file of `relative` is present as a regular file and not empty.
+    public static func has(_ relative: [String]) -> Bool {
         guard directory != nil else { return false }
         return relative.allSatisfy { name in
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path(name)),
@@ -30,7 +33,10 @@ public enum SharedDatasets {
     }
 
     /// Why a test that needs `relative` is skipped.
-    public static func skipMessage(_ relative: String...) -> String {
+    public static func skipMessage(_ relative: String...) -> String { skipMessage(relative) }
+
+    /// Why a test that needs `relative` is skipped.
+    public static func skipMessage(_ relative: [String]) -> String {
         guard let directory else {
             return "shared/datasets not found beside the package (set HXSIM_DATASETS to its path)"
         }

@@ -18,15 +18,26 @@ public final class TemporaryDirectory {
 
     /// Writes `contents` to `name`, creating directories on the way; returns the path.
     @discardableResult
-    public func write(_ name: String, _ contents: [UInt8]) throws -> String {
-        try FileIO.writeAtomically(Data(contents), to: file(name))
+    public func write(_ name: String, _ contents: Data) throws -> String {
+        try FileIO.writeAtomically(contents, to: file(name), createParents: true)
         return file(name)
+    }
+
+    /// Writes `contents` to `name`, creating directories on the way; returns the path.
+    @discardableResult
+    public func write(_ name: String, _ contents: [UInt8]) throws -> String {
+        try write(name, Data(contents))
     }
 
     /// Writes `text` (UTF-8) to `name`; returns the path.
     @discardableResult
     public func write(_ name: String, _ text: String) throws -> String {
-        try write(name, Array(text.utf8))
+        try write(name, Data(text.utf8))
+    }
+
+    /// The files and folders below the directory, as paths relative to it.
+    public var contents: [String] {
+        (FileManager.default.enumerator(atPath: path)?.allObjects as? [String]) ?? []
     }
 }
 

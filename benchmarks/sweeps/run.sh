@@ -13,7 +13,9 @@ swift build -c release --product hxsim
 hxsim=.build/release/hxsim
 dir=benchmarks/sweeps
 
-[ -f "$dir/models/yinyang-software.json" ] || "$hxsim" train yinyang --save "$dir/models"
+mkdir -p "$dir/models"
+[ -f "$dir/models/yinyang-software.json" ] ||
+    "$hxsim" train yinyang --save "$dir/models/yinyang-software.json"
 
 for name in reference noise numsends numsends-hidden; do
     rm -f "$dir/$name.results.jsonl"

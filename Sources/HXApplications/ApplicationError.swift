@@ -1,0 +1,26 @@
+/// Errors of the applications layer: each case says what the user has to change, on one line.
+public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A task name that is not registered; `known` lists the ones that are.
+    case unknownTask(String, known: [String])
+    /// A data set that is in none of the places searched.
+    case dataNotFound(task: String, looked: [String])
+    /// A setting outside its domain.
+    case invalidSetting(name: String, value: String, reason: String)
+    /// A model that does not fit the task's data (input shape or number of classes).
+    case modelDoesNotFitTask(task: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unknownTask(let name, let known):
+            return "unknown task '\(name)'; known tasks: \(known.joined(separator: ", "))"
+        case .dataNotFound(let task, let looked):
+            return
+                "no data for task '\(task)': looked in \(looked.joined(separator: ", ")); "
+                + "pass --data DIR or set HXSIM_DATASETS"
+        case .invalidSetting(let name, let value, let reason):
+            return "\(name) = \(value): \(reason)"
+        case .modelDoesNotFitTask(let task, let reason):
+            return "the model does not fit task '\(task)': \(reason)"
+        }
+    }
+}

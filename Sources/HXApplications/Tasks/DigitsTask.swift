@@ -1,0 +1,68 @@
+import Foundation
+import HXData
+import HXNetwork
+import HXPhysics
+
+/// The 8 × 8 handwritten digits (UCI, as shipped with scikit-learn; `digits/digits.csv.gz`):
+/// 1,797 images `[1, 8, 8]`, pixels 0…16 scaled to 0…31. No published split: a seeded fifth
+/// (360 samples) is the test set. A small conv network: `Conv2d(1 → 16, kernel 4, stride 2,
+/// padding 1)` → `ConvertingReLU(1)` → `Linear(256 → 64)` → `ConvertingReLU(1)` →
+/// `Linear(64 → 10)`, no biases, numSends from the measured gain.
+public struct DigitsTask: ExperimentTask {
+    /// Samples of the test split.
+    public var testSize = 360
+
+    /// The reference split.
+    public init() {}
+
+    public var name: String { "digits" }
+    public var summary: String { "8×8 digits (UCI), small conv network" }
+
+    public var defaults: ExperimentSettings {
+        var settings = ExperimentSettings()
+        settings.validationSize = 200
+        settings.epochs = 40
+        settings.hilEpochs = 5
+        settings.batchSize = 50
+        settings.hilBatchSize = 50
+        settings.learningRate = 0.5
+        settings.hilLearningRate = 0.1
+        settings.learningRateDecay = 0.95
+        settings.chipSeeds = [1, 2, 3]
+        return settings
+    }
+
+    public func load(from location: DataLocation, settings: ExperimentSettings) throws -> TaskData {
+        let file = "digits.csv.gz"
+        let folder = try location.find(["digits"], task: name) {
+            DataLocation.holds($0, files: [file])
+        }
+        let range = Float(VMMLimits.inputRange.lowerBound)...Float(VMMLimits.inputRange.upperBound)
+        let all = try Digits.load(path: folder + "/" + file, pixelRange: range)
+        // The test fifth is fixed (seed 0), so every training seed is tested on the same images.
+        let (rest, test) = try all.holdingOut(testSize, seed: 0)
+        let (train, validation) = try rest.holdingOut(settings.validationSize, seed: settings.seed)
+        return TaskData(
+            train: try train.prefix(settings.trainLimit), validation: validation,
+            test: try test.prefix(settings.testLimit))
+    }
+
+    public func makeModel(
+        settings: ExperimentSettings, initialization: WeightInitialization, seed: UInt64
+    ) throws -> Sequential {
+        let wait = settings.waitBetweenEvents
+        return Sequential(
+            try Conv2d(
+                inChannels: 1, outChannels: 16, kernelSize: 4, stride: 2, padding: 1, bias: false,
+                waitBetweenEvents: wait, initialization: initialization, seed: seed),
+            try ConvertingReLU(shift: 1),
+            Flatten(),
+            try Linear(
+                inFeatures: 4 * 4 * 16, outFeatures: 64, bias: false, waitBetweenEvents: wait,
+                initialization: initialization, seed: seed &+ 1),
+            try ConvertingReLU(shift: 1),
+            try Linear(
+                inFeatures: 64, outFeatures: 10, bias: false, waitBetweenEvents: wait,
+                initialization: initialization, seed: seed &+ 2))
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import HXCalibration
+import HXNumerics
+import HXPhysics
+
+/// One chip behind a handle: the chip, the weights written through the ABI, and the calibration
+/// it holds (for digital correction), under one lock.
+final class ChipBox: @unchecked Sendable {
+    static let kind = "chip"
+    let lock = NSLock()
+    var chip: Chip
+    var weights: Matrix<Int>?
+    var calibration: CalibrationResult?
+
+    init(_ chip: Chip) { self.chip = chip }
+
+    static func get(_ handle: UInt64) throws -> ChipBox {
+        try HandleTable.shared.object(handle, as: ChipBox.self, kind: kind)
+    }
+}
+
+/// `hxsim_abi_version` of `include/hxsim.h`, where it is documented.
+@_cdecl("hxsim_abi_version")
+public func hxsimAbiVersion() -> UInt32 { abiVersion }
+
+/// `hxsim_last_error` of `include/hxsim.h`, where it is documented.
+@_cdecl("hxsim_last_error")
+public func hxsimLastError() -> UnsafePointer<CChar> { LastError.pointer }
+
+/// `hxsim_chip_create` of `include/hxsim.h`, where it is documented.
+@_cdecl("hxsim_chip_create")
+public func hxsimChipCreate(
+    _ seed: UInt64, _ parametersJSON: UnsafePointer<CChar>?, _ chip: UnsafeMutablePointer<UInt64>?
+) -> Int32 {
+    guarded {
+        let out = try Check.output(chip, "chip")
+        var parameters = PhysicsParameters()
+        if let parametersJSON {
+            let text = try Check.string(parametersJSON, "parameters_json")
+            parameters = try PhysicsParameters(json: Data(text.utf8), source: "parameters_json")
+        }
+        let created = try Chip(seed: seed, parameters: parameters)
+        out.pointee = HandleTable.shared.insert(ChipBox(created))
+    }
+}
+
+/// `hxsim_chip_free` of `include/hxsim.h`, where it is documented.
+@_cdecl("hxsim_chip_free")
+public func hxsimChipFree(_ chip: UInt64) -> Int32 {
+    guarded { try HandleTable.shared.remove(chip, as: ChipBox.self, kind: ChipBox.kind) }
+}
+
+/// `hxsim_chip_seed` of `include/hxsim.h`, where it is documented.
+@_cdecl("hxsim_chip_seed")
+public func hxsimChipSeed(_ chip: UInt64, _ seed: UnsafeMutablePointer<UInt64>?) -> Int32 {
+    guarded {
+        let out = try Check.output(seed, "seed")
+        let box = try ChipBox.get(chip)
+        out.pointee = box.lock.withLock { box.chip.seed }
+    }
+}
+
+/// `hxsim_chip_calibrate` of `include/hxsim.h`, where it is documented.
+@_cdecl("hxsim_chip_calibrate")
+public func hxsimChipCalibrate(
+    _ chip: UInt64, _ quick: Int32, _ resultPath: UnsafePointer<CChar>?
+) -> Int32 {
+    guarded {
+        let path = try resultPath.map { try Check.string($0, "result_path") }
+        let box = try ChipBox.get(chip)
+        let settings = quick != 0 ? CalibrationSettings.quick : CalibrationSettings()
+        try box.lock.withLock {
+            var candidate = box.chip
+            let run = try Calibrator(settings: settings).calibrate(&candidate)
+            if let path { try run.result.write(to: path) }
+            box.chip = candidate
+            box.calibration = run.result
+        }
+    }
+}
+
+/// `hxsim_chip_load_calibration` of `include/hxsim.h`, where it is documented.
+@_cdecl("hxsim_chip_load_calibration")
+public func hxsimChipLoadCalibration(_ chip: UInt64, _ path: UnsafePointer<CChar>?) -> Int32 {
+    guarded {
+        let file = try Check.string(path, "path")
+        let box = try ChipBox.get(chip)
+        let result = try CalibrationResult(contentsOf: file)
+        try box.lock.withLock {
+            try result.apply(to: &box.chip)
+            box.calibration = result
+        }
+    }
+}
+
+/// `hxsim_chip_write_weights` of `include/hxsim.h`, where it is documented.
+@_cdecl("hxsim_chip_write_weights")
+public func hxsimChipWriteWeights(
+    _ chip: UInt64, _ weights: UnsafePointer<Int32>?, _ rows: Int64, _ columns: Int64
+) -> Int32 {
+    guarded {
+        let (r, c) = (try Check.extent(rows, "rows"), try Check.extent(columns, "columns"))
+        let count = try Check.elements([r, c], "weights")
+        let values = try Check.array(weights, count: count, "weights").map { Int($0) }
+        let matrix = try Matrix(rows: r, columns: c, storage: values)
+        let box = try ChipBox.get(chip)
+        try box.lock.withLock {
+            // Checked as `Chip.vmm` checks them (shape, then range), on a copy of the chip, so
+            // that the errors read as `hxsim vmm`'s and the chip's own state is untouched.
+            var probe = box.chip
+            _ = try probe.vmm(
+                inputs: Matrix(rows: 1, columns: r, repeating: 0), weights: matrix,
+                options: ExecutionOptions(threads: 1))
+            box.weights = matrix
+        }
+    }
+}
+
+/// `hxsim_chip_execute` of `include/hxsim.h`, where it is documented.
+@_cdecl("hxsim_chip_execute")
+public func hxsimChipExecute(
+    _ chip: UInt64, _ inputs: UnsafePointer<Int32>?, _ batch: Int64, _ rows: Int64,
+    _ numSends: Int32, _ waitBetweenEvents: Int32, _ integrator: Int32,
+    _ digitalCorrection: Int32, _ outputs: UnsafeMutablePointer<Int8>?, _ outputCount: Int64,
+    _ projectedTime: UnsafeMutablePointer<Double>?
+) -> Int32 {
+    guarded {
+        let (b, r) = (try Check.extent(batch, "batch"), try Check.extent(rows, "rows"))
+        let count = try Check.elements([b, r], "inputs")
+        let values = try Check.array(inputs, count: count, "inputs").map { Int($0) }
+        let out = try Check.output(outputs, "outputs")
+        let options = ExecutionOptions(
+            numSends: Int(numSends), waitBetweenEvents: Int(waitBetweenEvents),
+            integrator: try Check.integrator(integrator))
+        let matrix = try Matrix(rows: b, columns: r, storage: values)
+        let box = try ChipBox.get(chip)
+        try box.lock.withLock {
+            guard let weights = box.weights else {
+                throw BoundaryError.invalidArgument(
+                    "no weights written to chip \(chip): call hxsim_chip_write_weights first")
+            }
+            try Check.outputCount(outputCount, expected: b * weights.columns, "outputs")
+            if digitalCorrection != 0 { _ = try requireCalibration(box).requireCorrection() }
+            var candidate = box.chip
+            let result = try candidate.vmm(inputs: matrix, weights: weights, options: options)
+            var codes = result.outputs
+            if digitalCorrection != 0 {
+                // The dither of `hxsim vmm --digital-correction` (VMMCommand): keyed by the chip
+                // and the batch's first trial, so both give the same codes.
+                codes = try requireCalibration(box).correctVMM(
+                    codes,
+                    ditherSeed: SeedSequence(candidate.seed).seed(
+                        SeedSequence.label("digital correction"), result.firstTrial))
+            }
+            box.chip = candidate
+            codes.storage.withUnsafeBufferPointer { source in
+                out.update(from: source.baseAddress!, count: source.count)
+            }
+            projectedTime?.pointee = result.projectedTime
+        }
+    }
+}
+
+/// The calibration a chip holds, or an error saying how to give it one.
+private func requireCalibration(_ box: ChipBox) throws -> CalibrationResult {
+    guard let calibration = box.calibration else {
+        throw BoundaryError.invalidArgument(
+            "chip \(box.chip.seed) holds no calibration: calibrate it or load a calibration file")
+    }
+    return calibration
+}

@@ -1,0 +1,73 @@
+import Foundation
+import HXApplications
+import HXArguments
+import HXIO
+import HXNetwork
+
+extension ModelEvaluation.Backend: ArgumentValue {}
+extension ModelEvaluation.Split: ArgumentValue {}
+
+/// `hxsim eval MODEL --task TASK`: a saved model on a task's data set on any back end; the
+/// logic lives in ``EvaluationJob``.
+struct EvalCommand: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            name: "eval",
+            summary:
+                "evaluate a saved model on a task's data set (software, mock or simulated chips)")
+    }
+
+    private static let defaults = ModelEvaluation.Settings()
+
+    @Option(
+        valueName: "TASK",
+        help: "the task whose data set is evaluated: " + Tasks.names.joined(separator: ", "))
+    var task: String
+    @Option(valueName: "DIR", help: DataLocation.helpText) var data: String?
+    @Option(help: "where the model runs") var backend = defaults.backend
+    @Option(help: "which split of the task") var split = defaults.split
+    @Option(help: "simulated chips (physics)", in: 1...64) var chips = defaults.chips
+    @Option(help: "seed of the first chip") var chipSeed = defaults.chipSeed
+    @Option(
+        valueName: "PATH",
+        help: "calibration file (one chip) or folder of chip-<seed>.json (physics)")
+    var calibration: String?
+    @Option(valueName: "G", help: "gain of mock and software (default: measured)", in: 1e-9...1)
+    var mockGain: Double?
+    @Option(valueName: "LSB", help: "noise of the mock (default: measured)", in: 0...1e6)
+    var mockNoise: Double?
+    @Option(help: "seed of the mock noise and the held-out split") var seed = defaults.seed
+    @OptionGroup var physics: ParameterOptions
+    @Option(
+        valueName: "FILE", help: "write logits, prediction and label per sample (.npy or .csv)")
+    var out: String?
+    @Flag(help: "calibrate the simulated chips in memory first") var calibrate = false
+    @Flag(help: "print the accuracy as one JSON object") var json = false
+    @Argument(help: "the model file (hxsim train --save)") var model: String
+
+    func run(_ context: CommandContext) throws {
+        guard Tasks.names.contains(task) else {
+            throw ArgumentError.invalidChoice(option: "task", got: task, choices: Tasks.names)
+        }
+        var job = EvaluationJob(
+            modelPath: try absolutePath(model, option: "model"), task: try Tasks.named(task),
+            location: DataLocation(explicit: data))
+        var s = job.settings
+        s.backend = backend
+        s.split = split
+        s.chips = chips
+        s.chipSeed = chipSeed
+        s.seed = seed
+        s.calibrate = calibrate
+        s.calibrationPath = try calibration.map {
+            try absolutePath($0, option: "calibration", mustExist: true)
+        }
+        s.mockGain = mockGain ?? s.mockGain
+        s.mockNoise = mockNoise ?? s.mockNoise
+        s.parameters = try physics.parameters()
+        job.settings = s
+        job.out = try out.map { try absolutePath($0, option: "out") }
+        job.json = json
+        context.out(try job.run().text)
+    }
+}

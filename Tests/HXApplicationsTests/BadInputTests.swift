@@ -1,0 +1,139 @@
+import Foundation
+import HXData
+import HXIO
+import HXNetwork
+import HXTestSupport
+import Testing
+
+@testable import HXApplications
+
+@Suite("Bad input: one-line errors, nothing written")
+struct BadInputTests {
+    @Test("an unknown task lists the known ones")
+    func unknownTask() {
+        #expect(throws: ApplicationError.unknownTask("mnsit", known: Tasks.names)) {
+            try Tasks.named("mnsit")
+        }
+        let text = ApplicationError.unknownTask("mnsit", known: Tasks.names).description
+        for name in ["yinyang", "mnist", "fashion-mnist", "digits", "basicmotions", "uci-har"] {
+            #expect(text.contains(name), "\(text)")
+        }
+    }
+
+    @Test("a missing data folder says where it looked and names --data and HXSIM_DATASETS")
+    func missingData() throws {
+        let location = DataLocation(explicit: "/nonexistent/data", environment: [:])
+        do {
+            _ = try ImageTask.mnist.load(from: location, settings: ImageTask.mnist.defaults)
+            Issue.record("loading from a missing folder succeeded")
+        } catch let error as ApplicationError {
+            let text = error.description
+            #expect(text.contains("/nonexistent/data/mnist"), "\(text)")
+            #expect(text.contains("--data") && text.contains("HXSIM_DATASETS"), "\(text)")
+            #expect(!text.contains("\n"))
+        }
+    }
+
+    @Test("the search order: --data, else $HXSIM_DATASETS then ../shared/datasets; system last")
+    func searchOrder() {
+        #expect(
+            DataLocation(explicit: "/d", environment: ["HXSIM_DATASETS": "/e"]).roots == [
+                "/d", DataLocation.systemRoot,
+            ])
+        #expect(
+            DataLocation(explicit: nil, environment: ["HXSIM_DATASETS": "/e"]).roots == [
+                "/e", DataLocation.sharedRoot, DataLocation.systemRoot,
+            ])
+        #expect(
+            DataLocation(explicit: nil, environment: [:]).roots == [
+                DataLocation.sharedRoot, DataLocation.systemRoot,
+            ])
+    }
+
+    /// Runs `job` and returns its error's text; checks that nothing was written beside the
+    /// data.
+    static func failure(_ job: TrainingJob, folder: TemporaryDirectory) -> String {
+        let before = Set(folder.contents)
+        do {
+            _ = try job.run { _ in }
+            Issue.record("training on bad data succeeded")
+            return ""
+        } catch {
+            #expect(Set(folder.contents) == before, "files written on failure")
+            return "\(error)"
+        }
+    }
+
+    @Test("a truncated IDX file: one line naming it; no model written")
+    func truncatedIDX() throws {
+        let folder = try TemporaryDirectory()
+        var images = Data([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28])
+        images.append(Data(repeating: 7, count: 100))  // 2 × 784 promised
+        let labels = Data([0, 0, 8, 1, 0, 0, 0, 2, 3, 4])
+        for split in ["train", "t10k"] {
+            try folder.write("mnist/\(split)-images-idx3-ubyte", images)
+            try folder.write("mnist/\(split)-labels-idx1-ubyte", labels)
+        }
+        var job = TrainingJob(task: ImageTask.mnist, location: DataLocation(roots: [folder.path]))
+        job.saveModel = folder.file("model.json")
+        let text = Self.failure(job, folder: folder)
+        #expect(text.contains("train-images-idx3-ubyte") && text.contains("truncated"), "\(text)")
+        #expect(!text.contains("\n"))
+    }
+
+    @Test("a corrupt .ts file: one line naming the file and line")
+    func corruptTimeSeries() throws {
+        let folder = try TemporaryDirectory()
+        let header = "@problemName BasicMotions\n@dimensions 1\n@classLabel true a b\n@data\n"
+        try folder.write("basicmotions/BasicMotions_TRAIN.ts", header + "1,2,x:a\n")
+        try folder.write("basicmotions/BasicMotions_TEST.ts", header + "1,2,3:a\n")
+        let job = TrainingJob(
+            task: TimeSeriesTask.basicMotions, location: DataLocation(roots: [folder.path]))
+        let text = Self.failure(job, folder: folder)
+        #expect(text.contains("BasicMotions_TRAIN.ts:5"), "\(text)")
+        #expect(!text.contains("\n"))
+    }
+
+    @Test("a UCI HAR file with a short line: one line naming the file")
+    func corruptUCIHAR() throws {
+        let folder = try TemporaryDirectory()
+        try SyntheticHAR.write(into: folder, perClass: ["train": 2, "test": 1])
+        let bad = "test/Inertial Signals/body_gyro_y_test.txt"
+        try folder.write(bad, "1 2 3\n")
+        let job = TrainingJob(
+            task: TimeSeriesTask.uciHAR, location: DataLocation(roots: [folder.path]))
+        let text = Self.failure(job, folder: folder)
+        #expect(text.contains("body_gyro_y_test.txt"), "\(text)")
+        #expect(!text.contains("\n"))
+    }
+
+    @Test("eval: an output that is neither .npy nor .csv is refused before any work")
+    func badOutputExtension() throws {
+        let folder = try TemporaryDirectory()
+        var job = EvaluationJob(
+            modelPath: folder.file("missing.json"), task: YinYangTask(),
+            location: DataLocation(roots: []))
+        job.out = folder.file("predictions.txt")
+        #expect(
+            throws: IOError.unsupportedExtension(
+                path: folder.file("predictions.txt"), supported: MatrixFileFormat.writableExtensions
+            )
+        ) { try job.run() }
+        #expect(folder.contents.isEmpty)
+    }
+
+    @Test("settings out of their domain are refused with the setting's name")
+    func badSettings() {
+        var settings = ImageTask.mnist.defaults
+        settings.chipSeeds = []
+        #expect(throws: ApplicationError.self) { try settings.validate() }
+        settings = ImageTask.mnist.defaults
+        settings.mockGain = 2
+        do {
+            try settings.validate()
+            Issue.record("gain 2 accepted")
+        } catch {
+            #expect("\(error)".contains("mock gain"))
+        }
+    }
+}

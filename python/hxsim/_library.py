@@ -1,0 +1,146 @@
+"""Finding, loading and declaring the C library (libHXSimC.so, header
+Sources/HXSimC/include/hxsim.h).
+
+Where the library is looked for, first match wins:
+
+1. ``$HXSIM_LIBRARY``: the path of ``libHXSimC.so`` (or of the folder holding it);
+2. the build folders of the repository this package sits in: ``.build/release`` then
+   ``.build/debug`` next to ``python/`` (``swift build -c release --product HXSimC``).
+
+The library records the Swift toolchain's runtime folder as its run path, so neither
+``LD_LIBRARY_PATH`` nor a Swift installation on ``PATH`` is needed while that toolchain stays
+where it was when the library was built.
+"""
+
+import ctypes
+import os
+import threading
+from pathlib import Path
+
+from .errors import HXSimError, error_for_status
+
+#: The ABI version this package speaks (HXSIM_ABI_VERSION of the header).
+ABI_VERSION = 1
+
+LIBRARY_NAME = "libHXSimC.so"
+ENVIRONMENT_VARIABLE = "HXSIM_LIBRARY"
+
+_lock = threading.Lock()
+_library = None
+
+_c_char_p = ctypes.c_char_p
+_i32 = ctypes.c_int32
+_i64 = ctypes.c_int64
+_u64 = ctypes.c_uint64
+_f64 = ctypes.c_double
+_ptr = ctypes.c_void_p
+_p_u64 = ctypes.POINTER(ctypes.c_uint64)
+_p_f64 = ctypes.POINTER(ctypes.c_double)
+
+# name: (argument types); every function returns an int32 status.
+_FUNCTIONS = {
+    "hxsim_chip_create": (_u64, _c_char_p, _p_u64),
+    "hxsim_chip_free": (_u64,),
+    "hxsim_chip_seed": (_u64, _p_u64),
+    "hxsim_chip_calibrate": (_u64, _i32, _c_char_p),
+    "hxsim_chip_load_calibration": (_u64, _c_char_p),
+    "hxsim_chip_write_weights": (_u64, _ptr, _i64, _i64),
+    "hxsim_chip_execute": (_u64, _ptr, _i64, _i64, _i32, _i32, _i32, _i32, _ptr, _i64, _p_f64),
+    "hxsim_context_create": (_i32, _u64, _ptr, _i64, _i32, _i32, _i32, _p_u64),
+    "hxsim_context_free": (_u64,),
+    "hxsim_context_set_mock_parameter": (_u64, _f64, _f64),
+    "hxsim_context_mock_parameter": (_u64, _p_f64, _p_f64),
+    "hxsim_context_measure_mock_parameter": (_u64, _u64, _p_f64, _p_f64),
+    "hxsim_matmul": (_u64, _i32, _ptr, _i64, _i64, _ptr, _i64, _i32, _i32, _ptr, _i64),
+    "hxsim_matmul_buffer": (
+        _u64, _i32, _ptr, _i64, _i64, _ptr, _i64, _i32, _i32, _p_u64,
+        ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_int64)),
+    "hxsim_buffer_free": (_u64,),
+    "hxsim_conv1d": (
+        _u64, _i32, _ptr, _i64, _i64, _i64, _ptr, _i64, _i64, _i64, _i64, _i32, _i32, _ptr, _i64),
+    "hxsim_expanded_conv1d": (
+        _u64, _i32, _ptr, _i64, _i64, _i64, _ptr, _i64, _i64, _i64, _i64, _i32, _i32, _ptr, _i64),
+    "hxsim_conv2d": (
+        _u64, _i32, _ptr, _i64, _i64, _i64, _i64, _ptr, _i64, _i64, _i64, _i64, _i64, _i64, _i64,
+        _i32, _i32, _ptr, _i64),
+    "hxsim_benchmark_matmul": (
+        _u64, _i32, _ptr, _i64, _i64, _ptr, _i64, _i32, _i32, _i64, _ptr, _ptr),
+    "hxsim_model_export_safetensors": (_c_char_p, _c_char_p, _c_char_p),
+    "hxsim_model_import_safetensors": (_c_char_p, _c_char_p, _c_char_p, _c_char_p),
+}
+
+
+def candidates():
+    """The paths tried, in order (see the module's documentation)."""
+    found = []
+    override = os.environ.get(ENVIRONMENT_VARIABLE)
+    if override:
+        path = Path(override)
+        found.append(path / LIBRARY_NAME if path.is_dir() else path)
+        return found
+    root = Path(__file__).resolve().parent.parent.parent
+    for configuration in ("release", "debug"):
+        found.append(root / ".build" / configuration / LIBRARY_NAME)
+    return found
+
+
+def library_path():
+    """The path of the library that is (or would be) loaded."""
+    for path in candidates():
+        if path.is_file():
+            return path
+    tried = ", ".join(str(p) for p in candidates())
+    raise HXSimError(
+        f"{LIBRARY_NAME} not found (tried {tried}): build it in the repository with "
+        f"`swift build -c release --product HXSimC`, or set {ENVIRONMENT_VARIABLE} to its path")
+
+
+def load():
+    """The loaded library, declared and version-checked (loaded once per process)."""
+    global _library
+    with _lock:
+        if _library is not None:
+            return _library
+        path = library_path()
+        try:
+            library = ctypes.CDLL(str(path))
+        except OSError as error:
+            raise HXSimError(f"cannot load {path}: {error}") from None
+        library.hxsim_abi_version.argtypes = ()
+        library.hxsim_abi_version.restype = ctypes.c_uint32
+        library.hxsim_last_error.argtypes = ()
+        library.hxsim_last_error.restype = ctypes.c_char_p
+        version = library.hxsim_abi_version()
+        if version != ABI_VERSION:
+            raise HXSimError(
+                f"{path} speaks ABI version {version}, this package version {ABI_VERSION}: "
+                "rebuild the library or update the package")
+        for name, arguments in _FUNCTIONS.items():
+            try:
+                function = getattr(library, name)
+            except AttributeError:
+                raise HXSimError(
+                    f"{path} has no function {name}: it is older than this package; rebuild it "
+                    "with `swift build -c release --product HXSimC`") from None
+            function.argtypes = arguments
+            function.restype = ctypes.c_int32
+        _library = library
+        return library
+
+
+def call(name, *arguments):
+    """Calls `name` and raises the error of a non-zero status, with the library's message."""
+    library = load()
+    status = getattr(library, name)(*arguments)
+    if status != 0:
+        raise error_for_status(status, library.hxsim_last_error().decode("utf-8", "replace"))
+
+
+def text(value):
+    """A str or path as the NUL-terminated UTF-8 bytes of a C string (None stays None)."""
+    if value is None:
+        return None
+    encoded = os.fsencode(value) if isinstance(value, os.PathLike) else str(value).encode()
+    if b"\0" in encoded:
+        raise ValueError(f"{value!r} contains a NUL character")
+    return encoded

@@ -1,0 +1,236 @@
+"""Where hxsim.torch's operations run: a context selecting software, mock or physics.
+
+hxtorch runs ``mock=False`` operations on the chip it was initialised with
+(``hxtorch.init_hardware()``). Here ``hxsim.torch.init(mode=...)`` makes the context:
+
+- ``"physics"``: simulated chips (seeds ``seed``, ``seed + 1``, …, or given ``hxsim.Chip``s),
+  optionally calibrated, over which larger layers are partitioned;
+- ``"mock"``: hxtorch's mock model (rounding, clamping, Gaussian noise of ``noise_std``);
+- ``"software"``: the ideal linear model ``gain · num_sends · (x · W)`` in float.
+
+``mock=True`` always runs the mock, with the context's noise seed and mock parameter (a default
+mock context of seed 0 when none was made). The mock parameter (gain, noise) is used by every
+mode's backward pass, as in hxtorch.
+"""
+
+import ctypes
+import threading
+
+from .. import _library
+from ..chip import Chip, integrator_code
+from . import constants
+
+MODES = {"software": 0, "mock": 1, "physics": 2}
+BACKEND_CONTEXT = -1
+BACKEND_MOCK = 1
+
+_lock = threading.Lock()
+_current = None
+_default_mock = None
+_set_parameter = None  # the last set_mock_parameter, for a default mock context made later
+
+
+class MockParameter:
+    """hxtorch's MockParameter: `gain` (LSB per unit of Σ activation · weight per send) and
+    `noise_std` (LSB)."""
+
+    def __init__(self, noise_std=constants.defaults.noise_std, gain=constants.defaults.gain):
+        self.noise_std = float(noise_std)
+        self.gain = float(gain)
+
+    def __eq__(self, other):
+        return (isinstance(other, MockParameter) and self.gain == other.gain
+                and self.noise_std == other.noise_std)
+
+    def __repr__(self):
+        return f"MockParameter(noise_std={self.noise_std:.6f}, gain={self.gain:.6f})"
+
+
+class Context:
+    """One execution context (see the module's documentation); usable with ``with``."""
+
+    def __init__(self, mode="physics", seed=0, chips=1, calibration=None, parameters=None,
+                 integrator="fast", digital_correction=False, mock_parameter=None, threads=None):
+        """
+        :param mode: "physics", "mock" or "software".
+        :param seed: seed of the mock noise, and of the first chip when `chips` is a number.
+        :param chips: the number of chips (seeds seed, seed + 1, …) or a list of hxsim.Chip
+            (their current state is copied: calibrate or load calibrations first).
+        :param calibration: None (uncalibrated), "quick" or "full" (calibrate each chip now,
+            about a second each), or a calibration file (one chip) or a list of files.
+        :param parameters: physics parameters of new chips (see hxsim.Chip).
+        :param integrator: "fast" or "gsl".
+        :param digital_correction: correct outputs with each chip's calibrated digital fit.
+        :param mock_parameter: gain and noise; hxtorch's defaults if None.
+        :param threads: worker threads of the physics (None: every core; the results do not
+            depend on it).
+        """
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {sorted(MODES)}, got {mode!r}")
+        self.mode = mode
+        self._handle = None
+        handles = []
+        owned = []
+        if mode == "physics":
+            if isinstance(chips, int) and not isinstance(chips, bool):
+                if chips < 1:
+                    raise ValueError(f"chips must be at least 1, got {chips}")
+                owned = [Chip(seed + index, parameters) for index in range(chips)]
+                chip_list = owned
+            else:
+                chip_list = list(chips)
+                if not chip_list or not all(isinstance(c, Chip) for c in chip_list):
+                    raise TypeError("chips must be a positive number or a list of hxsim.Chip")
+            files = calibration if isinstance(calibration, (list, tuple)) else (
+                [calibration] * len(chip_list) if calibration not in (None, "quick", "full")
+                else None)
+            if files is not None and len(files) != len(chip_list):
+                raise ValueError(f"{len(files)} calibration files for {len(chip_list)} chips")
+            for index, chip in enumerate(chip_list):
+                if calibration in ("quick", "full"):
+                    chip.calibrate(quick=calibration == "quick")
+                elif files is not None:
+                    chip.load_calibration(files[index])
+            handles = [chip.handle for chip in chip_list]
+        elif calibration is not None or digital_correction:
+            raise ValueError(f"calibration needs the physics mode, not {mode!r}")
+        array = (ctypes.c_uint64 * max(1, len(handles)))(*handles)
+        handle = ctypes.c_uint64()
+        _library.call(
+            "hxsim_context_create", MODES[mode], int(seed), array if handles else None,
+            len(handles), integrator_code(integrator), 0 if threads is None else int(threads),
+            1 if digital_correction else 0,
+            ctypes.byref(handle))
+        self._handle = handle.value
+        for chip in owned:  # the context holds copies
+            chip.close()
+        self.chip_count = len(handles)
+        self.seed = int(seed)
+        self.mock_parameter = mock_parameter or MockParameter()
+
+    @property
+    def handle(self):
+        if self._handle is None:
+            raise RuntimeError("the context was released; make a new one with hxsim.torch.init")
+        return self._handle
+
+    @property
+    def mock_parameter(self):
+        return self._mock_parameter
+
+    @mock_parameter.setter
+    def mock_parameter(self, parameter):
+        _library.call("hxsim_context_set_mock_parameter", self.handle, parameter.gain,
+                      parameter.noise_std)
+        self._mock_parameter = MockParameter(parameter.noise_std, parameter.gain)
+
+    @property
+    def integer(self):
+        """Whether digital operations work on chip integers (mock, physics)."""
+        return self.mode != "software"
+
+    def measure_mock_parameter(self, seed=0):
+        """Gain and noise measured on the first chip as hxtorch's measure_mock_parameter."""
+        gain, noise = ctypes.c_double(), ctypes.c_double()
+        _library.call("hxsim_context_measure_mock_parameter", self.handle, int(seed),
+                      ctypes.byref(gain), ctypes.byref(noise))
+        return MockParameter(noise_std=noise.value, gain=gain.value)
+
+    def release(self):
+        """Frees the context (idempotent)."""
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            _library.call("hxsim_context_free", handle)
+
+    def __enter__(self):
+        global _current
+        self._previous = _current
+        _current = self
+        return self
+
+    def __exit__(self, *_):
+        global _current
+        _current = self._previous
+        self.release()
+
+    def __del__(self):
+        try:
+            self.release()
+        except Exception:  # noqa: BLE001 - never raise from a finaliser
+            pass
+
+    def __repr__(self):
+        return (f"hxsim.torch.Context(mode={self.mode!r}, seed={self.seed}, "
+                f"chips={self.chip_count}, {self.mock_parameter})")
+
+
+def init(mode="physics", **options):
+    """Makes a context (see ``Context``) the current one, releasing the previous; returns it.
+    The counterpart of hxtorch's ``init_hardware``."""
+    global _current
+    context = Context(mode, **options)
+    with _lock:
+        previous, _current = _current, context
+    if previous is not None:
+        previous.release()
+    return context
+
+
+def release():
+    """Releases the current context (hxtorch's ``release_hardware``)."""
+    global _current
+    with _lock:
+        previous, _current = _current, None
+    if previous is not None:
+        previous.release()
+
+
+def current():
+    """The current context, or None."""
+    return _current
+
+
+def for_call(mock):
+    """The context and back end code of one operation (`mock` is hxtorch's flag)."""
+    global _default_mock
+    context = _current
+    if context is None:
+        if not mock:
+            raise RuntimeError(
+                "no simulated chip: call hxsim.torch.init(mode='physics' | 'mock' | "
+                "'software', ...) first (hxtorch: init_hardware), or pass mock=True")
+        with _lock:
+            if _default_mock is None:
+                _default_mock = Context("mock", seed=0, mock_parameter=_set_parameter)
+            context = _default_mock
+    return context, (BACKEND_MOCK if mock else BACKEND_CONTEXT)
+
+
+def integer_mode(mock):
+    """Whether digital operations floor and clamp (mock, physics, or no context)."""
+    return mock or _current is None or _current.integer
+
+
+def get_mock_parameter():
+    """The mock parameter of the current context (hxtorch's defaults without one)."""
+    context = _current or _default_mock
+    return context.mock_parameter if context is not None else MockParameter()
+
+
+def set_mock_parameter(parameter):
+    """Sets gain and noise of the current context (and of the default mock context)."""
+    global _set_parameter
+    if not 0 < parameter.gain <= 1:
+        raise ValueError(f"gain is expected to be in the interval (0, 1] but was {parameter.gain}")
+    _set_parameter = MockParameter(parameter.noise_std, parameter.gain)
+    for context in (_current, _default_mock):
+        if context is not None:
+            context.mock_parameter = parameter
+
+
+def measure_mock_parameter():
+    """Measures gain and noise on the current physics context's first chip (does not set it)."""
+    context = _current
+    if context is None or context.mode != "physics":
+        raise RuntimeError("measure_mock_parameter needs hxsim.torch.init(mode='physics')")
+    return context.measure_mock_parameter()

@@ -1,0 +1,354 @@
+"""hxtorch's perceptron operations with the simulated chip in the loop.
+
+The VMMs (``matmul`` and the convolutions) run forward in the Swift library, on the context's
+back end (``_context``); their backward pass is hxtorch's: the straight-through estimate of the
+ideal linear model, ``∂input = g·n · ∂y · Wᵀ`` and ``∂W = g·n · inputᵀ · ∂y`` with g the
+mock parameter's gain and n = num_sends, whatever rounding, clamping, noise or physics the
+forward had. Tensors may be float32 or float64, any strides, on the CPU; the library computes in
+float32 and the result has the input's dtype.
+
+Digital operations (``relu``, ``converting_relu``, ``add``, ``argmax``) run on the host as the
+chip's processors compute them (the Swift library does the same, ``HXNetwork/Activations``):
+floored and clamped integers in mock and physics mode, ideal floats in software mode.
+"""
+
+import ctypes
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .. import _library
+from . import _context
+
+_FLOATS = (torch.float32, torch.float64)
+
+
+def _prepare(tensor, name):
+    """A C-contiguous float32 CPU copy (or view) of `tensor`, detached."""
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}")
+    if tensor.device.type != "cpu":
+        raise ValueError(f"{name} is on {tensor.device}; hxsim runs on the CPU (use .cpu())")
+    if tensor.dtype not in _FLOATS:
+        raise TypeError(f"{name} must be float32 or float64, got {tensor.dtype}")
+    return tensor.detach().to(torch.float32).contiguous()
+
+
+def _check_settings(num_sends, wait_between_events):
+    for name, value in (("num_sends", num_sends), ("wait_between_events", wait_between_events)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an integer, got {value!r}")
+        if not -2**31 <= value < 2**31:
+            raise ValueError(f"{name} is {value}, far outside its range")
+
+
+class _VMM(torch.autograd.Function):
+    """Forward: `run()` in the library. Backward: the VJP of `scale · linear(input, weight)`."""
+
+    @staticmethod
+    def forward(ctx, input, weight, run, linear, scale):
+        ctx.save_for_backward(input, weight)
+        ctx.linear, ctx.scale = linear, scale
+        return run().to(input.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, weight = ctx.saved_tensors
+        needs = ctx.needs_input_grad[:2]
+        if not any(needs):
+            return None, None, None, None, None
+        with torch.enable_grad():
+            x = input.detach().requires_grad_(needs[0])
+            w = weight.detach().requires_grad_(needs[1])
+            y = ctx.linear(x, w) * ctx.scale
+            wanted = [t for t, need in zip((x, w), needs) if need]
+            grads = iter(torch.autograd.grad(y, wanted, grad))
+        return (next(grads) if needs[0] else None, next(grads) if needs[1] else None,
+                None, None, None)
+
+
+def _vmm(input, weight, call, linear, num_sends, mock):
+    """Runs one VMM-based operation through `_VMM`; `call(handle, backend)` returns the result."""
+    _check_settings(num_sends, 0)
+    context, backend = _context.for_call(mock)
+    scale = context.mock_parameter.gain * num_sends
+    return _VMM.apply(input, weight, lambda: call(context.handle, backend), linear, scale)
+
+
+def _output(shape):
+    return torch.empty(shape, dtype=torch.float32)
+
+
+class _LibraryBuffer:
+    """A result kept by the library (hxsim_matmul_buffer), exposed to numpy without a copy and
+    freed when the last array or tensor viewing it is gone."""
+
+    def __init__(self, handle, address, count):
+        self.handle = handle
+        self.__array_interface__ = {"shape": (count,), "typestr": "<f4",
+                                    "data": (address, False), "version": 3}
+
+    def __del__(self):
+        try:
+            _library.call("hxsim_buffer_free", self.handle)
+        except Exception:  # noqa: BLE001 - never raise from a finaliser
+            pass
+
+
+def _kept_result(name, *arguments):
+    """Calls a *_buffer function and wraps the result it keeps as a float32 tensor."""
+    handle, address, count = ctypes.c_uint64(), ctypes.c_void_p(), ctypes.c_int64()
+    _library.call(name, *arguments, ctypes.byref(handle), ctypes.byref(address),
+                  ctypes.byref(count))
+    if count.value == 0:
+        _library.call("hxsim_buffer_free", handle.value)
+        return torch.empty(0, dtype=torch.float32)
+    # numpy keeps the _LibraryBuffer as the array's base, torch keeps the array.
+    return torch.from_numpy(np.asarray(_LibraryBuffer(handle.value, address.value, count.value)))
+
+
+def matmul(input, other, num_sends=1, wait_between_events=5, mock=False):
+    """The chip's VMM ``input @ other`` (hxtorch's matmul): `input` [..., K] (chip units,
+    0…31 on the chip), `other` [K, N] or [K] (chip units, −63…63); the result [..., N] in LSB."""
+    _check_settings(num_sends, wait_between_events)
+    if input.dim() < 1 or other.dim() not in (1, 2):
+        raise ValueError(f"matmul needs input of ≥ 1 dimension and other of 1 or 2, got "
+                         f"{tuple(input.shape)} and {tuple(other.shape)}")
+    k = input.shape[-1]
+    if other.shape[0] != k:
+        raise ValueError(f"matmul: input has {k} columns but other has {other.shape[0]} rows "
+                         f"(shapes {tuple(input.shape)} and {tuple(other.shape)})")
+    n = other.shape[1] if other.dim() == 2 else 1
+    out_shape = tuple(input.shape[:-1]) + ((n,) if other.dim() == 2 else ())
+
+    def call(handle, backend):
+        x = _prepare(input, "input").reshape(-1, k)
+        w = _prepare(other, "other").reshape(k, n)
+        if x.shape[0] == 0:
+            return _output(out_shape)
+        y = _kept_result("hxsim_matmul_buffer", handle, backend, x.data_ptr(), x.shape[0], k,
+                         w.data_ptr(), n, num_sends, wait_between_events)
+        return y.reshape(out_shape)
+
+    return _vmm(input, other, call, torch.matmul, num_sends, mock)
+
+
+def _pair(value, name):
+    pair = (value, value) if isinstance(value, int) else tuple(value)
+    if len(pair) != 2:
+        raise ValueError(f"{name} must be an integer or a pair, got {value!r}")
+    return pair
+
+
+def _single(value, name):
+    single = (value,) if isinstance(value, int) else tuple(value)
+    if len(single) != 1:
+        raise ValueError(f"{name} must be an integer or a 1-tuple, got {value!r}")
+    return single[0]
+
+
+def _check_conv(input, weight, rank, name):
+    if input.dim() != rank + 2 or weight.dim() != rank + 2:
+        raise ValueError(f"{name} needs input and weight of {rank + 2} dimensions, got "
+                         f"{tuple(input.shape)} and {tuple(weight.shape)}")
+    if input.shape[1] != weight.shape[1]:
+        raise ValueError(f"{name}: input has {input.shape[1]} channels, weight expects "
+                         f"{weight.shape[1]}")
+
+
+def _bias(output, bias, rank):
+    # hxtorch adds a convolution's bias in float after the VMM, as HXNetwork does.
+    if bias is None:
+        return output
+    return output + bias.reshape((1, -1) + (1,) * rank)
+
+
+def conv1d(input, weight, bias=None, stride=1, num_sends=1, wait_between_events=5, mock=False):
+    """hxtorch's conv1d: `input` [N, C, L], `weight` [O, C, K]; result [N, O, (L − K)/s + 1]."""
+    _check_settings(num_sends, wait_between_events)
+    _check_conv(input, weight, 1, "conv1d")
+    s = _single(stride, "stride")
+    (n, c, length), (o, _, k) = input.shape, weight.shape
+    shape = (n, o, (length - k) // s + 1 if length >= k else 0)
+
+    def call(handle, backend):
+        x, w = _prepare(input, "input"), _prepare(weight, "weight")
+        y = _output(shape)
+        _library.call("hxsim_conv1d", handle, backend, x.data_ptr(), n, c, length, w.data_ptr(),
+                      o, k, s, 0, num_sends, wait_between_events, y.data_ptr(), y.numel())
+        return y
+
+    out = _vmm(input, weight, call, lambda x, w: F.conv1d(x, w, stride=s), num_sends, mock)
+    return _bias(out, bias, 1)
+
+
+def expanded_conv1d(input, weight, bias=None, stride=1, num_expansions=1, num_sends=1,
+                    wait_between_events=5, mock=False):
+    """hxtorch's expanded_conv1d: conv1d with the kernel unrolled `num_expansions` times per
+    VMM (more of the synapse array per send); the same shapes as conv1d."""
+    _check_settings(num_sends, wait_between_events)
+    _check_conv(input, weight, 1, "expanded_conv1d")
+    s = _single(stride, "stride")
+    (n, c, length), (o, _, k) = input.shape, weight.shape
+    shape = (n, o, (length - k) // s + 1 if length >= k else 0)
+
+    def call(handle, backend):
+        x, w = _prepare(input, "input"), _prepare(weight, "weight")
+        y = _output(shape)
+        _library.call("hxsim_expanded_conv1d", handle, backend, x.data_ptr(), n, c, length,
+                      w.data_ptr(), o, k, s, num_expansions, num_sends, wait_between_events,
+                      y.data_ptr(), y.numel())
+        return y
+
+    out = _vmm(input, weight, call, lambda x, w: F.conv1d(x, w, stride=s), num_sends, mock)
+    return _bias(out, bias, 1)
+
+
+def conv2d(input, weight, bias=None, stride=1, num_sends=1, wait_between_events=5, mock=False):
+    """hxtorch's conv2d: `input` [N, C, H, W], `weight` [O, C, kH, kW]; no padding here (the
+    layer pads first, as in hxtorch)."""
+    _check_settings(num_sends, wait_between_events)
+    _check_conv(input, weight, 2, "conv2d")
+    sy, sx = _pair(stride, "stride")
+    (n, c, h, w_), (o, _, kh, kw) = input.shape, weight.shape
+    shape = (n, o, (h - kh) // sy + 1 if h >= kh else 0, (w_ - kw) // sx + 1 if w_ >= kw else 0)
+
+    def call(handle, backend):
+        x, w = _prepare(input, "input"), _prepare(weight, "weight")
+        y = _output(shape)
+        _library.call("hxsim_conv2d", handle, backend, x.data_ptr(), n, c, h, w_, w.data_ptr(),
+                      o, kh, kw, sy, sx, 0, 0, num_sends, wait_between_events, y.data_ptr(),
+                      y.numel())
+        return y
+
+    out = _vmm(input, weight, call, lambda x, w: F.conv2d(x, w, stride=(sy, sx)), num_sends,
+               mock)
+    return _bias(out, bias, 2)
+
+
+def mac(x, weights, num_sends=1, wait_between_events=5, mock=False):
+    """hxtorch's mac: ``matmul`` of a 1-D or 2-D input with a 2-D weight."""
+    return matmul(x, weights, num_sends, wait_between_events, mock)
+
+
+# ---- digital operations ------------------------------------------------------------------------
+
+def _finite(tensor, name):
+    if not torch.isfinite(tensor).all():
+        raise ValueError(f"{name} holds NaN or infinite values")
+
+
+class _Digital(torch.autograd.Function):
+    """Forward `value` (precomputed); backward `grad · mask`."""
+
+    @staticmethod
+    def forward(ctx, input, value, mask):
+        ctx.save_for_backward(mask)
+        return value
+
+    @staticmethod
+    def backward(ctx, grad):
+        (mask,) = ctx.saved_tensors
+        return grad * mask, None, None
+
+
+def relu(input, mock=False):
+    """hxtorch's relu: ``clamp(floor(x), 0, 127)`` on the chip (mock, physics), ``max(x, 0)``
+    in software; backward ``∂y · [x > 0]``."""
+    _finite(input, "relu input")
+    with torch.no_grad():
+        if _context.integer_mode(mock):
+            value = torch.clamp(torch.floor(input), 0, 127)
+        else:
+            value = torch.clamp(input, min=0)
+        mask = (input > 0).to(input.dtype)
+    return _Digital.apply(input, value, mask)
+
+
+def converting_relu(input, shift=2, mock=False):
+    """hxtorch's converting_relu: a ReLU whose 8-bit result is shifted right by `shift` bits
+    into the next layer's 5-bit input range: ``clamp(floor(clamp(floor(x), 0, 127) / 2^shift),
+    0, 31)`` on the chip, ``min(max(x, 0) / 2^shift, 31)`` in software. Backward ``∂y · [x > 0]
+    / 2^shift`` (software: only below the clamp at 31, its exact derivative)."""
+    if isinstance(shift, bool) or not isinstance(shift, int) or not 0 <= shift <= 7:
+        raise ValueError(f"shift must be an integer in 0…7, got {shift!r}")
+    _finite(input, "converting_relu input")
+    divisor = float(2 ** shift)
+    with torch.no_grad():
+        if _context.integer_mode(mock):
+            value = torch.clamp(torch.floor(torch.clamp(torch.floor(input), 0, 127) / divisor),
+                                0, 31)
+            mask = (input > 0).to(input.dtype) / divisor
+        else:
+            value = torch.clamp(torch.clamp(input, min=0) / divisor, max=31)
+            mask = ((input > 0) & (input < 31 * divisor)).to(input.dtype) / divisor
+    return _Digital.apply(input, value, mask)
+
+
+class _Add(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, input, other, value):
+        ctx.shapes = (input.shape, other.shape)
+        return value
+
+    @staticmethod
+    def backward(ctx, grad):
+        def reduce(shape):
+            g = grad
+            while g.dim() > len(shape):
+                g = g.sum(0)
+            for axis, size in enumerate(shape):
+                if size == 1 and g.shape[axis] != 1:
+                    g = g.sum(axis, keepdim=True)
+            return g
+        return reduce(ctx.shapes[0]), reduce(ctx.shapes[1]), None
+
+
+def add(input, other, alpha=1, mock=False):
+    """hxtorch's add: on the chip both operands floored and clamped to −128…127, summed and
+    the sum clamped; in software ``input + other``. The gradient passes to both unchanged."""
+    if alpha != 1:
+        raise ValueError("add only supports alpha = 1")
+    if _context.integer_mode(mock):
+        _finite(input, "add input")
+        _finite(other, "add other")
+        with torch.no_grad():
+            def saturate(t):
+                return torch.clamp(torch.floor(t), -128, 127)
+            value = torch.clamp(saturate(input) + saturate(other), -128, 127)
+        return _Add.apply(input, other, value)
+    return input + other
+
+
+def argmax(input, dim=None, keepdim=False, mock=False):
+    """hxtorch's argmax; on the chip the values are floored and clamped to −128…127 first, so
+    near-equal outputs tie (the first index wins)."""
+    values = input
+    if _context.integer_mode(mock):
+        values = torch.clamp(torch.floor(input), -128, 127)
+    return torch.argmax(values, dim=dim, keepdim=keepdim)
+
+
+def get_mock_parameter():
+    """The gain and noise in use (hxtorch's get_mock_parameter)."""
+    return _context.get_mock_parameter()
+
+
+def set_mock_parameter(parameter):
+    """Sets gain and noise (hxtorch's set_mock_parameter)."""
+    _context.set_mock_parameter(parameter)
+
+
+def measure_mock_parameter():
+    """Measures gain and noise on the simulated chip (hxtorch's measure_mock_parameter)."""
+    return _context.measure_mock_parameter()
+
+
+def automatic_num_sends(fan_in, relu_shift=1):
+    """hxtorch's automatic num_sends of a layer with `fan_in` inputs: the He-initialised
+    standard deviation ``2^shift · √2 / gain / √fan_in`` in units of a third of the largest
+    weight, rounded up."""
+    std = 2 ** relu_shift * math.sqrt(2) / get_mock_parameter().gain / math.sqrt(fan_in)
+    return int(math.ceil(std / (63 / 3)))

@@ -1,0 +1,189 @@
+"""Errors: the library's message arrives word for word, as the CLI prints it; bad input from
+Python is a clear exception, never a crash of the interpreter."""
+
+import ctypes
+import json
+
+import numpy as np
+import pytest
+import torch
+
+import hxsim
+import hxsim.torch as ht
+
+
+def cli_error(hxsim_cli, *arguments):
+    status, _, err = hxsim_cli(*arguments)
+    assert status != 0
+    assert err.startswith("hxsim: ")
+    return err[len("hxsim: "):].strip()
+
+
+def test_a_shape_mismatch_reads_as_the_cli_says_it(hxsim_cli, tmp_path):
+    np.savetxt(tmp_path / "x.csv", np.ones((2, 3), dtype=int), fmt="%d", delimiter=",")
+    np.savetxt(tmp_path / "w.csv", np.ones((4, 2), dtype=int), fmt="%d", delimiter=",")
+    expected = cli_error(hxsim_cli, "vmm", "--inputs", tmp_path / "x.csv", "--weights",
+                         tmp_path / "w.csv")
+    with pytest.raises(hxsim.PhysicsError) as caught:
+        hxsim.vmm(np.ones((2, 3), dtype=int), np.ones((4, 2), dtype=int))
+    assert str(caught.value) == expected
+
+
+def test_a_calibration_of_another_chip_reads_as_the_cli_says_it(hxsim_cli, tmp_path):
+    path = tmp_path / "chip-21.json"
+    hxsim.calibrate(seed=21, quick=True, out=path)
+    np.savetxt(tmp_path / "x.csv", np.ones((1, 2), dtype=int), fmt="%d", delimiter=",")
+    np.savetxt(tmp_path / "w.csv", np.ones((2, 2), dtype=int), fmt="%d", delimiter=",")
+    expected = cli_error(hxsim_cli, "vmm", "--inputs", tmp_path / "x.csv", "--weights",
+                         tmp_path / "w.csv", "--seed", 22, "--calibration", path)
+    chip = hxsim.Chip(22)
+    with pytest.raises(hxsim.CalibrationError) as caught:
+        chip.load_calibration(path)
+    assert str(caught.value) == expected
+    assert "21" in expected and "22" in expected
+    # The chip is unchanged and still works.
+    assert chip.vmm(np.ones((1, 2), dtype=int), np.ones((2, 2), dtype=int)).shape == (1, 2)
+
+
+def test_a_damaged_calibration_file_reads_as_the_cli_says_it(hxsim_cli, tmp_path):
+    path = tmp_path / "chip-3.json"
+    hxsim.calibrate(seed=3, quick=True, out=path)
+    data = json.loads(path.read_text())
+    data["targets"]["baseline"] += 1
+    path.write_text(json.dumps(data))
+    np.savetxt(tmp_path / "x.csv", np.ones((1, 2), dtype=int), fmt="%d", delimiter=",")
+    np.savetxt(tmp_path / "w.csv", np.ones((2, 2), dtype=int), fmt="%d", delimiter=",")
+    expected = cli_error(hxsim_cli, "vmm", "--inputs", tmp_path / "x.csv", "--weights",
+                         tmp_path / "w.csv", "--seed", 3, "--calibration", path)
+    with pytest.raises(hxsim.CalibrationError) as caught:
+        hxsim.Chip(3).load_calibration(path)
+    assert str(caught.value) == expected and "checksum" in expected
+
+
+def test_bad_physics_parameters_read_as_the_cli_says_it(hxsim_cli, tmp_path):
+    path = tmp_path / "params.json"
+    path.write_text('{"format": "hxsim-physics-parameters", "version": 1, "param')
+    expected = cli_error(hxsim_cli, "chip", "--params", path)
+    with pytest.raises(hxsim.HXSimError) as caught:
+        hxsim.Chip(1, parameters=path)
+    assert str(caught.value).replace("parameters_json", str(path)) == expected
+
+
+@pytest.mark.parametrize("inputs,error,words", [
+    (np.full((2, 3), 15.0), TypeError, "integers"),
+    (np.full((2, 3), np.nan), TypeError, "integers"),
+    (np.ones((2, 3), dtype=bool), TypeError, "integers"),
+    (np.array([["a", "b", "c"]]), TypeError, "integers"),
+    (np.ones((2, 3, 1), dtype=int), ValueError, "1-D or 2-D"),
+    (np.ones((0, 3), dtype=int), ValueError, "empty"),
+    (np.full((1, 3), 2**40), ValueError, "outside"),
+    (np.full((1, 3), 32), hxsim.PhysicsError, "outside 0…31"),
+    (np.full((1, 3), -1), hxsim.PhysicsError, "outside 0…31"),
+])
+def test_bad_inputs_raise_clear_exceptions(inputs, error, words):
+    with pytest.raises(error) as caught:
+        hxsim.vmm(inputs, np.ones((3, 2), dtype=int))
+    assert words in str(caught.value)
+
+
+def test_non_contiguous_arrays_give_the_codes_of_their_contiguous_copies():
+    rng = np.random.default_rng(3)
+    inputs = rng.integers(0, 32, size=(40, 12))[::2, ::-1]  # strided and reversed view
+    weights = np.asfortranarray(rng.integers(-63, 64, size=(12, 9)))
+    assert not inputs.flags.c_contiguous and not weights.flags.c_contiguous
+    np.testing.assert_array_equal(
+        hxsim.vmm(inputs, weights, seed=2),
+        hxsim.vmm(np.ascontiguousarray(inputs), np.ascontiguousarray(weights), seed=2))
+    x = torch.arange(24, dtype=torch.float32).reshape(4, 6).t()[::2]  # [3, 4], strided
+    w = torch.arange(20, dtype=torch.float32).reshape(5, 4).t()  # [4, 5], transposed
+    ht.init(mode="mock", seed=1)
+    first = ht.matmul(x, w)
+    ht.init(mode="mock", seed=1)
+    assert torch.equal(first, ht.matmul(x.contiguous(), w.contiguous()))
+
+
+def test_a_freed_chip_and_a_released_context_raise():
+    chip = hxsim.Chip(1)
+    chip.close()
+    chip.close()  # idempotent
+    for use in (lambda: chip.seed, lambda: chip.write_weights(np.ones((2, 2), dtype=int)),
+                lambda: chip.calibrate()):
+        with pytest.raises(hxsim.InvalidHandleError, match="freed"):
+            use()
+    context = ht.init(mode="software")
+    ht.release()
+    with pytest.raises(RuntimeError, match="released"):
+        context.handle
+    with pytest.raises(RuntimeError, match="init"):
+        ht.matmul(torch.ones(1, 2), torch.ones(2, 2))
+
+
+def test_forged_and_mistyped_handles_are_refused_by_the_library():
+    from hxsim import _library
+    with pytest.raises(hxsim.InvalidHandleError, match="not valid"):
+        _library.call("hxsim_chip_free", 2**63)
+    context = ht.init(mode="software")
+    with pytest.raises(hxsim.InvalidHandleError, match="not a chip"):
+        _library.call("hxsim_chip_free", context.handle)
+
+
+def test_bad_tensors_and_settings_raise_clear_exceptions():
+    ht.init(mode="physics", seed=1)
+    with pytest.raises(hxsim.NetworkError, match="NaN"):
+        ht.matmul(torch.tensor([[1.0, float("nan")]]), torch.ones(2, 3))
+    with pytest.raises(hxsim.NetworkError, match="NaN"):
+        ht.matmul(torch.ones(1, 2), torch.tensor([[float("inf")], [1.0]]))
+    with pytest.raises(TypeError, match="float32 or float64"):
+        ht.matmul(torch.ones(1, 2, dtype=torch.int32), torch.ones(2, 3))
+    with pytest.raises(ValueError, match="rows"):
+        ht.matmul(torch.ones(1, 2), torch.ones(3, 3))
+    # The chip's limits are checked once, by the network front end, for every back end.
+    with pytest.raises(hxsim.NetworkError, match="numSends"):
+        ht.matmul(torch.ones(1, 2), torch.ones(2, 3), num_sends=256)
+    with pytest.raises(hxsim.NetworkError, match="waitBetweenEvents"):
+        ht.matmul(torch.ones(1, 2), torch.ones(2, 3), wait_between_events=0)
+    with pytest.raises(TypeError, match="num_sends"):
+        ht.matmul(torch.ones(1, 2), torch.ones(2, 3), num_sends=1.5)
+    with pytest.raises(ValueError, match="channels"):
+        ht.conv2d(torch.ones(1, 2, 5, 5), torch.ones(3, 1, 2, 2))
+    with pytest.raises(hxsim.NetworkError, match="kernel"):
+        ht.conv1d(torch.ones(1, 1, 2), torch.ones(1, 1, 5))
+    with pytest.raises(ValueError, match="mode"):
+        ht.init(mode="hardware")
+    with pytest.raises(ValueError, match="integrator"):
+        hxsim.vmm(np.ones((1, 2), dtype=int), np.ones((2, 2), dtype=int), integrator="euler")
+    with pytest.raises(ValueError, match="seed"):
+        hxsim.Chip(-1)
+
+
+def test_the_raw_abi_refuses_null_pointers_huge_sizes_and_short_buffers():
+    """Straight through ctypes, as another language would call it: never a crash."""
+    from hxsim import _library
+    context = ht.init(mode="mock", seed=1)
+    x = torch.ones(2, 3)
+    w = torch.ones(3, 4)
+    y = torch.empty(2, 4)
+    cases = [
+        ((context.handle, -1, None, 2, 3, w.data_ptr(), 4, 1, 5, y.data_ptr(), 8), "input is NULL"),
+        ((context.handle, -1, x.data_ptr(), 2, 3, None, 4, 1, 5, y.data_ptr(), 8),
+         "weights is NULL"),
+        ((context.handle, -1, x.data_ptr(), 2, 3, w.data_ptr(), 4, 1, 5, None, 8),
+         "output is NULL"),
+        ((context.handle, -1, x.data_ptr(), 2, 3, w.data_ptr(), 4, 1, 5, y.data_ptr(), 7),
+         "output holds 7 elements, the result has 8"),
+        ((context.handle, -1, x.data_ptr(), 2**40, 3, w.data_ptr(), 4, 1, 5, y.data_ptr(), 8),
+         "batch is 1099511627776"),
+        ((context.handle, -1, x.data_ptr(), 2**24, 2**24, w.data_ptr(), 4, 1, 5, y.data_ptr(), 8),
+         "more than"),
+        ((context.handle, -1, x.data_ptr(), -2, 3, w.data_ptr(), 4, 1, 5, y.data_ptr(), 8),
+         "batch is -2"),
+    ]
+    for arguments, words in cases:
+        with pytest.raises(hxsim.InvalidArgumentError) as caught:
+            _library.call("hxsim_matmul", *arguments)
+        assert words in str(caught.value)
+    with pytest.raises(hxsim.InvalidArgumentError, match="padding_y is -1"):
+        _library.call("hxsim_conv2d", context.handle, -1, x.data_ptr(), 1, 1, 2, 3,
+                      w.data_ptr(), 1, 1, 1, 1, 1, -1, 0, 1, 5, y.data_ptr(), 8)
+    with pytest.raises(hxsim.InvalidArgumentError, match="UTF-8"):
+        _library.call("hxsim_chip_create", 1, b"\xff\xfe{", ctypes.byref(ctypes.c_uint64()))
