@@ -160,7 +160,7 @@ struct SweepCommandTests {
     @Test(
         "sweep: usage errors exit with 2 (options of another action, missing operands), failures with 1",
         arguments: [
-            (["sweep", "plot"], ExitStatus.usage, "FILE"),
+            (["sweep", "plot"], ExitStatus.usage, "RESULTS"),
             (["sweep", "merge", "/tmp/out.jsonl"], ExitStatus.usage, "SHARDS"),
             (["sweep", "example-model"], ExitStatus.usage, "FILE"),
             (["sweep", "spec.json", "--x", "noise"], ExitStatus.usage, "--x"),

@@ -177,7 +177,7 @@ struct VMMOptionsTests {
             (["--threads", "0"], ExitStatus.usage, "threads"),
             (["--digital-correction"], ExitStatus.usage, "calibration"),
             (["--seed", "-1"], ExitStatus.usage, "seed"),
-            (["--params", "/nonexistent/p.json"], ExitStatus.failure, "p.json"),
+            (["--params", "/nonexistent/p.json"], ExitStatus.usage, "p.json"),
             (["--calibration", "/nonexistent/c.json"], ExitStatus.usage, "c.json"),
         ])
     func statuses(extra: [String], status: Int32, mention: String) throws {
