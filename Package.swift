@@ -115,20 +115,30 @@ let package = Package(
             ]),
         .executableTarget(name: "hxsim-fuzz", dependencies: ["HXFuzz"]),
 
-        .testTarget(name: "HXNumericsTests", dependencies: ["HXNumerics"]),
-        .testTarget(name: "HXIOTests", dependencies: ["HXIO"]),
+        // What the test targets share: temporary directories, the data sets folder, statistics,
+        // chip fixtures and the ideal chip of docs/MODEL.md written down independently.
+        .target(
+            name: "HXTestSupport", dependencies: ["HXPhysics", "HXIO", "HXNumerics"],
+            path: "Tests/HXTestSupport"),
+        .testTarget(name: "HXNumericsTests", dependencies: ["HXNumerics", "HXTestSupport"]),
+        .testTarget(name: "HXIOTests", dependencies: ["HXIO", "HXTestSupport"]),
         .testTarget(name: "HXArgumentsTests", dependencies: ["HXArguments"]),
-        .testTarget(name: "HXPhysicsTests", dependencies: ["HXPhysics"]),
-        .testTarget(name: "HXCalibrationTests", dependencies: ["HXCalibration"]),
-        .testTarget(name: "HXDataTests", dependencies: ["HXData"]),
-        .testTarget(name: "HXNetworkTests", dependencies: ["HXNetwork"]),
-        .testTarget(name: "HXSweepTests", dependencies: ["HXSweep"]),
+        .testTarget(name: "HXPhysicsTests", dependencies: ["HXPhysics", "HXTestSupport"]),
+        .testTarget(name: "HXCalibrationTests", dependencies: ["HXCalibration", "HXTestSupport"]),
+        .testTarget(name: "HXDataTests", dependencies: ["HXData", "HXTestSupport"]),
+        .testTarget(name: "HXNetworkTests", dependencies: ["HXNetwork", "HXTestSupport"]),
+        .testTarget(name: "HXSweepTests", dependencies: ["HXSweep", "HXTestSupport"]),
         .testTarget(
             name: "HXApplicationsTests",
-            dependencies: ["HXApplications", "HXData", "HXNetwork", "HXIO", "HXNumerics"]),
+            dependencies: [
+                "HXApplications", "HXData", "HXNetwork", "HXIO", "HXNumerics", "HXTestSupport",
+            ]),
         .testTarget(
-            name: "HXSimCLITests", dependencies: ["HXSimCLI", "HXArguments", "HXBuildInfo"]),
-        .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks", "HXArguments"]),
+            name: "HXSimCLITests",
+            dependencies: ["HXSimCLI", "HXArguments", "HXBuildInfo", "HXTestSupport"]),
+        .testTarget(
+            name: "HXBenchmarksTests",
+            dependencies: ["HXBenchmarks", "HXArguments", "HXTestSupport"]),
         .testTarget(name: "HXSimCTests", dependencies: ["HXSimC", "HXNetwork", "HXPhysics"]),
         .testTarget(name: "HXFuzzTests", dependencies: ["HXFuzz"]),
     ]

@@ -3,8 +3,12 @@ import Foundation
 /// The resident-set size of this process, from Linux's `/proc/self/status`.
 public enum PeakMemory {
     /// The largest resident set since the process started (VmHWM), in bytes; nil where the
-    /// kernel does not report it.
-    public static var highWaterMark: Int? { field("VmHWM") }
+    /// kernel does not report it. Linux updates VmHWM lazily, so it can lag the current
+    /// resident set (seen in the tests): the larger of the two.
+    public static var highWaterMark: Int? {
+        let values = [field("VmHWM"), field("VmRSS")].compactMap { $0 }
+        return values.max()
+    }
 
     /// The current resident set (VmRSS), in bytes.
     public static var current: Int? { field("VmRSS") }

@@ -62,16 +62,24 @@ public struct DigitalFitStep: Sendable, Equatable, Codable {
     }
 
     /// The input vectors of the sweep, one row per level.
-    var patterns: Matrix<UInt8> {
+    /// - Throws: ``CalibrationError/settingOutOfRange(name:value:allowed:)`` when a level takes
+    ///   an input outside 0…31 (settings that ``validate()`` refuses).
+    func patterns() throws -> Matrix<UInt8> {
         let rows = ChipGeometry.signedInputsPerHemisphere
         var storage = [UInt8]()
+        storage.reserveCapacity(levels.count * rows)
         for d in levels {
             for i in 0..<rows {
-                storage.append(UInt8(baseActivation + max(i % 2 == 0 ? d : -d, 0)))
+                let activation = baseActivation + max(i % 2 == 0 ? d : -d, 0)
+                guard (0...ChipGeometry.maxInput).contains(activation) else {
+                    throw CalibrationError.settingOutOfRange(
+                        name: "digitalFit.levels", value: "\(levels)",
+                        allowed: "baseActivation + |level| within 0…\(ChipGeometry.maxInput)")
+                }
+                storage.append(UInt8(activation))
             }
         }
-        return (try? Matrix(rows: levels.count, columns: rows, storage: storage))
-            ?? Matrix(rows: levels.count, columns: rows, repeating: 0)
+        return try Matrix(rows: levels.count, columns: rows, storage: storage)
     }
 
     /// The sweep's weights: +weight on even inputs, −weight on odd ones.
@@ -101,7 +109,7 @@ public struct DigitalFitStep: Sendable, Equatable, Codable {
         let lsbPerInputWeight = targetAmplitude / Double(referenceSum)
         let start = probe.batches
         try probe.write(weights, to: &chip)
-        let outputs = try probe.run(patterns, trials: trials, on: &chip).outputs
+        let outputs = try probe.run(patterns(), trials: trials, on: &chip).outputs
         let ideal = levels.map { Double(inputWeightSum($0)) * lsbPerInputWeight }
         let fits = try Self.fit(outputs, ideal: ideal, trials: trials)
         let columns = ChipProbe.columns

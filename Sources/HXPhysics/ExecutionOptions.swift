@@ -90,6 +90,13 @@ public struct ExecutionOptions: Sendable, Equatable {
 }
 
 /// Which column of which sample to trace (as the chip's MADC records one column).
+///
+/// The trace is recorded by the GSL integrator, running the sample as the trial it has in the
+/// batch (`firstTrial + sample`) with that trial's noise draws. With the `gsl` integrator its
+/// codes are the batch's codes for that sample (the trace's extra stops at the trace points
+/// change the voltages by no more than the integrator's tolerance). With the `fast` integrator
+/// the trace is the GSL reference of the same trial: the fast path draws its noise from other
+/// streams, so the traced codes can differ from the fast outputs by the noise.
 public struct TraceRequest: Sendable, Equatable {
     /// The hemisphere, 0 or 1.
     public var hemisphere: Int

@@ -144,8 +144,13 @@ extension PhysicsParameters {
     /// group at 0), trial-to-trial noise kept.
     public var withoutMismatch: PhysicsParameters {
         var p = self
+        // Through the descriptors' key paths: nothing to check and nothing that can fail (0 is
+        // "no mismatch" for every real parameter of the group; a switch would be turned off).
         for descriptor in Self.descriptors where descriptor.group == .mismatch {
-            try? p.set(descriptor.name, to: .real(0))
+            switch descriptor.access {
+            case .real(let path): p[keyPath: path] = 0
+            case .flag(let path): p[keyPath: path] = false
+            }
         }
         return p
     }

@@ -34,7 +34,7 @@ struct DemoCommand: ParsableCommand {
             seed: seed, parameters: parameters, directory: directory, context: context)
         try DemoCalibration.run(
             seed: seed, parameters: parameters, directory: directory,
-            settings: quick ? .quick : CalibrationSettings(), context: context)
+            settings: quick ? Self.quickCalibration : CalibrationSettings(), context: context)
         var task = YinYangTask()
         var settings = task.defaults
         if quick { (task, settings) = Self.quickYinYang }
@@ -54,6 +54,16 @@ struct DemoCommand: ParsableCommand {
         let table = try report.accuracyTable()
         try table.writeMarkdown(to: directory + "/\(DemoPhysics.Files.yinYang).md")
         context.out(table.markdown(precision: 4))
+    }
+
+    /// The calibration of `--quick`: the quick settings with half their survey and fit trials,
+    /// so that the demo's smoke run (tests, CI) stays short.
+    static var quickCalibration: CalibrationSettings {
+        var settings = CalibrationSettings.quick
+        settings.surveyTrials = 16
+        settings.gain.trials = 32
+        settings.digitalFit.trials = 16
+        return settings
     }
 
     /// The Yin-Yang experiment of `--quick`: few samples, neurons and epochs, no calibration.

@@ -18,7 +18,11 @@ struct TraceCommand: ParsableCommand {
         valueName: "C", help: "the column to trace",
         in: 0...(ChipGeometry.maxSignedVMM.outputs - 1))
     var column: Int
-    @Option(valueName: "S", help: "the input vector to trace", in: 0...)
+    @Option(
+        valueName: "S",
+        help:
+            "the input vector to trace: row S of --inputs, run as `hxsim vmm --integrator gsl` "
+            + "runs it (trial S, same noise, same codes)", in: 0...)
     var sample = 0
     @Option(valueName: "FILE", help: "also draw the trace as an SVG plot here") var svg: String?
     @Option(valueName: "NS", help: "spacing of trace points in ns", in: 0.01...1000)
@@ -49,7 +53,9 @@ struct TraceCommand: ParsableCommand {
         var chip = try self.chip.chip()
         var options = timing.executionOptions
         options.integrator = .gsl
-        // Only the traced vector is run.
+        // Only the traced vector is run, as the trial it has in `hxsim vmm` (row S of a batch
+        // is trial S of a fresh chip), so that it draws the same noise and reads the same codes.
+        options.firstTrial = chip.nextTrial + UInt64(sample)
         let vector = inputs.slice(rows: sample..<(sample + 1), columns: 0..<inputs.columns)
         let result = try chip.vmm(
             inputs: vector, weights: weights, options: options, traceColumn: column, traceSample: 0,

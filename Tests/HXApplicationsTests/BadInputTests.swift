@@ -2,6 +2,7 @@ import Foundation
 import HXData
 import HXIO
 import HXNetwork
+import HXTestSupport
 import Testing
 
 @testable import HXApplications

@@ -2,6 +2,7 @@ import Foundation
 import HXCalibration
 import HXData
 import HXNetwork
+import HXTestSupport
 import Testing
 
 @testable import HXApplications
@@ -64,9 +65,12 @@ struct ExperimentTests {
         #expect(abs(chip.measured.gain / 0.002 - 1) < 0.15, "\(chip.measured)")
     }
 
-    @Test("MNIST (hxtorch's conv network, images [1, 28, 28]): well above chance (1/10)")
+    @Test(
+        "MNIST (hxtorch's conv network, images [1, 28, 28]): well above chance (1/10)",
+        SharedDatasets.needs(
+            "mnist/train-images.idx3-ubyte.gz", "mnist/train-labels.idx1-ubyte.gz",
+            "mnist/t10k-images.idx3-ubyte.gz", "mnist/t10k-labels.idx1-ubyte.gz"))
     func mnist() throws {
-        try #require(SharedDatasets.available, SharedDatasets.skipMessage)
         let task = ImageTask.mnist
         let settings = Self.reduced(task, train: 400, test: 200, validation: 100, epochs: 3)
         let data = try task.load(from: SharedDatasets.location, settings: settings)
@@ -75,17 +79,19 @@ struct ExperimentTests {
         _ = try Self.learns(task, settings, location: SharedDatasets.location, floor: 0.5)
     }
 
-    @Test("8×8 digits: well above chance (1/10)")
+    @Test(
+        "8×8 digits: well above chance (1/10)", SharedDatasets.needs("digits/digits.csv.gz"))
     func digits() throws {
-        try #require(SharedDatasets.available, SharedDatasets.skipMessage)
         let task = DigitsTask()
         let settings = Self.reduced(task, train: 400, test: 200, validation: 100, epochs: 8)
         _ = try Self.learns(task, settings, location: SharedDatasets.location, floor: 0.5)
     }
 
-    @Test("BasicMotions (ExpandedConv1d on [6, 100]): well above chance (1/4)")
+    @Test(
+        "BasicMotions (ExpandedConv1d on [6, 100]): well above chance (1/4)",
+        SharedDatasets.needs(
+            "basicmotions/BasicMotions_TRAIN.ts", "basicmotions/BasicMotions_TEST.ts"))
     func basicMotions() throws {
-        try #require(SharedDatasets.available, SharedDatasets.skipMessage)
         let task = TimeSeriesTask.basicMotions
         let settings = Self.reduced(task, train: 32, test: 40, validation: 8, epochs: 40)
         let data = try task.load(from: SharedDatasets.location, settings: settings)

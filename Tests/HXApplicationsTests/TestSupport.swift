@@ -1,64 +1,19 @@
 import Foundation
 import HXApplications
-import HXIO
+import HXTestSupport
 import Testing
 
-/// The shared data sets folder (`../shared/datasets` from the package root, or
-/// `$HXSIM_DATASETS`), if it is there.
-enum SharedDatasets {
-    static let directory: String? = {
-        if let override = ProcessInfo.processInfo.environment["HXSIM_DATASETS"] {
-            return FileManager.default.fileExists(atPath: override) ? override : nil
-        }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let path = packageRoot.deletingLastPathComponent().appendingPathComponent(
-            "shared/datasets"
-        ).path
-        return FileManager.default.fileExists(atPath: path) ? path : nil
-    }()
-
-    static var available: Bool { directory != nil }
-
-    /// The search order the tests use: the data sets beside the checkout, then the system's.
+extension SharedDatasets {
+    /// The search order the application tests use: the shared folder, then the system's.
     static var location: DataLocation {
         DataLocation(roots: [directory ?? "/nonexistent", DataLocation.systemRoot])
     }
 
-    static let skipMessage: Comment =
-        "shared/datasets not found beside the package (set HXSIM_DATASETS to its path)"
-}
-
-/// A fresh directory under the system's temporary directory, removed when released.
-final class TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path =
-            FileManager.default.temporaryDirectory.path + "/hxapps-tests-"
-            + ProcessInfo.processInfo.globallyUniqueString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    /// Writes `contents` to `name`, creating directories on the way.
-    @discardableResult
-    func write(_ name: String, _ contents: Data) throws -> String {
-        try FileIO.writeAtomically(contents, to: file(name), createParents: true)
-        return file(name)
-    }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        try write(name, Data(text.utf8))
-    }
-
-    /// The files below the directory, relative paths.
-    var contents: [String] {
-        (FileManager.default.enumerator(atPath: path)?.allObjects as? [String]) ?? []
+    /// Whether a test that needs `files` of the shared folder can run, and why not (a trait).
+    static func needs(_ files: String...) -> ConditionTrait {
+        .enabled(
+            if: files.allSatisfy { has($0) },
+            Comment(rawValue: skipMessage(files)))
     }
 }
 

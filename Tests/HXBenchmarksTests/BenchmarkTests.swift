@@ -2,6 +2,7 @@ import Foundation
 import HXArguments
 import HXIO
 import HXNumerics
+import HXTestSupport
 import Testing
 
 @testable import HXBenchmarks
@@ -64,13 +65,23 @@ struct BenchmarkTests {
 
     @Test("a case run in this process reports its measurement and its peak resident set")
     func caseInProcess() throws {
+        let start = Stopwatch()
         let line = try BenchmarkSuite.runCase(
             json: #"{"throughput":{"batch":20,"tasks":[{"path":"fast","threads":1},"#
-                + #"{"path":"mock","threads":1},{"path":"sgemm","threads":1}],"rounds":1,"#
+                + #"{"path":"mock","threads":1},{"path":"sgemm","threads":1}],"rounds":3,"#
                 + #""warmUp":true}}"#)
+        let elapsed = start.elapsed
         let result = try JSONDecoder().decode(CaseResult.self, from: Data(line.utf8))
-        let rates = try #require(result.throughput).map(\.vmmPerSecond)
-        #expect(rates.count == 3 && rates.allSatisfy { $0 > 0 && $0.isFinite })
+        let measurements = try #require(result.throughput)
+        #expect(measurements.map(\.path) == [.fast, .mock, .sgemm])
+        // Each path timed its three rounds of 20 vectors inside this call: the median and the
+        // largest round together fit into it, so the median batch time is at most half of it.
+        for measurement in measurements {
+            #expect(measurement.batch == 20 && measurement.timings == 3 && measurement.threads == 1)
+            #expect(
+                measurement.secondsPerBatch > 0 && measurement.secondsPerBatch <= elapsed / 2,
+                "\(measurement.path): \(measurement.secondsPerBatch) s of \(elapsed) s")
+        }
         #expect((result.peakBytes ?? 0) >= (result.setupBytes ?? 0))
         #expect((result.peakBytes ?? 0) > 1_000_000)
         #expect(throws: BenchmarkError.self) { try BenchmarkSuite.runCase(json: "{}") }
@@ -126,8 +137,8 @@ struct BenchmarkTests {
         ] {
             #expect(json?[key] != nil, "\(key) missing")
         }
-        let directory = NSTemporaryDirectory() + "hxsim-bench-test-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let temporary = try TemporaryDirectory(label: "hxsim-bench-test")
+        let directory = temporary.path
         let written = try results.write(to: directory)
         for path in written {
             #expect(FileManager.default.fileExists(atPath: path), "\(path) missing")

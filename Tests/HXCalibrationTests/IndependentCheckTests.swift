@@ -61,7 +61,11 @@ struct IndependentCheckTests {
         var applied = fresh
         try run.result.apply(to: &applied)
         #expect(applied.configuration == calibrated.configuration)
-        #expect(run.result.chipSeed == seed)
+        // The result belongs to this chip and to no other.
+        try run.result.check(for: fresh)
+        #expect(throws: CalibrationError.self) {
+            try run.result.check(for: try Chip(seed: seed + 1))
+        }
         // Calibration measures in its own trial range and leaves the chip's counter alone.
         #expect(run.result.firstTrial == Calibrator.firstTrial)
         #expect(calibrated.nextTrial == fresh.nextTrial)

@@ -1,6 +1,7 @@
 import Foundation
 import HXIO
 import HXNumerics
+import HXTestSupport
 import Testing
 
 @testable import HXData
@@ -13,6 +14,20 @@ struct DatasetTests {
             name: "numbered",
             features: Matrix(rows: 10, columns: 2, storage: (0..<20).map { Float($0 / 2) }),
             labels: (0..<10).map { $0 % 3 }, classCount: 4, featureShape: [2])
+    }
+
+    @Test(
+        "a data-set test asks for the data set's files: a folder without them skips, naming what is missing"
+    )
+    func sharedDatasetPresence() {
+        let missing = "no-such-set/train.csv.gz"
+        #expect(!SharedDatasets.has(missing))
+        #expect(SharedDatasets.skipMessage(missing).contains("not found"))
+        if SharedDatasets.directory != nil {
+            #expect(SharedDatasets.skipMessage(missing).contains(missing))
+            // The folder itself is not a data set.
+            #expect(!SharedDatasets.has(""))
+        }
     }
 
     @Test("inconsistent parts are rejected with a message naming them")

@@ -1,11 +1,15 @@
 import Foundation
 import HXIO
+import HXTestSupport
 import Testing
 
 @testable import HXData
 
 @Suite("8 × 8 digits")
 struct DigitsTests {
+    /// The real set in the shared data sets folder.
+    static let file = "digits/digits.csv.gz"
+
     @Test("a hand-made line maps pixels 0...16 onto the range and reads the label last")
     func handMade() throws {
         let directory = try TemporaryDirectory()
@@ -27,9 +31,11 @@ struct DigitsTests {
 
     @Test(
         "the real set: 1,797 samples, 10 classes, scikit-learn's class counts",
-        .enabled(if: SharedDatasets.available, SharedDatasets.skipMessage))
+        .enabled(
+            if: SharedDatasets.has(Self.file),
+            Comment(rawValue: SharedDatasets.skipMessage(Self.file))))
     func real() throws {
-        let data = try Digits.load(path: SharedDatasets.path("digits/digits.csv.gz"))
+        let data = try Digits.load(path: SharedDatasets.path(Self.file))
         #expect(data.count == 1797 && data.featureCount == 64 && data.classCount == 10)
         // Counts printed by NumPy's bincount of the file's label column.
         #expect(data.classCounts == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180])

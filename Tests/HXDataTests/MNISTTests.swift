@@ -1,5 +1,6 @@
 import Foundation
 import HXIO
+import HXTestSupport
 import Testing
 
 @testable import HXData
@@ -12,6 +13,11 @@ func idx(magic: UInt32, dimensions: [UInt32], data: [UInt8]) -> [UInt8] {
 
 @Suite("MNIST IDX files")
 struct MNISTTests {
+    /// The real test split in the shared data sets folder.
+    static let testFiles = [
+        "mnist/t10k-images.idx3-ubyte.gz", "mnist/t10k-labels.idx1-ubyte.gz",
+    ]
+
     /// Three 2 × 2 images with pixels 0, 51, 204, 255 in turn and labels 7, 0, 9.
     func tinySet(_ directory: TemporaryDirectory) throws -> (String, String) {
         let pixels: [UInt8] = [0, 51, 204, 255, 255, 204, 51, 0, 0, 0, 0, 255]
@@ -75,7 +81,9 @@ struct MNISTTests {
 
     @Test(
         "the real MNIST test set: 10,000 images of 28 × 28, the published class counts",
-        .enabled(if: SharedDatasets.available, SharedDatasets.skipMessage))
+        .enabled(
+            if: SharedDatasets.has(Self.testFiles[0], Self.testFiles[1]),
+            Comment(rawValue: SharedDatasets.skipMessage(Self.testFiles[0], Self.testFiles[1]))))
     func realTestSet() throws {
         let data = try MNIST.load(directory: SharedDatasets.path("mnist"), split: .test)
         #expect(data.count == 10_000 && data.featureCount == 784)

@@ -1,6 +1,7 @@
 import Foundation
 import HXIO
 import HXNumerics
+import HXTestSupport
 import Testing
 
 @testable import HXData

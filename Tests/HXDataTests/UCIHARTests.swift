@@ -1,5 +1,6 @@
 import Foundation
 import HXIO
+import HXTestSupport
 import Testing
 
 @testable import HXData

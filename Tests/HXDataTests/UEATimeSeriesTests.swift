@@ -1,11 +1,16 @@
 import Foundation
 import HXIO
+import HXTestSupport
 import Testing
 
 @testable import HXData
 
 @Suite("UEA .ts time series")
 struct UEATimeSeriesTests {
+    /// BasicMotions in the shared data sets folder.
+    static let train = "basicmotions/BasicMotions_TRAIN.ts"
+    static let test = "basicmotions/BasicMotions_TEST.ts"
+
     let header = """
         # a comment
         @problemName Tiny
@@ -64,12 +69,14 @@ struct UEATimeSeriesTests {
 
     @Test(
         "BasicMotions: 40 + 40 samples, 6 channels × 100 steps, 4 balanced classes",
-        .enabled(if: SharedDatasets.available, SharedDatasets.skipMessage))
+        .enabled(
+            if: SharedDatasets.has(Self.train, Self.test),
+            Comment(rawValue: SharedDatasets.skipMessage(Self.train, Self.test))))
     func basicMotions() throws {
         let train = try UEATimeSeries.load(
-            path: SharedDatasets.path("basicmotions/BasicMotions_TRAIN.ts"))
+            path: SharedDatasets.path(Self.train))
         let test = try UEATimeSeries.load(
-            path: SharedDatasets.path("basicmotions/BasicMotions_TEST.ts"),
+            path: SharedDatasets.path(Self.test),
             classNames: train.classNames)
         #expect(train.count == 40 && test.count == 40)
         #expect(train.featureShape == [6, 100] && test.featureCount == 600)

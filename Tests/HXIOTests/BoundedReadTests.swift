@@ -1,5 +1,6 @@
 import Foundation
 import HXNumerics
+import HXTestSupport
 import Testing
 
 @testable import HXIO

@@ -1,5 +1,6 @@
 import Foundation
 import HXNumerics
+import HXTestSupport
 import Testing
 
 @testable import HXIO
@@ -79,6 +80,14 @@ struct CSVTests {
         }
         #expect(throws: IOError.notIntegral(row: 0, column: 1, value: 2.5)) {
             try CSV.integers(Matrix([[1, 2.5]]), allowed: 0...31)
+        }
+        // The ends of the range are in it; one beyond either end is not.
+        #expect(try CSV.integers(Matrix([[0, 31]]), allowed: 0...31).storage == [0, 31])
+        #expect(throws: IOError.valueOutOfRange(row: 0, column: 1, value: 32, allowed: 0...31)) {
+            try CSV.integers(Matrix([[31, 32]]), allowed: 0...31)
+        }
+        #expect(throws: IOError.valueOutOfRange(row: 0, column: 0, value: -64, allowed: -63...63)) {
+            try CSV.integers(Matrix([[-64, 63]]), allowed: -63...63)
         }
         let message = IOError.valueOutOfRange(row: 1, column: 0, value: -31, allowed: 0...31)
             .description

@@ -1,3 +1,4 @@
+import HXTestSupport
 import Testing
 
 @testable import HXNetwork
@@ -122,19 +123,42 @@ struct ConvolutionTests {
         }
     }
 
-    @Test("a convolution runs on the mock and the hardware back end and gives chip outputs")
-    func convolutionOnChip() throws {
+    @Test(
+        "a convolution on the mock is hxtorch's floor(gain · n · Σ a·w) of the direct convolution; on a linear simulated chip it is gain · n · Σ a·w to rounding"
+    )
+    func convolutionValues() throws {
         let layer = try Conv2d(
             inChannels: 1, outChannels: 20, kernelSize: 10, stride: 5, padding: 1, bias: false,
             seed: 9)
         #expect(layer.numSends == 7)  // ⌈(2 · √2 / (0.002 · 10)) / 21⌉
-        let x = randomTensor([2, 1, 28, 28], seed: 10, in: 0...31)
-        var mock = ExecutionContext(backend: .mock, seed: 1)
+        let x = randomIntegers([2, 1, 28, 28], seed: 10, in: 0...31)
+        let rounded = try Tensor(
+            shape: layer.weight.shape, storage: layer.weight.storage.map { $0.rounded() })
+        let direct = naiveConv2d(x, rounded, stride: (5, 5), padding: (1, 1))
+        // Mock without noise: one 100-row block per output, floored and clamped.
+        var mock = ExecutionContext(
+            backend: .mock, mockParameter: MockParameter(noiseStd: 0), seed: 1)
         let y = try layer(x, context: &mock)
-        #expect(y.shape == [2, 20, 5, 5])
-        #expect(y.storage.allSatisfy { $0 == $0.rounded() && (-128...127).contains($0) })
-        let executor = try ReferenceExecutor(chipCount: 1, seed: 2)
-        var hardware = ExecutionContext(backend: .hardware(executor), seed: 1)
-        #expect(try layer(x, context: &hardware).shape == [2, 20, 5, 5])
+        #expect(y.shape == [2, 20, 5, 5] && direct.shape == y.shape)
+        for (value, sum) in zip(y.storage, direct.values) {
+            let expected = min(max((0.002 * 7 * sum).rounded(.down), -128), 127)
+            #expect(Double(value) == expected, "mock \(value), floor(0.014 · \(sum)) = \(expected)")
+        }
+        #expect(Set(y.storage).count > 20)
+        // A linear, noise- and mismatch-free chip with the closed form's gain.
+        let parameters = PhysicsLoopTests.exactlyLinear
+        let gain = IdealChipModel(parameters: parameters).smallSignalGain
+        let executor = try PhysicsExecutor(chipCount: 1, firstSeed: 2, parameters: parameters)
+        var hardware = ExecutionContext(
+            backend: .hardware(executor), mockParameter: MockParameter(gain: gain), seed: 1)
+        let chip = try layer(x, context: &hardware)
+        var compared = 0
+        for (value, sum) in zip(chip.storage, direct.values) where abs(gain * 7 * sum) < 120 {
+            #expect(
+                abs(Double(value) - gain * 7 * sum) < 1,
+                "chip \(value), gain · n · Σ = \(gain * 7 * sum)")
+            compared += 1
+        }
+        #expect(compared > 300)
     }
 }

@@ -46,6 +46,8 @@ struct TrainingTests {
         case "software": return ExecutionContext(backend: .software, seed: seed)
         case "mock": return ExecutionContext(backend: .mock, seed: seed)
         default:
+            // The hardware interface with the mock formula behind it (ReferenceExecutor); the
+            // simulated chip in the loop is PhysicsLoopTests.trainingOnTheChip.
             return ExecutionContext(
                 backend: .hardware(try ReferenceExecutor(chipCount: 2, seed: seed)), seed: seed)
         }
@@ -53,7 +55,7 @@ struct TrainingTests {
 
     @Test(
         "a seeded two-class problem: the loss falls tenfold and test accuracy reaches 95 %",
-        arguments: ["software", "mock", "hardware"])
+        arguments: ["software", "mock", "reference executor behind the hardware interface"])
     func tinyTrainingRun(backend: String) throws {
         let trainSet = try twoClassData(samples: 256, seed: 1)
         let testSet = try twoClassData(samples: 256, seed: 2)

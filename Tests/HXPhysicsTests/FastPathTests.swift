@@ -1,5 +1,7 @@
+import Dispatch
 import Foundation
 import HXNumerics
+import HXTestSupport
 import Testing
 
 @_spi(Benchmarks) @testable import HXPhysics
@@ -13,22 +15,6 @@ func continuousCodes(
     try chip.writeWeights(weights, hemisphere: 0)
     return try chip.continuousCodes(
         inputs: Chip.checkedInputs(inputs), hemisphere: 0, options: options)
-}
-
-/// Root-mean-square and largest difference.
-func errors(_ a: [Double], _ b: [Double]) -> (rms: Double, worst: Double) {
-    let d = zip(a, b).map { $0 - $1 }
-    return ((d.map { $0 * $0 }.reduce(0, +) / Double(d.count)).squareRoot(), d.map(abs).max() ?? 0)
-}
-
-func randomMatrix(
-    _ rows: Int, _ columns: Int, in range: ClosedRange<Int>, seed: UInt64
-) throws -> Matrix<Int> {
-    var rng = SplitMix64(key: seed)
-    let width = UInt64(range.upperBound - range.lowerBound + 1)
-    return try Matrix(
-        rows: rows, columns: columns,
-        storage: (0..<rows * columns).map { _ in range.lowerBound + Int(rng.next() % width) })
 }
 
 @Suite("Fast path against the GSL reference")
@@ -71,7 +57,9 @@ struct FastPathTests {
         #expect(rms < 0.15 && worst < 0.5, "RMS \(rms) LSB, worst \(worst) LSB")
     }
 
-    @Test("in saturation (all rows at full input and weight) the fast path still tracks GSL")
+    @Test(
+        "in saturation (all rows at full input and weight, 2 cycles apart) the fast path tracks GSL to a fifth of an LSB without bias (the old fast path read +0.5 LSB high)"
+    )
     func saturating() throws {
         var chip = try Chip(seed: 5, parameters: PhysicsParameters().withoutNoise)
         let inputs = try randomMatrix(4, 128, in: 20...31, seed: 7)
@@ -80,7 +68,14 @@ struct FastPathTests {
             chip: &chip, inputs: inputs, weights: weights,
             options: ExecutionOptions(waitBetweenEvents: 2))
         let (rms, worst) = errors(fast, gsl)
-        #expect(rms < 1.0 && worst < 1.5, "RMS \(rms) LSB, worst \(worst) LSB")
+        let offset = bias(fast, gsl)
+        // benchmarks/README.md: before the roll-off fix RMS 0.51, bias +0.50 (which fails here);
+        // now ≈ 0.18 and −0.17.
+        #expect(
+            rms < 0.25 && abs(offset) < 0.25 && worst < 0.5,
+            "RMS \(rms) LSB, bias \(offset) LSB, worst \(worst) LSB")
+        // Deep in saturation: the test is where it says it is.
+        #expect(gsl.allSatisfy { $0 > 200 }, "lowest \(gsl.min() ?? 0)")
     }
 
     @Test(
@@ -167,8 +162,9 @@ struct FastPathTests {
     }
 
     @Test(
-        "codes over many chunks do not depend on the thread count or on how the batch is split")
-    func chunksAndThreads() throws {
+        "codes do not depend on the thread count: a batch is cut into the same chunks whatever the threads, and OpenBLAS runs each chunk single-threaded"
+    )
+    func threads() throws {
         let inputs = try randomMatrix(300, 128, in: 0...31, seed: 12)
         let weights = try randomMatrix(128, 256, in: -63...63, seed: 13)
         var results: [Matrix<Int8>] = []
@@ -178,16 +174,63 @@ struct FastPathTests {
             results.append(try chip.vmm(inputs: inputs, weights: weights, options: options).outputs)
         }
         #expect(results[0] == results[1] && results[1] == results[2])
-        // 77 + 223 samples: chunk boundaries fall elsewhere, the trials stay the same.
+    }
+
+    /// Whether a batch split over two calls gives bit-identical codes depends on OpenBLAS: the
+    /// chunks of the two parts have other sizes, and OpenBLAS's sgemm computes a row of the
+    /// product in a different order depending on the number of rows and on where the row sits
+    /// in its tile (on this machine's Zen kernel about 3–20 % of the excursions of a split batch
+    /// differ in the last bits). So the law tested is the one that holds for any BLAS: the
+    /// parts run the same trials with the same noise, their products agree to float rounding,
+    /// and a code can differ only by 1 LSB, where that rounding crosses a threshold.
+    @Test(
+        "a batch split over two calls runs the same trials with the same noise; codes agree up to the float rounding of the product (±1 LSB at a threshold, rarely)"
+    )
+    func batchSplit() throws {
+        let inputs = try randomMatrix(300, 128, in: 0...31, seed: 12)
+        let weights = try randomMatrix(128, 256, in: -63...63, seed: 13)
         var chip = try Chip(seed: 14)
-        let first = try chip.vmm(
+        let whole = try chip.vmm(inputs: inputs, weights: weights).outputs
+        // 77 + 223 samples: chunks of 16 and 32 instead of 48.
+        var split = try Chip(seed: 14)
+        let first = try split.vmm(
             inputs: inputs.slice(rows: 0..<77, columns: 0..<128), weights: weights
         ).outputs
-        let second = try chip.vmm(
+        let second = try split.vmm(
             inputs: inputs.slice(rows: 77..<300, columns: 0..<128), weights: weights
         ).outputs
-        #expect(first == results[0].slice(rows: 0..<77, columns: 0..<256))
-        #expect(second == results[0].slice(rows: 77..<300, columns: 0..<256))
+        #expect(split.nextTrial == chip.nextTrial)
+        var differing = 0
+        for b in 0..<300 {
+            for j in 0..<256 {
+                let part = b < 77 ? first[b, j] : second[b - 77, j]
+                let difference = abs(Int(part) - Int(whole[b, j]))
+                #expect(difference <= 1, "sample \(b), column \(j): \(part) vs \(whole[b, j])")
+                if difference != 0 { differing += 1 }
+            }
+        }
+        // With other trials or other noise about 80 % of the codes would differ.
+        #expect(differing <= 8, "\(differing) of 76,800 codes differ")
+        // The products of the parts agree with the whole to float rounding (1e-6 of the
+        // excursion scale, ≈ 1e-4 LSB).
+        let chipInputs = try Chip.checkedInputs(inputs)
+        let options = ExecutionOptions()
+        let all = try FastPath.linearExcursions(
+            chip.diagnosticBatch(
+                inputs: chipInputs, hemisphere: 0, options: options, parameters: chip.parameters))
+        var parts: [Float] = []
+        for range in [0..<77, 77..<300] {
+            var partOptions = options
+            partOptions.firstTrial = UInt64(range.lowerBound)
+            parts += try FastPath.linearExcursions(
+                chip.diagnosticBatch(
+                    inputs: chipInputs.slice(rows: range, columns: 0..<128), hemisphere: 0,
+                    options: partOptions, parameters: chip.parameters)
+            ).y
+        }
+        let scale = all.y.map(abs).max() ?? 0
+        let worst = zip(parts, all.y).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 1e-6 * scale, "largest difference \(worst) V of \(scale) V")
     }
 
     @Test("writing the weights a hemisphere already holds changes nothing and recomputes nothing")
@@ -205,17 +248,24 @@ struct FastPathTests {
         #expect(chip.writtenWeights(hemisphere: 0) == changed.map { Int8($0) })
     }
 
-    @Test("the stage profile of the fast path accounts for its time in positive parts")
-    func stageTimes() throws {
+    @Test(
+        "the stage profile times every stage, and the stages take no more than the whole call",
+        arguments: [1, 3])
+    func stageTimes(numSends: Int) throws {
         var chip = try Chip(seed: 17)
         try chip.writeWeights(try randomMatrix(128, 256, in: -63...63, seed: 18), hemisphere: 0)
         let inputs = try Chip.checkedInputs(try randomMatrix(200, 128, in: 0...31, seed: 19))
-        let times = try chip.fastPathStageTimes(inputs: inputs, hemisphere: 0, repeats: 1)
+        let options = ExecutionOptions(numSends: numSends, waitBetweenEvents: 3)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let times = try chip.fastPathStageTimes(
+            inputs: inputs, hemisphere: 0, options: options, repeats: 3)
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 / 200
         for value in [times.encode, times.sgemm, times.noise, times.transform] {
-            #expect(value > 0 && value.isFinite, "\(times)")
+            #expect(value > 0, "\(times)")
         }
-        #expect(
-            abs(times.total - (times.encode + times.sgemm + times.noise + times.transform)) < 1e-15)
+        // Three timed passes fit into the call: their median and the largest together take no
+        // more than the call, so the median pass's stages take at most half of it.
+        #expect(times.total <= elapsed / 2, "stages \(times.total) s of \(elapsed) s per sample")
     }
 }
 

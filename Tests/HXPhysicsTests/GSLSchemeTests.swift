@@ -1,5 +1,6 @@
 import Foundation
 import HXNumerics
+import HXTestSupport
 import Testing
 
 @_spi(Benchmarks) @testable import HXPhysics

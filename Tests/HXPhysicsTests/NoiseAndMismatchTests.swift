@@ -1,5 +1,6 @@
 import Foundation
 import HXNumerics
+import HXTestSupport
 import Testing
 
 @testable import HXPhysics
@@ -75,6 +76,35 @@ struct NoiseAndMismatchTests {
         let std = meanAndStd(means).std
         // Offsets (5 LSB) and slope errors (1 % of ~140 codes) together.
         #expect(std > 4.3 && std < 6.3, "channel spread \(std) LSB")
+    }
+
+    @Test(
+        "the synapse row gradient alone scales column j's currents by 1 + g · (½ − j/255): columns far from the drivers are weaker [demos]"
+    )
+    func rowGradient() throws {
+        var p = PhysicsParameters().withoutMismatchOrNoise
+        p.otaSaturates = false
+        p.membraneCompliance = false
+        p.synapseRowGradient = 0.2
+        var chip = try Chip(seed: 3, parameters: p)
+        let outputs = try chip.vmm(inputs: filled(1, 100, 15), weights: filled(100, 256, 21))
+            .outputs
+        let model = IdealChipModel(parameters: p)
+        let v = model.linearExcursion(
+            inputs: [Int](repeating: 15, count: 100), column: [Int](repeating: 21, count: 100))
+        var compared = 0
+        for j in 0..<256 {
+            let scaled = v * (1 + 0.2 * (0.5 - Double(j) / 255))
+            let code = model.continuousCode(voltage: model.resetPotential(column: j) + scaled)
+            guard abs(code - code.rounded(.down) - 0.5) > 0.02 else { continue }
+            compared += 1
+            #expect(
+                Int(outputs[0, j]) == model.output(excursion: scaled, column: j),
+                "column \(j): \(outputs[0, j]), closed form \(model.output(excursion: scaled, column: j))"
+            )
+        }
+        #expect(compared > 240)
+        #expect(outputs[0, 0] > outputs[0, 255] + 10, "\(outputs[0, 0]) … \(outputs[0, 255])")
     }
 
     @Test("the mismatch draws have the specified σ (drawn with GSL from the seed)")

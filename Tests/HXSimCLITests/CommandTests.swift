@@ -1,38 +1,11 @@
 import Foundation
 import HXIO
 import HXNumerics
+import HXTestSupport
 import Testing
 
 @testable import HXArguments
 @testable import HXSimCLI
-
-/// Runs hxsim in-process and collects what it prints.
-final class Captured: @unchecked Sendable {
-    private let lock = NSLock()
-    private var outText = ""
-    private var errText = ""
-    var out: String { lock.withLock { outText } }
-    var err: String { lock.withLock { errText } }
-
-    var output: CommandOutput {
-        CommandOutput(
-            out: { [self] text in lock.withLock { outText += text } },
-            err: { [self] text in lock.withLock { errText += text } })
-    }
-}
-
-func hxsim(_ arguments: [String]) -> (status: Int32, out: String, err: String) {
-    let captured = Captured()
-    let status = HXSimCommand.run(arguments: arguments, output: captured.output)
-    return (status, captured.out, captured.err)
-}
-
-/// A fresh temporary directory.
-func temporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "hxsim-cli-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
 
 @Suite("hxsim chip, vmm, trace")
 struct CommandTests {
@@ -119,8 +92,10 @@ struct CommandTests {
         for command in HXSimCommand.subcommands {
             let name = command.configuration.name
             let run = hxsim([name, "--help"])
+            #expect(run.status == 0, "\(name): \(run.err)")
             #expect(
-                run.status == 0 && run.out.contains("USAGE") || run.out.contains(name), "\(name)")
+                run.out.contains("USAGE") && run.out.contains("hxsim \(name)"),
+                "\(name): \(run.out)")
             for option in declarations(of: command.init()) where option.kind != .positional {
                 #expect(run.out.contains("--\(option.name)"), "\(name) --\(option.name)")
             }

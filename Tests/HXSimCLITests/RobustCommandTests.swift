@@ -2,6 +2,7 @@ import Foundation
 import HXIO
 import HXNumerics
 import HXPhysics
+import HXTestSupport
 import Testing
 
 @testable import HXSimCLI

@@ -1,4 +1,5 @@
 import Foundation
+import HXTestSupport
 import Testing
 
 /// The commands of the README's "A short tour", one per line, as written (comments cut off).

@@ -1,4 +1,5 @@
 import Foundation
+import HXTestSupport
 import Testing
 
 @testable import HXSimCLI

@@ -3,6 +3,7 @@ import HXBuildInfo
 import HXIO
 import HXNumerics
 import HXPhysics
+import HXTestSupport
 import Testing
 
 @testable import HXArguments

@@ -1,6 +1,7 @@
 import Foundation
 import HXNetwork
 import HXPhysics
+import HXTestSupport
 import Synchronization
 import Testing
 
@@ -145,14 +146,13 @@ struct EvaluationTests {
         #expect(chip.nextTrial == 1_000)
     }
 
-    static let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../../shared/datasets/digits/digits.csv.gz").standardized.path
+    static let digits = SharedDatasets.path("digits/digits.csv.gz")
 
     @Test(
         "a data set named by path loads with its limit and input scale (8 × 8 digits)",
         .enabled(
-            if: FileManager.default.fileExists(atPath: digits),
-            "the shared data sets are not at ../shared/datasets"))
+            if: SharedDatasets.has("digits/digits.csv.gz"),
+            Comment(rawValue: SharedDatasets.skipMessage("digits/digits.csv.gz"))))
     func datasetFromPath() throws {
         let directory = try temporaryDirectory("digits")
         let model = Sequential(

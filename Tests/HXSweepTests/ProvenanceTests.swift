@@ -1,5 +1,6 @@
 import Foundation
 import HXIO
+import HXTestSupport
 import Synchronization
 import Testing
 

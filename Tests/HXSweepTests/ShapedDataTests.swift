@@ -1,5 +1,6 @@
 import Foundation
 import HXNetwork
+import HXTestSupport
 import Testing
 
 @testable import HXSweep

@@ -98,6 +98,7 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
     }
 
     /// Runs `body` on chip `index` (for example to calibrate it) under the executor's lock.
+    /// When `body` throws, the chip stays as it was before the call.
     public func withChip<Result>(
         _ index: Int, _ body: (inout Chip) throws -> Result
     ) throws -> Result {
@@ -106,7 +107,10 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
         guard chips.indices.contains(index) else {
             throw NetworkError.invalidArgument("chip \(index) does not exist (0..<\(chipCount))")
         }
-        return try body(&chips[index])
+        var chip = chips[index]
+        let result = try body(&chip)
+        chips[index] = chip
+        return result
     }
 
     public func execute(

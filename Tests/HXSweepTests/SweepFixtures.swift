@@ -4,13 +4,6 @@ import Synchronization
 
 @testable import HXSweep
 
-/// A fresh directory under the system's temporary directory.
-func temporaryDirectory(_ label: String) throws -> String {
-    let path = NSTemporaryDirectory() + "hxsweep-\(label)-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
 /// The Yin-Yang network of the tests, trained once per process: the example network with ten
 /// epochs instead of forty (about 3 s in a debug build; about 84 % on an ideal chip).
 enum TestModel {
