@@ -195,15 +195,15 @@ struct ChipDrift {
 extension Chip {
     /// Draws chip `seed` for `parameters` and moves it to `environment` (age and
     /// temperature), in the nominal configuration. At age 0 and the nominal temperature it is
-    /// the chip ``init(seed:parameters:)`` draws, code for code.
+    /// the chip ``init(seed:parameters:)`` draws, code for code (the drift is zero there).
     /// - Throws: when the parameters or the environment are out of range.
     public init(
         seed: UInt64, parameters: PhysicsParameters = PhysicsParameters(),
         environment: ChipEnvironment
     ) throws {
-        try self.init(seed: seed, parameters: parameters)
         try environment.validate()
-        applyDrift(environment)
+        try self.init(seed: seed, parameters: parameters)
+        if environment != self.environment { applyDrift(environment) }
     }
 
     /// Moves the chip to `environment`: its analog circuits become what the drift makes of
@@ -240,9 +240,15 @@ extension Chip {
     }
 
     /// Recomputes the mismatch at `environment` from the drawn one and rebuilds the circuits.
-    private mutating func applyDrift(_ environment: ChipEnvironment) {
-        let drift = ChipDrift(seed: seed, parameters: parameters, environment: environment)
-        mismatch = drift.drifted(drawnMismatch)
+    /// At the nominal environment the drift is exactly zero, and the drawn mismatch is taken
+    /// as it is unless `alwaysCompute` (the test that the two agree bit for bit).
+    mutating func applyDrift(_ environment: ChipEnvironment, alwaysCompute: Bool = false) {
+        if environment.isNominal(for: parameters) && !alwaysCompute {
+            mismatch = drawnMismatch
+        } else {
+            let drift = ChipDrift(seed: seed, parameters: parameters, environment: environment)
+            mismatch = drift.drifted(drawnMismatch)
+        }
         self.environment = environment
         rebuildCircuits()
     }

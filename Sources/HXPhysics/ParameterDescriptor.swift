@@ -138,7 +138,9 @@ extension PhysicsParameters {
         real(
             "nominalCADCRampCurrent", \.nominalCADCRampCurrent, "A", "assumed", .circuit,
             1e-12...1e-3),
-        real("nominalTemperature", \.nominalTemperature, "K", "assumed", .circuit, 200...400),
+        real(
+            "nominalTemperature", \.nominalTemperature, "K", "assumed", .circuit,
+            ChipEnvironment.temperatureRange),
         real("driftSpectralExponent", \.driftSpectralExponent, "1", "assumed", .circuit, 0...3),
         real("driftShortestPeriod", \.driftShortestPeriod, "s", "assumed", .circuit, 1...1e6),
         real("driftLongestPeriod", \.driftLongestPeriod, "s", "assumed", .circuit, 1e2...1e9),

@@ -24,13 +24,36 @@ struct ParameterOptions: ParsableArguments {
     }
 }
 
-/// `--seed` and `--params`: which chip.
+/// `--age` and `--temperature`: where the simulated chips are in their slow drift.
+struct EnvironmentOptions: ParsableArguments {
+    @Option(
+        valueName: "SECONDS", help: "the chip's age: seconds since power-up (slow drift)",
+        in: ChipEnvironment.ageRange)
+    var age = 0.0
+    @Option(
+        valueName: "K",
+        help: "the chip's temperature in kelvins (default: nominalTemperature of the parameters)",
+        in: ChipEnvironment.temperatureRange)
+    var temperature: Double?
+
+    /// The environment of `--age` and `--temperature` for chips with `parameters`.
+    func environment(for parameters: PhysicsParameters) -> ChipEnvironment {
+        ChipEnvironment(age: age, temperature: temperature ?? parameters.nominalTemperature)
+    }
+}
+
+/// `--seed`, `--params`, `--age` and `--temperature`: which chip, and where in its drift.
 struct ChipOptions: ParsableArguments {
     @Option(help: "chip seed: fixes the chip's mismatch") var seed: UInt64 = 1
     @OptionGroup var physics: ParameterOptions
+    @OptionGroup var drift: EnvironmentOptions
 
-    /// The chip drawn from `--seed` with `--params`.
-    func chip() throws -> Chip { try Chip(seed: seed, parameters: physics.parameters()) }
+    /// The chip drawn from `--seed` with `--params`, at `--age` and `--temperature`.
+    func chip() throws -> Chip {
+        let parameters = try physics.parameters()
+        return try Chip(
+            seed: seed, parameters: parameters, environment: drift.environment(for: parameters))
+    }
 }
 
 /// `--num-sends` and `--wait`: the event timing, with the chip's ranges and hxtorch's defaults.

@@ -38,6 +38,7 @@ struct EvalCommand: ParsableCommand {
     var mockNoise: Double?
     @Option(help: "seed of the mock noise and the held-out split") var seed = defaults.seed
     @OptionGroup var physics: ParameterOptions
+    @OptionGroup var drift: EnvironmentOptions
     @Option(
         valueName: "FILE", help: "write logits, prediction and label per sample (.npy or .csv)")
     var out: String?
@@ -65,9 +66,12 @@ struct EvalCommand: ParsableCommand {
         s.mockGain = mockGain ?? s.mockGain
         s.mockNoise = mockNoise ?? s.mockNoise
         s.parameters = try physics.parameters()
+        s.environment = drift.environment(for: s.parameters)
         job.settings = s
         job.out = try out.map { try absolutePath($0, option: "out") }
         job.json = json
-        context.out(try job.run().text)
+        let (text, result) = try job.run()
+        for warning in result.warnings { context.err(warning + "\n") }
+        context.out(text)
     }
 }

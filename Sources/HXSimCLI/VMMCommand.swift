@@ -40,6 +40,9 @@ struct VMMCommand: ParsableCommand {
             calibration = try CalibrationResult(
                 contentsOf: absolutePath(path, option: "calibration", mustExist: true))
             try calibration?.apply(to: &chip)
+            if let warning = calibration?.stalenessWarning(for: chip) {
+                context.err(warning + "\n")
+            }
         }
         let result = try chip.vmm(
             inputs: inputs, weights: weights,

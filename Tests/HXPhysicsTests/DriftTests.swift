@@ -47,8 +47,9 @@ struct DriftTests {
         let parameters = PhysicsParameters()
         let today = try Chip(seed: seed, parameters: parameters)
         // Built through the drift path: every draw made, every offset added (all exactly 0).
-        let throughDrift = try Chip(
-            seed: seed, parameters: parameters, environment: .nominal(for: parameters))
+        var throughDrift = try Chip(seed: seed, parameters: parameters)
+        throughDrift.applyDrift(.nominal(for: parameters), alwaysCompute: true)
+        #expect(throughDrift.mismatch !== today.mismatch)
         #expect(throughDrift.mismatch.hemispheres == today.mismatch.hemispheres)
         #expect(try observations(throughDrift) == observations(today))
         // And back from an excursion.
