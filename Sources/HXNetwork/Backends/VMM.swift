@@ -20,7 +20,10 @@ import HXNumerics
 ///
 /// Backward (every back end, as hxtorch's `MAC::backward`): the linear model with slope
 /// `g · n`, straight through rounding, clamping and noise: `∂input = g·n · ∂y · otherᵀ`,
-/// `∂other = g·n · inputᵀ · ∂y`, using the float values as passed in.
+/// `∂other = g·n · inputᵀ · ∂y`, using the float values as passed in. On the hardware back end
+/// with ``ExecutionContext/backward`` set to ``BackwardModel/chip(_:)``, the slopes are the
+/// measured gains of each column and the gradient stops where outputs saturated
+/// (``ChipAwareGradient``).
 ///
 /// - Parameters:
 ///   - input: activations in chip units (0…31 on the chip).
@@ -60,6 +63,7 @@ public func matmul(
     let gain = context.mockParameter.gain
     let scale = gain * Double(numSends)
     let values: [Float]
+    var chipGradient: ChipAwareGradient?
     switch resolved {
     case .software:
         values = context.measure(.execute) {
@@ -86,16 +90,25 @@ public func matmul(
         }
     case .hardware(let executor):
         _ = context.nextCallIndex()
+        var call: HardwareCall?
         values = try HardwareBackend.forward(
             flat.storage, weights.storage, batch: batch, k: k, n: n, settings: settings,
-            executor: executor, context: &context)
+            executor: executor, context: &context, keep: &call)
+        if case .chip(let response) = context.backward, let call {
+            chipGradient = try ChipAwareGradient(
+                call: call, values: values, batch: batch, k: k, n: n, settings: settings,
+                response: response)
+        }
     }
 
-    let (x, wValues) = (flat.detached(), weights.detached())
+    let (x, wValues, chipAware) = (flat.detached(), weights.detached(), chipGradient)
     let slope = Float(scale)
     let product = Tensor.result(shape: [batch, n], storage: values, inputs: [flat, weights]) {
         gradient, needs in
-        [
+        if let chipAware {
+            return chipAware.backward(gradient, needs: needs, x: x.storage, w: wValues.storage)
+        }
+        return [
             needs[0]
                 ? Tensor(
                     unchecked: [batch, k],
@@ -162,22 +175,28 @@ enum MockBackend {
 
 /// The hardware back end: encoding into blocks, the executor call, and decoding.
 enum HardwareBackend {
+    /// `keep` receives what the chip-aware backward needs (``HardwareCall``) when the context
+    /// asks for it.
     static func forward(
         _ x: [Float], _ w: [Float], batch: Int, k: Int, n: Int, settings: VMMSettings,
-        executor: any HardwareExecutor, context: inout ExecutionContext
+        executor: any HardwareExecutor, context: inout ExecutionContext,
+        keep: inout HardwareCall?
     ) throws -> [Float] {
         let policy = context.rangePolicy
-        let (plan, blocks) = try context.measure(.encode) {
+        let (plan, blocks, q) = try context.measure(.encode) {
             let a = try ChipEncoding.quantize(
                 x, range: VMMLimits.inputRange, policy: policy, name: "matmul input")
             let q = try ChipEncoding.quantize(
                 w, range: VMMLimits.weightRange, policy: policy, name: "matmul weights")
             let plan = try PartitionPlan(rows: k, columns: n, chipCount: executor.chipCount)
-            return (plan, try encode(a, q, batch: batch, k: k, n: n, plan: plan))
+            return (plan, try encode(a, q, batch: batch, k: k, n: n, plan: plan), q)
         }
         let results = try context.measure(.execute) {
             try executor.execute(
                 blocks, numSends: settings.numSends, waitBetweenEvents: settings.waitBetweenEvents)
+        }
+        if case .chip = context.backward {
+            keep = HardwareCall(plan: plan, quantizedWeights: q, results: results)
         }
         return try context.measure(.decode) {
             try decode(results, plan: plan, batch: batch, n: n)
