@@ -10,8 +10,8 @@ public struct HXSimCommand: ParsableCommand {
     static var subcommands: [any ParsableCommand.Type] {
         [
             DemoCommand.self, ChipCommand.self, VMMCommand.self, TraceCommand.self,
-            CalibrateCommand.self, TrainCommand.self, EvalCommand.self, SweepCommand.self,
-            BenchmarkCommand.self,
+            CalibrateCommand.self, TrainCommand.self, EvalCommand.self, BudgetCommand.self,
+            SweepCommand.self, BenchmarkCommand.self,
         ]
     }
 
