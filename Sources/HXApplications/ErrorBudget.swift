@@ -117,6 +117,10 @@ public enum ErrorBudget {
         public var parameters = PhysicsParameters()
         /// The chips' age and temperature; nil: power-up at the nominal temperature.
         public var environment: ChipEnvironment?
+        /// With ``calibrate``: calibrate at power-up at the nominal temperature and let the
+        /// chips drift to ``environment`` (so the slow-drift row is the cost of a calibration
+        /// that old); otherwise calibrate at ``environment``.
+        public var calibrateAtPowerUp = false
         /// Which split.
         public var split = ModelEvaluation.Split.test
         /// Seed of the held-out split.
@@ -177,6 +181,9 @@ public enum ErrorBudget {
                 evaluation.calibration = settings.calibration
                 evaluation.parameters = parameters
                 evaluation.environment = settings.environment
+                if settings.calibrateAtPowerUp {
+                    evaluation.calibrationEnvironment = .nominal(for: parameters)
+                }
                 evaluation.seed = settings.seed
                 evaluation.batchSize = settings.batchSize
                 // The physics back end's forward pass does not use the mock's gain and noise;

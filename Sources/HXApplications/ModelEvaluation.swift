@@ -55,6 +55,10 @@ public enum ModelEvaluation {
         /// applied with a warning when the chip has drifted too far since
         /// (``CalibrationStaleness``).
         public var environment: ChipEnvironment?
+        /// Where in-memory calibration (``calibrate``) runs: nil at ``environment``; else the
+        /// chips are calibrated there and then drift to ``environment`` (a calibration as old
+        /// as the age difference, made at another temperature).
+        public var calibrationEnvironment: ChipEnvironment?
         /// Samples per batch.
         public var batchSize = 256
 
@@ -144,10 +148,18 @@ public enum ModelEvaluation {
         _ settings: Settings, warnings: inout [String]
     ) throws -> PhysicsExecutor {
         if settings.calibrate {
-            return try PhysicsExecutor(
+            let executor = try PhysicsExecutor(
                 chipCount: settings.chips, firstSeed: settings.chipSeed,
-                parameters: settings.parameters, environment: settings.environment,
+                parameters: settings.parameters,
+                environment: settings.calibrationEnvironment ?? settings.environment,
                 calibration: settings.calibration)
+            if settings.calibrationEnvironment != nil {
+                let target = settings.environment ?? .nominal(for: settings.parameters)
+                for index in 0..<settings.chips {
+                    try executor.withChip(index) { try $0.setEnvironment(target) }
+                }
+            }
+            return executor
         }
         let environment = settings.environment ?? .nominal(for: settings.parameters)
         var chips = try (0..<settings.chips).map {

@@ -34,6 +34,11 @@ struct BudgetCommand: ParsableCommand {
     @Flag(help: "calibrate the chips in memory for every variant (calix's procedure)")
     var calibrate = false
     @Flag(help: "quick calibration (fewer trials; with --calibrate)") var quick = false
+    @Flag(
+        help:
+            "with --calibrate: calibrate at power-up (age 0, nominal temperature), then let the "
+            + "chips drift to --age and --temperature")
+    var calibrateAtPowerUp = false
     @Option(valueName: "FILE", help: "write the table here as well (.md or .csv)") var table:
         String?
     @Option(valueName: "FILE", help: "write the bar chart (SVG)") var svg: String?
@@ -54,6 +59,7 @@ struct BudgetCommand: ParsableCommand {
         settings.seed = seed
         settings.calibrate = calibrate
         settings.calibration = quick ? .quick : CalibrationSettings()
+        settings.calibrateAtPowerUp = calibrateAtPowerUp
         settings.parameters = try physics.parameters()
         settings.environment = drift.environment(for: settings.parameters)
         job.settings = settings

@@ -53,7 +53,8 @@ struct ErrorBudgetTests {
     /// An untrained Yin-Yang network on 150 test samples: the budget's invariants do not need
     /// a good network.
     static func smallBudget(
-        parameters: PhysicsParameters, sources: [ErrorBudget.Source]
+        parameters: PhysicsParameters, sources: [ErrorBudget.Source],
+        change: (inout ErrorBudget.Settings) -> Void = { _ in }
     ) throws -> ErrorBudget.Result {
         var task = YinYangTask()
         (task.hidden, task.hiddenAveraging, task.inputRepetition, task.outputAveraging) = (
@@ -67,6 +68,7 @@ struct ErrorBudgetTests {
         var settings = ErrorBudget.Settings()
         settings.chipSeeds = [1, 2]
         settings.parameters = parameters
+        change(&settings)
         return try ErrorBudget.run(
             model: model, task: task.name, data: data, settings: settings, sources: sources)
     }
@@ -89,5 +91,25 @@ struct ErrorBudgetTests {
         #expect(table.contains("none (full model)") && table.contains("OTA mismatch"))
         let svg = result.svg(title: "test")
         #expect(svg.hasPrefix("<svg") && svg.contains("pulse jitter"))
+    }
+
+    @Test("calibrated at power-up, then drifted: the trims of power-up on the aged chip")
+    func calibrationAtPowerUp() throws {
+        let aged = ChipEnvironment(age: 1_209_600, temperature: 304)
+        var settings = ModelEvaluation.Settings()
+        settings.chipSeed = 2
+        settings.calibrate = true
+        settings.calibration = .quick
+        settings.environment = aged
+        settings.calibrationEnvironment = .nominal(for: settings.parameters)
+        var warnings: [String] = []
+        let chip = try ModelEvaluation.makeExecutor(settings, warnings: &warnings).currentChips[0]
+        let fresh = try PhysicsExecutor(
+            chipCount: 1, firstSeed: 2, calibration: .quick
+        ).currentChips[0]
+        #expect(chip.environment == aged && fresh.environment == .nominal(for: settings.parameters))
+        #expect(chip.configuration == fresh.configuration)
+        #expect(chip.configuration != ChipConfiguration(nominalFor: settings.parameters))
+        #expect(warnings.isEmpty)
     }
 }
