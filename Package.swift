@@ -54,10 +54,16 @@ let package = Package(
         .target(
             name: "HXApplications",
             dependencies: ["HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO"]),
+        // The version and git commit of the build (provenance of results files).
+        .target(name: "HXBuildInfo", plugins: ["BuildInfoPlugin"]),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // Inference-accuracy sweeps.
         .target(
             name: "HXSweep",
-            dependencies: ["HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO"]),
+            dependencies: [
+                "HXNetwork", "HXData", "HXCalibration", "HXPhysics", "HXIO", "HXBuildInfo",
+                "COpenBLAS",
+            ]),
         // Throughput and accuracy benchmarks.
         .target(
             name: "HXBenchmarks",
@@ -81,6 +87,16 @@ let package = Package(
         .executableTarget(
             name: "hxsim-bench",
             dependencies: ["HXArguments", "HXBenchmarks", "HXPhysics", "HXNumerics"]),
+        // The fuzz harness of every parser (benchmarks/fuzz): crash capture in C (a signal
+        // handler), targets and mutations, and its command line.
+        .target(name: "CFuzzSupport"),
+        .target(
+            name: "HXFuzz",
+            dependencies: [
+                "CFuzzSupport", "HXSweep", "HXNetwork", "HXCalibration", "HXPhysics", "HXIO",
+                "HXNumerics",
+            ]),
+        .executableTarget(name: "hxsim-fuzz", dependencies: ["HXFuzz"]),
 
         .testTarget(name: "HXNumericsTests", dependencies: ["HXNumerics"]),
         .testTarget(name: "HXIOTests", dependencies: ["HXIO"]),
@@ -96,5 +112,6 @@ let package = Package(
         .testTarget(name: "HXSimCLITests", dependencies: ["HXSimCLI", "HXArguments"]),
         .testTarget(name: "HXBenchmarksTests", dependencies: ["HXBenchmarks", "HXArguments"]),
         .testTarget(name: "HXSimCTests", dependencies: ["HXSimC", "HXNetwork", "HXPhysics"]),
+        .testTarget(name: "HXFuzzTests", dependencies: ["HXFuzz"]),
     ]
 )

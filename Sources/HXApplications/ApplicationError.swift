@@ -8,8 +8,6 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
     case invalidSetting(name: String, value: String, reason: String)
     /// A model that does not fit the task's data (input shape or number of classes).
     case modelDoesNotFitTask(task: String, reason: String)
-    /// An output file that cannot be written in the requested format.
-    case unsupportedOutput(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -23,8 +21,6 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
             return "\(name) = \(value): \(reason)"
         case .modelDoesNotFitTask(let task, let reason):
             return "the model does not fit task '\(task)': \(reason)"
-        case .unsupportedOutput(let path, let reason):
-            return "\(path): \(reason)"
         }
     }
 }

@@ -355,12 +355,15 @@ public struct BudgetJob: Sendable {
         if let table {
             guard ["md", "csv"].contains(URL(fileURLWithPath: table).pathExtension.lowercased())
             else {
-                throw ApplicationError.unsupportedOutput(
-                    path: table, reason: "the table's extension must be .md or .csv")
+                throw IOError.outputRefused(
+                    operand: "--table", path: table,
+                    reason: "the table's extension must be .md or .csv")
             }
-            try OutputTarget.check(table)
+            _ = try OutputTarget.file(table, operand: "--table", allowsStandardOutput: false)
         }
-        if let figure { try OutputTarget.check(figure) }
+        if let figure {
+            _ = try OutputTarget.file(figure, operand: "--svg", allowsStandardOutput: false)
+        }
         let model = try ModelFile.load(from: URL(fileURLWithPath: modelPath))
         var experiment = task.defaults
         experiment.seed = settings.seed

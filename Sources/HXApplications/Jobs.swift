@@ -49,7 +49,9 @@ public struct TrainingJob: Sendable {
                 settings.chipSeeds.map { Self.hilModelPath(path, chipSeed: $0) }
             }
                 ?? [])
-        for path in outputs { try OutputTarget.check(path) }
+        for path in outputs {
+            _ = try OutputTarget.file(path, operand: "--save", allowsStandardOutput: false)
+        }
         let data = try task.load(from: location, settings: settings)
         progress(
             "\(task.name): \(data.train.count) training, \(data.validation.count) validation, "
@@ -107,13 +109,8 @@ public struct EvaluationJob: Sendable {
     /// Checks the output, loads model and data, evaluates, writes the output file and returns
     /// the text for standard output.
     public func run() throws -> (text: String, result: ModelEvaluation.Result) {
-        if let out {
-            let format = URL(fileURLWithPath: out).pathExtension.lowercased()
-            guard ModelEvaluation.outputExtensions.contains(format) else {
-                throw ApplicationError.unsupportedOutput(
-                    path: out, reason: "the extension must be .npy or .csv")
-            }
-            try OutputTarget.check(out)
+        let target = try out.map {
+            try MatrixTarget.output($0, operand: "--out", allowsStandardOutput: false)
         }
         let model = try ModelFile.load(from: URL(fileURLWithPath: modelPath))
         var experiment = task.defaults
@@ -121,7 +118,7 @@ public struct EvaluationJob: Sendable {
         let data = try task.load(from: location, settings: experiment)
         let result = try ModelEvaluation.run(
             model: model, task: task.name, data: data, settings: settings)
-        if let out { try ModelEvaluation.write(result, to: out) }
+        if let target { try ModelEvaluation.write(result, to: target) }
         let text: String
         if json {
             let summary: [String: String] = [
@@ -138,30 +135,5 @@ public struct EvaluationJob: Sendable {
                 + "noise \(format(result.mockParameter.noiseStd, 2)) LSB)\n"
         }
         return (text, result)
-    }
-}
-
-/// Checks, before any work, that a file can be written where the user asked.
-enum OutputTarget {
-    /// Throws unless the folder of `path` exists and `path` is not a folder.
-    static func check(_ path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder),
-            isFolder.boolValue
-        {
-            throw ApplicationError.unsupportedOutput(path: path, reason: "is a folder")
-        }
-        let parent = url.deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder),
-            isFolder.boolValue
-        else {
-            throw ApplicationError.unsupportedOutput(
-                path: path, reason: "the folder \(parent) does not exist")
-        }
-        guard FileManager.default.isWritableFile(atPath: parent) else {
-            throw ApplicationError.unsupportedOutput(
-                path: path, reason: "the folder \(parent) is not writable")
-        }
     }
 }

@@ -211,19 +211,11 @@ public enum ModelEvaluation {
     }
 
     /// The file formats of ``write(_:to:)``, by extension.
-    public static let outputExtensions = ["npy", "csv"]
-
-    /// Writes logits and predictions to `path`, in the format its extension names (one place
-    /// for the choice): `.npy` a float32 array samples × (classes + 2) — the logits, then the
-    /// prediction, then the label; `.csv` the same columns with a header. Written atomically.
-    /// - Throws: ``ApplicationError/unsupportedOutput(path:reason:)`` for another extension,
-    ///   before anything is written.
-    public static func write(_ result: Result, to path: String) throws {
-        let format = URL(fileURLWithPath: path).pathExtension.lowercased()
-        guard outputExtensions.contains(format) else {
-            throw ApplicationError.unsupportedOutput(
-                path: path, reason: "the extension must be .npy or .csv")
-        }
+    /// Writes logits and predictions to `target` (``MatrixTarget/output(_:operand:)``), in the
+    /// format its extension names: a float32 array samples × (classes + 2) — the logits, then the
+    /// prediction, then the label — as `.npy`, or the same columns as CSV with a header; a file
+    /// is written atomically.
+    public static func write(_ result: Result, to target: OutputTarget) throws {
         let classes = result.logits.columns
         var storage: [Float] = []
         storage.reserveCapacity(result.labels.count * (classes + 2))
@@ -232,11 +224,7 @@ public enum ModelEvaluation {
             storage += [Float(result.predictions[sample]), Float(result.labels[sample])]
         }
         let table = try Matrix(rows: result.labels.count, columns: classes + 2, storage: storage)
-        if format == "npy" {
-            try NumPy.write(table, to: path)
-        } else {
-            let header = (0..<classes).map { "logit_\($0)" } + ["prediction", "label"]
-            try CSV.write(table, to: path, header: header)
-        }
+        let header = (0..<classes).map { "logit_\($0)" } + ["prediction", "label"]
+        try MatrixTarget.write(table, to: target, csvHeader: header) { _ in }
     }
 }

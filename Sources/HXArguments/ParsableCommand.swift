@@ -1,4 +1,5 @@
 import Foundation
+import HXIO
 
 /// A type whose stored properties declare command-line arguments (``Option``, ``Flag``,
 /// ``Argument``, ``OptionGroup``). A group of options several commands share is one.
@@ -194,7 +195,8 @@ public func oneLine(_ error: any Error) -> String {
 public func absolutePath(_ text: String, option: String, mustExist: Bool = false) throws -> String {
     let expanded = (text as NSString).expandingTildeInPath
     let absolute = URL(fileURLWithPath: expanded).standardizedFileURL.path
-    if mustExist && !FileManager.default.fileExists(atPath: absolute) {
+    // lstat, not fileExists: a symbolic link loop exists and is named as such by the reader.
+    if mustExist && !FileIO.exists(path: absolute) {
         throw ArgumentError.fileNotFound(option: option, path: text)
     }
     return absolute

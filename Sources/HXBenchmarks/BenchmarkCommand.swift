@@ -50,6 +50,10 @@ public struct BenchmarkCommand: ParsableCommand {
         if options.outputDirectory == nil, !options.quick {
             options.outputDirectory = BenchmarkOptions.defaultOutputDirectory
         }
+        // The output directory is checked before the suite runs (created if missing).
+        if let directory = options.outputDirectory {
+            try OutputTarget.directory(directory, operand: "--out", create: true)
+        }
         let command = [Self.currentExecutable] + context.path.dropFirst()
         let results = try BenchmarkSuite.run(options: options, command: command, log: context.err)
         if let directory = options.outputDirectory {

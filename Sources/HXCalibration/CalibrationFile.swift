@@ -36,11 +36,12 @@ extension CalibrationResult {
         try encoded(checksum: try computedChecksum())
     }
 
-    /// Writes the result to `path` atomically (creating missing directories).
-    public func write(to path: String) throws {
+    /// Writes the result to `path` atomically; missing directories are created only with
+    /// `createParents`.
+    public func write(to path: String, createParents: Bool = false) throws {
         let data = try jsonData()
-        do { try FileIO.writeAtomically(data, to: path) } catch {
-            throw CalibrationError.writeFailed(path: path, reason: "\(error)")
+        do { try FileIO.writeAtomically(data, to: path, createParents: createParents) } catch {
+            throw CalibrationError.writeFailed(path: path, reason: Self.writeReason(error))
         }
     }
 
@@ -51,7 +52,9 @@ extension CalibrationResult {
     ///   or range, or a checksum that does not match).
     public init(contentsOf path: String) throws {
         let data: Data
-        do { data = try FileIO.read(path: path) } catch let error as IOError {
+        do {
+            data = try FileIO.read(path: path, maxBytes: ReadLimits.document.maxFileBytes)
+        } catch let error as IOError {
             if case .fileNotFound = error {
                 throw CalibrationError.malformedFile(path: path, reason: "the file does not exist")
             }
@@ -96,8 +99,30 @@ extension CalibrationResult {
         do { result = try JSON.decode(CalibrationResult.self, from: data, source: source) } catch {
             throw CalibrationError.invalidContent(path: source, reason: Self.reason(error))
         }
+        try Self.refuseUnknownKeys(data, of: result, source: source)
         try result.validate(source: source)
         self = result
+    }
+
+    /// Refuses keys the format does not have (a typo such as `"gainz"`, or a field of another
+    /// program): the keys of the file are compared with those of the decoded result encoded
+    /// back, at every level.
+    private static func refuseUnknownKeys(
+        _ data: Data, of result: CalibrationResult, source: String
+    ) throws {
+        let unknown: [String]
+        do {
+            let original = try StrictJSON.parse(data, source: source)
+            let known = try StrictJSON.parse(try JSON.encode(result), source: "<encoded result>")
+            unknown = StrictJSON.unknownKeys(in: original, comparedTo: known)
+        } catch {
+            throw CalibrationError.invalidContent(path: source, reason: Self.reason(error))
+        }
+        guard let first = unknown.first else { return }
+        let more = unknown.count > 1 ? " (and \(unknown.count - 1) more)" : ""
+        throw CalibrationError.invalidContent(
+            path: source,
+            reason: "unknown key '\(first)'\(more): not a field of a calibration result")
     }
 
     /// Checks shapes, ranges and the checksum; `source` names the file in errors.
@@ -126,6 +151,16 @@ extension CalibrationResult {
                 path: source,
                 reason: "the content does not match its checksum: the file was changed or "
                     + "damaged after it was written (recalibrate, or restore the file)")
+        }
+    }
+
+    /// The cause of a write error, without the path that ``CalibrationError/writeFailed(path:reason:)``
+    /// names already.
+    static func writeReason(_ error: any Error) -> String {
+        switch error {
+        case IOError.writeFailed(_, let reason): return reason
+        case IOError.outputRefused(_, _, let reason): return reason
+        default: return "\(error)"
         }
     }
 

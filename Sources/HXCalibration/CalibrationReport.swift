@@ -213,7 +213,8 @@ public struct CalibrationReport: Sendable {
         func write(_ text: String, _ suffix: String) throws {
             let target = path(suffix)
             do { try FileIO.writeAtomically(text, to: target) } catch {
-                throw CalibrationError.writeFailed(path: target, reason: "\(error)")
+                throw CalibrationError.writeFailed(
+                    path: target, reason: CalibrationResult.writeReason(error))
             }
             written.append(target)
         }

@@ -131,10 +131,11 @@ public struct CalibrationResult: Sendable, Equatable, Codable {
     }
 
     /// Corrects the outputs of `Chip.vmm` (batch × up to 512 columns, the first 256 from
-    /// hemisphere 0) with the digital fit, rounding as ``correct(_:hemisphere:columns:ditherSeed:)``.
+    /// hemisphere 0) with the digital fit, rounding as ``correct(_:hemisphere:columns:ditherSeed:)``;
+    /// `firstRow` is the row of the batch that `outputs` starts at (for a batch in chunks).
     public func correctVMM(
-        _ outputs: Matrix<Int8>, ditherSeed: UInt64? = nil
+        _ outputs: Matrix<Int8>, ditherSeed: UInt64? = nil, firstRow: Int = 0
     ) throws -> Matrix<Int8> {
-        try requireCorrection().correctVMM(outputs, ditherSeed: ditherSeed)
+        try requireCorrection().correctVMM(outputs, ditherSeed: ditherSeed, firstRow: firstRow)
     }
 }

@@ -95,11 +95,13 @@ public struct DigitalCorrection: Sendable, Equatable, Codable {
     /// Corrects a batch of outputs (batch × columns.count) that columns `columns` of
     /// `hemisphere` produced, rounding as ``correct(_:hemisphere:column:dither:)``: to the
     /// nearest code without `ditherSeed`, dithered with draws from `ditherSeed` (and the output's
-    /// row and column) otherwise.
+    /// row and column) otherwise. `firstRow` is the row of the batch that `outputs` starts at,
+    /// so that a batch corrected in chunks gets the dither of the whole batch.
     /// - Throws: ``CalibrationError/shapeMismatch(what:expected:got:)`` for a hemisphere other
     ///   than 0 or 1, columns outside 0..<256, or a matrix of another width.
     public func correct(
-        _ outputs: Matrix<Int8>, hemisphere: Int, columns: Range<Int>, ditherSeed: UInt64? = nil
+        _ outputs: Matrix<Int8>, hemisphere: Int, columns: Range<Int>, ditherSeed: UInt64? = nil,
+        firstRow: Int = 0
     ) throws -> Matrix<Int8> {
         try check(outputs, hemisphere: hemisphere, columns: columns)
         var storage = outputs.storage
@@ -109,7 +111,8 @@ public struct DigitalCorrection: Sendable, Equatable, Codable {
                 storage[index] = correct(
                     storage[index], hemisphere: hemisphere, column: j,
                     dither: ditherSeed.map {
-                        Self.dither(seed: $0, row: b, hemisphere: hemisphere, column: j)
+                        Self.dither(
+                            seed: $0, row: firstRow + b, hemisphere: hemisphere, column: j)
                     })
             }
         }
@@ -135,9 +138,9 @@ public struct DigitalCorrection: Sendable, Equatable, Codable {
 
     /// Corrects the outputs of `Chip.vmm` (batch × up to 512 columns; columns 0..<256 from
     /// hemisphere 0, the rest from hemisphere 1), rounding as
-    /// ``correct(_:hemisphere:columns:ditherSeed:)``.
+    /// ``correct(_:hemisphere:columns:ditherSeed:firstRow:)``; `firstRow` as there.
     public func correctVMM(
-        _ outputs: Matrix<Int8>, ditherSeed: UInt64? = nil
+        _ outputs: Matrix<Int8>, ditherSeed: UInt64? = nil, firstRow: Int = 0
     ) throws -> Matrix<Int8> {
         let width = ChipGeometry.columnsPerHemisphere
         guard (1...(2 * width)).contains(outputs.columns) else {
@@ -151,7 +154,7 @@ public struct DigitalCorrection: Sendable, Equatable, Codable {
             parts.append(
                 try correct(
                     outputs.slice(rows: 0..<outputs.rows, columns: columns), hemisphere: h,
-                    columns: 0..<columns.count, ditherSeed: ditherSeed))
+                    columns: 0..<columns.count, ditherSeed: ditherSeed, firstRow: firstRow))
         }
         var storage = outputs.storage
         for (h, part) in parts.enumerated() {

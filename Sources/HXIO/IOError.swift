@@ -4,7 +4,7 @@
 ///
 /// Line and column numbers in text files are 1-based, as editors show them; matrix rows and
 /// columns are 0-based, as `Matrix` subscripts take them.
-public enum IOError: Error, Equatable, Sendable, CustomStringConvertible {
+public indirect enum IOError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file does not exist.
     case fileNotFound(path: String)
     /// Reading the file failed for a reason of the system (permissions, a directory, ...).
@@ -56,6 +56,49 @@ public enum IOError: Error, Equatable, Sendable, CustomStringConvertible {
     case encodingFailed(reason: String)
     /// Data given to a writer or plot that is inconsistent; the text says how.
     case invalidArgument(String)
+    /// A file larger than the reader accepts (``ReadLimits``).
+    case tooLarge(path: String, limit: Int)
+    /// A matrix with more values than a reader holds at once (``ReadLimits/maxElements``).
+    case tooManyElements(source: String, limit: Int)
+    /// Compressed data that expands beyond the size or ratio a reader accepts.
+    case decompressionLimit(source: String, reason: String)
+    /// A line of a text format longer than the reader accepts.
+    case lineTooLong(source: String, line: Int, limit: Int)
+    /// A number whose magnitude a `Double` cannot hold (`1e999`).
+    case numberOutOfRange(source: String, line: Int, column: Int, token: String)
+    /// Text that is not JSON (RFC 8259) at a line and column; `path` is the JSON path of the
+    /// value being read (`(top level)` outside any object or array).
+    case malformedJSON(source: String, line: Int, column: Int, path: String, reason: String)
+    /// A JSON object that holds a key twice; `path` is the JSON path of the object.
+    case duplicateKey(source: String, path: String, key: String, line: Int, column: Int)
+    /// An output path that HXSim refuses to write (checked before the work starts):
+    /// `operand` is the option that named it, `reason` what the path is.
+    case outputRefused(operand: String?, path: String, reason: String)
+    /// An error of reading `operand` (for example `--inputs x.csv`), for errors that do not
+    /// name the file themselves.
+    case context(String, IOError)
+
+    /// The description without the file name in front (for errors that another error or a
+    /// caller names the file of already).
+    public var detail: String {
+        switch self {
+        case .fileNotFound: return "cannot read: no such file"
+        case .readFailed(_, let reason): return "cannot read: \(reason)"
+        case .writeFailed(_, let reason): return "cannot write: \(reason)"
+        case .tooLarge(let path, _), .decompressionLimit(let path, _):
+            let text = description
+            return text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text
+        case .malformedJSON(_, let line, let column, let path, let reason):
+            return "line \(line), column \(column): \(path): not valid JSON: \(reason)"
+        case .duplicateKey(_, _, _, let line, let column),
+            .numberOutOfRange(_, let line, let column, _):
+            let text = description
+            guard let range = text.range(of: ":\(line):\(column): ") else { return text }
+            return "line \(line), column \(column): " + text[range.upperBound...]
+        default:
+            return description
+        }
+    }
 
     public var description: String {
         switch self {
@@ -115,6 +158,36 @@ public enum IOError: Error, Equatable, Sendable, CustomStringConvertible {
             return "cannot encode: \(reason)"
         case .invalidArgument(let text):
             return "invalid argument: \(text)"
+        case .tooLarge(let path, let limit):
+            return
+                "\(path): cannot read: larger than the \(ReadLimits.describe(bytes: limit)) "
+                + "HXSim reads from this kind of file"
+        case .decompressionLimit(let source, let reason):
+            return "\(source): refused to decompress: \(reason)"
+        case .tooManyElements(let source, let limit):
+            return
+                "\(source): more than \(limit) values, more than HXSim reads at once (hxsim vmm "
+                + "streams larger batches)"
+        case .lineTooLong(let source, let line, let limit):
+            return
+                "\(source):\(line): line longer than \(ReadLimits.describe(bytes: limit)) "
+                + "(a damaged file, or not a text file of this kind)"
+        case .numberOutOfRange(let source, let line, let column, let token):
+            let shown = token.count > 40 ? String(token.prefix(40)) + "…" : token
+            return
+                "\(source):\(line):\(column): number '\(shown)' is out of range (beyond "
+                + "±1.8e308, the largest Double)"
+        case .malformedJSON(let source, let line, let column, let path, let reason):
+            return "\(source):\(line):\(column): \(path): not valid JSON: \(reason)"
+        case .duplicateKey(let source, let path, let key, let line, let column):
+            let place = path == "(top level)" ? "the top-level object" : "object \(path)"
+            return
+                "\(source):\(line):\(column): \(place) has the key '\(key)' twice; each key "
+                + "may appear once"
+        case .outputRefused(let operand, let path, let reason):
+            return "\(operand.map { "\($0) " } ?? "")\(path): cannot write: \(reason)"
+        case .context(let context, let error):
+            return "\(context): \(error)"
         }
     }
 }

@@ -37,11 +37,22 @@ public enum JSON {
         }
     }
 
-    /// Decodes `T` from JSON `data`; `source` names it in errors.
+    /// Decodes `T` from JSON `data`; `source` names it in errors. The text is checked by
+    /// ``StrictJSON`` first: duplicate keys, numbers beyond a `Double` and anything outside
+    /// RFC 8259 are refused with their line and column.
     /// - Throws: ``IOError/invalidJSON(source:path:message:)`` with the JSON path of the
-    ///   problem, for example `parameters.membraneCapacitance: expected a number`.
+    ///   problem, for example `parameters.membraneCapacitance: expected a number`; the errors
+    ///   of ``StrictJSON/parse(_:source:)``.
     public static func decode<T: Decodable>(
         _ type: T.Type, from data: Data, source: String = "<json>"
+    ) throws -> T {
+        try StrictJSON.check(data, source: source)
+        return try decodeChecked(type, from: data, source: source)
+    }
+
+    /// Decodes `T` from `data` that ``StrictJSON`` has already checked.
+    static func decodeChecked<T: Decodable>(
+        _ type: T.Type, from data: Data, source: String
     ) throws -> T {
         do {
             return try makeDecoder().decode(type, from: data)
@@ -51,14 +62,18 @@ public enum JSON {
         }
     }
 
-    /// Reads and decodes the JSON file at `path`.
+    /// Reads and decodes the JSON file at `path` (at most ``ReadLimits/document`` bytes).
     public static func read<T: Decodable>(_ type: T.Type, path: String) throws -> T {
-        try decode(type, from: FileIO.read(path: path), source: path)
+        try decode(
+            type, from: FileIO.read(path: path, maxBytes: ReadLimits.document.maxFileBytes),
+            source: path)
     }
 
     /// Encodes `value` (see ``encode(_:pretty:)``) and writes it to `path` atomically.
-    public static func write<T: Encodable>(_ value: T, to path: String) throws {
-        try FileIO.writeAtomically(encode(value), to: path)
+    public static func write<T: Encodable>(
+        _ value: T, to path: String, createParents: Bool = false
+    ) throws {
+        try FileIO.writeAtomically(encode(value), to: path, createParents: createParents)
     }
 
     /// A coding path as `a.b[3].c`; the empty path is `(top level)`.

@@ -17,7 +17,8 @@ public struct JSONLinesLog: Sendable {
     /// The log file.
     public let path: String
 
-    /// A log at `path`; the file and its parent directories are created on the first append.
+    /// A log at `path`; the file is created on the first append, in a directory that must
+    /// exist.
     public init(path: String) { self.path = path }
 
     /// Appends `record` as one line of key-sorted JSON and flushes it to the disk.
@@ -33,28 +34,33 @@ public struct JSONLinesLog: Sendable {
         guard line.last == UInt8(ascii: "\n"), line.dropLast().firstIndex(of: 0x0A) == nil else {
             throw IOError.invalidArgument("a JSON Lines record must be one line ending in \\n")
         }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        do {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw IOError.writeFailed(path: path, reason: FileIO.systemReason(error))
-        }
-        // Read access too: the fragment check reads the last bytes.
-        let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        // The log is a regular file or nothing yet: never a device, FIFO or link.
+        try OutputTarget.refuseNonRegular(path, operand: nil, strict: false)
+        // Read access too: the fragment check reads the last bytes. O_NOFOLLOW: a link that
+        // appeared since the check is refused too.
+        let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else {
-            throw IOError.writeFailed(path: path, reason: FileIO.errnoText())
+            let code = errno
+            let reason =
+                code == ENOENT
+                ? "the directory \(URL(fileURLWithPath: path).deletingLastPathComponent().path) "
+                    + "does not exist"
+                : FileIO.reason(errno: code)
+            throw IOError.writeFailed(path: path, reason: reason)
         }
         defer { close(descriptor) }
         try dropTrailingFragment(descriptor)
-        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress!, $0.count) }
-        guard written == line.count else {
-            let reason =
-                written < 0 ? FileIO.errnoText() : "wrote \(written) of \(line.count) bytes"
-            throw IOError.writeFailed(path: path, reason: reason)
-        }
-        guard fsync(descriptor) == 0 else {
-            throw IOError.writeFailed(path: path, reason: FileIO.errnoText())
+        let start = lseek(descriptor, 0, SEEK_END)
+        do {
+            try FileIO.writeAll(line, to: descriptor, path: path)
+            guard fsync(descriptor) == 0 else {
+                throw IOError.writeFailed(path: path, reason: FileIO.errnoText())
+            }
+        } catch {
+            // A record written in part (a full disk) is cut off again, so the log stays a
+            // sequence of whole records.
+            if start >= 0 { _ = ftruncate(descriptor, start) }
+            throw error
         }
     }
 
@@ -92,18 +98,30 @@ public struct JSONLinesLog: Sendable {
     ///
     /// Blank lines are skipped. A last line without its newline is the record a killed process
     /// was writing: it is not decoded, and its text is returned as
-    /// ``JSONLinesContents/truncatedFinalLine``. A missing file is an empty log.
+    /// ``JSONLinesContents/truncatedFinalLine``. A missing file is an empty log. Each line is
+    /// checked by ``StrictJSON`` (duplicate keys, numbers out of range) before it is decoded.
     /// - Throws: ``IOError/corruptRecord(path:line:message:)`` for a complete line that does
-    ///   not decode (with its JSON path), or the errors of reading the file.
+    ///   not decode (with its JSON path), ``IOError/lineTooLong(source:line:limit:)``, or the
+    ///   errors of reading the file (at most `limits.maxFileBytes`).
     public static func read<T: Decodable>(
-        _ type: T.Type, path: String
+        _ type: T.Type, path: String, limits: ReadLimits = .records
     ) throws
         -> JSONLinesContents<T>
     {
-        guard FileManager.default.fileExists(atPath: path) else {
+        var info = stat()
+        guard lstat(path, &info) == 0 || errno != ENOENT else {
             return JSONLinesContents(records: [], truncatedFinalLine: nil)
         }
-        let data = try FileIO.read(path: path)
+        return try decode(
+            type, from: FileIO.read(path: path, maxBytes: limits.maxFileBytes), source: path,
+            limits: limits)
+    }
+
+    /// The records of a JSON Lines log held in `data` (see ``read(_:path:limits:)``); `source`
+    /// names it in errors.
+    public static func decode<T: Decodable>(
+        _ type: T.Type, from data: Data, source path: String, limits: ReadLimits = .records
+    ) throws -> JSONLinesContents<T> {
         let decoder = JSON.makeDecoder()
         var records: [T] = []
         var truncated: String?
@@ -117,9 +135,17 @@ public struct JSONLinesLog: Sendable {
             }
             let line = data[start..<end]
             start = end + 1
+            guard line.count <= limits.maxLineBytes else {
+                throw IOError.lineTooLong(
+                    source: path, line: lineNumber, limit: limits.maxLineBytes)
+            }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             do {
+                try StrictJSON.check(Data(line), source: "line")
                 records.append(try decoder.decode(type, from: line))
+            } catch let error as IOError {
+                throw IOError.corruptRecord(
+                    path: path, line: lineNumber, message: Self.strictReason(error))
             } catch let error as DecodingError {
                 let (jsonPath, message) = JSON.describe(error)
                 throw IOError.corruptRecord(
@@ -127,6 +153,23 @@ public struct JSONLinesLog: Sendable {
             }
         }
         return JSONLinesContents(records: records, truncatedFinalLine: truncated)
+    }
+}
+
+extension JSONLinesLog {
+    /// The message of a strict-scanner error on one line, without the line's own position
+    /// (the caller names the file's line).
+    static func strictReason(_ error: IOError) -> String {
+        switch error {
+        case .malformedJSON(_, _, let column, let path, let reason):
+            return "column \(column): \(path): \(reason)"
+        case .duplicateKey(_, let path, let key, _, let column):
+            let place = path == "(top level)" ? "the record" : path
+            return "column \(column): \(place) has the key '\(key)' twice"
+        case .numberOutOfRange(_, _, let column, let token):
+            return "column \(column): number \(token) is out of range"
+        default: return "\(error)"
+        }
     }
 }
 

@@ -3,52 +3,38 @@ import HXNumerics
 
 /// Where a command reads a matrix operand from and writes a matrix result to, decided in one
 /// place: `-` is standard input or standard output, anything else a file whose extension
-/// chooses the format (`.csv`, `.npy`, and for reading also `.csv.gz`, `.npy.gz`).
+/// chooses the format (`.csv`, `.npy`, either with `.gz`; see ``MatrixFileFormat``).
 public enum MatrixTarget {
     /// The name that stands for standard input or standard output.
     public static let standardStream = "-"
 
-    /// The formats a matrix can be written in.
-    public enum Format: String, Sendable, Equatable {
-        /// Comma-separated text, one row per line.
-        case csv
-        /// A NumPy `.npy` file (version 1.0, C order, the element type's dtype).
-        case npy
+    /// The output a command writes a matrix to, checked before any work: `path` nil or `-` is
+    /// standard output (CSV), anything else a file under ``OutputTarget``'s rules whose
+    /// extension names a writable format (``MatrixFileFormat/forWriting(path:)``).
+    /// - Throws: ``IOError/outputRefused(operand:path:reason:)`` or
+    ///   ``IOError/unsupportedExtension(path:supported:)``, naming `operand` and the path.
+    public static func output(
+        _ path: String?, operand: String = "--out", allowsStandardOutput: Bool = true
+    ) throws -> OutputTarget {
+        let target = try OutputTarget.file(
+            path ?? standardStream, operand: operand, allowsStandardOutput: allowsStandardOutput)
+        if let file = target.path { _ = try MatrixFileFormat.forWriting(path: file) }
+        return target
     }
 
-    /// The extensions a result can be written to.
-    public static let writableExtensions = [".csv", ".npy"]
-
-    /// The format of a result written to `target`: CSV for nil or `-` (text on standard
-    /// output), otherwise by the extension (case insensitive).
-    /// - Throws: ``IOError/unsupportedExtension(path:supported:)`` for any other extension, so a
-    ///   command can refuse a target before it does its work.
-    public static func outputFormat(for target: String?) throws -> Format {
-        guard let target, target != standardStream else { return .csv }
-        let name = URL(fileURLWithPath: target).lastPathComponent.lowercased()
-        if name.hasSuffix(".csv") { return .csv }
-        if name.hasSuffix(".npy") { return .npy }
-        throw IOError.unsupportedExtension(path: target, supported: writableExtensions)
-    }
-
-    /// Writes `matrix` to `target` in the format of ``outputFormat(for:)``: nil or `-` as CSV
-    /// text through `standardOutput`, a file atomically (a NumPy file keeps the element type:
-    /// `|i1` for int8 codes, `<f8` for doubles). `csvHeader` names the columns of CSV output.
-    public static func write<Element: NumPyElement & Numeric & LosslessStringConvertible>(
-        _ matrix: Matrix<Element>, to target: String?, csvHeader: [String]? = nil,
-        standardOutput: (String) -> Void
+    /// Writes `matrix` to `target` in the format its name says (see ``MatrixWriter``):
+    /// standard output as CSV text through `standardOutput`, a file atomically (a NumPy file
+    /// keeps the element type: `|i1` for int8 codes, `<f8` for doubles). `csvHeader` names the
+    /// columns of CSV output.
+    public static func write<Element: NumPyElement & LosslessStringConvertible>(
+        _ matrix: Matrix<Element>, to target: OutputTarget, csvHeader: [String]? = nil,
+        standardOutput: @escaping (String) -> Void
     ) throws {
-        switch try outputFormat(for: target) {
-        case .csv:
-            let text = try CSV.format(matrix, header: csvHeader)
-            if let target, target != standardStream {
-                try FileIO.writeAtomically(text, to: target)
-            } else {
-                standardOutput(text)
-            }
-        case .npy:
-            try NumPy.write(matrix, to: target!)
+        let writer = try MatrixWriter<Element>(target: target, csvHeader: csvHeader) {
+            standardOutput(String(decoding: $0, as: UTF8.self))
         }
+        try writer.append(matrix)
+        try writer.finish()
     }
 
     /// Reads a matrix operand from `source`: a file as ``readMatrix(path:allowNonFinite:)``
@@ -61,12 +47,32 @@ public enum MatrixTarget {
         guard source == standardStream else {
             return try readMatrix(path: source, allowNonFinite: allowNonFinite)
         }
-        let name = "<standard input>"
-        var data = try standardInput()
-        if data.starts(with: [0x1F, 0x8B]) { data = try Gzip.decompress(data, source: name) }
-        if data.starts(with: NumPy.magic) {
-            return try NumPy.decodeMatrix(data, source: name, allowNonFinite: allowNonFinite)
-        }
-        return try CSV.parse(data, source: name, allowNonFinite: allowNonFinite).matrix
+        return try reader(
+            from: source, allowNonFinite: allowNonFinite, limits: .matrix,
+            standardInput: standardInput
+        ).readAll()
     }
+
+    /// A reader of the rows of a matrix operand a chunk at a time (``MatrixReader``): a file by
+    /// its extension, or, for `-`, the bytes of `standardInput`, recognised by their first
+    /// bytes as NumPy (`\x93NUMPY`), gzip (then its content likewise) or CSV text.
+    public static func reader(
+        from source: String, allowNonFinite: Bool = false, limits: ReadLimits = .streaming,
+        standardInput: () throws -> Data = { FileHandle.standardInput.readDataToEndOfFile() }
+    ) throws -> MatrixReader {
+        guard source == standardStream else {
+            return try MatrixReader(path: source, allowNonFinite: allowNonFinite, limits: limits)
+        }
+        let data = try standardInput()
+        let compressed = data.starts(with: [0x1F, 0x8B])
+        let content = compressed ? try Gzip.decompress(data, source: standardInputName) : data
+        let format = try MatrixFileFormat.forWriting(
+            path: content.starts(with: NumPy.magic) ? "-.npy" : "-.csv")
+        return try MatrixReader(
+            data: content, format: format, source: standardInputName,
+            allowNonFinite: allowNonFinite, limits: limits)
+    }
+
+    /// How errors name standard input.
+    static let standardInputName = "<standard input>"
 }

@@ -20,39 +20,33 @@ public enum NumPy {
     ) throws -> Matrix<
         Double
     > {
-        try decodeMatrix(FileIO.read(path: path), source: path, allowNonFinite: allowNonFinite)
+        try decodeMatrix(
+            FileIO.read(path: path, maxBytes: ReadLimits.matrix.maxFileBytes), source: path,
+            allowNonFinite: allowNonFinite)
     }
 
     /// Decodes the bytes of a `.npy` file; `source` names them in errors.
     public static func decodeMatrix(
-        _ data: Data, source: String = "<data>", allowNonFinite: Bool = false
+        _ data: Data, source: String = "<data>", allowNonFinite: Bool = false,
+        limits: ReadLimits = .matrix
     ) throws -> Matrix<Double> {
         let bytes = [UInt8](data)
         let (header, dataOffset) = try readHeader(bytes, source: source)
         let dtype = try DType(descriptor: header.descriptor, source: source)
-        let (rows, columns): (Int, Int)
-        switch header.shape.count {
-        case 0: (rows, columns) = (1, 1)
-        case 1: (rows, columns) = (1, header.shape[0])
-        case 2: (rows, columns) = (header.shape[0], header.shape[1])
-        default: throw IOError.tooManyDimensions(source: source, shape: header.shape)
-        }
-        let count = rows.multipliedReportingOverflow(by: columns)
-        let byteCount = count.partialValue.multipliedReportingOverflow(by: dtype.size)
-        guard !count.overflow, !byteCount.overflow else {
-            throw IOError.malformedHeader(source: source, reason: "shape \(header.shape) too large")
+        let (rows, columns, byteCount) = try header.matrixShape(dtype: dtype, source: source)
+        guard rows * columns <= limits.maxElements else {
+            throw IOError.tooManyElements(source: source, limit: limits.maxElements)
         }
         let available = bytes.count - dataOffset
-        guard available >= byteCount.partialValue else {
+        guard available >= byteCount else {
             throw IOError.truncated(
-                source: source, what: "data", expectedBytes: byteCount.partialValue,
-                gotBytes: available)
+                source: source, what: "data", expectedBytes: byteCount, gotBytes: available)
         }
-        guard available == byteCount.partialValue else {
+        guard available == byteCount else {
             throw IOError.sizeMismatch(
-                source: source, expectedBytes: byteCount.partialValue, gotBytes: available)
+                source: source, expectedBytes: byteCount, gotBytes: available)
         }
-        var values = [Double](repeating: 0, count: count.partialValue)
+        var values = [Double](repeating: 0, count: rows * columns)
         for index in 0..<values.count {
             let value = try dtype.value(
                 bytes, at: dataOffset + index * dtype.size, index: index, source: source)
@@ -77,7 +71,34 @@ public enum NumPy {
         var descriptor: String
         var fortranOrder: Bool
         var shape: [Int]
+
+        /// Rows, columns and data bytes of the matrix the shape describes: `(r, c)`, a 1-D
+        /// `(n,)` as one row, a scalar `()` as 1 × 1.
+        /// - Throws: more than two dimensions, a size that overflows, or an empty matrix (a
+        ///   zero dimension), which every format refuses alike.
+        func matrixShape(
+            dtype: DType, source: String
+        ) throws -> (rows: Int, columns: Int, bytes: Int) {
+            let (rows, columns): (Int, Int)
+            switch shape.count {
+            case 0: (rows, columns) = (1, 1)
+            case 1: (rows, columns) = (1, shape[0])
+            case 2: (rows, columns) = (shape[0], shape[1])
+            default: throw IOError.tooManyDimensions(source: source, shape: shape)
+            }
+            guard rows > 0, columns > 0 else { throw IOError.emptyInput(source: source) }
+            let count = rows.multipliedReportingOverflow(by: columns)
+            let byteCount = count.partialValue.multipliedReportingOverflow(by: dtype.size)
+            guard !count.overflow, !byteCount.overflow else {
+                throw IOError.malformedHeader(source: source, reason: "shape \(shape) too large")
+            }
+            return (rows, columns, byteCount.partialValue)
+        }
     }
+
+    /// The longest header this reader accepts: NumPy writes under 100 bytes for a matrix, and
+    /// the format allows 4 GiB (version 2), which no honest file uses.
+    static let maxHeaderBytes = 1 << 16
 
     /// Parses the preamble; returns the header and the offset of the first data byte.
     static func readHeader(_ bytes: [UInt8], source: String) throws -> (Header, Int) {
@@ -107,6 +128,12 @@ public enum NumPy {
             headerLength = headerLength << 8 | Int(bytes[8 + offset])
         }
         let start = 8 + lengthSize
+        guard headerLength <= maxHeaderBytes else {
+            throw IOError.malformedHeader(
+                source: source,
+                reason:
+                    "header of \(headerLength) bytes, longer than the \(maxHeaderBytes) accepted")
+        }
         guard bytes.count >= start + headerLength else {
             throw IOError.truncated(
                 source: source, what: "NumPy header", expectedBytes: start + headerLength,
@@ -129,8 +156,13 @@ public enum NumPy {
         var fortranOrder: Bool?
         var shape: [Int]?
         try scanner.expect("{")
+        var seen: Set<String> = []
         while !scanner.consume("}") {
             let key = try scanner.string()
+            guard seen.insert(key).inserted else {
+                throw IOError.malformedHeader(
+                    source: source, reason: "the key '\(key)' appears twice")
+            }
             try scanner.expect(":")
             switch key {
             case "descr":

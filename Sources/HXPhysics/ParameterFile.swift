@@ -1,4 +1,5 @@
 import Foundation
+import HXIO
 
 /// Reading and writing ``PhysicsParameters`` as JSON.
 ///
@@ -12,68 +13,97 @@ extension PhysicsParameters {
     /// The current file version.
     public static let fileVersion = 1
 
-    private enum Scalar: Decodable {
-        case flag(Bool)
-        case number(Double)
-        case other
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let flag = try? container.decode(Bool.self) {
-                self = .flag(flag)
-            } else if let number = try? container.decode(Double.self) {
-                self = .number(number)
-            } else {
-                self = .other
-            }
-        }
-    }
-
-    private struct FileLayout: Decodable {
-        var format: String?
-        var version: Int?
-        var parameters: [String: Scalar]
-    }
+    /// The keys of a parameter file's top-level object.
+    public static let fileKeys = ["format", "version", "parameters"]
 
     /// Parses parameters from JSON data; `source` names the file in errors.
+    ///
+    /// The file must be an object with exactly the keys ``fileKeys``: `format` (this format's
+    /// tag), `version` (at most ``fileVersion``) and `parameters` (names to numbers or
+    /// true/false). The text is checked by HXIO's `StrictJSON`: a key given twice, a number
+    /// beyond a `Double` (`1e999`) or anything outside JSON is refused with its line.
+    /// - Throws: ``PhysicsError/malformedParameterFile(path:reason:)`` for the layout;
+    ///   ``PhysicsError/unknownParameter(name:suggestion:)``,
+    ///   ``PhysicsError/parameterOutOfRange(name:value:allowed:)`` or
+    ///   ``PhysicsError/inconsistentParameters(_:)`` for the values.
     public init(json data: Data, source: String = "<data>") throws {
-        let layout: FileLayout
+        func malformed(_ reason: String) -> PhysicsError {
+            .malformedParameterFile(path: source, reason: reason)
+        }
+        let root: JSONValue
         do {
-            layout = try JSONDecoder().decode(FileLayout.self, from: data)
-        } catch {
-            throw PhysicsError.malformedParameterFile(
-                path: source, reason: "not a parameter file (\(Self.describe(error)))")
+            root = try StrictJSON.parse(data, source: source)
+        } catch let error as IOError {
+            // The error names the source itself; keep the rest (line, column, cause).
+            throw malformed(error.detail)
         }
-        if let format = layout.format, format != Self.fileFormat {
-            throw PhysicsError.malformedParameterFile(
-                path: source, reason: "format is '\(format)', expected '\(Self.fileFormat)'")
+        guard case .object(let members) = root else {
+            throw malformed(
+                "expected an object with the keys format, version and parameters, "
+                    + "found \(root.kindName)")
         }
-        if let version = layout.version, version > Self.fileVersion {
-            throw PhysicsError.malformedParameterFile(
-                path: source,
-                reason: "version \(version) is newer than this HXSim reads (\(Self.fileVersion))")
+        for member in members where !Self.fileKeys.contains(member.key) {
+            let hint = Spelling.closest(to: member.key, among: Self.fileKeys).map {
+                " (did you mean '\($0)'?)"
+            }
+            throw malformed(
+                "line \(member.line): unknown key '\(member.key)'\(hint ?? ""); a parameter file "
+                    + "has format, version and parameters")
+        }
+        guard let formatValue = root["format"] else {
+            throw malformed(
+                "no \"format\": not a parameter file (expected \"format\": \"\(Self.fileFormat)\")")
+        }
+        guard case .string(let format) = formatValue, format == Self.fileFormat else {
+            throw malformed("format is \(Self.show(formatValue)), expected '\(Self.fileFormat)'")
+        }
+        guard case .number(let versionText)? = root["version"], let version = Int(versionText),
+            version >= 1
+        else {
+            throw malformed("missing or invalid \"version\" (expected \(Self.fileVersion))")
+        }
+        if version > Self.fileVersion {
+            throw malformed(
+                "version \(version) is newer than this HXSim reads (\(Self.fileVersion))")
+        }
+        guard case .object(let entries)? = root["parameters"] else {
+            throw malformed(
+                root["parameters"] == nil
+                    ? "no \"parameters\" object"
+                    : "\"parameters\" is \(root["parameters"]!.kindName), expected an object")
         }
         var parameters = PhysicsParameters()
-        for name in layout.parameters.keys.sorted() {
-            switch layout.parameters[name]! {
-            case .flag(let on): try parameters.set(name, to: .flag(on))
-            case .number(let value): try parameters.set(name, to: .real(value))
-            case .other:
-                throw PhysicsError.malformedParameterFile(
-                    path: source, reason: "parameter \(name) is neither a number nor true/false")
+        for entry in entries {
+            switch entry.value {
+            case .bool(let on): try parameters.set(entry.key, to: .flag(on))
+            case .number(let text):
+                // StrictJSON has checked that the text is a number within a Double's range.
+                guard let value = Double(text) else {
+                    throw malformed("parameter \(entry.key): '\(text)' is not a number")
+                }
+                try parameters.set(entry.key, to: .real(value))
+            default:
+                throw malformed(
+                    "line \(entry.line): parameter \(entry.key) is \(entry.value.kindName), "
+                        + "expected a number or true/false")
             }
         }
         try parameters.validate()
         self = parameters
     }
 
-    /// Loads parameters from the JSON file at `path`.
+    private static func show(_ value: JSONValue) -> String {
+        if case .string(let text) = value { return "'\(text)'" }
+        return value.kindName
+    }
+
+    /// Loads parameters from the JSON file at `path` (at most HXIO's `ReadLimits.document`).
     public init(contentsOf path: String) throws {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw PhysicsError.malformedParameterFile(path: path, reason: "cannot be read")
+            data = try FileIO.read(path: path, maxBytes: ReadLimits.document.maxFileBytes)
+        } catch let error as IOError {
+            throw PhysicsError.malformedParameterFile(path: path, reason: error.detail)
         }
         try self.init(json: data, source: path)
     }
@@ -96,9 +126,9 @@ extension PhysicsParameters {
         return Data(body.utf8)
     }
 
-    /// Writes the parameters to `path` atomically.
+    /// Writes the parameters to `path` atomically (HXIO's `FileIO`: regular files only).
     public func write(to path: String) throws {
-        try jsonData().write(to: URL(fileURLWithPath: path), options: .atomic)
+        try FileIO.writeAtomically(jsonData(), to: path)
     }
 
     /// A 64-bit fingerprint of the canonical JSON (FNV-1a): equal parameter sets have equal
@@ -109,17 +139,6 @@ extension PhysicsParameters {
         return String(hash, radix: 16).leftPadded(to: 16)
     }
 
-    private static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
-        case DecodingError.typeMismatch(_, let context),
-            DecodingError.valueNotFound(_, let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return "unexpected value at '\(path)'"
-        case DecodingError.dataCorrupted: return "invalid JSON"
-        default: return "\(error)"
-        }
-    }
 }
 
 extension String {

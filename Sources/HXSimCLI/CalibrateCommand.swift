@@ -19,20 +19,23 @@ struct CalibrateCommand: ParsableCommand {
     @Option(
         valueName: "FILE",
         help:
-            "result file; the report, tables and histograms go next to it "
-            + "(default calibration/chip-<seed>.json)")
+            "result file; the report, tables and histograms go next to it; its directory is "
+            + "created if missing (default calibration/chip-<seed>.json)")
     var out: String?
     @Flag(help: "fewer trials (a quarter to a half): faster, noisier trims") var quick = false
     @Flag(help: "no progress lines on stderr") var quiet = false
 
     func run(_ context: CommandContext) throws {
         let seed = self.chip.seed
-        var chip = try self.chip.chip()
         let out = try absolutePath(self.out ?? "calibration/chip-\(seed).json", option: "out")
+        // The output first: a calibration is not run for a result that cannot be written.
+        _ = try OutputTarget.file(
+            out, operand: "--out", createParents: true, allowsStandardOutput: false)
+        var chip = try self.chip.chip()
         let settings = quick ? CalibrationSettings.quick : CalibrationSettings()
         let run = try Calibrator(settings: settings).calibrate(
             &chip, progress: quiet ? nil : context.output.err)
-        try run.result.write(to: out)
+        try run.result.write(to: out, createParents: true)
         let written = try CalibrationReport(run: run).write(nextTo: out)
         let report = CalibrationReport(run: run)
         var text =

@@ -20,7 +20,8 @@ struct ParameterOptions: ParsableArguments {
     /// The physics parameters: the file given with `--params`, or the defaults.
     func parameters() throws -> PhysicsParameters {
         guard let params else { return PhysicsParameters() }
-        return try PhysicsParameters(contentsOf: params)
+        let path = try absolutePath(params, option: "params", mustExist: true)
+        return try reading("--params", path: params) { try PhysicsParameters(contentsOf: path) }
     }
 }
 
@@ -114,43 +115,80 @@ struct OperandOptions: ParsableArguments {
             throw IOError.invalidArgument(
                 "--inputs and --weights cannot both be '-': standard input holds one matrix")
         }
-        let inputs = try integerMatrix(
-            path: Self.source(self.inputs, option: "inputs"), allowed: ChipGeometry.inputRange)
-        let weights = try integerMatrix(
-            path: Self.source(self.weights, option: "weights"), allowed: ChipGeometry.weightRange)
+        let inputs = try Self.integerMatrix(
+            operand: "inputs", path: self.inputs, allowed: ChipGeometry.inputRange)
+        let weights = try Self.integerMatrix(
+            operand: "weights", path: self.weights, allowed: ChipGeometry.weightRange)
         return (inputs, weights)
     }
 
-    /// The file of a matrix operand (which must exist), or `-` for standard input.
-    private static func source(_ path: String, option: String) throws -> String {
-        path == MatrixTarget.standardStream
-            ? MatrixTarget.standardStream : try absolutePath(path, option: option, mustExist: true)
+    /// An integer matrix read from the file an option names (which must exist) or, for `-`,
+    /// from standard input; every value checked against `allowed`, errors naming the option and
+    /// the path: `--inputs x.csv: element [3, 1] = 32.0 is outside …`.
+    static func integerMatrix(
+        operand option: String, path: String, allowed: ClosedRange<Int>
+    ) throws -> Matrix<Int> {
+        let source =
+            path == MatrixTarget.standardStream
+            ? path : try absolutePath(path, option: option, mustExist: true)
+        return try reading("--\(option)", path: path) {
+            try CSV.integers(MatrixTarget.read(from: source), allowed: allowed)
+        }
     }
+}
 
-    /// An integer matrix read from a CSV or NumPy file (or `-`, standard input), every value
-    /// checked against `allowed`.
-    private func integerMatrix(path: String, allowed: ClosedRange<Int>) throws -> Matrix<Int> {
-        try CSV.integers(MatrixTarget.read(from: path), allowed: allowed)
+/// Runs `body`, naming `operand` (and `path`, where the error does not) in its errors:
+/// `--inputs x.csv: element [3, 1] = 32.0 is outside the allowed range 0…31`.
+func reading<T>(_ operand: String, path: String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as IOError {
+        if case .context = error { throw error }
+        let mentionsPath = "\(error)".contains(path)
+        throw IOError.context(mentionsPath ? operand : "\(operand) \(path)", error)
+    } catch let error as OperandError {
+        throw error
+    } catch let error as ArgumentError {
+        throw error
+    } catch {
+        let mentionsPath = "\(error)".contains(path)
+        throw OperandError(context: mentionsPath ? operand : "\(operand) \(path)", error: error)
     }
+}
+
+/// An error of reading one operand, with the option and path that name it in front:
+/// `--params p.json: parameter readNoise = -5.0 is outside its allowed range 0.0…20.0`.
+struct OperandError: Error, CustomStringConvertible {
+    var context: String
+    var error: any Error
+
+    var description: String { "\(context): \(error)" }
 }
 
 /// `low…high`, as help texts show a range.
 func rangeText(_ range: ClosedRange<Int>) -> String { "\(range.lowerBound)…\(range.upperBound)" }
 
-/// Writes `text` to `path` atomically, or to standard output when `path` is nil.
-func emit(_ text: String, to path: String?, context: CommandContext) throws {
-    if let path {
-        try FileIO.writeAtomically(text, to: path)
-    } else {
-        context.out(text)
-    }
+/// An output option's path made absolute (``absolutePath(_:option:mustExist:)``), or `-` for
+/// standard output as it is.
+func absoluteOrStream(_ path: String, option: String) throws -> String {
+    path == MatrixTarget.standardStream ? path : try absolutePath(path, option: option)
 }
 
-/// Writes `matrix` to `--out` (`path`) in the format its extension names (see ``MatrixTarget``),
-/// or as CSV to standard output when `path` is nil or `-`.
-func emit<Element: NumPyElement & Numeric & LosslessStringConvertible>(
-    _ matrix: Matrix<Element>, to path: String?, csvHeader: [String]? = nil,
+/// The help of an `--out` option that takes a matrix.
+let matrixOutputHelp =
+    "write the result here (atomically), .csv or .npy (either with .gz) by the extension; "
+    + "- is stdout"
+
+/// Writes `text` to a checked target: atomically to its file, or to standard output.
+func emit(_ text: String, to target: OutputTarget, context: CommandContext) throws {
+    try target.write(Data(text.utf8)) { context.out(String(decoding: $0, as: UTF8.self)) }
+}
+
+/// Writes `matrix` to a checked target (``MatrixTarget/output(_:operand:)``) in the format its
+/// extension names, or as CSV to standard output.
+func emit<Element: NumPyElement & LosslessStringConvertible>(
+    _ matrix: Matrix<Element>, to target: OutputTarget, csvHeader: [String]? = nil,
     context: CommandContext
 ) throws {
-    try MatrixTarget.write(matrix, to: path, csvHeader: csvHeader, standardOutput: context.out)
+    try MatrixTarget.write(matrix, to: target, csvHeader: csvHeader, standardOutput: context.out)
 }

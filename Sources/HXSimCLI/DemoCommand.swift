@@ -15,12 +15,13 @@ struct DemoCommand: ParsableCommand {
     }
 
     @Option(help: "chip seed: fixes the chip's mismatch") var seed: UInt64 = 1
-    @Option(valueName: "DIR", help: "directory for the plots and tables") var out = "demo-output"
+    @Option(valueName: "DIR", help: "directory for the plots and tables (created if missing)")
+    var out = "demo-output"
 
     func run(_ context: CommandContext) throws {
-        let directory = try absolutePath(out, option: "out")
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true)
+        let directory = try OutputTarget.directory(
+            absolutePath(out, option: "out"), operand: "--out", create: true)
+        try OutputTarget.createDirectories(directory)
         try DemoPhysics.run(seed: seed, directory: directory, output: context.output)
         try DemoCalibration.run(seed: seed, directory: directory, output: context.output)
         context.err("demo: the Yin-Yang experiment (about a minute in a release build)\n")

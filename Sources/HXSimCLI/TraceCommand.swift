@@ -25,13 +25,13 @@ struct TraceCommand: ParsableCommand {
     var resolution = TraceRequest(column: 0).resolution * 1e9
     @OptionGroup var chip: ChipOptions
     @OptionGroup var timing: TimingOptions
-    @Option(
-        valueName: "FILE",
-        help: "write the result here (atomically), .csv or .npy by the extension; - is stdout")
-    var out: String?
+    @Option(valueName: "FILE", help: matrixOutputHelp) var out: String?
 
     func run(_ context: CommandContext) throws {
-        _ = try MatrixTarget.outputFormat(for: out)
+        // Outputs first: nothing runs with a bad --out or --svg.
+        let target = try MatrixTarget.output(out.map { try absoluteOrStream($0, option: "out") })
+        let svgTarget = try OutputTarget.file(
+            absolutePath(svg, option: "svg"), operand: "--svg", allowsStandardOutput: false)
         let (inputs, weights) = try operands.read()
         guard sample < inputs.rows else {
             throw ArgumentError.outOfRange(
@@ -50,9 +50,9 @@ struct TraceCommand: ParsableCommand {
             throw PhysicsError.integrationFailed("no trace was recorded")
         }
         trace.sample = sample
-        try emit(try Self.matrix(trace), to: out, csvHeader: Self.columns, context: context)
-        try Self.figure(trace, column: column, output: Int(result.outputs[0, column]))
-            .write(to: absolutePath(svg, option: "svg"))
+        try emit(try Self.matrix(trace), to: target, csvHeader: Self.columns, context: context)
+        let figure = Self.figure(trace, column: column, output: Int(result.outputs[0, column]))
+        try svgTarget.write(Data(try figure.svg().utf8)) { _ in }
     }
 
     /// The columns of a trace: time (µs) and the three voltages (V).

@@ -8,6 +8,12 @@ public struct PointResult: Sendable, Equatable {
     public var accuracies: [Double]
     /// Samples evaluated per repetition.
     public var samples: Int
+
+    /// A result of `accuracies` over `samples` samples each.
+    public init(accuracies: [Double], samples: Int) {
+        self.accuracies = accuracies
+        self.samples = samples
+    }
 }
 
 /// Chips drawn and prepared for recent points, so that points sharing chips (same seeds, count,

@@ -81,18 +81,20 @@ public struct Sweep: Sendable {
         var parameters = PhysicsParameters()
         if let file = spec.parameters {
             let path = Self.resolve(file, in: directory)
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard FileIO.exists(path: path) else {
                 throw SweepError.missingFile(
                     role: "parameter file", path: path, reason: "no such file")
             }
             do {
                 parameters = try PhysicsParameters(contentsOf: path)
             } catch {
-                throw SweepError.missingFile(role: "parameter file", path: path, reason: "\(error)")
+                throw SweepError.missingFile(
+                    role: "parameter file", path: path,
+                    reason: (error as? IOError)?.detail ?? "\(error)")
             }
         }
         let modelPath = Self.resolve(spec.model, in: directory)
-        guard FileManager.default.fileExists(atPath: modelPath) else {
+        guard FileIO.exists(path: modelPath) else {
             throw SweepError.missingFile(
                 role: "model file", path: modelPath, reason: "no such file")
         }
@@ -100,7 +102,9 @@ public struct Sweep: Sendable {
         do {
             model = try ModelFile.load(from: URL(fileURLWithPath: modelPath))
         } catch {
-            throw SweepError.missingFile(role: "model file", path: modelPath, reason: "\(error)")
+            throw SweepError.missingFile(
+                role: "model file", path: modelPath,
+                reason: (error as? IOError)?.detail ?? "\(error)")
         }
         let dataset = try SweepDatasets.load(spec.dataset, directory: directory)
         let vmmLayerCount = ModelSettings.vmmLayerCount(of: model)
@@ -300,7 +304,7 @@ enum SweepDatasets {
                 throw setting("path", "\(spec.kind) needs the path of its files")
             }
             let path = Sweep.resolve(relative, in: directory)
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard FileIO.exists(path: path) else {
                 throw SweepError.missingFile(
                     role: "\(spec.kind) data set", path: path, reason: "no such file or directory")
             }
@@ -319,7 +323,8 @@ enum SweepDatasets {
                 throw error
             } catch {
                 throw SweepError.missingFile(
-                    role: "\(spec.kind) data set", path: path, reason: "\(error)")
+                    role: "\(spec.kind) data set", path: path,
+                    reason: (error as? IOError)?.detail ?? "\(error)")
             }
         default:
             throw setting(

@@ -49,6 +49,15 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownPlotAxis(name: String, available: [String])
     /// Evaluating one point failed; `reason` is the underlying error.
     case evaluationFailed(key: String, reason: String)
+    /// A record whose content does not match its checksum (edited or damaged).
+    case tamperedRecord(path: String, line: Int)
+    /// A record without a checksum (written before records had one): it cannot be verified.
+    case unverifiedRecord(path: String, line: Int)
+    /// Records of different builds, BLAS kernels or CPUs meet (in a merge, or a resumed file
+    /// and this build) and the user did not accept it.
+    case mixedBuilds(path: String, line: Int, found: String, expected: String)
+    /// The merged file is one of the files being merged.
+    case outputIsInput(path: String)
 
     public var description: String {
         switch self {
@@ -107,6 +116,23 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
                 + (available.isEmpty ? "(none)" : available.joined(separator: ", "))
         case .evaluationFailed(let key, let reason):
             return "point \(key) failed: \(reason)"
+        case .tamperedRecord(let path, let line):
+            return
+                "\(path) line \(line): the record does not match its checksum: it was edited or "
+                + "damaged after it was written; rerun the point (remove the line and --resume)"
+        case .unverifiedRecord(let path, let line):
+            return
+                "\(path) line \(line): the record has no checksum (written by an older HXSim), so "
+                + "it cannot be verified; rerun the sweep into a new results file"
+        case .mixedBuilds(let path, let line, let found, let expected):
+            return
+                "\(path) line \(line) was computed by \(found), not by \(expected): results of "
+                + "different builds, BLAS kernels or CPUs can differ; pass "
+                + "--accept-mixed-builds to combine them knowingly"
+        case .outputIsInput(let path):
+            return
+                "the merged file \(path) is also one of the files to merge; write it to another "
+                + "path"
         }
     }
 

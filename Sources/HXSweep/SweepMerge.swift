@@ -24,14 +24,28 @@ public enum SweepMerge {
         public var records: Int
         /// The sweep's name.
         public var sweep: String
+        /// The builds (version, commit, BLAS kernel, CPU) that computed the records, when more
+        /// than one did (accepted with `acceptMixedBuilds`).
+        public var mixedBuilds: [String] = []
 
-        /// One line for stdout.
+        /// One line for stdout (two when builds were mixed).
         public var description: String {
-            "merged \(records) points of sweep \(sweep) from \(inputs) file(s) into \(output)"
+            var text =
+                "merged \(records) points of sweep \(sweep) from \(inputs) file(s) into \(output)"
+            if !mixedBuilds.isEmpty {
+                text +=
+                    "\nnote: the records come from \(mixedBuilds.count) different builds: "
+                    + mixedBuilds.joined(separator: "; ")
+            }
+            return text
         }
     }
 
     /// Merges `inputs` into `output` (written atomically).
+    ///
+    /// `output` is checked before anything is read (a regular file or none, in a writable
+    /// directory, and not one of the inputs); every record's checksum is verified; records of
+    /// different builds, BLAS kernels or CPUs are refused unless `acceptMixedBuilds`.
     /// - Parameter sweep: the sweep, if known: its hash must be the records', and missing
     ///   points are named by their keys (without it, by their indices).
     /// - Throws: ``SweepError/missingFile(role:path:reason:)``, ``SweepError/noResults(path:)``,
@@ -39,11 +53,20 @@ public enum SweepMerge {
     ///   ``SweepError/duplicatedPoints(_:)``, ``SweepError/missingPoints(_:)``.
     @discardableResult
     public static func merge(
-        inputs: [String], output: String, sweep: Sweep? = nil
+        inputs: [String], output: String, sweep: Sweep? = nil, acceptMixedBuilds: Bool = false
     ) throws -> Summary {
         guard !inputs.isEmpty else {
             throw SweepError.invalidSetting(name: "merge", reason: "no shard files given")
         }
+        _ = try OutputTarget.file(output, operand: "OUT", allowsStandardOutput: false)
+        let standardized = URL(fileURLWithPath: output).standardizedFileURL.path
+        for input in inputs
+        where OutputTarget.sameFile(input, output)
+            || URL(fileURLWithPath: input).standardizedFileURL.path == standardized
+        {
+            throw SweepError.outputIsInput(path: output)
+        }
+        var builds: [BuildProvenance?] = []
         var byIndex: [Int: (record: SweepRecord, file: String)] = [:]
         var duplicates: [String] = []
         var reference: SweepRecord?
@@ -64,6 +87,16 @@ public enum SweepMerge {
                     throw SweepError.foreignResults(
                         path: path, line: number + 1, expected: first.specHash,
                         found: record.specHash)
+                }
+                if !builds.contains(record.provenance) {
+                    guard builds.isEmpty || acceptMixedBuilds else {
+                        throw SweepError.mixedBuilds(
+                            path: path, line: number + 1,
+                            found: record.provenance.map { "\($0)" } ?? "an unknown build",
+                            expected: "the build of the first record ("
+                                + (builds[0].map { "\($0)" } ?? "unknown") + ")")
+                    }
+                    builds.append(record.provenance)
                 }
                 if let earlier = byIndex[record.index] {
                     duplicates.append(
@@ -93,7 +126,8 @@ public enum SweepMerge {
         let records = (0..<reference.pointCount).compactMap { byIndex[$0]?.record }
         try SweepResults.write(records, to: output)
         return Summary(
-            output: output, inputs: inputs.count, records: records.count, sweep: reference.sweep)
+            output: output, inputs: inputs.count, records: records.count, sweep: reference.sweep,
+            mixedBuilds: builds.count > 1 ? builds.map { $0.map { "\($0)" } ?? "unknown" } : [])
     }
 
     /// The files a shard argument names: a comma-separated list of paths and glob patterns

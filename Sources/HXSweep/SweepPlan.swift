@@ -35,8 +35,11 @@ public struct SweepPlan: Sendable {
     /// What each named setting (base or axis) varies.
     public let kinds: [String: AxisKind]
 
-    /// The most points a plan may hold.
-    public static let maximumPoints = 10_000_000
+    /// The most points a plan may hold. A plan lists its points in memory (a few hundred
+    /// bytes each) before the first runs, so this bounds the memory of loading a
+    /// specification to tens of megabytes; a sweep of more points is several sweeps, or
+    /// random sampling of the grid.
+    public static let maximumPoints = 100_000
 
     /// Validates the axes, the base settings and the sampling of `spec` and lists its points.
     /// - Throws: the ``SweepError`` naming the first problem.

@@ -30,12 +30,21 @@ public struct SweepRecord: Sendable, Codable, Equatable {
     public var accuracyStd: Double
     /// Wall-clock time of the point, in seconds; the one field that differs between runs.
     public var wallSeconds: Double
+    /// The build, BLAS kernel and CPU that computed the record (nil in records of builds
+    /// before provenance was recorded).
+    public var provenance: BuildProvenance?
+    /// SHA-256 (hex) of the record's JSON without ``wallSeconds`` and with an empty checksum:
+    /// a record edited or damaged after it was written no longer matches. Set by ``sealed()``
+    /// when the record is written; nil in records of older builds.
+    public var checksum: String?
 
-    /// A record of `point` with `result`.
+    /// A record of `point` with `result`, made by `provenance` (this build by default).
     public init(
         sweep: String, specHash: String, point: SweepPoint, pointCount: Int,
-        result: PointResult, wallSeconds: Double
+        result: PointResult, wallSeconds: Double,
+        provenance: BuildProvenance? = BuildProvenance.current
     ) {
+        self.provenance = provenance
         self.sweep = sweep
         self.specHash = specHash
         self.index = point.index
@@ -65,6 +74,27 @@ public struct SweepRecord: Sendable, Codable, Equatable {
         return data
     }
 
+    /// The checksum this record's content has (see ``checksum``).
+    public func computedChecksum() throws -> String {
+        var copy = self
+        copy.wallSeconds = 0
+        copy.checksum = ""
+        return SHA256.hex(try JSON.encode(copy, pretty: false))
+    }
+
+    /// The record with its checksum filled in, as it is written.
+    public func sealed() throws -> SweepRecord {
+        var copy = self
+        copy.checksum = try computedChecksum()
+        return copy
+    }
+
+    /// Whether the record carries a checksum that matches its content.
+    public func hasValidChecksum() throws -> Bool {
+        guard let checksum else { return false }
+        return checksum == (try computedChecksum())
+    }
+
     /// Mean and sample standard deviation of accuracies measured on `samples` samples each.
     ///
     /// They are computed from the counts of correct samples (integers), so that equal
@@ -87,22 +117,63 @@ public struct SweepRecord: Sendable, Codable, Equatable {
 public enum SweepResults {
     /// The complete records of the results file at `path`, and whether its last line was cut
     /// short (the point in flight when a run was killed).
+    ///
+    /// Every record with a checksum is verified: an edited or damaged record is refused. A
+    /// record without one (written before records had checksums) is refused too unless
+    /// `requireChecksums` is false (plots read old files; merge and resume do not).
     /// - Throws: ``SweepError/missingFile(role:path:reason:)`` if `mustExist` and it does not;
-    ///   HXIO's ``IOError/corruptRecord(path:line:message:)`` for a damaged complete line.
+    ///   HXIO's ``IOError/corruptRecord(path:line:message:)`` for a damaged complete line;
+    ///   ``SweepError/tamperedRecord(path:line:)``, ``SweepError/unverifiedRecord(path:line:)``.
     public static func read(
-        path: String, mustExist: Bool = false
+        path: String, mustExist: Bool = false, requireChecksums: Bool = true
     ) throws -> (records: [SweepRecord], truncated: Bool) {
-        if mustExist && !FileManager.default.fileExists(atPath: path) {
+        if mustExist && !FileIO.exists(path: path) {
             throw SweepError.missingFile(role: "results file", path: path, reason: "no such file")
         }
-        let contents = try JSONLinesLog.read(SweepRecord.self, path: path)
+        return try verified(
+            JSONLinesLog.read(SweepRecord.self, path: path), path: path,
+            requireChecksums: requireChecksums)
+    }
+
+    /// The records of results-file bytes (see ``read(path:mustExist:requireChecksums:)``);
+    /// `source` names them in errors.
+    public static func decode(
+        _ data: Data, source: String, requireChecksums: Bool = true
+    ) throws -> (records: [SweepRecord], truncated: Bool) {
+        try verified(
+            JSONLinesLog.decode(SweepRecord.self, from: data, source: source), path: source,
+            requireChecksums: requireChecksums)
+    }
+
+    private static func verified(
+        _ contents: JSONLinesContents<SweepRecord>, path: String, requireChecksums: Bool
+    ) throws -> (records: [SweepRecord], truncated: Bool) {
+        for (number, record) in contents.records.enumerated() {
+            if record.checksum == nil {
+                if requireChecksums {
+                    throw SweepError.unverifiedRecord(path: path, line: number + 1)
+                }
+            } else if !(try record.hasValidChecksum()) {
+                throw SweepError.tamperedRecord(path: path, line: number + 1)
+            }
+        }
         return (contents.records, contents.isTruncated)
     }
 
-    /// Writes `records` as a results file, atomically.
+    /// Writes `records` as a results file, atomically; records without a checksum are sealed.
     public static func write(_ records: [SweepRecord], to path: String) throws {
         var data = Data()
-        for record in records { data.append(try record.line()) }
+        for record in records {
+            data.append(try (record.checksum == nil ? record.sealed() : record).line())
+        }
         try FileIO.writeAtomically(data, to: path)
+    }
+
+    /// The first record in `records` (with its file and line) whose provenance differs from
+    /// `reference`, if any.
+    static func firstForeignBuild(
+        _ records: [(record: SweepRecord, file: String, line: Int)], reference: BuildProvenance?
+    ) -> (record: SweepRecord, file: String, line: Int)? {
+        records.first { $0.record.provenance != reference }
     }
 }

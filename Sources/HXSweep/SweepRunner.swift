@@ -22,6 +22,9 @@ public struct SweepRunOptions: Sendable {
     public var log: @Sendable (String) -> Void
     /// The monotonic clock, in seconds, for progress and wall times.
     public var clock: @Sendable () -> Double
+    /// Continue a results file whose records another build, BLAS kernel or CPU computed
+    /// (their results can differ); without it, such a file is refused.
+    public var acceptMixedBuilds: Bool
 
     /// Options running the whole sweep into its default results file, progress on stderr.
     public init(
@@ -31,8 +34,10 @@ public struct SweepRunOptions: Sendable {
         log: @escaping @Sendable (String) -> Void = {
             FileHandle.standardError.write(Data($0.utf8))
         },
-        clock: @escaping @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime }
+        clock: @escaping @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime },
+        acceptMixedBuilds: Bool = false
     ) {
+        self.acceptMixedBuilds = acceptMixedBuilds
         self.resultsPath = resultsPath
         self.resume = resume
         self.shard = shard
@@ -91,12 +96,27 @@ public enum SweepRunner {
     @discardableResult
     public static func run(_ sweep: Sweep, options: SweepRunOptions) throws -> SweepRunSummary {
         let path = options.resultsPath ?? sweep.defaultResultsPath(shard: options.shard)
+        // The results file first: a regular file (or none yet) in a writable directory.
+        _ = try OutputTarget.file(path, operand: "results file", allowsStandardOutput: false)
         let points = sweep.plan.points(in: options.shard)
         let existing = try SweepResults.read(path: path)
         if !options.resume && (!existing.records.isEmpty || existing.truncated) {
             throw SweepError.resultsExist(path: path)
         }
         let done = try checkExisting(existing.records, of: sweep, points: points, path: path)
+        if let foreign = existing.records.enumerated().first(where: {
+            $0.element.provenance != BuildProvenance.current
+        }) {
+            let found = foreign.element.provenance.map { "\($0)" } ?? "an unknown build"
+            guard options.acceptMixedBuilds else {
+                throw SweepError.mixedBuilds(
+                    path: path, line: foreign.offset + 1, found: found,
+                    expected: "this build (\(BuildProvenance.current))")
+            }
+            options.log(
+                "sweep: note: \(path) holds records of \(found); this build is "
+                    + "\(BuildProvenance.current) (accepted with --accept-mixed-builds)\n")
+        }
         if existing.truncated {
             try dropIncompleteLine(path: path)
             options.log(
@@ -130,7 +150,7 @@ public enum SweepRunner {
                 sweep: sweep.spec.name, specHash: sweep.hash, point: point,
                 pointCount: sweep.plan.points.count, result: result,
                 wallSeconds: max(0, options.clock() - start))
-            try log.appendLine(record.line())
+            try log.appendLine(record.sealed().line())
             progress.advance()
         }
         progress.finish()

@@ -120,6 +120,9 @@ public struct SweepSpec: Sendable, Codable, Equatable {
             return try JSON.decode(SweepSpec.self, from: data, source: source)
         } catch IOError.invalidJSON(_, let path, let message) {
             throw SweepError.malformedSpec(source: source, reason: "\(path): \(message)")
+        } catch let error as IOError {
+            // Duplicate keys, numbers out of range, text that is not JSON.
+            throw SweepError.malformedSpec(source: source, reason: error.detail)
         } catch let error as DecodingError {
             throw SweepError.malformedSpec(source: source, reason: "\(error)")
         }
@@ -129,16 +132,17 @@ public struct SweepSpec: Sendable, Codable, Equatable {
     /// - Throws: ``SweepError/missingFile(role:path:reason:)`` or
     ///   ``SweepError/malformedSpec(source:reason:)``.
     public static func load(path: String) throws -> SweepSpec {
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard FileIO.exists(path: path) else {
             throw SweepError.missingFile(
                 role: "sweep specification", path: path, reason: "no such file")
         }
         let data: Data
         do {
-            data = try FileIO.read(path: path)
+            data = try FileIO.read(path: path, maxBytes: ReadLimits.document.maxFileBytes)
         } catch {
             throw SweepError.missingFile(
-                role: "sweep specification", path: path, reason: "\(error)")
+                role: "sweep specification", path: path,
+                reason: (error as? IOError)?.detail ?? "\(error)")
         }
         return try decode(data, source: path)
     }

@@ -113,7 +113,11 @@ struct BadInputTests {
             modelPath: folder.file("missing.json"), task: YinYangTask(),
             location: DataLocation(roots: []))
         job.out = folder.file("predictions.txt")
-        #expect(throws: ApplicationError.self) { try job.run() }
+        #expect(
+            throws: IOError.unsupportedExtension(
+                path: folder.file("predictions.txt"), supported: MatrixFileFormat.writableExtensions
+            )
+        ) { try job.run() }
         #expect(folder.contents.isEmpty)
     }
 

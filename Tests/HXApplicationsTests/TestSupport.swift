@@ -47,7 +47,7 @@ final class TemporaryDirectory {
     /// Writes `contents` to `name`, creating directories on the way.
     @discardableResult
     func write(_ name: String, _ contents: Data) throws -> String {
-        try FileIO.writeAtomically(contents, to: file(name))
+        try FileIO.writeAtomically(contents, to: file(name), createParents: true)
         return file(name)
     }
 

@@ -43,7 +43,7 @@ final class TemporaryDirectory {
     /// Writes `contents` to `name`, creating directories on the way.
     @discardableResult
     func write(_ name: String, _ contents: [UInt8]) throws -> String {
-        try FileIO.writeAtomically(Data(contents), to: file(name))
+        try FileIO.writeAtomically(Data(contents), to: file(name), createParents: true)
         return file(name)
     }
 

@@ -58,7 +58,7 @@ struct CSVTests {
         #expect(throws: IOError.nonFiniteToken(source: "n", line: 1, column: 3, token: "nan")) {
             try CSV.parseMatrix("1,nan\n", source: "n")
         }
-        #expect(throws: IOError.nonFiniteToken(source: "n", line: 1, column: 1, token: "1e400")) {
+        #expect(throws: IOError.numberOutOfRange(source: "n", line: 1, column: 1, token: "1e400")) {
             try CSV.parseMatrix("1e400\n", source: "n")
         }
         let allowed = try CSV.parseMatrix("inf,-inf,nan\n", allowNonFinite: true)
@@ -106,7 +106,7 @@ struct CSVTests {
     @Test("written files read back through readMatrix(path:)")
     func fileRoundTrip() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.file("sub/dir/m.csv")
+        let path = directory.file("m.csv")
         let matrix = try Matrix([[1.5, 2], [3, 4]])
         try CSV.write(matrix, to: path)
         #expect(try readMatrix(path: path) == matrix)

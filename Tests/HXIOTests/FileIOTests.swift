@@ -14,7 +14,7 @@ struct FileIOTests {
     func atomicWrite() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("a/b/result.txt")
-        try FileIO.writeAtomically("first", to: path)
+        try FileIO.writeAtomically("first", to: path, createParents: true)
         try FileIO.writeAtomically("second, longer", to: path)
         #expect(try FileIO.readText(path: path) == "second, longer")
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.file("a/b"))
@@ -41,7 +41,7 @@ struct FileIOTests {
     @Test("appended records read back in order, one compact line each")
     func appendAndRead() throws {
         let directory = try TemporaryDirectory()
-        let log = JSONLinesLog(path: directory.file("logs/run.jsonl"))
+        let log = JSONLinesLog(path: directory.file("run.jsonl"))
         for trial in 0..<3 { try log.append(Record(trial: trial, accuracy: 0.5 + Double(trial))) }
         let text = try FileIO.readText(path: log.path)
         #expect(text.split(separator: "\n").first == "{\"accuracy\":0.5,\"trial\":0}")

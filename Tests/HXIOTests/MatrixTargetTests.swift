@@ -8,32 +8,44 @@ import Testing
 struct MatrixTargetTests {
     @Test("the extension chooses the format; nil and - are CSV on standard output")
     func formats() throws {
-        #expect(try MatrixTarget.outputFormat(for: nil) == .csv)
-        #expect(try MatrixTarget.outputFormat(for: "-") == .csv)
-        #expect(try MatrixTarget.outputFormat(for: "out/y.CSV") == .csv)
-        #expect(try MatrixTarget.outputFormat(for: "y.npy") == .npy)
-        #expect(throws: IOError.unsupportedExtension(path: "y.txt", supported: [".csv", ".npy"])) {
-            try MatrixTarget.outputFormat(for: "y.txt")
+        let directory = try TemporaryDirectory()
+        #expect(try MatrixTarget.output(nil).destination == .standardOutput)
+        #expect(try MatrixTarget.output("-").destination == .standardOutput)
+        #expect(try MatrixFileFormat.forWriting(path: "out/y.CSV") == MatrixFileFormat.plainCSV)
+        #expect(try MatrixFileFormat.forWriting(path: "y.npy").layout == .npy)
+        #expect(try MatrixFileFormat.forWriting(path: "y.npy.gz").compressed)
+        let text = directory.file("y.txt")
+        #expect(
+            throws: IOError.unsupportedExtension(
+                path: text, supported: MatrixFileFormat.writableExtensions)
+        ) {
+            try MatrixTarget.output(text)
         }
+        #expect(throws: IOError.self) { try MatrixTarget.output("-", allowsStandardOutput: false) }
     }
 
     @Test("int8 codes written to .npy read back as the same values with NumPy's |i1 dtype")
     func npy() throws {
         let directory = try TemporaryDirectory()
         let codes = try Matrix<Int8>(rows: 2, columns: 3, storage: [-128, 0, 127, 5, -5, 1])
-        try MatrixTarget.write(codes, to: directory.file("y.npy"), standardOutput: { _ in })
+        try MatrixTarget.write(
+            codes, to: MatrixTarget.output(directory.file("y.npy")), standardOutput: { _ in })
         let data = try FileIO.read(path: directory.file("y.npy"))
         #expect(String(decoding: data.prefix(80), as: UTF8.self).contains("'descr': '|i1'"))
         #expect(
             try NumPy.readMatrix(path: directory.file("y.npy")).storage
                 == codes.storage.map(Double.init))
-        try MatrixTarget.write(codes, to: directory.file("y.csv"), standardOutput: { _ in })
+        try MatrixTarget.write(
+            codes, to: MatrixTarget.output(directory.file("y.csv")), standardOutput: { _ in })
         #expect(try FileIO.readText(path: directory.file("y.csv")) == "-128,0,127\n5,-5,1\n")
         var printed = ""
-        try MatrixTarget.write(codes, to: "-", csvHeader: ["a", "b", "c"]) { printed += $0 }
+        try MatrixTarget.write(codes, to: MatrixTarget.output("-"), csvHeader: ["a", "b", "c"]) {
+            printed += $0
+        }
         #expect(printed == "a,b,c\n-128,0,127\n5,-5,1\n")
         #expect(throws: IOError.self) {
-            try MatrixTarget.write(codes, to: directory.file("y.txt"), standardOutput: { _ in })
+            try MatrixTarget.write(
+                codes, to: OutputTarget.file(directory.file("y.txt")), standardOutput: { _ in })
         }
         #expect(!FileManager.default.fileExists(atPath: directory.file("y.txt")))
     }

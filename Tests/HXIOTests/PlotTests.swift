@@ -242,8 +242,8 @@ struct PlotTests {
     @Test("a figure is written atomically to its path")
     func write() throws {
         let directory = try TemporaryDirectory()
-        try demoFigure().write(to: directory.file("plots/demo.svg"))
-        let text = try FileIO.readText(path: directory.file("plots/demo.svg"))
+        try demoFigure().write(to: directory.file("demo.svg"))
+        let text = try FileIO.readText(path: directory.file("demo.svg"))
         #expect(text.hasPrefix("<?xml"))
         if let keep = ProcessInfo.processInfo.environment["HXIO_KEEP_DEMO_SVG"] {
             try FileIO.writeAtomically(text, to: keep)

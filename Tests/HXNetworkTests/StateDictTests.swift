@@ -54,6 +54,8 @@ struct StateDictTests {
         let directory =
             FileManager.default.temporaryDirectory.path + "/statedict-"
             + ProcessInfo.processInfo.globallyUniqueString
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try SafeTensors.write(parameters, to: directory + "/weights.safetensors")
         try StateDict.load(
@@ -76,6 +78,8 @@ struct StateDictTests {
         let directory =
             FileManager.default.temporaryDirectory.path + "/statedict-"
             + ProcessInfo.processInfo.globallyUniqueString
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try StateDict.save(model, to: directory + "/m.safetensors", prefixes: prefixes)
         var other = try smallModel(seed: 10)

@@ -53,7 +53,9 @@ struct ParameterTests {
 
     @Test("a partial file keeps the defaults for what it does not name")
     func partialFile() throws {
-        let json = #"{"parameters": {"readNoise": 0.5, "otaSaturates": false}}"#
+        let json =
+            #"{"format": "hxsim-physics-parameters", "version": 1, "#
+            + #""parameters": {"readNoise": 0.5, "otaSaturates": false}}"#
         let p = try PhysicsParameters(json: Data(json.utf8))
         var expected = PhysicsParameters()
         expected.readNoise = 0.5
@@ -64,8 +66,13 @@ struct ParameterTests {
     @Test("bad files give errors that name the problem")
     func badFiles() {
         func load(_ text: String) -> PhysicsError? {
+            // Every case but the foreign format is a parameter file of this format.
+            let tagged =
+                text.hasPrefix(#"{"format""#)
+                ? text
+                : #"{"format": "hxsim-physics-parameters", "version": 1, "# + text.dropFirst()
             do {
-                _ = try PhysicsParameters(json: Data(text.utf8), source: "p.json")
+                _ = try PhysicsParameters(json: Data(tagged.utf8), source: "p.json")
                 return nil
             } catch let error as PhysicsError {
                 return error

@@ -141,6 +141,8 @@ struct ChipABITests {
         let directory =
             FileManager.default.temporaryDirectory.path + "/hxsimc-"
             + ProcessInfo.processInfo.globallyUniqueString
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let first = try makeChip(seed: 11)
         defer { _ = hxsimChipFree(first) }

@@ -1,4 +1,5 @@
 import Foundation
+import HXIO
 
 /// Saving and loading trained models as versioned JSON (format described in `HXNetwork.docc/ModelFormat.md`).
 ///
@@ -52,6 +53,14 @@ public enum ModelFile {
     ///   content; ``NetworkError/unsupportedModelVersion(path:found:supported:)`` for another
     ///   format version.
     public static func decode(_ data: Data, source: String = "<memory>") throws -> Sequential {
+        // Duplicate keys, numbers out of range and non-JSON are refused with their line.
+        do { try StrictJSON.check(data, source: source) } catch let error as IOError {
+            var reason = error.detail
+            if case .malformedJSON = error {
+                reason = "not valid JSON (truncated or damaged?): " + reason
+            }
+            throw NetworkError.modelFile(path: source, reason: reason)
+        }
         let decoder = JSONDecoder()
         let header: Header
         do {
@@ -101,23 +110,10 @@ public enum ModelFile {
     ///   encoding error of ``encode(_:)``.
     public static func save(_ model: Sequential, to url: URL) throws {
         let data = try encode(model)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try data.write(to: temporary)
-            let handle = try FileHandle(forUpdating: temporary)
-            try handle.synchronize()
-            try handle.close()
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
+        // HXIO's atomic write: a temporary file renamed over a regular file only.
+        do { try FileIO.writeAtomically(data, to: url.path) } catch {
             throw NetworkError.modelFile(
-                path: url.path, reason: "cannot write: \(error.localizedDescription)")
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw NetworkError.modelFile(
-                path: url.path, reason: "cannot replace the file: \(reason)")
+                path: url.path, reason: (error as? IOError)?.detail ?? "cannot write: \(error)")
         }
     }
 
@@ -127,10 +123,10 @@ public enum ModelFile {
     public static func load(from url: URL) throws -> Sequential {
         let data: Data
         do {
-            data = try Data(contentsOf: url)
+            data = try FileIO.read(path: url.path, maxBytes: ReadLimits.document.maxFileBytes)
         } catch {
             throw NetworkError.modelFile(
-                path: url.path, reason: "cannot read: \(error.localizedDescription)")
+                path: url.path, reason: (error as? IOError)?.detail ?? "cannot read: \(error)")
         }
         return try decode(data, source: url.path)
     }

@@ -1,4 +1,5 @@
 import HXArguments
+import HXIO
 
 /// `hxsim sweep`: inference-accuracy sweeps, an action per subcommand. `hxsim sweep SPEC …` is
 /// short for `hxsim sweep run SPEC …` (a first word that is no action and does not look like a

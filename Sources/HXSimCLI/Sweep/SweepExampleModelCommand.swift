@@ -1,5 +1,6 @@
 import Foundation
 import HXArguments
+import HXIO
 import HXNetwork
 import HXSweep
 
@@ -15,10 +16,12 @@ struct SweepExampleModelCommand: ParsableCommand {
     @Option(help: "training epochs", in: 1...10_000) var epochs = ExampleModels.defaultEpochs
 
     func run(_ context: CommandContext) throws {
+        // The output first: the model is not trained for a file that cannot be written.
+        let path = try absolutePath(file, option: "FILE")
+        _ = try OutputTarget.file(path, operand: "FILE", allowsStandardOutput: false)
         let trained = try ExampleModels.yinYang(epochs: epochs) { summary in
             context.err("example-model: \(summary)\n")
         }
-        let path = try absolutePath(file, option: "FILE")
         try ModelFile.save(trained.model, to: URL(fileURLWithPath: path))
         let accuracies = String(
             format: "training accuracy %.1f %%, test accuracy %.1f %%",

@@ -1,5 +1,6 @@
 import Foundation
 import HXArguments
+import HXIO
 import HXSweep
 
 /// `hxsim sweep merge OUT SHARDS…`: joins the results files of a sweep's shards.
@@ -21,17 +22,25 @@ struct SweepMergeCommand: ParsableCommand {
             "the specification: checks the shards were made from it and names missing points by "
             + "their coordinates")
     var spec: String?
+    @Flag(
+        help:
+            "combine records computed by different builds, BLAS kernels or CPUs (refused by "
+            + "default: their results can differ)")
+    var acceptMixedBuilds = false
 
     func run(_ context: CommandContext) throws {
         guard !shards.isEmpty else {
             throw ArgumentError.missingPositional("SHARDS (the shards' results files)")
         }
+        // The output first (SweepMerge checks it again, with the inputs).
+        let output = try absolutePath(out, option: "OUT")
+        _ = try OutputTarget.file(output, operand: "OUT", allowsStandardOutput: false)
         let sweep = try spec.map { try Sweep.load(specPath: absolutePath($0, option: "spec")) }
         let inputs = try shards.flatMap { try SweepMerge.expand($0) }.map {
             try absolutePath($0, option: "SHARDS")
         }
         let summary = try SweepMerge.merge(
-            inputs: inputs, output: absolutePath(out, option: "OUT"), sweep: sweep)
+            inputs: inputs, output: output, sweep: sweep, acceptMixedBuilds: acceptMixedBuilds)
         context.out(summary.description + "\n")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HXArguments
+import HXIO
 import HXSweep
 
 /// `hxsim sweep plot RESULTS`: the table of every point and, with `--x`, a plot of accuracy
@@ -30,21 +31,29 @@ struct SweepPlotCommand: ParsableCommand {
             + "error bar")
     var meanOver: String?
     @Option(
-        valueName: "DIR", help: "directory for the SVG, Markdown and CSV (default: beside RESULTS)")
+        valueName: "DIR",
+        help:
+            "directory for the SVG, Markdown and CSV, created if missing (default: beside "
+            + "RESULTS)")
     var out: String?
     @Option(valueName: "TEXT", help: "the figure's title") var title: String?
     @Flag(help: "logarithmic horizontal axis") var logX = false
 
     func run(_ context: CommandContext) throws {
         let path = try absolutePath(results, option: "RESULTS")
-        let (records, truncated) = try SweepResults.read(path: path, mustExist: true)
+        // The output directory first (created if missing).
+        let directory = try OutputTarget.directory(
+            out.map { try absolutePath($0, option: "out") }
+                ?? URL(fileURLWithPath: path).deletingLastPathComponent().path,
+            operand: "--out", create: true)
+        // Plots also read files older than record checksums; edited records are refused.
+        let (records, truncated) = try SweepResults.read(
+            path: path, mustExist: true, requireChecksums: false)
         guard !records.isEmpty else { throw SweepError.noResults(path: path) }
         if truncated {
             context.err("sweep plot: \(path) ends in an incomplete record, which is left out\n")
         }
-        let directory =
-            try out.map { try absolutePath($0, option: "out") }
-            ?? URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try OutputTarget.createDirectories(directory)
         var stem = URL(fileURLWithPath: path).lastPathComponent
         if stem.hasSuffix(".jsonl") { stem = String(stem.dropLast(6)) }
         let table = try SweepPlot.table(records)

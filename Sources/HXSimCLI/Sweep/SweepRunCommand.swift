@@ -1,5 +1,6 @@
 import Foundation
 import HXArguments
+import HXIO
 import HXSweep
 
 /// `hxsim sweep run SPEC`: runs a specification (or its shard), appending to its results file.
@@ -27,6 +28,11 @@ struct SweepRunCommand: ParsableCommand {
     @Flag(help: "continue the results file, skipping the points it holds") var resume = false
     @Flag(help: "check the spec and list its points, run nothing") var dryRun = false
     @Flag(help: "no progress lines on stderr") var quiet = false
+    @Flag(
+        help:
+            "combine records computed by different builds, BLAS kernels or CPUs (refused by "
+            + "default: their results can differ)")
+    var acceptMixedBuilds = false
 
     func run(_ context: CommandContext) throws {
         let sweep = try Sweep.load(specPath: absolutePath(spec, option: "SPEC"))
@@ -50,7 +56,8 @@ struct SweepRunCommand: ParsableCommand {
         }
         let options = SweepRunOptions(
             resultsPath: results, resume: resume, shard: shard, maxPoints: maxPoints,
-            threads: threading.threads, showsProgress: !quiet, log: context.output.err)
+            threads: threading.threads, showsProgress: !quiet, log: context.output.err,
+            acceptMixedBuilds: acceptMixedBuilds)
         let summary = try SweepRunner.run(sweep, options: options)
         context.out(summary.description + "\n")
     }
