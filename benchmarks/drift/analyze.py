@@ -20,6 +20,8 @@ from pathlib import Path
 
 THRESHOLD = 0.5  # points
 NOMINAL_TEMPERATURE = 300.0  # K, PhysicsParameters.nominalTemperature
+SPECTRAL_EXPONENT = 1.5  # β, PhysicsParameters.driftSpectralExponent
+LONGEST_PERIOD = 2_592_000.0  # s, PhysicsParameters.driftLongestPeriod
 
 
 def load(path):
@@ -34,6 +36,22 @@ def load(path):
         axis = "age" if "age" in c else "temperature"
         points[(c[axis], c["recalibration"], c["seed"])] = record["accuracyMean"]
     return axis, points
+
+
+def load_scale(path):
+    """(axis name, age in s, {(k, recalibration, seed): accuracy mean}) of a drift-scale
+    sweep's results file."""
+    points, key, age = {}, None, None
+    for line in path.read_text().splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        c = record["coordinates"]
+        key = next(k for k in c if k.startswith("scale"))
+        points[(c[key], c["recalibration"], c["seed"])] = record["accuracyMean"]
+    spec = json.loads((path.parent / path.name.replace(".results.jsonl", ".json")).read_text())
+    age = spec["base"]["age"]
+    return key, age, points
 
 
 def summarise(points):
@@ -202,11 +220,44 @@ def main():
             )
         else:
             low, high = temperature_answer(rows)
-            fmt = lambda v, side: f"{v:+.1f} K" if v is not None else f"beyond {side}"
+            first = rows[0][0] - NOMINAL_TEMPERATURE
+            last = rows[-1][0] - NOMINAL_TEMPERATURE
+            fmt = lambda v, edge: (f"{v:+.1f} K" if v is not None
+                                   else f"at least {edge:+g} K (the edge of the range measured)")
             answers.append(
                 f"- {task}: the loss stays within {THRESHOLD} points for temperature offsets "
-                f"from {fmt(low, 'the range')} to {fmt(high, 'the range')}"
+                f"from {fmt(low, first)} to {fmt(high, last)}"
             )
+    for task in ("yinyang", "mnist"):
+        path = folder / f"{task}-drift-scale.results.jsonl"
+        if not path.exists():
+            continue
+        key, age, points = load_scale(path)
+        rows = summarise(points)
+        lines += ["", f"## {task}, slow-drift amplitudes × k at {hours(age):g} h since "
+                  "calibration", "",
+                  "| k | off % | on % | loss (points) |", "| ---: | ---: | ---: | ---: |"]
+        for x, off, on, loss, se, n in rows:
+            lines.append(f"| {x:g} | {off:.2f} | {on:.2f} | {loss:+.2f} ± {se:.2f} |")
+            csv.append(f"{task},{key},{x},{off:.4f},{on:.4f},{loss:.4f},{se:.4f},{n}")
+        k = crossing(rows, math.log, math.exp)
+        # rms drift ∝ age^((β−1)/2) inside the spectrum's band: k× the amplitude at `age`
+        # is as far as the assumed amplitude gets at age·k^(2/(β−1)).
+        power = 2 / (SPECTRAL_EXPONENT - 1)
+        if k is None:
+            answers.append(
+                f"- {task}: even {rows[-1][0]:g}× the assumed drift amplitudes cost at most "
+                f"{THRESHOLD} points {hours(age):g} h after calibration")
+        else:
+            answers.append(
+                f"- {task}: {hours(age):g} h after calibration the loss reaches {THRESHOLD} "
+                f"points at {k:.1f}× the assumed drift amplitudes; with β = "
+                f"{SPECTRAL_EXPONENT:g} (rms ∝ age^{(SPECTRAL_EXPONENT - 1) / 2:g}) a chip "
+                f"whose drift is c× the assumed one must be recalibrated every ≈ "
+                f"{hours(age):g} h × ({k:.1f}/c)^{power:g} (e.g. c = 2: "
+                f"{hours(age) * (k / 2) ** power:.0f} h, c = 4: "
+                f"{hours(age) * (k / 4) ** power:.1f} h), while that is inside the spectrum's "
+                f"band ({hours(LONGEST_PERIOD):g} h)")
     lines += ["", "## Answer", ""] + answers
     (folder / "results.md").write_text("\n".join(lines) + "\n")
     (folder / "results.csv").write_text("\n".join(csv) + "\n")
