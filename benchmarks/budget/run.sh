@@ -7,14 +7,15 @@
 # Tables (.md) and bar charts (.svg) in results/.
 #
 #   benchmarks/budget/run.sh
+#   HXSIM=path/to/hxsim benchmarks/budget/run.sh    # with a given build (no release build)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 out="benchmarks/budget/results"
 models="benchmarks/applications/results"
 mkdir -p "$out"
-swift build -c release --product hxsim >&2
-hxsim=.build/release/hxsim
+if [ -z "${HXSIM:-}" ]; then swift build -c release --product hxsim >&2; fi
+hxsim="${HXSIM:-.build/release/hxsim}"
 {
     echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
     echo "blas: $(OPENBLAS_VERBOSE=2 $hxsim vmm --help 2>&1 >/dev/null | grep -m1 -i 'core' || echo unknown)"
