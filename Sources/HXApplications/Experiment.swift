@@ -55,6 +55,8 @@ public enum Experiment {
         public var chips: [ChipResult]
         /// Wall seconds per stage (`calibration`, `software_training`, `chips`, `total`).
         public var seconds: [String: Double]
+        /// The backward pass of fine-tuning with the chip in the loop.
+        public var backward: BackwardChoice = .hxtorch
         /// Host phases of fine-tuning with the first chip in the loop, and of its inference of
         /// the test set, with the real chip's projected time.
         public var training: RuntimeAnalysis?
@@ -168,7 +170,13 @@ public enum Experiment {
             progress(
                 "\(label): mock \(percent(mock)), deployed \(percent(deployed))"
                     + (calibrated.map { ", calibrated \(percent($0))" } ?? ""))
-            if settings.fineTuneOnMock { chipContext = mockContext }
+            if settings.fineTuneOnMock {
+                chipContext = mockContext
+            } else if settings.backward == .chip {
+                chipContext.backward = .chip(
+                    try measureResponse(on: pair.tuning, model: model, gain: measured.gain))
+                progress("\(label): chip response measured for the chip-aware backward pass")
+            }
             tuning.reset()
             let tuned = try Stage(
                 name: "\(label) in the loop", epochs: settings.hilEpochs,
@@ -202,7 +210,8 @@ public enum Experiment {
             ],
             software: softwareAccuracy, softwareEpoch: trained.epoch,
             trainingParameter: trainingParameter, numSends: numSends(of: model), chips: results,
-            seconds: seconds, training: trainingAnalysis, inference: inferenceAnalysis)
+            seconds: seconds, backward: settings.backward, training: trainingAnalysis,
+            inference: inferenceAnalysis)
         return Outcome(report: report, software: model, hardware: hardware)
     }
 
@@ -219,6 +228,22 @@ public enum Experiment {
     }
 
     static func batches(_ samples: Int, _ size: Int) -> Int { (samples + size - 1) / size }
+
+    /// Each column's response on the chips of `executor` at every timing of `model`'s chip
+    /// layers, for the chip-aware backward pass; the ramp is sized with `gain`.
+    static func measureResponse(
+        on executor: any HardwareExecutor, model: Sequential, gain: Double
+    ) throws -> ChipResponse {
+        var timings: [VMMSettings] = []
+        for layer in model.chipLayers {
+            let timing = VMMSettings(
+                numSends: layer.numSends, waitBetweenEvents: layer.waitBetweenEvents)
+            if !timings.contains(timing) { timings.append(timing) }
+        }
+        var options = ChipResponseOptions()
+        options.expectedGain = gain
+        return try measureChipResponse(on: executor, timings: timings, options: options)
+    }
 
     /// The VMM layers of `model` by type name, in order.
     static func vmmLayers(of model: Sequential) -> [String] {

@@ -1,6 +1,16 @@
 import HXCalibration
 import HXPhysics
 
+/// Which backward pass fine-tuning with the chip in the loop uses.
+public enum BackwardChoice: String, Sendable, CaseIterable, Codable {
+    /// hxtorch's: the linear model with one slope, gain · numSends (the default).
+    case hxtorch
+    /// A pass that knows the chip (HXNetwork's `BackwardModel.chip`): every column's gains,
+    /// measured on the chip the network is fine-tuned on before fine-tuning starts
+    /// (`measureChipResponse`), and no gradient where an output saturated.
+    case chip
+}
+
 /// What one run of the experiment pipeline does (see ``Experiment``). Every task starts from
 /// its own defaults (``ExperimentTask/defaults``); the command line changes single fields.
 ///
@@ -57,6 +67,8 @@ public struct ExperimentSettings: Sendable, Equatable {
     public var mockNoise: Double?
     /// Measure where the time goes: host phases and the real chip's projected time.
     public var profile: Bool
+    /// The backward pass of fine-tuning with the chip in the loop.
+    public var backward: BackwardChoice
 
     /// Neutral defaults; tasks start from their own.
     public init() {
@@ -84,6 +96,7 @@ public struct ExperimentSettings: Sendable, Equatable {
         mockGain = nil
         mockNoise = nil
         profile = false
+        backward = .hxtorch
     }
 
     /// Checks every field's domain.

@@ -50,6 +50,15 @@ public enum ModelEvaluation {
         public var seed: UInt64 = 1
         /// The physics of the simulated chips.
         public var parameters = PhysicsParameters()
+        /// The chips' age and temperature (slow drift); nil: power-up at the nominal
+        /// temperature. Calibration in memory runs there; a calibration file made elsewhere is
+        /// applied with a warning when the chip has drifted too far since
+        /// (``CalibrationStaleness``).
+        public var environment: ChipEnvironment?
+        /// Where in-memory calibration (``calibrate``) runs: nil at ``environment``; else the
+        /// chips are calibrated there and then drift to ``environment`` (a calibration as old
+        /// as the age difference, made at another temperature).
+        public var calibrationEnvironment: ChipEnvironment?
         /// Samples per batch.
         public var batchSize = 256
 
@@ -69,6 +78,8 @@ public enum ModelEvaluation {
         public var labels: [Int]
         /// The gain and noise used.
         public var mockParameter: MockParameter
+        /// Warnings for the user: calibration files applied to chips that have drifted since.
+        public var warnings: [String] = []
     }
 
     /// Evaluates `model` on the `settings.split` of `data`; `progress` hears `(samples done,
@@ -88,9 +99,10 @@ public enum ModelEvaluation {
         let shape = data.sampleShape
         try check(model, fits: set, shape: shape, task: task)
         var executor: PhysicsExecutor?
+        var warnings: [String] = []
         func chips() throws -> PhysicsExecutor {
             if let executor { return executor }
-            let made = try makeExecutor(settings)
+            let made = try makeExecutor(settings, warnings: &warnings)
             executor = made
             return made
         }
@@ -128,18 +140,35 @@ public enum ModelEvaluation {
         return Result(
             accuracy: set.count > 0 ? Double(correct) / Double(set.count) : 0,
             logits: try Matrix(rows: set.count, columns: classes, storage: logits),
-            predictions: predictions, labels: set.labels, mockParameter: parameter)
+            predictions: predictions, labels: set.labels, mockParameter: parameter,
+            warnings: warnings)
     }
 
-    /// The executor of `settings`: fresh chips, calibrated in memory or from files.
-    static func makeExecutor(_ settings: Settings) throws -> PhysicsExecutor {
+    /// The executor of `settings`: fresh chips at the settings' environment, calibrated in
+    /// memory or from files; a warning for each calibration file the chip has drifted away
+    /// from goes to `warnings`.
+    static func makeExecutor(
+        _ settings: Settings, warnings: inout [String]
+    ) throws -> PhysicsExecutor {
         if settings.calibrate {
-            return try PhysicsExecutor(
+            let executor = try PhysicsExecutor(
                 chipCount: settings.chips, firstSeed: settings.chipSeed,
-                parameters: settings.parameters, calibration: settings.calibration)
+                parameters: settings.parameters,
+                environment: settings.calibrationEnvironment ?? settings.environment,
+                calibration: settings.calibration)
+            if settings.calibrationEnvironment != nil {
+                let target = settings.environment ?? .nominal(for: settings.parameters)
+                for index in 0..<settings.chips {
+                    try executor.withChip(index) { try $0.setEnvironment(target) }
+                }
+            }
+            return executor
         }
+        let environment = settings.environment ?? .nominal(for: settings.parameters)
         var chips = try (0..<settings.chips).map {
-            try Chip(seed: settings.chipSeed + UInt64($0), parameters: settings.parameters)
+            try Chip(
+                seed: settings.chipSeed + UInt64($0), parameters: settings.parameters,
+                environment: environment)
         }
         guard let path = settings.calibrationPath else { return try PhysicsExecutor(chips: chips) }
         var isFolder: ObjCBool = false
@@ -157,6 +186,7 @@ public enum ModelEvaluation {
             }
             let result = try CalibrationResult(contentsOf: file)
             try result.apply(to: &chips[index])
+            if let warning = result.stalenessWarning(for: chips[index]) { warnings.append(warning) }
             results.append(result.correction == nil ? nil : result)
         }
         return try PhysicsExecutor(chips: chips, corrections: results)

@@ -32,7 +32,8 @@ extension Experiment.Report {
         rows.append(
             (
                 "physics_hil",
-                "simulated chip\(calibrated ? " (calibrated)" : ""), fine-tuned with the chip in the loop",
+                "simulated chip\(calibrated ? " (calibrated)" : ""), fine-tuned with the chip in the loop"
+                    + (backward == .chip ? " (chip-aware backward)" : ""),
                 { $0.physicsHIL }
             ))
         return rows
@@ -74,7 +75,7 @@ extension Experiment.Report {
             physicsCalibrated: means["physics_calibrated"], physicsHIL: means["physics_hil"] ?? 0,
             std: deviations, chips: chips, numSends: numSends,
             measuredMockParameter: trainingParameter, sizes: sizes, seconds: seconds,
-            runtime: [training, inference].compactMap { $0 })
+            backward: backward.rawValue, runtime: [training, inference].compactMap { $0 })
         return try JSON.encode(summary, pretty: false)
     }
 
@@ -102,10 +103,11 @@ private struct JSONSummary: Encodable {
     var measuredMockParameter: MockParameter
     var sizes: [String: Int]
     var seconds: [String: Double]
+    var backward: String
     var runtime: [RuntimeAnalysis]
 
     enum CodingKeys: String, CodingKey {
-        case task, software, mock, std, chips, sizes, seconds, runtime
+        case task, software, mock, std, chips, sizes, seconds, backward, runtime
         case physicsDeployed = "physics_deployed"
         case physicsCalibrated = "physics_calibrated"
         case physicsHIL = "physics_hil"

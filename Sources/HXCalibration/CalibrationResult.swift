@@ -50,6 +50,9 @@ public struct CalibrationResult: Sendable, Equatable, Codable {
     /// The chip's trial counter when calibration started (its noise depends on it; a fresh chip
     /// starts at 0).
     public var firstTrial: UInt64
+    /// The chip's age and temperature when it was calibrated (nil in files written before
+    /// HXSim modelled slow drift); see ``staleness(for:)``.
+    public var environment: ChipEnvironment? = nil
     /// The calibrated configuration: every analog cell and digital trim of both hemispheres.
     public var configuration: ChipConfiguration
     /// The digital fit, if the step ran: applied on readout when the user asks for it.

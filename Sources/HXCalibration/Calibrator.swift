@@ -92,7 +92,8 @@ public struct Calibrator: Sendable {
         let result = try CalibrationResult(
             format: CalibrationResult.fileFormat, version: CalibrationResult.fileVersion,
             chipSeed: work.seed, parameterHash: CalibrationResult.parameterHash(work.parameters),
-            firstTrial: firstTrial, configuration: work.configuration,
+            firstTrial: firstTrial, environment: work.environment,
+            configuration: work.configuration,
             correction: state.correction, targets: targets, settings: settings,
             steps: state.reports, before: spreads(state.before), after: spreads(state.after),
             afterCorrection: spreads(state.afterCorrection), timings: timings,

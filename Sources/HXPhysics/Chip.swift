@@ -18,7 +18,14 @@ public struct Chip: Sendable {
     public let seed: UInt64
     /// The physics parameters.
     public let parameters: PhysicsParameters
-    let mismatch: ChipMismatch
+    /// The mismatch the circuits are built from: the drawn one, moved along its slow drift to
+    /// ``environment`` (``ChipDrift``).
+    var mismatch: ChipMismatch
+    /// The mismatch as drawn from the seed (age 0, nominal temperature).
+    let drawnMismatch: ChipMismatch
+    /// The chip's age and temperature (``setEnvironment(_:)``); power-up at the nominal
+    /// temperature when drawn.
+    public internal(set) var environment: ChipEnvironment
     /// The current configuration (analog cells and trims).
     public private(set) var configuration: ChipConfiguration
     /// Circuits, written weights and noise keys, per hemisphere.
@@ -33,6 +40,8 @@ public struct Chip: Sendable {
         self.seed = seed
         self.parameters = parameters
         mismatch = ChipMismatch(seed: seed, parameters: parameters)
+        drawnMismatch = mismatch
+        environment = .nominal(for: parameters)
         let configuration = ChipConfiguration(nominalFor: parameters)
         self.configuration = configuration
         let mismatch = self.mismatch
@@ -71,7 +80,7 @@ public struct Chip: Sendable {
         try configure(updated)
     }
 
-    private mutating func rebuildCircuits() {
+    mutating func rebuildCircuits() {
         for h in 0..<ChipGeometry.hemispheres {
             hemispheres[h].reconfigure(
                 HemisphereCircuit(

@@ -106,10 +106,17 @@ struct HemisphereMismatch: Sendable, Equatable {
 final class ChipMismatch: Sendable {
     let hemispheres: [HemisphereMismatch]
 
-    init(seed: UInt64, parameters: PhysicsParameters) {
+    /// The mismatch drawn for chip `seed`.
+    convenience init(seed: UInt64, parameters: PhysicsParameters) {
         let seeds = SeedSequence(seed)
-        hemispheres = (0..<ChipGeometry.hemispheres).map {
-            HemisphereMismatch(seeds: seeds, hemisphere: $0, parameters: parameters)
-        }
+        self.init(
+            hemispheres: (0..<ChipGeometry.hemispheres).map {
+                HemisphereMismatch(seeds: seeds, hemisphere: $0, parameters: parameters)
+            })
+    }
+
+    /// A mismatch made of `hemispheres` (for example a drifted one, ``ChipDrift``).
+    init(hemispheres: [HemisphereMismatch]) {
+        self.hemispheres = hemispheres
     }
 }

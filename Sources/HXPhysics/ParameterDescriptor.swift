@@ -26,6 +26,8 @@ public enum ParameterGroup: String, Sendable, CaseIterable {
     case noise
     /// A model switch.
     case model
+    /// The size of slow drift with the chip's age and temperature (0 switches it off).
+    case drift
 }
 
 /// Describes one field of ``PhysicsParameters``: its name in files and sweeps, unit, allowed
@@ -136,6 +138,39 @@ extension PhysicsParameters {
         real(
             "nominalCADCRampCurrent", \.nominalCADCRampCurrent, "A", "assumed", .circuit,
             1e-12...1e-3),
+        real(
+            "nominalTemperature", \.nominalTemperature, "K", "assumed", .circuit,
+            ChipEnvironment.temperatureRange),
+        real("driftSpectralExponent", \.driftSpectralExponent, "1", "assumed", .circuit, 0...3),
+        real("driftShortestPeriod", \.driftShortestPeriod, "s", "assumed", .circuit, 1...1e6),
+        real("driftLongestPeriod", \.driftLongestPeriod, "s", "assumed", .circuit, 1e2...1e9),
+        real("cellCurrentDrift", \.cellCurrentDrift, "1", "assumed", .drift, 0...0.5),
+        real("cellVoltageDrift", \.cellVoltageDrift, "V", "assumed", .drift, 0...0.1),
+        real("otaDrift", \.otaDrift, "1", "assumed", .drift, 0...0.5),
+        real("synapseDrift", \.synapseDrift, "1", "assumed", .drift, 0...0.5),
+        real("leakDrift", \.leakDrift, "1", "assumed", .drift, 0...0.9),
+        real("cadcOffsetDrift", \.cadcOffsetDrift, "LSB", "assumed", .drift, 0...40),
+        real(
+            "cellCurrentTemperatureCoefficient", \.cellCurrentTemperatureCoefficient, "1/K",
+            "assumed", .drift, -0.1...0.1),
+        real(
+            "cellVoltageTemperatureCoefficient", \.cellVoltageTemperatureCoefficient, "V/K",
+            "assumed", .drift, -0.01...0.01),
+        real(
+            "otaTemperatureCoefficient", \.otaTemperatureCoefficient, "1/K", "assumed", .drift,
+            -0.1...0.1),
+        real(
+            "synapseTemperatureCoefficient", \.synapseTemperatureCoefficient, "1/K", "assumed",
+            .drift, -0.1...0.1),
+        real(
+            "leakTemperatureCoefficient", \.leakTemperatureCoefficient, "1/K", "assumed", .drift,
+            -0.5...0.5),
+        real(
+            "cadcOffsetTemperatureCoefficient", \.cadcOffsetTemperatureCoefficient, "LSB/K",
+            "assumed", .drift, -5...5),
+        real(
+            "temperatureCoefficientMismatch", \.temperatureCoefficientMismatch, "1", "assumed",
+            .circuit, 0...2),
     ]
 
     /// The descriptor of the parameter called `name`.
@@ -209,6 +244,10 @@ extension PhysicsParameters {
         if nominalResetPotential > cellVoltageFullScale {
             throw PhysicsError.inconsistentParameters(
                 "nominalResetPotential exceeds cellVoltageFullScale")
+        }
+        if driftShortestPeriod >= driftLongestPeriod {
+            throw PhysicsError.inconsistentParameters(
+                "driftShortestPeriod must be below driftLongestPeriod")
         }
     }
 }

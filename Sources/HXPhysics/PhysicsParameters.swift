@@ -132,6 +132,56 @@ public struct PhysicsParameters: Sendable, Equatable, Hashable {
     /// Nominal CADC ramp current, in amperes; the LSB size is proportional to it [assumed].
     public var nominalCADCRampCurrent = 0.5e-6
 
+    // MARK: Slow drift with the chip's age and temperature (docs/MODEL.md §2, "Slow drift")
+
+    /// The temperature at which the chip is as drawn, and at which temperature offsets are 0,
+    /// in kelvins [assumed].
+    public var nominalTemperature = 300.0
+    /// Exponent β of the drift's power spectrum S(f) ∝ 1/f^β between the two periods below:
+    /// 1 is flicker noise, 2 a random walk; the root-mean-square change over a time τ grows as
+    /// τ^((β − 1)/2) inside the band [assumed].
+    public var driftSpectralExponent = 1.5
+    /// Shortest and longest period of the drift's spectrum, in seconds: faster wander is part of
+    /// the trial-to-trial noise, slower wander is the chip's mismatch [assumed].
+    public var driftShortestPeriod = 60.0
+    public var driftLongestPeriod = 2.592e6
+    /// Root-mean-square relative change of every current cell's DAC gain within one hour of
+    /// drift (synapse bias, OTA biases, CADC ramp current) [assumed].
+    public var cellCurrentDrift = 0.002
+    /// Root-mean-square change of every voltage cell's output within one hour of drift (reset
+    /// potentials, CADC ramp start, reference), in volts [assumed].
+    public var cellVoltageDrift = 0.001
+    /// Root-mean-square relative change of each synaptic-input OTA's transconductance within
+    /// one hour of drift [assumed].
+    public var otaDrift = 0.003
+    /// Root-mean-square relative change of each synapse's current within one hour of drift
+    /// [assumed].
+    public var synapseDrift = 0.002
+    /// Root-mean-square relative change of each column's pseudo-leak within one hour of drift
+    /// [assumed].
+    public var leakDrift = 0.02
+    /// Root-mean-square change of each CADC channel's offset within one hour of drift, in LSB
+    /// [assumed].
+    public var cadcOffsetDrift = 0.2
+    /// Mean relative change of every current cell's DAC gain per kelvin, in 1/K [assumed].
+    public var cellCurrentTemperatureCoefficient = 0.002
+    /// Mean change of every voltage cell's output per kelvin, in V/K [assumed].
+    public var cellVoltageTemperatureCoefficient = 2e-4
+    /// Mean relative change of each OTA's transconductance per kelvin, in 1/K: −1/T at 300 K,
+    /// as g_m = I/(n·U_T) of an OTA in weak inversion [assumed].
+    public var otaTemperatureCoefficient = -0.0033
+    /// Mean relative change of each synapse's current (at a fixed bias) per kelvin, in 1/K
+    /// [assumed].
+    public var synapseTemperatureCoefficient = -0.001
+    /// Mean relative change of the pseudo-leak per kelvin, in 1/K: leakage doubling every
+    /// 10 K [assumed].
+    public var leakTemperatureCoefficient = 0.07
+    /// Mean change of each CADC channel's offset per kelvin, in LSB/K [assumed].
+    public var cadcOffsetTemperatureCoefficient = 0.05
+    /// Relative standard deviation of each element's temperature coefficient around the mean
+    /// [assumed].
+    public var temperatureCoefficientMismatch = 0.3
+
     /// The defaults of docs/SPECIFICATION.md.
     public init() {}
 }
@@ -151,6 +201,16 @@ extension PhysicsParameters {
             case .real(let path): p[keyPath: path] = 0
             case .flag(let path): p[keyPath: path] = false
             }
+        }
+        return p
+    }
+
+    /// The same chip model without slow drift (every parameter of the drift group at 0): the
+    /// chip stays as drawn whatever its age and temperature.
+    public var withoutDrift: PhysicsParameters {
+        var p = self
+        for descriptor in Self.descriptors where descriptor.group == .drift {
+            try? p.set(descriptor.name, to: .real(0))
         }
         return p
     }

@@ -27,13 +27,36 @@ struct ParameterOptions: ParsableArguments {
     }
 }
 
-/// `--seed` and `--params`: which chip.
+/// `--age` and `--temperature`: where the simulated chips are in their slow drift.
+struct EnvironmentOptions: ParsableArguments {
+    @Option(
+        valueName: "SECONDS", help: "the chip's age: seconds since power-up (slow drift)",
+        in: ChipEnvironment.ageRange)
+    var age = 0.0
+    @Option(
+        valueName: "K",
+        help: "the chip's temperature in kelvins (default: nominalTemperature of the parameters)",
+        in: ChipEnvironment.temperatureRange)
+    var temperature: Double?
+
+    /// The environment of `--age` and `--temperature` for chips with `parameters`.
+    func environment(for parameters: PhysicsParameters) -> ChipEnvironment {
+        ChipEnvironment(age: age, temperature: temperature ?? parameters.nominalTemperature)
+    }
+}
+
+/// `--seed`, `--params`, `--age` and `--temperature`: which chip, and where in its drift.
 struct ChipOptions: ParsableArguments {
     @Option(help: "chip seed: fixes the chip's mismatch") var seed: UInt64 = 1
     @OptionGroup var physics: ParameterOptions
+    @OptionGroup var drift: EnvironmentOptions
 
-    /// The chip drawn from `--seed` with `--params`.
-    func chip() throws -> Chip { try Chip(seed: seed, parameters: physics.parameters()) }
+    /// The chip drawn from `--seed` with `--params`, at `--age` and `--temperature`.
+    func chip() throws -> Chip {
+        let parameters = try physics.parameters()
+        return try Chip(
+            seed: seed, parameters: parameters, environment: drift.environment(for: parameters))
+    }
 }
 
 /// `--calibration`: run on a chip calibrated by a result of `hxsim calibrate`.
@@ -42,15 +65,17 @@ struct CalibrationOptions: ParsableArguments {
         valueName: "FILE", help: "run on the chip calibrated by this result of `hxsim calibrate`")
     var calibration: String?
 
-    /// Applies the calibration file, if one was given, to `chip`; returns it.
+    /// Applies the calibration file, if one was given, to `chip`; returns it. Warns on stderr
+    /// when the chip has drifted past ``CalibrationStaleness`` since the calibration was made.
     @discardableResult
-    func apply(to chip: inout Chip) throws -> CalibrationResult? {
+    func apply(to chip: inout Chip, context: CommandContext) throws -> CalibrationResult? {
         guard let calibration else { return nil }
         let path = try absolutePath(calibration, option: "calibration", mustExist: true)
         let result = try reading("--calibration", path: calibration) {
             try CalibrationResult(contentsOf: path)
         }
         try result.apply(to: &chip)
+        if let warning = result.stalenessWarning(for: chip) { context.err(warning + "\n") }
         return result
     }
 }

@@ -39,6 +39,7 @@ struct EvalCommand: ParsableCommand {
     var mockNoise: Double?
     @Option(help: "seed of the mock noise and the held-out split") var seed = defaults.seed
     @OptionGroup var physics: ParameterOptions
+    @OptionGroup var drift: EnvironmentOptions
     @Option(
         valueName: "FILE", help: "write logits, prediction and label per sample (.npy or .csv)")
     var out: String?
@@ -72,6 +73,7 @@ struct EvalCommand: ParsableCommand {
         s.mockGain = mockGain ?? s.mockGain
         s.mockNoise = mockNoise ?? s.mockNoise
         s.parameters = try physics.parameters()
+        s.environment = drift.environment(for: s.parameters)
         job.settings = s
         job.out = try out.map { try absolutePath($0, option: "out") }
         job.json = json
@@ -80,11 +82,12 @@ struct EvalCommand: ParsableCommand {
             context.progress("eval: calibrating \(chips) chip\(chips == 1 ? "" : "s") first\n")
         }
         var progress: ProgressReporter?
-        let text = try job.run { done, total in
+        let (text, result) = try job.run { done, total in
             if progress == nil { progress = context.progressReporter(label: "eval", total: total) }
             progress?.update(done: done)
             if done == total { progress?.finish() }
-        }.text
+        }
+        for warning in result.warnings { context.err(warning + "\n") }
         context.out(text)
     }
 }

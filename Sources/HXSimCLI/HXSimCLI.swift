@@ -11,7 +11,8 @@ public struct HXSimCommand: ParsableCommand {
         [
             DemoCommand.self, ChipCommand.self, VMMCommand.self, TraceCommand.self,
             TransferCommand.self, MockParameterCommand.self, CalibrateCommand.self,
-            TrainCommand.self, EvalCommand.self, SweepCommand.self, BenchmarkCommand.self,
+            TrainCommand.self, EvalCommand.self, BudgetCommand.self, SweepCommand.self,
+            BenchmarkCommand.self,
         ]
     }
 

@@ -27,7 +27,7 @@ struct MockParameterCommand: ParsableCommand {
 
     func run(_ context: CommandContext) throws {
         var chip = try self.chip.chip()
-        let result = try calibration.apply(to: &chip)
+        let result = try calibration.apply(to: &chip, context: context)
         var options = MockMeasurementOptions()
         options.numSends = timing.numSends
         options.waitBetweenEvents = timing.wait

@@ -5,6 +5,8 @@ import HXIO
 import HXNetwork
 import HXPhysics
 
+extension BackwardChoice: ArgumentValue {}
+
 /// `hxsim train TASK`: the experiment pipeline of ``Experiment`` on one task. The logic lives
 /// in ``TrainingJob``; this file only maps options onto its settings. Options without a value
 /// keep the task's default, listed per task in the help.
@@ -96,6 +98,11 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "print host time per phase and the real chip's projected time") var profile = false
     @Flag(help: "fine-tune on the uncalibrated chip") var noCalibration = false
     @Flag(help: "fine-tune on the mock instead (a control)") var fineTuneOnMock = false
+    @Option(
+        help:
+            "backward pass with the chip in the loop: hxtorch (one gain) or chip (each column's "
+            + "measured gains, no gradient where outputs saturated)")
+    var backward = shared.backward
     @Argument(help: "the task: " + Tasks.names.joined(separator: ", ")) var task: String
 
     func run(_ context: CommandContext) throws {
@@ -127,6 +134,7 @@ struct TrainCommand: ParsableCommand {
         s.parameters = try physics.parameters()
         s.calibrate = !noCalibration
         s.fineTuneOnMock = fineTuneOnMock
+        s.backward = backward
         job.settings = s
         job.saveModel = try save.map { try absolutePath($0, option: "save") }
         job.profileFigure = try profileSvg.map { try absolutePath($0, option: "profile-svg") }

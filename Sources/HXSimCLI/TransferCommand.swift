@@ -152,7 +152,7 @@ struct TransferCommand: ParsableCommand {
                 absolutePath($0, option: "svg"), operand: "--svg", allowsStandardOutput: false)
         }
         var chip = try self.chip.chip()
-        try calibration.apply(to: &chip)
+        try calibration.apply(to: &chip, context: context)
         var progress = context.progressReporter(label: "transfer", total: steps + 1)
         let curve = try TransferCurve.measure(
             chip: &chip, options: timing.executionOptions, maximum: maximum, steps: steps,

@@ -56,7 +56,7 @@ struct VMMCommand: ParsableCommand {
             operand: "weights", path: operands.weights, allowed: ChipGeometry.weightRange,
             notes: &notes)
         var chip = try self.chip.chip()
-        let calibration = try calibrationFile.apply(to: &chip)
+        let calibration = try calibrationFile.apply(to: &chip, context: context)
         // The plan from the shapes: a budget too small, or a machine without the memory, is
         // reported here, before the work.
         let plan = try Chip.streamingPlan(

@@ -25,6 +25,8 @@ struct ChipCache {
         var chips: Int
         var parameters: PhysicsParameters
         var calibration: Bool
+        /// Where the chips were calibrated (calibration on) or nil.
+        var calibratedAt: ChipEnvironment?
     }
 
     /// Entries kept; the least recently used goes first.
@@ -99,18 +101,25 @@ extension Sweep {
                 accuracies.append(try accuracy(&context))
             }
         case .hardware:
+            // Chips are prepared where they are calibrated, then drift to where the point runs.
+            let calibratedAt = settings.calibration ? settings.calibrationEnvironment : nil
             let key = ChipCache.Key(
                 seed: settings.seed, chips: settings.chips, parameters: settings.parameters,
-                calibration: settings.calibration)
-            let prepared = try cache.chips(for: key) {
+                calibration: settings.calibration, calibratedAt: calibratedAt)
+            var prepared = try cache.chips(for: key) {
                 var chips = try (0..<settings.chips).map {
-                    try Chip(seed: settings.seed + UInt64($0), parameters: settings.parameters)
+                    try Chip(
+                        seed: settings.seed + UInt64($0), parameters: settings.parameters,
+                        environment: calibratedAt ?? .nominal(for: settings.parameters))
                 }
                 let preparer =
                     settings.calibration
                     ? (calibration ?? ChipPreparer.nominal) : ChipPreparer.nominal
                 try preparer.prepare(&chips, settings.parameters, settings.seed)
                 return chips
+            }
+            for index in prepared.indices {
+                try prepared[index].setEnvironment(settings.environment)
             }
             let options = ExecutionOptions(integrator: integrator, threads: threads)
             for repetition in 0..<settings.repetitions {

@@ -51,6 +51,26 @@ public struct PointSettings: Sendable, Equatable {
     public var repetitions = 1
     /// Gain and noise of the mock back end.
     public var mock = MockParameter()
+    /// The chips' age when the point runs, in seconds since power-up (slow drift).
+    public var age = 0.0
+    /// The chips' temperature when the point runs, in kelvins; nil: the parameters'
+    /// `nominalTemperature`.
+    public var temperature: Double?
+    /// With calibration on: calibrate where the point runs (its age and temperature) when true;
+    /// when false, calibrate at power-up at the nominal temperature and let the chips drift to
+    /// the point, so that `age` is the time since calibration.
+    public var recalibration = false
+
+    /// Where the chips run.
+    public var environment: ChipEnvironment {
+        ChipEnvironment(age: age, temperature: temperature ?? parameters.nominalTemperature)
+    }
+
+    /// Where the chips are calibrated (with calibration on): the point's environment with
+    /// recalibration, else power-up at the nominal temperature.
+    public var calibrationEnvironment: ChipEnvironment {
+        recalibration ? environment : .nominal(for: parameters)
+    }
 
     /// Settings with the defaults: hardware (simulated chips), calibration off, chip seed 1, one chip, the model's
     /// sends and waits, hxtorch's mock parameters.

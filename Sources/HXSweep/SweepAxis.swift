@@ -157,10 +157,29 @@ public struct SettingAxis: Sendable, Hashable {
         settings.mock.noiseStd = value.number ?? 0
     }
 
+    /// The chips' age when the point runs, seconds since power-up (slow drift) [s].
+    static let age = SettingAxis("age", .numbers(ChipEnvironment.ageRange, excludingLower: false)) {
+        value, _, settings in
+        settings.age = value.number ?? 0
+    }
+    /// The chips' temperature when the point runs [K].
+    static let temperature = SettingAxis(
+        "temperature", .numbers(ChipEnvironment.temperatureRange, excludingLower: false)
+    ) { value, _, settings in
+        settings.temperature = value.number
+    }
+    /// With calibration on, `"on"` calibrates at the point's age and temperature, `"off"` at
+    /// power-up and nominal temperature (or `true`/`false`).
+    static let recalibration = SettingAxis(
+        "recalibration", .words(["on", "off"], formerNames: [:], switchWords: ("on", "off"))
+    ) { value, _, settings in
+        settings.recalibration = value == .text("on")
+    }
+
     /// Every setting axis, in the order help and errors list them.
     public static let all: [SettingAxis] = [
         seed, calibration, backend, numSends, waitBetweenEvents, chips, repetitions, mockGain,
-        mockNoise,
+        mockNoise, age, temperature, recalibration,
     ]
 
     /// How errors list the axes.

@@ -65,6 +65,22 @@ struct ExperimentTests {
         #expect(abs(chip.measured.gain / 0.002 - 1) < 0.15, "\(chip.measured)")
     }
 
+    @Test("the chip-aware backward fine-tunes on an uncalibrated chip and says so in the report")
+    func chipAwareBackward() throws {
+        var task = YinYangTask()
+        (task.hidden, task.hiddenAveraging, task.inputRepetition, task.outputAveraging) = (
+            32, 1, 2, 2
+        )
+        var settings = Self.reduced(task, train: 300, test: 200, validation: 100, epochs: 20)
+        settings.learningRate = 0.05
+        settings.backward = .chip
+        let outcome = try Self.learns(task, settings, location: DataLocation(roots: []), floor: 0.5)
+        #expect(outcome.report.backward == .chip)
+        let json = String(decoding: try outcome.report.jsonSummary(), as: UTF8.self)
+        #expect(json.contains("\"backward\":\"chip\""))
+        #expect(try outcome.report.accuracyTable().markdown(precision: 1).contains("chip-aware"))
+    }
+
     @Test(
         "MNIST (hxtorch's conv network, images [1, 28, 28]): well above chance (1/10)",
         SharedDatasets.needs(

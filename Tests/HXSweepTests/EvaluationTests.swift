@@ -137,6 +137,28 @@ struct EvaluationTests {
         #expect(other.hash != s.hash)
     }
 
+    @Test(
+        "drift axes: calibration at power-up, or where the point runs with recalibration")
+    func driftAxes() throws {
+        let seen = Mutex<[ChipEnvironment]>([])
+        let marker = ChipPreparer(name: "test-environment") { chips, _, _ in
+            seen.withLock { $0.append(chips[0].environment) }
+        }
+        let s = try sweep(
+            [AxisSpec("recalibration", values: [.text("off"), .text("on")])],
+            base: ["calibration": .text("on"), "age": .number(7200), "temperature": .number(305)],
+            repetitions: 1, samples: 20, calibration: marker)
+        for point in s.plan.points { _ = try s.evaluate(point) }
+        let nominal = ChipEnvironment.nominal(for: PhysicsParameters())
+        #expect(seen.withLock { $0 } == [nominal, ChipEnvironment(age: 7200, temperature: 305)])
+        // Age 0 at the nominal temperature is the point without the drift axes.
+        let plain = try sweep([], repetitions: 2, samples: 60)
+        let zero = try sweep(
+            [], base: ["age": .number(0), "temperature": .number(nominal.temperature)],
+            repetitions: 2, samples: 60)
+        #expect(try plain.evaluate(plain.plan.points[0]) == zero.evaluate(zero.plan.points[0]))
+    }
+
     @Test("the trial counter moves to the repetition's start, and not backwards")
     func trialCounter() throws {
         var chip = try Chip(seed: 3)

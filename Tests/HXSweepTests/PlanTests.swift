@@ -190,6 +190,12 @@ struct PlanTests {
             ("repetitions", .number(4), .number(0), { $0.repetitions == 4 }),
             ("mockGain", .number(0.01), .number(0), { $0.mock.gain == 0.01 }),
             ("mockNoise", .number(0.5), .number(-1), { $0.mock.noiseStd == 0.5 }),
+            ("age", .number(3600), .number(-1), { $0.environment.age == 3600 }),
+            ("temperature", .number(305), .number(100), { $0.environment.temperature == 305 }),
+            (
+                "recalibration", .text("on"), .text("sometimes"),
+                { $0.recalibration && $0.calibrationEnvironment == $0.environment }
+            ),
         ]
         #expect(cases.map(\.0) == SettingAxis.all.map(\.name))
         for (name, good, bad, check) in cases {

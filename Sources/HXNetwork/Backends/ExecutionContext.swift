@@ -23,6 +23,9 @@ public struct ExecutionContext: Sendable {
     public var rangePolicy: RangePolicy
     /// When set, phases are timed into ``Profiler/profile``.
     public var profiler: Profiler?
+    /// How the gradient of a VMM on the hardware back end is computed: hxtorch's (the
+    /// default) or one that knows the chip's columns.
+    public var backward: BackwardModel = .hxtorch
     /// The number of VMM calls made through this context so far; each call's noise is keyed by
     /// its index.
     public private(set) var vmmCallCount: UInt64 = 0

@@ -53,19 +53,22 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
     }
 
     /// An executor over `chipCount` fresh chips with seeds `firstSeed`, `firstSeed + 1`, …,
+    /// at `environment` (age and temperature; nil: power-up at the nominal temperature),
     /// each calibrated with `calibration` when it is given (in parallel over the chips;
     /// deterministic). With `digitalCorrection`, the digital fit of each chip's calibration
     /// corrects its outputs on readout.
     public convenience init(
         chipCount: Int, firstSeed: UInt64, parameters: PhysicsParameters = PhysicsParameters(),
-        options: ExecutionOptions = ExecutionOptions(), calibration: CalibrationSettings? = nil,
-        digitalCorrection: Bool = false
+        environment: ChipEnvironment? = nil, options: ExecutionOptions = ExecutionOptions(),
+        calibration: CalibrationSettings? = nil, digitalCorrection: Bool = false
     ) throws {
         guard chipCount >= 1 else {
             throw NetworkError.invalidArgument("chipCount must be at least 1, got \(chipCount)")
         }
         var chips = try (0..<chipCount).map {
-            try Chip(seed: firstSeed + UInt64($0), parameters: parameters)
+            try Chip(
+                seed: firstSeed + UInt64($0), parameters: parameters,
+                environment: environment ?? .nominal(for: parameters))
         }
         var results = [CalibrationResult?](repeating: nil, count: chipCount)
         if let calibration {

@@ -20,7 +20,10 @@ import HXNumerics
 ///
 /// Backward (every back end, as hxtorch's `MAC::backward`): the linear model with slope
 /// `g · n`, straight through rounding, clamping and noise: `∂input = g·n · ∂y · otherᵀ`,
-/// `∂other = g·n · inputᵀ · ∂y`, using the float values as passed in.
+/// `∂other = g·n · inputᵀ · ∂y`, using the float values as passed in. On the hardware back end
+/// with ``ExecutionContext/backward`` set to ``BackwardModel/chip(_:)``, the slopes are the
+/// measured gains of each column and the gradient stops where outputs saturated
+/// (``ChipAwareGradient``).
 ///
 /// - Parameters:
 ///   - input: activations in chip units (0…31 on the chip).
@@ -64,6 +67,7 @@ public func matmul(
     let gain = context.mockParameter.gain
     let scale = gain * Double(numSends)
     let values: [Float]
+    var chipGradient: ChipAwareGradient?
     switch resolved {
     case .software:
         values = context.measure(.execute) {
@@ -90,16 +94,25 @@ public func matmul(
         }
     case .hardware(let executor):
         _ = context.nextCallIndex()
+        var call: HardwareCall?
         values = try HardwareBackend.forward(
             flat.storage, weights.storage, batch: batch, k: k, n: n, settings: settings,
-            executor: executor, context: &context)
+            executor: executor, context: &context, keep: &call)
+        if case .chip(let response) = context.backward, let call {
+            chipGradient = try ChipAwareGradient(
+                call: call, values: values, batch: batch, k: k, n: n, settings: settings,
+                response: response)
+        }
     }
 
-    let (x, wValues) = (flat.detached(), weights.detached())
+    let (x, wValues, chipAware) = (flat.detached(), weights.detached(), chipGradient)
     let slope = Float(scale)
     let product = Tensor.result(shape: [batch, n], storage: values, inputs: [flat, weights]) {
         gradient, needs in
-        [
+        if let chipAware {
+            return chipAware.backward(gradient, needs: needs, x: x.storage, w: wValues.storage)
+        }
+        return [
             needs[0]
                 ? Tensor(
                     unchecked: [batch, k],
@@ -173,9 +186,12 @@ enum MockBackend {
 /// vectorise: rounding by the float magic number instead of `roundf`, narrowing through the
 /// bit pattern instead of a checked conversion.
 enum HardwareBackend {
+    /// `keep` receives what the chip-aware backward needs (``HardwareCall``) when the context
+    /// asks for it.
     static func forward(
         _ x: [Float], _ w: [Float], batch: Int, k: Int, n: Int, settings: VMMSettings,
-        executor: any HardwareExecutor, context: inout ExecutionContext
+        executor: any HardwareExecutor, context: inout ExecutionContext,
+        keep: inout HardwareCall?
     ) throws -> [Float] {
         let policy = context.rangePolicy
         let (plan, blocks) = try context.measure(.encode) {
@@ -185,6 +201,13 @@ enum HardwareBackend {
         let results = try context.measure(.execute) {
             try executor.execute(
                 blocks, numSends: settings.numSends, waitBetweenEvents: settings.waitBetweenEvents)
+        }
+        if case .chip = context.backward {
+            // The weights as the chip holds them, only for the chip-aware backward: the same
+            // rounding and range policy as `encode`, kept out of its fused loop.
+            let q = try ChipEncoding.quantize(
+                w, range: VMMLimits.weightRange, policy: policy, name: "matmul weights")
+            keep = HardwareCall(plan: plan, quantizedWeights: q, results: results)
         }
         return try context.measure(.decode) {
             try decode(results, plan: plan, batch: batch, n: n)
