@@ -29,9 +29,19 @@ struct VMMCommand: ParsableCommand {
         valueName: "MB",
         help:
             "memory budget of the whole process in MB: the batch is read, simulated and written "
-            + "in chunks that fit it",
+            + "in chunks that fit it (default \(Chip.defaultStreamingBudgetBytes / 1_000_000); "
+            + "a process that already holds more, as a program that runs hxsim inside it, gets "
+            + "half of that on top of what it holds)",
         in: 1...1_000_000_000)
-    var maxMemory = Chip.defaultStreamingBudgetBytes / 1_000_000
+    var maxMemory: Int?
+
+    /// The budget in bytes: the given one, or the default for this process. A default that the
+    /// process already exceeds would refuse every batch, so it grows with the resident set.
+    var budgetBytes: Int {
+        if let maxMemory { return maxMemory * 1_000_000 }
+        let standard = Chip.defaultStreamingBudgetBytes
+        return max(standard, (ProcessMemory.residentBytes ?? 0) + standard / 2)
+    }
 
     /// Rows per chunk of the GSL reference (about ten vectors a second), so that its progress
     /// comes every second or so; its vectors do not depend on the chunking.
@@ -61,7 +71,7 @@ struct VMMCommand: ParsableCommand {
         // reported here, before the work.
         let plan = try Chip.streamingPlan(
             weightRows: weights.rows, weightColumns: weights.columns,
-            budgetBytes: maxMemory * 1_000_000)
+            budgetBytes: budgetBytes)
         let inputs = operands.inputs
         let source = try absoluteOrStream(inputs, option: "inputs")
         if source != MatrixTarget.standardStream, !FileIO.exists(path: source) {

@@ -4,12 +4,12 @@ import HXTestSupport
 import Testing
 
 extension SharedDatasets {
-    /// The search order the application tests use: the shared folder, then the system's.
+    /// The search order the application tests use: the data sets folder beside the checkout, then the system's.
     static var location: DataLocation {
         DataLocation(roots: [directory ?? "/nonexistent", DataLocation.systemRoot])
     }
 
-    /// Whether a test that needs `files` of the shared folder can run, and why not (a trait).
+    /// Whether a test that needs `files` of the data sets folder can run, and why not (a trait).
     static func needs(_ files: String...) -> ConditionTrait {
         .enabled(
             if: files.allSatisfy { has($0) },

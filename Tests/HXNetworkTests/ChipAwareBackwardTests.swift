@@ -46,7 +46,7 @@ struct ChipAwareBackwardTests {
         let settings = VMMSettings(numSends: 1, waitBetweenEvents: 5)
         let response = try measureChipResponse(on: executor, timings: [settings])
         let columns = try response.columns(BlockPlacement(chip: 0, hemisphere: 0), settings)
-        // Independently: PHYSICS.md's anchor pattern (100 inputs of 15, weights 21) through
+        // Independently: docs/SPECIFICATION.md's anchor pattern (100 inputs of 15, weights 21) through
         // Chip.vmm, output per unit of Σ a·w.
         var chip = executor.currentChips[0]
         let outputs = try chip.vmm(

@@ -50,8 +50,10 @@ struct DriftCommandTests {
             URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().path
             + "/calibration/chip-1.json"
+        // --quiet: no progress or projected time, so stderr holds only warnings.
         let base = [
-            "vmm", "--inputs", x, "--weights", w, "--seed", "1", "--calibration", calibration,
+            "vmm", "--quiet", "--inputs", x, "--weights", w, "--seed", "1", "--calibration",
+            calibration,
         ]
         let fresh = hxsim(base + ["--age", "3600"])
         #expect(fresh.status == 0 && fresh.err.isEmpty, "\(fresh.err)")

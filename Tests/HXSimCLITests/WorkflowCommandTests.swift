@@ -51,11 +51,11 @@ struct WorkflowCommandTests {
         #expect(unknown.status == ExitStatus.usage && unknown.err.contains("--fast"))
     }
 
-    /// A tiny Yin-Yang run: 100 training samples, two software epochs, one with the chip in the
-    /// loop, no output averaging or input repetition, no calibration.
+    /// A tiny Yin-Yang run: 100 training and test samples, two software epochs, one with the
+    /// chip in the loop, no calibration.
     static let tinyTraining = [
-        "train", "yinyang", "--epochs", "2", "--hil-epochs", "1", "--train-size", "100",
-        "--no-calibration", "--avg", "1", "--hidden-avg", "1", "--repeat-inputs", "1",
+        "train", "yinyang", "--epochs", "2", "--hil-epochs", "1", "--train-limit", "100",
+        "--test-limit", "100", "--validation-size", "50", "--no-calibration",
     ]
 
     @Test(
@@ -63,28 +63,33 @@ struct WorkflowCommandTests {
     )
     func train() throws {
         let dir = try TemporaryDirectory()
-        let json = hxsim(Self.tinyTraining + ["--json", "--save", dir.path])
+        let json = hxsim(Self.tinyTraining + ["--json", "--save", dir.file("m.json")])
         #expect(json.status == ExitStatus.success, "\(json.err)")
         let object = try #require(
-            try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Double])
-        #expect(Set(object.keys) == ["software", "mock", "physics_deployed", "physics_hil"])
-        #expect(object.values.allSatisfy { (0...1).contains($0) })
-        #expect(json.err.contains("train: "))
-        for name in ["yinyang-software.json", "yinyang-hil.json"] {
+            try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+        for key in ["software", "mock", "physics_deployed", "physics_hil"] {
+            let value = try #require(object[key] as? Double, "\(key) missing")
+            #expect((0...1).contains(value), "\(key) = \(value)")
+        }
+        #expect(object["task"] as? String == "yinyang")
+        let sizes = try #require(object["sizes"] as? [String: Int])
+        #expect(sizes["train"] == 100 && sizes["test"] == 100 && sizes["validation"] == 50)
+        #expect(json.err.contains("yinyang"))
+        for name in ["m.json", "m.hil-chip1.json"] {
             let model = try ModelFile.load(from: URL(fileURLWithPath: dir.file(name)))
             #expect(model.layers.count == 3, "\(name)")
         }
         let table = hxsim(Self.tinyTraining + ["--fine-tune-on-mock", "--profile"])
         #expect(table.status == ExitStatus.success, "\(table.err)")
-        #expect(table.out.contains("| back end") && table.out.contains("software"))
-        #expect(table.out.contains("Time per phase"))
+        #expect(table.out.contains("software") && table.out.contains("mock"), "\(table.out)")
+        #expect(table.out.contains("encode") && table.out.contains("simulate"), "\(table.out)")
     }
 
     @Test(
         "hxsim train: an unknown task or a value out of range is a usage error (2)",
         arguments: [
-            (["train", "mnist"], "yinyang"),
-            (["train", "yinyang", "--train-size", "0"], "train-size"),
+            (["train", "cifar"], "yinyang"),
+            (["train", "yinyang", "--train-limit", "0"], "train-limit"),
             (["train", "yinyang", "--learning-rate", "-1"], "learning-rate"),
             (["train", "yinyang", "--hidden-avg", "5"], "hidden-avg"),
         ])
@@ -95,15 +100,15 @@ struct WorkflowCommandTests {
     }
 
     @Test(
-        "hxsim demo --quick writes every figure and table; every anchor of PHYSICS.md §5 is reproduced"
+        "hxsim demo --quick writes every figure and table; every anchor of docs/SPECIFICATION.md §5 is reproduced"
     )
     func demo() throws {
         let dir = try TemporaryDirectory()
         let run = hxsim(["demo", "--quick", "--seed", "1", "--out", dir.path])
         #expect(run.status == ExitStatus.success, "\(run.err)")
         for name in [
-            "trace.svg", "trace.csv", "transfer.svg", "anchors.md", "calibration-chip-1.json",
-            "calibration-chip-1-report.md", "yinyang.md",
+            "membrane-trace.svg", "membrane-trace.csv", "transfer-curve.svg", "anchors.md",
+            "calibration-chip-1.json", "calibration-chip-1-report.md", "yinyang.md",
         ] {
             #expect(FileManager.default.fileExists(atPath: dir.file(name)), "\(name) missing")
         }

@@ -34,6 +34,9 @@ import torch
 
 import hxsim
 
+# The repository root: paths in the results are relative to it, not to the machine.
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 BATCH = 10_000
 ROWS = 128
 COLUMNS = 256
@@ -147,7 +150,7 @@ def main():
         "batch": BATCH, "shape": [ROWS, COLUMNS], "threads": arguments.threads,
         "rounds": arguments.rounds, "cpu": cpu_model(), "torch": torch.__version__,
         "torch_config": torch.__config__.show(),
-        "hxsim_library": str(hxsim.library_path()), "hxsim_blas_kernel": blas_kernel,
+        "hxsim_library": os.path.relpath(str(hxsim.library_path()), REPOSITORY), "hxsim_blas_kernel": blas_kernel,
         "aihwkit_notes": notes, "load_average": os.getloadavg(), "rows": rows,
         "goal_hxsim_over_aihwkit": 3.0,
         "hxsim_over_aihwkit": aihwkit / medians["HXSim fast path"],

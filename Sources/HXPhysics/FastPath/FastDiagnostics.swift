@@ -156,7 +156,8 @@ extension Chip {
 
 extension Chip {
     /// A batch of `inputs` on `hemisphere` under `parameters` (the chip's own, or a variant
-    /// such as without noise) for the diagnostics above.
+    /// such as without noise) for the diagnostics above; its vectors are trials
+    /// `options.firstTrial` (0 if not given) onwards.
     func diagnosticBatch(
         inputs: Matrix<UInt8>, hemisphere: Int, options: ExecutionOptions,
         parameters: PhysicsParameters
@@ -169,6 +170,6 @@ extension Chip {
         }
         return HemisphereBatch(
             inputs: inputs, hemisphere: hemispheres[hemisphere], block: block,
-            parameters: parameters, options: options, firstTrial: 0)
+            parameters: parameters, options: options, firstTrial: options.firstTrial ?? 0)
     }
 }
