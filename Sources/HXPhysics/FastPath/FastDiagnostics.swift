@@ -26,6 +26,19 @@ extension Chip {
         inputs: Matrix<UInt8>, hemisphere: Int, options: ExecutionOptions = ExecutionOptions(),
         repeats: Int = 5
     ) throws -> FastPathStageTimes {
+        try fastPathStages(
+            inputs: inputs, hemisphere: hemisphere, options: options, repeats: repeats
+        ).times
+    }
+
+    /// ``fastPathStageTimes(inputs:hemisphere:options:repeats:)`` with the codes its staged
+    /// passes computed (batch × columns, the batch run as trials `options.firstTrial ?? 0`
+    /// onwards): they are the codes of `execute` for the same trials, which is how the tests
+    /// know that the timed stages are the fast path's own.
+    func fastPathStages(
+        inputs: Matrix<UInt8>, hemisphere: Int, options: ExecutionOptions, repeats: Int
+    ) throws -> (times: FastPathStageTimes, outputs: Matrix<Int8>) {
+        try options.validate()
         let work = try diagnosticBatch(
             inputs: inputs, hemisphere: hemisphere, options: options, parameters: parameters)
         let block = work.block.fast
@@ -36,10 +49,23 @@ extension Chip {
         let n = block.columns
         let stride = block.paddedColumns
         let batch = inputs.rows
-        var output = [Int8](repeating: 0, count: FastPath.chunkSize(batch: batch) * n)
+        var output = [Int8](repeating: 0, count: batch * n)
         var passes: [FastPathStageTimes] = []
         let scratch = block.workspace.take(numSends: options.numSends)
         defer { block.workspace.put(scratch) }
+        // The noise stage draws every sample of a chunk before the transform reads them, so each
+        // sample gets its own draws here (the batch path draws one sample's just before its
+        // transform, into the workspace's single buffer).
+        let noiseStride = 2 * stride + 2 * FastPath.lanes
+        let uniformStride = FastUniform.capacity(for: stride + FastPath.lanes)
+        let chunkNoise = UnsafeMutablePointer<Float>.allocate(
+            capacity: FastPath.maximumChunkSize * noiseStride)
+        let chunkUniforms = UnsafeMutablePointer<Int32>.allocate(
+            capacity: FastPath.maximumChunkSize * uniformStride)
+        defer {
+            chunkNoise.deallocate()
+            chunkUniforms.deallocate()
+        }
         func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
         inputs.storage.withUnsafeBufferPointer { inputBuffer in
             let shared = SharedReadBuffer(inputBuffer)
@@ -62,24 +88,25 @@ extension Chip {
                                 FastPath.multiply(
                                     count: range.count, block: block, scratch: scratch)
                                 let t2 = now()
-                                // The noise of every sample of the chunk, into one buffer: the
-                                // transform below reads the last, which costs it nothing extra.
                                 for offset in 0..<range.count {
                                     FastPath.drawReadNoise(
-                                        into: scratch.noise, uniforms: scratch.uniforms, columns: n,
+                                        into: chunkNoise + offset * noiseStride,
+                                        uniforms: chunkUniforms + offset * uniformStride,
+                                        columns: n,
                                         key: SplitMix64.mix(scratch.keys[offset] ^ 2))
                                 }
                                 let t3 = now()
-                                for offset in 0..<range.count {
+                                for (offset, b) in range.enumerated() {
                                     FastPath.transform(
                                         y: scratch.y + offset * stride,
                                         timing: scratch.timings[offset], block: block,
                                         table: table.baseAddress!, constants: constants,
                                         parameters: p,
-                                        noise: scratch.noise, uniforms: scratch.uniforms,
+                                        noise: chunkNoise + offset * noiseStride,
+                                        uniforms: chunkUniforms + offset * uniformStride,
                                         thresholds: thresholds.baseAddress!,
                                         flagged: scratch.flagged,
-                                        output: out.baseAddress! + offset * n, baseline: nil,
+                                        output: out.baseAddress! + b * n, baseline: nil,
                                         result: nil)
                                 }
                                 let t4 = now()
@@ -104,9 +131,10 @@ extension Chip {
             let sorted = values.sorted()
             return sorted[sorted.count / 2]
         }
-        return FastPathStageTimes(
+        let times = FastPathStageTimes(
             encode: median(passes.map(\.encode)), sgemm: median(passes.map(\.sgemm)),
             noise: median(passes.map(\.noise)), transform: median(passes.map(\.transform)))
+        return (times, try Matrix(rows: batch, columns: n, storage: output))
     }
 }
 
