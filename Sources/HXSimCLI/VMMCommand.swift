@@ -29,9 +29,9 @@ struct VMMCommand: ParsableCommand {
         valueName: "MB",
         help:
             "memory budget of the whole process in MB: the batch is read, simulated and written "
-            + "in chunks that fit it (default \(Chip.defaultStreamingBudgetBytes / 1_000_000); "
-            + "a process that already holds more, as a program that runs hxsim inside it, gets "
-            + "half of that on top of what it holds)",
+            + "in chunks that fit it (default \(Chip.defaultStreamingBudgetBytes / 1_000_000), or "
+            + "what the process already holds plus half of that when this is more, as in a "
+            + "program that runs hxsim inside it)",
         in: 1...1_000_000_000)
     var maxMemory: Int?
 
