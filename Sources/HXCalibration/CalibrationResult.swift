@@ -121,18 +121,22 @@ public struct CalibrationResult: Sendable, Equatable, Codable {
     /// Corrects outputs (batch × columns.count) of columns `columns` of `hemisphere` with the
     /// digital fit: (code − offset) / gain, clamped to −128…127 and rounded to the nearest code,
     /// or dithered with draws from `ditherSeed` so that the rounding is unbiased on average
-    /// (see ``DigitalCorrection/correct(_:hemisphere:columns:ditherSeed:)``).
+    /// (see ``DigitalCorrection/correct(_:hemisphere:columns:ditherSeed:firstRow:rowStride:)``,
+    /// which says how rows key the dither).
     /// - Throws: when there is no digital fit or the shape does not fit the chip.
     public func correct(
-        _ outputs: Matrix<Int8>, hemisphere: Int, columns: Range<Int>, ditherSeed: UInt64? = nil
+        _ outputs: Matrix<Int8>, hemisphere: Int, columns: Range<Int>, ditherSeed: UInt64? = nil,
+        firstRow: Int = 0, rowStride: Int = 1
     ) throws -> Matrix<Int8> {
         try requireCorrection().correct(
-            outputs, hemisphere: hemisphere, columns: columns, ditherSeed: ditherSeed)
+            outputs, hemisphere: hemisphere, columns: columns, ditherSeed: ditherSeed,
+            firstRow: firstRow, rowStride: rowStride)
     }
 
     /// Corrects the outputs of `Chip.vmm` (batch × up to 512 columns, the first 256 from
-    /// hemisphere 0) with the digital fit, rounding as ``correct(_:hemisphere:columns:ditherSeed:)``;
-    /// `firstRow` is the row of the batch that `outputs` starts at (for a batch in chunks).
+    /// hemisphere 0) with the digital fit, rounding as
+    /// ``correct(_:hemisphere:columns:ditherSeed:firstRow:rowStride:)``; `firstRow` is the row
+    /// of the batch that `outputs` starts at (for a batch in chunks).
     public func correctVMM(
         _ outputs: Matrix<Int8>, ditherSeed: UInt64? = nil, firstRow: Int = 0
     ) throws -> Matrix<Int8> {

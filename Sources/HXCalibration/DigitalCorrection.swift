@@ -95,13 +95,15 @@ public struct DigitalCorrection: Sendable, Equatable, Codable {
     /// Corrects a batch of outputs (batch × columns.count) that columns `columns` of
     /// `hemisphere` produced, rounding as ``correct(_:hemisphere:column:dither:)``: to the
     /// nearest code without `ditherSeed`, dithered with draws from `ditherSeed` (and the output's
-    /// row and column) otherwise. `firstRow` is the row of the batch that `outputs` starts at,
-    /// so that a batch corrected in chunks gets the dither of the whole batch.
+    /// row and column) otherwise. Row b of `outputs` draws as row `firstRow + b · rowStride`:
+    /// `firstRow` is the row of the batch that `outputs` starts at, so that a batch corrected in
+    /// chunks gets the dither of the whole batch; a caller keying rows by their trials passes
+    /// the first trial and the trial stride.
     /// - Throws: ``CalibrationError/shapeMismatch(what:expected:got:)`` for a hemisphere other
     ///   than 0 or 1, columns outside 0..<256, or a matrix of another width.
     public func correct(
         _ outputs: Matrix<Int8>, hemisphere: Int, columns: Range<Int>, ditherSeed: UInt64? = nil,
-        firstRow: Int = 0
+        firstRow: Int = 0, rowStride: Int = 1
     ) throws -> Matrix<Int8> {
         try check(outputs, hemisphere: hemisphere, columns: columns)
         var storage = outputs.storage
@@ -112,7 +114,8 @@ public struct DigitalCorrection: Sendable, Equatable, Codable {
                     storage[index], hemisphere: hemisphere, column: j,
                     dither: ditherSeed.map {
                         Self.dither(
-                            seed: $0, row: firstRow + b, hemisphere: hemisphere, column: j)
+                            seed: $0, row: firstRow &+ b &* rowStride, hemisphere: hemisphere,
+                            column: j)
                     })
             }
         }

@@ -203,7 +203,12 @@ public struct Chip: Sendable {
         if let trace { try checkTrace(trace, inputs: inputs) }
 
         let trial = options.firstTrial ?? nextTrial
-        nextTrial = max(nextTrial, trial &+ UInt64(batchSize ?? 0))
+        // The count continues after the last trial used (the batch's, at any stride).
+        if let batchSize, batchSize > 0 {
+            nextTrial = max(nextTrial, trial &+ UInt64(batchSize - 1) &* options.trialStride &+ 1)
+        } else {
+            nextTrial = max(nextTrial, trial)
+        }
         var result = ExecutionResult(
             outputs: [nil, nil], baselineCodes: [nil, nil], resultCodes: [nil, nil],
             integrator: options.integrator, firstTrial: trial,

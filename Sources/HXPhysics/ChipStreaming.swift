@@ -39,6 +39,39 @@ extension Chip {
         return rows
     }
 
+    /// The parts in which a batch of `units` units of `unitRows` rows each (a convolution's
+    /// images and their patch rows, or single rows) runs when one VMM call should run about
+    /// `partRows` rows at a time, as ranges of units.
+    ///
+    /// Parts begin at multiples of ``streamingChunkGranularity`` rows and hold at least
+    /// ``minimumStreamingChunkRows``, and a last part that the fast path would cut into other
+    /// chunks joins the one before, so that the fast path groups rows as in one execution of
+    /// the whole batch: run one after another with continued trials, the parts give the codes
+    /// of one execution bit for bit. A batch that fits one part (or has no rows) is one part.
+    public static func parts(units: Int, unitRows: Int = 1, partRows: Int) -> [Range<Int>] {
+        guard units > 0, unitRows > 0 else { return [0..<max(0, units)] }
+        let granularity = streamingChunkGranularity
+        var a = unitRows
+        var b = granularity
+        while b != 0 { (a, b) = (b, a % b) }
+        // The fewest units whose rows are a multiple of the granularity.
+        let step = granularity / a
+        var perPart = max(1, partRows / (step * unitRows)) * step
+        while perPart * unitRows < minimumStreamingChunkRows { perPart += step }
+        guard perPart < units else { return [0..<units] }
+        var ranges = Swift.stride(from: 0, to: units, by: perPart).map {
+            $0..<min($0 + perPart, units)
+        }
+        if let last = ranges.last, ranges.count > 1,
+            FastPath.chunkSize(batch: last.count * unitRows)
+                != FastPath.chunkSize(batch: perPart * unitRows)
+        {
+            ranges.removeLast()
+            ranges[ranges.count - 1] = ranges[ranges.count - 1].lowerBound..<units
+        }
+        return ranges
+    }
+
     /// The memory plan of a streamed VMM of `weights` (rows × columns) within `budgetBytes`:
     /// the fixed part is the fast path's precomputation of the weights and the workers'
     /// scratch; per row, every copy of an input row (text, `Double`, `Int`, chip format) and of

@@ -40,10 +40,17 @@ public struct ExecutionOptions: Sendable, Equatable {
     public var gslScheme: GSLScheme
     /// Worker threads; nil uses every core. Results do not depend on it.
     public var threads: Int?
-    /// The trial of the first vector of the batch; vector b is trial `firstTrial + b`, and the
-    /// trial keys its trial-to-trial noise. nil continues the chip's own count, so a batch split
-    /// over several calls gives the same codes as one call.
+    /// The trial of the first vector of the batch; vector b is trial
+    /// `firstTrial + b · trialStride`, and the trial keys its trial-to-trial noise. nil
+    /// continues the chip's own count, so a batch split over several calls gives the same codes
+    /// as one call.
     public var firstTrial: UInt64?
+    /// The distance between the trials of consecutive vectors (≥ 1; default 1). A caller that
+    /// runs E executions of one batch (E blocks on one hemisphere) interleaves their trials with
+    /// stride E, execution e starting at `first + e`: vector b of execution e is then trial
+    /// `first + b·E + e`, so the batch split into parts of rows (each part run as E
+    /// executions, continuing the chip's count) gives every vector the same trial as the whole.
+    public var trialStride: UInt64 = 1
     /// Whether to return the raw CADC codes of the baseline and result reads.
     public var includeRawReads: Bool
 
@@ -81,6 +88,10 @@ public struct ExecutionOptions: Sendable, Equatable {
         }
         if let threads, threads < 1 {
             throw PhysicsError.invalidOption(name: "threads", value: "\(threads)", allowed: "≥ 1")
+        }
+        if trialStride < 1 {
+            throw PhysicsError.invalidOption(
+                name: "trialStride", value: "\(trialStride)", allowed: "≥ 1")
         }
         do { try tolerances.validate() } catch {
             throw PhysicsError.invalidOption(

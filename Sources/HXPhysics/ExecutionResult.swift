@@ -33,7 +33,7 @@ public struct ExecutionResult: Sendable {
     public var resultCodes: HemispherePair<Matrix<UInt8>?>
     /// The integrator that computed the result.
     public var integrator: Integrator
-    /// The trial of the first vector (vector b is trial `firstTrial + b`).
+    /// The trial of the first vector (vector b is trial `firstTrial + b · options.trialStride`).
     public var firstTrial: UInt64
     /// Projected time on the real chip for the whole batch, in seconds (docs/SPECIFICATION.md §4).
     public var projectedTime: Double

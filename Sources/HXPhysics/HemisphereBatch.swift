@@ -21,7 +21,9 @@ struct HemisphereBatch: Sendable {
     /// The trial of vector `sample` of the batch. Every use of a vector's noise, including the
     /// trace of one vector, goes through here.
     @inline(__always)
-    func trial(ofSample sample: Int) -> UInt64 { firstTrial &+ UInt64(sample) }
+    func trial(ofSample sample: Int) -> UInt64 {
+        firstTrial &+ UInt64(sample) &* options.trialStride
+    }
 
     /// The key of the trial-to-trial noise of vector `sample`.
     @inline(__always)

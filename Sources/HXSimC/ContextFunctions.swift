@@ -12,12 +12,12 @@ final class ContextBox: @unchecked Sendable {
     var context: ExecutionContext
     let executor: PhysicsExecutor?
 
-    /// Storage for the operands of matmul, reused from call to call (under the lock). A fresh
+    /// Storage for the weights of matmul, reused from call to call (under the lock). A fresh
     /// array per call costs its first-touch page faults every time, which on a loaded machine
     /// made up most of what the bridge added to a 1000 × 128 × 256 physics matmul; reused
-    /// storage stays mapped. Tensors built on it share it copy-on-write, so a tensor still alive
-    /// from an earlier call keeps its values.
-    private var scratch: [[Float]] = [[], []]
+    /// storage stays mapped. (The input is read where the caller holds it.) Tensors built on it
+    /// share it copy-on-write, so a tensor still alive from an earlier call keeps its values.
+    private var scratch: [[Float]] = [[]]
 
     init(context: ExecutionContext, executor: PhysicsExecutor?) {
         self.context = context
@@ -47,8 +47,8 @@ final class ContextBox: @unchecked Sendable {
         }
     }
 
-    /// A tensor of `shape` copied from `pointer` into the reused storage `slot` (0 or 1); call
-    /// it under the lock (inside ``run(_:)``).
+    /// A tensor of `shape` copied from `pointer` into the reused storage `slot` (0); call it
+    /// under the lock (inside ``run(_:)``).
     func operand(
         _ slot: Int, _ pointer: UnsafePointer<Float>?, shape: [Int], _ name: String
     )
@@ -175,6 +175,24 @@ public func hxsimContextMockParameter(
     }
 }
 
+/// `hxsim_context_set_part_rows` of `include/hxsim.h`, where it is documented.
+@_cdecl("hxsim_context_set_part_rows")
+public func hxsimContextSetPartRows(_ context: UInt64, _ rows: Int64) -> Int32 {
+    guarded {
+        let value = try Check.extent(rows, "rows")
+        try ContextBox.get(context).run { $0.partRows = value }
+    }
+}
+
+/// `hxsim_context_part_rows` of `include/hxsim.h`, where it is documented.
+@_cdecl("hxsim_context_part_rows")
+public func hxsimContextPartRows(_ context: UInt64, _ rows: UnsafeMutablePointer<Int64>?) -> Int32 {
+    guarded {
+        let out = try Check.output(rows, "rows")
+        out.pointee = Int64(try ContextBox.get(context).run { $0.partRows })
+    }
+}
+
 /// `hxsim_context_measure_mock_parameter` of `include/hxsim.h`, where it is documented.
 @_cdecl("hxsim_context_measure_mock_parameter")
 public func hxsimContextMeasureMockParameter(
@@ -228,6 +246,10 @@ private func tensor(
 }
 
 /// `hxsim_matmul` of `include/hxsim.h`, where it is documented.
+///
+/// Streams: the input is read from the caller's buffer and each part of the call
+/// (``ExecutionContext/partRows`` rows) written into the caller's output as it is done, so the
+/// library holds neither the whole input nor the whole result, whatever the batch.
 @_cdecl("hxsim_matmul")
 public func hxsimMatmul(
     _ context: UInt64, _ backend: Int32, _ input: UnsafePointer<Float>?, _ batch: Int64,
@@ -238,14 +260,30 @@ public func hxsimMatmul(
         let (b, rows, columns) = (
             try Check.extent(batch, "batch"), try Check.extent(k, "k"), try Check.extent(n, "n")
         )
-        _ = try Check.elements([b, columns], "output")
+        let results = try Check.elements([b, columns], "output")
+        let x = UnsafeBufferPointer(
+            start: try Check.pointer(input, "input"),
+            count: try Check.elements([b, rows], "input"))
         let box = try ContextBox.get(context)
-        try forward(context, backend, output: output, outputCount: outputCount) {
-            try matmul(
-                box.operand(0, input, shape: [b, rows], "input"),
-                box.operand(1, weights, shape: [rows, columns], "weights"),
-                numSends: Int(numSends), waitBetweenEvents: Int(waitBetweenEvents),
-                backend: $0, context: &$1)
+        try box.run { context in
+            let backend = try box.backend(backend)
+            let w = try box.operand(0, weights, shape: [rows, columns], "weights")
+            try Check.outputCount(outputCount, expected: results, "output")
+            // An empty result writes nothing, so an empty buffer may be NULL (as torch gives it).
+            let out = results > 0 ? try Check.output(output, "output") : nil
+            // The call checks the settings and the gain.
+            let settings = VMMSettings(
+                numSends: Int(numSends), waitBetweenEvents: Int(waitBetweenEvents))
+            try forwardVMM(
+                x, batch: b, weights: w.storage, k: rows, n: columns, settings: settings,
+                backend: backend, context: &context
+            ) { part, values in
+                guard let out, !values.isEmpty else { return }
+                values.withUnsafeBufferPointer { source in
+                    (out + part.lowerBound * columns).update(
+                        from: source.baseAddress!, count: source.count)
+                }
+            }
         }
     }
 }

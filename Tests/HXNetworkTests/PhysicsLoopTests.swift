@@ -153,22 +153,28 @@ struct PhysicsLoopTests {
     }
 
     @Test(
-        "blocks with unequal batches on one chip run one after the other, each as it runs alone; equal batches run as one execution of both hemispheres"
+        "blocks with unequal batches on one chip run one after the other, each as it runs alone with its interleaved trials; equal batches run as one execution of both hemispheres"
     )
     func hemisphereScheduling() throws {
         let chip = try Chip(seed: 4)
         let blocks = try Self.unequalBlocks()
         let executor = try PhysicsExecutor(chips: [chip])
         let outputs = try executor.execute(blocks, numSends: 3, waitBetweenEvents: 6)
-        // By hand on a copy of the chip: hemisphere 0's batch, then hemisphere 1's.
+        // By hand on a copy of the chip: hemisphere 0's batch, then hemisphere 1's, as two
+        // executions whose trials interleave (execution e, vector b: trial 2b + e).
         var manual = chip
-        let options = ExecutionOptions(numSends: 3, waitBetweenEvents: 6)
+        var options = ExecutionOptions(numSends: 3, waitBetweenEvents: 6)
+        options.trialStride = 2
         try manual.writeWeights(blocks[0].weights.map { Int($0) }, hemisphere: 0)
         try manual.writeWeights(blocks[1].weights.map { Int($0) }, hemisphere: 1)
+        options.firstTrial = 0
         let first = try manual.execute(inputs: [blocks[0].inputs, nil], options: options)
+        options.firstTrial = 1
         let second = try manual.execute(inputs: [nil, blocks[1].inputs], options: options)
         #expect(outputs[0] == first.outputs[0] && outputs[1] == second.outputs[1])
-        #expect(executor.currentChips[0].nextTrial == 8)
+        // The count continues after the last trial used: 1 + 2 · (5 − 1) for the second batch.
+        #expect(blocks[0].inputs.rows == 3 && blocks[1].inputs.rows == 5)
+        #expect(executor.currentChips[0].nextTrial == 10)
         // Equal batches: one execution sends each vector to both hemispheres at once.
         var paired = blocks
         paired[1].inputs = try Chip.checkedInputs(randomMatrix(3, 60, in: 0...31, seed: 11))
@@ -177,7 +183,9 @@ struct PhysicsLoopTests {
         var both = chip
         try both.writeWeights(blocks[0].weights.map { Int($0) }, hemisphere: 0)
         try both.writeWeights(blocks[1].weights.map { Int($0) }, hemisphere: 1)
-        let once = try both.execute(inputs: [paired[0].inputs, paired[1].inputs], options: options)
+        let once = try both.execute(
+            inputs: [paired[0].inputs, paired[1].inputs],
+            options: ExecutionOptions(numSends: 3, waitBetweenEvents: 6))
         #expect(together[0] == once.outputs[0] && together[1] == once.outputs[1])
     }
 

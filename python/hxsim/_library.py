@@ -51,6 +51,8 @@ _FUNCTIONS = {
     "hxsim_context_set_mock_parameter": (_u64, _f64, _f64),
     "hxsim_context_mock_parameter": (_u64, _p_f64, _p_f64),
     "hxsim_context_measure_mock_parameter": (_u64, _u64, _p_f64, _p_f64),
+    "hxsim_context_set_part_rows": (_u64, _i64),
+    "hxsim_context_part_rows": (_u64, ctypes.POINTER(ctypes.c_int64)),
     "hxsim_matmul": (_u64, _i32, _ptr, _i64, _i64, _ptr, _i64, _i32, _i32, _ptr, _i64),
     "hxsim_matmul_buffer": (
         _u64, _i32, _ptr, _i64, _i64, _ptr, _i64, _i32, _i32, _p_u64,

@@ -240,3 +240,68 @@ def test_results_kept_by_the_library_outlive_their_first_tensor():
         other.add_(1000)  # results are writable and independent
     assert torch.equal(view, expected[1:])
     assert not torch.equal(other, view[:1].expand_as(other))
+
+
+@pytest.mark.parametrize("mode", ["physics", "mock"])
+def test_parts_of_rows_give_the_values_of_one_call(mode):
+    """A VMM runs in parts of about `part_rows` rows (bounded memory at any batch); the parts
+    continue the trials and noise of one call, so the values do not depend on the setting."""
+    rng = np.random.default_rng(3)
+    # 300 × 600 weights: 3 × 3 blocks on one chip (several executions per call).
+    x = torch.tensor(rng.integers(0, 32, size=(2500, 300)), dtype=torch.float32)
+    w = torch.tensor(rng.integers(-63, 64, size=(300, 600)), dtype=torch.float32)
+    images = torch.tensor(rng.integers(0, 32, size=(40, 1, 12, 12)), dtype=torch.float32)
+    kernels = torch.tensor(rng.integers(-63, 64, size=(4, 1, 5, 5)), dtype=torch.float32)
+    results = []
+    for part_rows in (None, 1):
+        context = ht.init(mode=mode, seed=6, chips=1, part_rows=part_rows) if mode == "physics" \
+            else ht.init(mode=mode, seed=6, part_rows=part_rows)
+        assert context.part_rows == (4096 if part_rows is None else 1)
+        results.append((ht.matmul(x, w), ht.conv2d(images, kernels)))
+    (whole, whole_conv), (parts, parts_conv) = results
+    assert torch.equal(whole, parts)
+    assert torch.equal(whole_conv, parts_conv)
+    assert len(torch.unique(parts[-100:])) > 10  # the last part was computed
+
+
+def test_part_rows_is_checked():
+    context = ht.init(mode="mock")
+    with pytest.raises(hxsim.HXSimError, match="rows is 0"):
+        context.part_rows = 0
+    with pytest.raises(TypeError):
+        context.part_rows = 2.5
+    with pytest.raises(ValueError):
+        context.part_rows = 2**70
+
+
+_PEAK_RSS = """
+import resource, sys, torch, hxsim.torch as ht
+batch = int(sys.argv[1])
+ht.init(mode="physics", seed=1, chips=1)
+x = torch.full((batch, 128), 7.0)
+w = torch.full((128, 256), 3.0)
+y = ht.matmul(x, w)
+assert y.shape == (batch, 256)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+
+
+def test_a_large_matmul_holds_little_beyond_its_input_and_result(tmp_path):
+    """Peak memory of a physics matmul grows by the caller's own input and result, not by
+    copies of them or the whole batch's intermediates (measured in fresh processes)."""
+    import os
+    import subprocess
+    import sys
+
+    def peak(batch):
+        done = subprocess.run([sys.executable, "-c", _PEAK_RSS, str(batch)], capture_output=True,
+                              text=True, timeout=300, env=dict(os.environ))
+        assert done.returncode == 0, done.stderr
+        return int(done.stdout.strip().splitlines()[-1])
+
+    small, large = peak(2_000), peak(200_000)
+    callers = 198_000 * (128 + 256) * 4  # the input and result tensors of the extra rows
+    extra = large - small - callers
+    # Before the parts, the bridge held a copy of the input, the blocks and the decoded result
+    # for the whole batch: about 1.3 × the caller's data more.
+    assert extra < 48 * 2**20, f"{extra / 2**20:.0f} MiB beyond the caller's {callers / 2**20:.0f}"

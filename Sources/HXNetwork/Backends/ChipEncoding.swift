@@ -42,6 +42,39 @@ enum ChipEncoding {
         return out
     }
 
+    /// Throws as ``quantize(_:range:policy:name:)`` would for `values`, without copying them:
+    /// the check of a whole call's input before the first of its parts runs.
+    static func check(
+        _ values: UnsafeBufferPointer<Float>, range: ClosedRange<Int>, policy: RangePolicy,
+        name: String
+    ) throws {
+        if policy == .clamp {
+            guard Tensor.allFinite(values) else { throw NetworkError.nonFinite(tensor: name) }
+            return
+        }
+        let low = Float(range.lowerBound)
+        let high = Float(range.upperBound)
+        var bad: Float? = nil
+        var nonFinite = false
+        for value in values {
+            guard value.isFinite else {
+                nonFinite = true
+                break
+            }
+            let rounded = value.rounded(.toNearestOrAwayFromZero)
+            if rounded < low || rounded > high {
+                bad = value
+                break
+            }
+        }
+        if nonFinite { throw NetworkError.nonFinite(tensor: name) }
+        if let bad {
+            throw NetworkError.outOfRange(
+                name: name, value: Double(bad),
+                allowed: Double(range.lowerBound)...Double(range.upperBound))
+        }
+    }
+
     /// The ADC code of one 128-row block in hxtorch's mock model: the analog value
     /// `scale × product + noise` digitised by `floor` and clamped to −128…127 (in that order,
     /// as `mac_mock_forward`: multiply by gain × numSends, add noise, floor, clamp).

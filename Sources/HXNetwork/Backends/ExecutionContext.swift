@@ -26,6 +26,15 @@ public struct ExecutionContext: Sendable {
     /// How the gradient of a VMM on the hardware back end is computed: hxtorch's (the
     /// default) or one that knows the chip's columns.
     public var backward: BackwardModel = .hxtorch
+    /// About how many rows of one VMM call (batch rows, or a convolution's patch rows) the mock
+    /// and hardware back ends encode and run at once: a larger call runs in parts
+    /// (`Chip.parts(units:unitRows:partRows:)`, which rounds up to multiples of 128 rows and
+    /// at least 1024), so that what a call holds besides its input and result does
+    /// not grow with the batch. The results do not depend on it: the mock's noise is keyed by
+    /// each row, and the parts continue the chips' trials as one call would.
+    public var partRows: Int = ExecutionContext.defaultPartRows
+    /// The default of ``partRows``: a few megabytes of intermediates for a full 128 × 256 VMM.
+    public static let defaultPartRows = 4096
     /// The number of VMM calls made through this context so far; each call's noise is keyed by
     /// its index.
     public private(set) var vmmCallCount: UInt64 = 0

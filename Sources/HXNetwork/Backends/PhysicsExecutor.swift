@@ -169,20 +169,20 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
     }
 
     /// Runs the queued blocks of one chip, pairing hemispheres where the batches match.
+    ///
+    /// The E executions of one call interleave their trials: vector b of execution e is trial
+    /// `T + b·E + e` (T the chip's count, or `options.firstTrial`), and the count ends at
+    /// `T + B·E`. So a batch run in parts of rows, each part one call, gives every vector the
+    /// trial (and so the noise and dither) it has in one call of the whole batch. The digital
+    /// correction's dither is keyed by the chip, the hemisphere and each output's trial.
     private static func run(
         queues: [[Int]], blocks: [HardwareBlock], chip: inout Chip, options: ExecutionOptions,
         correction: CalibrationResult?, into results: SharedBuffer<Matrix<Int8>?>
     ) throws {
-        var next = [0, 0]
-        while next[0] < queues[0].count || next[1] < queues[1].count {
-            var pending = [Int?](repeating: nil, count: 2)
-            for h in 0..<2 where next[h] < queues[h].count { pending[h] = queues[h][next[h]] }
-            // Pair the two hemispheres only when their batches agree.
-            if let a = pending[0], let b = pending[1],
-                blocks[a].inputs.rows != blocks[b].inputs.rows
-            {
-                pending[1] = nil
-            }
+        let executions = schedule(queues: queues, blocks: blocks)
+        let stride = UInt64(max(1, executions.count))
+        let first = options.firstTrial ?? chip.nextTrial
+        for (e, pending) in executions.enumerated() {
             var inputs: HemispherePair<Matrix<UInt8>?> = [nil, nil]
             for h in 0..<2 {
                 guard let index = pending[h] else { continue }
@@ -190,21 +190,45 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
                 // only a comparison.
                 try chip.writeWeights(blocks[index].weights, hemisphere: h)
                 inputs[h] = blocks[index].inputs
-                next[h] += 1
             }
-            let outcome = try chip.execute(inputs: inputs, options: options)
+            var executionOptions = options
+            executionOptions.firstTrial = first &+ UInt64(e)
+            executionOptions.trialStride = stride
+            let outcome = try chip.execute(inputs: inputs, options: executionOptions)
             for h in 0..<2 {
                 guard let index = pending[h], let outputs = outcome.outputs[h] else { continue }
                 if let correction {
-                    // Dither of the rounding keyed by the chip and the execution's trials.
                     let dither = SeedSequence(chip.seed).seed(
-                        SeedSequence.label("correction"), outcome.firstTrial, UInt64(h))
+                        SeedSequence.label("correction"), UInt64(h))
                     results[index] = try correction.correct(
-                        outputs, hemisphere: h, columns: 0..<outputs.columns, ditherSeed: dither)
+                        outputs, hemisphere: h, columns: 0..<outputs.columns, ditherSeed: dither,
+                        firstRow: Int(truncatingIfNeeded: outcome.firstTrial),
+                        rowStride: Int(truncatingIfNeeded: stride))
                 } else {
                     results[index] = outputs
                 }
             }
         }
+    }
+
+    /// The executions of one chip's queued blocks, in order: the next block of each hemisphere,
+    /// paired only when their batches agree (one execution sends one vector to each hemisphere).
+    private static func schedule(
+        queues: [[Int]], blocks: [HardwareBlock]
+    ) -> [HemispherePair<Int?>] {
+        var executions: [HemispherePair<Int?>] = []
+        var next = [0, 0]
+        while next[0] < queues[0].count || next[1] < queues[1].count {
+            var pending: HemispherePair<Int?> = [nil, nil]
+            for h in 0..<2 where next[h] < queues[h].count { pending[h] = queues[h][next[h]] }
+            if let a = pending[0], let b = pending[1],
+                blocks[a].inputs.rows != blocks[b].inputs.rows
+            {
+                pending[1] = nil
+            }
+            for h in 0..<2 where pending[h] != nil { next[h] += 1 }
+            executions.append(pending)
+        }
+        return executions
     }
 }

@@ -1,4 +1,5 @@
 import HXNumerics
+import HXPhysics
 
 /// The chip's vector-matrix multiplication, named after hxtorch's `matmul`: `input · other` on
 /// the chosen back end, in LSB.
@@ -52,58 +53,26 @@ public func matmul(
         throw NetworkError.shapeMismatch(
             operation: "matmul", expected: [k, columns], got: other.shape)
     }
-    let resolved = backend ?? context.backend
-    // The hardware back end checks while it encodes (one pass over the values, not two).
-    if case .hardware = resolved {
-    } else {
-        try input.checkFinite("matmul input")
-        try other.checkFinite("matmul weights")
-    }
     let weights = other.rank == 1 ? try other.reshaped([k, 1]) : other
     let n = weights.shape[1]
     let flat = try input.reshaped([-1, k])
     let batch = flat.shape[0]
-
-    let gain = context.mockParameter.gain
-    let scale = gain * Double(numSends)
-    let values: [Float]
-    var chipGradient: ChipAwareGradient?
-    switch resolved {
-    case .software:
-        values = context.measure(.execute) {
-            Tensor.gemm(flat.storage, weights.storage, m: batch, n: n, k: k, alpha: Float(scale))
-        }
-    case .mock:
-        let callIndex = context.nextCallIndex()
-        let callKey = SeedSequence(context.noiseSeed).seed(
-            SeedSequence.label("mock-noise"), callIndex)
-        let policy = context.rangePolicy
-        let (a, w) = try context.measure(.encode) {
-            (
-                try ChipEncoding.quantize(
-                    flat.storage, range: VMMLimits.inputRange, policy: policy, name: "matmul input"),
-                try ChipEncoding.quantize(
-                    weights.storage, range: VMMLimits.weightRange, policy: policy,
-                    name: "matmul weights")
-            )
-        }
-        let noise = context.mockParameter.noiseStd
-        values = context.measure(.execute) {
-            MockBackend.forward(
-                a, w, batch: batch, k: k, n: n, scale: scale, noiseStd: noise, callKey: callKey)
-        }
-    case .hardware(let executor):
-        _ = context.nextCallIndex()
-        var call: HardwareCall?
-        values = try HardwareBackend.forward(
-            flat.storage, weights.storage, batch: batch, k: k, n: n, settings: settings,
-            executor: executor, context: &context, keep: &call)
-        if case .chip(let response) = context.backward, let call {
-            chipGradient = try ChipAwareGradient(
-                call: call, values: values, batch: batch, k: k, n: n, settings: settings,
-                response: response)
+    var values: [Float] = []
+    let call = try flat.storage.withUnsafeBufferPointer { x in
+        try forwardVMM(
+            x, batch: batch, weights: weights.storage, k: k, n: n, settings: settings,
+            backend: backend, context: &context
+        ) { _, y in
+            if values.isEmpty { values = y } else { values.append(contentsOf: y) }
         }
     }
+    var chipGradient: ChipAwareGradient?
+    if case .chip(let response) = context.backward, let kept = try call.hardwareCall(batch: batch) {
+        chipGradient = try ChipAwareGradient(
+            call: kept, values: values, batch: batch, k: k, n: n, settings: settings,
+            response: response)
+    }
+    let scale = call.scale
 
     let (x, wValues, chipAware) = (flat.detached(), weights.detached(), chipGradient)
     let slope = Float(scale)
@@ -132,15 +101,49 @@ public func matmul(
     return try product.reshaped(outShape)
 }
 
+/// The forward pass of ``matmul(_:_:numSends:waitBetweenEvents:backend:context:)`` on `batch`
+/// rows of `x` (batch × k, chip units) and `weights` (k × n, chip units), after its shape
+/// checks: the values are handed to `write` part by part (the part's rows, their values
+/// rows × n in LSB), so that a caller with its own output buffer (the C library) never holds
+/// the whole result twice. Checks as `matmul`: settings, gain, non-finite values (software
+/// and mock check here; the hardware back end while it encodes).
+/// - Returns: the call, which holds what the chip-aware backward needs.
+@discardableResult
+package func forwardVMM(
+    _ x: UnsafeBufferPointer<Float>, batch: Int, weights: [Float], k: Int, n: Int,
+    settings: VMMSettings, backend: Backend?, context: inout ExecutionContext,
+    write: (Range<Int>, [Float]) throws -> Void
+) throws -> VMMCall {
+    try settings.validate()
+    try context.mockParameter.validate()
+    if case .hardware = backend ?? context.backend {
+    } else {
+        try ChipEncoding.check(
+            x, range: VMMLimits.inputRange, policy: .clamp, name: "matmul input")
+        try weights.withUnsafeBufferPointer { w in
+            try ChipEncoding.check(
+                w, range: VMMLimits.weightRange, policy: .clamp, name: "matmul weights")
+        }
+    }
+    var call = try VMMCall(
+        weights: weights, k: k, n: n, settings: settings, backend: backend, units: batch,
+        input: x, context: &context)
+    for part in call.parts {
+        try write(part, try call.run(x, rows: part, firstRow: part.lowerBound, context: &context))
+    }
+    return call
+}
+
 /// The mock back end's arithmetic.
 enum MockBackend {
-    /// hxtorch's mock VMM on quantised row-major `a` (batch × k) and `w` (k × n).
+    /// hxtorch's mock VMM on quantised row-major `a` (batch × k) and `w` (k × n); `a` holds rows
+    /// `firstRow…` of the call, which key their noise.
     ///
     /// The product of one 128-row block is exact in `Float` (|Σ a·w| ≤ 31·63·128 < 2²⁴), so the
     /// result does not depend on BLAS's summation order or thread count.
     static func forward(
         _ a: [Float], _ w: [Float], batch: Int, k: Int, n: Int, scale: Double, noiseStd: Double,
-        callKey: UInt64
+        callKey: UInt64, firstRow: Int = 0
     ) -> [Float] {
         let height = VMMLimits.rowsPerBlock
         var sums = [Int32](repeating: 0, count: batch * n)
@@ -162,7 +165,8 @@ enum MockBackend {
                                 noiseStd > 0
                                 ? noiseStd
                                     * CounterGaussian.standardNormal(
-                                        key: CounterGaussian.key(callKey, b, c), index: block)
+                                        key: CounterGaussian.key(callKey, firstRow + b, c),
+                                        index: block)
                                 : 0
                             s[b * n + c] += ChipEncoding.mockCode(
                                 product: p[b * n + c], scale: scale, noise: noise)
@@ -186,34 +190,6 @@ enum MockBackend {
 /// vectorise: rounding by the float magic number instead of `roundf`, narrowing through the
 /// bit pattern instead of a checked conversion.
 enum HardwareBackend {
-    /// `keep` receives what the chip-aware backward needs (``HardwareCall``) when the context
-    /// asks for it.
-    static func forward(
-        _ x: [Float], _ w: [Float], batch: Int, k: Int, n: Int, settings: VMMSettings,
-        executor: any HardwareExecutor, context: inout ExecutionContext,
-        keep: inout HardwareCall?
-    ) throws -> [Float] {
-        let policy = context.rangePolicy
-        let (plan, blocks) = try context.measure(.encode) {
-            let plan = try PartitionPlan(rows: k, columns: n, chipCount: executor.chipCount)
-            return (plan, try encode(x, w, batch: batch, k: k, n: n, plan: plan, policy: policy))
-        }
-        let results = try context.measure(.execute) {
-            try executor.execute(
-                blocks, numSends: settings.numSends, waitBetweenEvents: settings.waitBetweenEvents)
-        }
-        if case .chip = context.backward {
-            // The weights as the chip holds them, only for the chip-aware backward: the same
-            // rounding and range policy as `encode`, kept out of its fused loop.
-            let q = try ChipEncoding.quantize(
-                w, range: VMMLimits.weightRange, policy: policy, name: "matmul weights")
-            keep = HardwareCall(plan: plan, quantizedWeights: q, results: results)
-        }
-        return try context.measure(.decode) {
-            try decode(results, plan: plan, batch: batch, n: n)
-        }
-    }
-
     /// The blocks of `plan` for float activations `x` (batch × k) and weights `w` (k × n),
     /// rounded (halves away from zero) and brought into range by `policy`.
     /// - Throws: as ``ChipEncoding/quantize(_:range:policy:name:)``, in the same order:
@@ -222,61 +198,92 @@ enum HardwareBackend {
         _ x: [Float], _ w: [Float], batch: Int, k: Int, n: Int, plan: PartitionPlan,
         policy: RangePolicy
     ) throws -> [HardwareBlock] {
-        let inputRange = VMMLimits.inputRange
-        let weightRange = VMMLimits.weightRange
-        var inputs: [Matrix<UInt8>] = []
-        var inputScan = Narrowing.Scan()
-        for rowBlock in 0..<plan.rowBlockCount {
-            let rows = plan.blocks[rowBlock * plan.columnBlockCount].rows
-            var storage = [UInt8](repeating: 0, count: batch * rows.count)
-            x.withUnsafeBufferPointer { source in
-                storage.withUnsafeMutableBufferPointer { target in
-                    inputScan.merge(
-                        Narrowing.roundClampNarrow(
-                            source.baseAddress! + rows.lowerBound, rows: batch,
-                            columns: rows.count, sourceStride: k, into: target.baseAddress!,
-                            range: inputRange))
+        let weights = try encodeWeights(w, n: n, plan: plan)
+        return try x.withUnsafeBufferPointer { x in
+            try assemble(x, w, rows: 0..<batch, k: k, plan: plan, weights: weights, policy: policy)
+        }
+    }
+
+    /// The blocks of `plan` for rows `rows` of `x` and the encoded `weights` (of `w`), with
+    /// the errors of ``encode(_:_:batch:k:n:plan:policy:)`` in its order.
+    static func assemble(
+        _ x: UnsafeBufferPointer<Float>, _ w: [Float], rows: Range<Int>, k: Int,
+        plan: PartitionPlan,
+        weights: (blocks: [Matrix<Int8>], scan: Narrowing.Scan), policy: RangePolicy
+    ) throws -> [HardwareBlock] {
+        let inputs = try encodeInputs(x, rows: rows, k: k, plan: plan)
+        // Errors as the general quantiser reports them (it names the tensor).
+        if !inputs.scan.finite { throw NetworkError.nonFinite(tensor: "matmul input") }
+        if !weights.scan.finite { throw NetworkError.nonFinite(tensor: "matmul weights") }
+        if policy == .reject {
+            if !inputs.scan.within(VMMLimits.inputRange) {
+                try ChipEncoding.check(
+                    UnsafeBufferPointer(rebasing: x[(rows.lowerBound * k)..<(rows.upperBound * k)]),
+                    range: VMMLimits.inputRange, policy: .reject, name: "matmul input")
+            }
+            if !weights.scan.within(VMMLimits.weightRange) {
+                try w.withUnsafeBufferPointer { w in
+                    try ChipEncoding.check(
+                        w, range: VMMLimits.weightRange, policy: .reject, name: "matmul weights")
                 }
             }
-            inputs.append(try Matrix(rows: batch, columns: rows.count, storage: storage))
         }
+        return plan.blocks.map { block in
+            HardwareBlock(
+                placement: block.placement, inputs: inputs.blocks[block.rowBlock],
+                weights: weights.blocks[block.rowBlock * plan.columnBlockCount + block.columnBlock])
+        }
+    }
+
+    /// The input blocks of `plan` (one per row block) for rows `rows` of float activations `x`
+    /// (batch × k), rounded (halves away from zero) and clamped to 0…31, with what the pass saw.
+    static func encodeInputs(
+        _ x: UnsafeBufferPointer<Float>, rows: Range<Int>, k: Int, plan: PartitionPlan
+    ) throws -> (blocks: [Matrix<UInt8>], scan: Narrowing.Scan) {
+        var inputs: [Matrix<UInt8>] = []
+        var scan = Narrowing.Scan()
+        for rowBlock in 0..<plan.rowBlockCount {
+            let columns = plan.blocks[rowBlock * plan.columnBlockCount].rows
+            var storage = [UInt8](repeating: 0, count: rows.count * columns.count)
+            storage.withUnsafeMutableBufferPointer { target in
+                guard let source = x.baseAddress, !rows.isEmpty else { return }
+                scan.merge(
+                    Narrowing.roundClampNarrow(
+                        source + rows.lowerBound * k + columns.lowerBound,
+                        rows: rows.count, columns: columns.count, sourceStride: k,
+                        into: target.baseAddress!, range: VMMLimits.inputRange))
+            }
+            inputs.append(try Matrix(rows: rows.count, columns: columns.count, storage: storage))
+        }
+        return (inputs, scan)
+    }
+
+    /// The weight blocks of `plan` (in its order) for float weights `w` (k × n), rounded and
+    /// clamped to −63…63, with what the pass saw.
+    static func encodeWeights(
+        _ w: [Float], n: Int, plan: PartitionPlan
+    ) throws -> (blocks: [Matrix<Int8>], scan: Narrowing.Scan) {
         var weights: [Matrix<Int8>] = []
-        var weightScan = Narrowing.Scan()
+        var scan = Narrowing.Scan()
         for block in plan.blocks {
             var storage = [Int8](repeating: 0, count: block.rows.count * block.columns.count)
             w.withUnsafeBufferPointer { source in
                 storage.withUnsafeMutableBufferPointer { target in
                     target.withMemoryRebound(to: UInt8.self) { bytes in
-                        weightScan.merge(
+                        scan.merge(
                             Narrowing.roundClampNarrow(
                                 source.baseAddress! + block.rows.lowerBound * n
                                     + block.columns.lowerBound,
                                 rows: block.rows.count, columns: block.columns.count,
-                                sourceStride: n, into: bytes.baseAddress!, range: weightRange))
+                                sourceStride: n, into: bytes.baseAddress!,
+                                range: VMMLimits.weightRange))
                     }
                 }
             }
             weights.append(
                 try Matrix(rows: block.rows.count, columns: block.columns.count, storage: storage))
         }
-        // Errors as the general quantiser reports them (it names the first bad value).
-        if !inputScan.finite { throw NetworkError.nonFinite(tensor: "matmul input") }
-        if !weightScan.finite { throw NetworkError.nonFinite(tensor: "matmul weights") }
-        if policy == .reject {
-            if !inputScan.within(inputRange) {
-                _ = try ChipEncoding.quantize(
-                    x, range: inputRange, policy: .reject, name: "matmul input")
-            }
-            if !weightScan.within(weightRange) {
-                _ = try ChipEncoding.quantize(
-                    w, range: weightRange, policy: .reject, name: "matmul weights")
-            }
-        }
-        return plan.blocks.map { block in
-            HardwareBlock(
-                placement: block.placement, inputs: inputs[block.rowBlock],
-                weights: weights[block.rowBlock * plan.columnBlockCount + block.columnBlock])
-        }
+        return (weights, scan)
     }
 
     /// Sums the block results of each output over row blocks and clamps to −128…127. With one

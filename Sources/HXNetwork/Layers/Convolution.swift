@@ -178,18 +178,76 @@ func convolve(
             operation: "convolution bias", expected: [o], got: bias.shape)
     }
     let (oh, ow) = (geometry.outputHeight, geometry.outputWidth)
-    let columns = context.measure(.encode) { input.im2col(geometry) }
     let kernels = try weight.reshaped([o, geometry.patchSize]).transposed()
-    let product = try matmul(
-        columns, kernels, numSends: settings.numSends,
-        waitBetweenEvents: settings.waitBetweenEvents, backend: backend, context: &context)
-    var out = try context.measure(.decode) {
-        try product.reshaped([n, oh * ow, o]).permuted([0, 2, 1]).reshaped([n, o, oh, ow])
+    var out: Tensor
+    if input.requiresGradient || weight.requiresGradient {
+        // The backward pass needs every patch: one VMM of all of them.
+        let columns = context.measure(.encode) { input.im2col(geometry) }
+        let product = try matmul(
+            columns, kernels, numSends: settings.numSends,
+            waitBetweenEvents: settings.waitBetweenEvents, backend: backend, context: &context)
+        out = try context.measure(.decode) {
+            try product.reshaped([n, oh * ow, o]).permuted([0, 2, 1]).reshaped([n, o, oh, ow])
+        }
+    } else {
+        out = try convolveInParts(
+            input, kernels, geometry: geometry, settings: settings, backend: backend,
+            context: &context)
     }
     if let bias {
         out = try context.measure(.digital) { try out + bias.reshaped([o, 1, 1]) }
     }
     return out
+}
+
+/// The convolution of `input` `[N, C, H, W]` with `kernels` `[C · kH · kW, O]` when no gradient
+/// is needed: one VMM call (``VMMCall``) run in parts of images, each part's patches made,
+/// run and rearranged to `[m, O, Ho, Wo]` on its own, so that the patches (Ho · Wo · C · kH ·
+/// kW values per image) are never held for the whole batch. The result equals one VMM of all
+/// patches.
+func convolveInParts(
+    _ input: Tensor, _ kernels: Tensor, geometry: WindowGeometry, settings: VMMSettings,
+    backend: Backend?, context: inout ExecutionContext
+) throws -> Tensor {
+    let (n, o) = (input.shape[0], kernels.shape[1])
+    let positions = geometry.outputHeight * geometry.outputWidth
+    let imageSize = geometry.channels * geometry.height * geometry.width
+    if case .hardware = backend ?? context.backend {
+    } else {
+        try input.checkFinite("matmul input")
+        try kernels.checkFinite("matmul weights")
+    }
+    var out = [Float](repeating: 0, count: n * o * positions)
+    try input.storage.withUnsafeBufferPointer { images in
+        var call = try VMMCall(
+            weights: kernels.storage, k: geometry.patchSize, n: o, settings: settings,
+            backend: backend, units: n, unitRows: positions, input: images, context: &context)
+        for part in call.parts {
+            let columns = context.measure(.encode) {
+                Tensor(
+                    unchecked: [part.count, geometry.channels, geometry.height, geometry.width],
+                    Array(images[(part.lowerBound * imageSize)..<(part.upperBound * imageSize)])
+                ).im2col(geometry)
+            }
+            let product = try columns.storage.withUnsafeBufferPointer { patches in
+                try call.run(
+                    patches, rows: 0..<(part.count * positions),
+                    firstRow: part.lowerBound * positions, context: &context)
+            }
+            // [m, positions, O] to channels first, into the part's images of the result.
+            context.measure(.decode) {
+                for (m, image) in part.enumerated() {
+                    for p in 0..<positions {
+                        for c in 0..<o {
+                            out[(image * o + c) * positions + p] =
+                                product[(m * positions + p) * o + c]
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return Tensor(unchecked: [n, o, geometry.outputHeight, geometry.outputWidth], out)
 }
 
 /// Checks what every convolution layer needs: the chip layer's checks (weight of `rank`, bias

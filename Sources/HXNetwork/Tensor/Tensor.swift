@@ -126,12 +126,15 @@ public struct Tensor: Sendable {
 
     /// Whether every element is finite.
     public var isFinite: Bool {
-        storage.withUnsafeBufferPointer { buffer in
-            // Summing x - x gives NaN exactly when some x is NaN or infinite, without branching.
-            var probe: Float = 0
-            for value in buffer { probe += value - value }
-            return probe == 0
-        }
+        storage.withUnsafeBufferPointer(Self.allFinite)
+    }
+
+    /// Whether every value is finite, in one pass without branches.
+    static func allFinite(_ buffer: UnsafeBufferPointer<Float>) -> Bool {
+        // Summing x - x gives NaN exactly when some x is NaN or infinite.
+        var probe: Float = 0
+        for value in buffer { probe += value - value }
+        return probe == 0
     }
 
     /// Throws ``NetworkError/nonFinite(tensor:)`` naming the tensor when an element is NaN or

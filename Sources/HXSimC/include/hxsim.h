@@ -133,6 +133,14 @@ hxsim_status hxsim_context_set_mock_parameter(hxsim_context context, double gain
 hxsim_status hxsim_context_mock_parameter(hxsim_context context, double *gain,
                                           double *noise_std);
 
+/* About how many rows of one VMM call (batch rows, or a convolution's patch rows) the context
+ * encodes and runs at once, >= 1 (default 4096; rounded up to a multiple of 128 rows and at
+ * least 1024): what a call holds besides its input and result is bounded by it, whatever the
+ * batch. hxsim_matmul reads the input and writes the result in place; the convolutions hold
+ * one copy of each. The results do not depend on it. */
+hxsim_status hxsim_context_set_part_rows(hxsim_context context, int64_t rows);
+hxsim_status hxsim_context_part_rows(hxsim_context context, int64_t *rows);
+
 /* Measures gain and noise on the context's first chip as hxtorch's measure_mock_parameter does
  * (physics contexts only); `seed` chooses the random inputs. Does not set them. */
 hxsim_status hxsim_context_measure_mock_parameter(hxsim_context context, uint64_t seed,

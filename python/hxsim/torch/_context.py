@@ -50,7 +50,8 @@ class Context:
     """One execution context (see the module's documentation); usable with ``with``."""
 
     def __init__(self, mode="physics", seed=0, chips=1, calibration=None, parameters=None,
-                 integrator="fast", digital_correction=False, mock_parameter=None, threads=None):
+                 integrator="fast", digital_correction=False, mock_parameter=None, threads=None,
+                 part_rows=None):
         """
         :param mode: "physics", "mock" or "software".
         :param seed: seed of the mock noise, and of the first chip when `chips` is a number.
@@ -64,6 +65,9 @@ class Context:
         :param mock_parameter: gain and noise; hxtorch's defaults if None.
         :param threads: worker threads of the physics (None: every core; the results do not
             depend on it).
+        :param part_rows: about how many rows of one VMM the library runs at once (None: its
+            default, 4096; rounded up to a multiple of 128 and at least 1024). It bounds what a
+            call holds besides its input and result; the results do not depend on it.
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {sorted(MODES)}, got {mode!r}")
@@ -107,6 +111,23 @@ class Context:
         self.chip_count = len(handles)
         self.seed = int(seed)
         self.mock_parameter = mock_parameter or MockParameter()
+        if part_rows is not None:
+            self.part_rows = part_rows
+
+    @property
+    def part_rows(self):
+        """About how many rows of one VMM the library runs at once (see ``__init__``)."""
+        rows = ctypes.c_int64()
+        _library.call("hxsim_context_part_rows", self.handle, ctypes.byref(rows))
+        return rows.value
+
+    @part_rows.setter
+    def part_rows(self, rows):
+        if isinstance(rows, bool) or not isinstance(rows, int):
+            raise TypeError(f"part_rows must be an integer, got {rows!r}")
+        if not -2**63 <= rows < 2**63:
+            raise ValueError(f"part_rows is {rows}, far outside its range")
+        _library.call("hxsim_context_set_part_rows", self.handle, rows)
 
     @property
     def handle(self):
