@@ -78,27 +78,18 @@ public struct ImageTask: ExperimentTask {
             MNIST.load(
                 directory: folder, split: .test, pixelRange: range, limit: settings.testLimit),
             "test")
-        let (train, validation) = try full.holdingOut(settings.validationSize, seed: settings.seed)
-        return TaskData(
-            train: try train.prefix(settings.trainLimit), validation: validation, test: test)
+        return try TaskData(holdingOutValidationFrom: full, test: test, settings: settings)
     }
 
     public func makeModel(
         settings: ExperimentSettings, initialization: WeightInitialization, seed: UInt64
     ) throws -> Sequential {
-        let wait = settings.waitBetweenEvents
-        return Sequential(
-            try Conv2d(
+        try convolutionalClassifier(
+            Conv2d(
                 inChannels: 1, outChannels: 20, kernelSize: 10, stride: 5, padding: 1, bias: false,
-                waitBetweenEvents: wait, initialization: initialization, seed: seed),
-            try ConvertingReLU(shift: 1),
-            Flatten(),
-            try Linear(
-                inFeatures: 5 * 5 * 20, outFeatures: 128, bias: false, waitBetweenEvents: wait,
-                initialization: initialization, seed: seed &+ 1),
-            try ConvertingReLU(shift: 1),
-            try Linear(
-                inFeatures: 128, outFeatures: 10, bias: false, waitBetweenEvents: wait,
-                initialization: initialization, seed: seed &+ 2))
+                waitBetweenEvents: settings.waitBetweenEvents, initialization: initialization,
+                seed: seed),
+            features: 5 * 5 * 20, hidden: 128, classes: 10, settings: settings,
+            initialization: initialization, seed: seed)
     }
 }
