@@ -239,16 +239,10 @@ final class PiecewiseIntegrator: SampleIntegrator {
             throw PhysicsError.nonFiniteState(
                 hemisphere: hemisphere, sample: sample, time: readTime)
         }
-        let reads = GSLPath.readOut(
-            membrane: membrane, circuit: circuit, parameters: parameters, noise: noise)
         return SampleOutcome(
-            output: reads.output, baseline: reads.baseline, result: reads.result,
-            membrane: membrane,
-            trace: recorder.map {
-                $0.trace(
-                    hemisphere: hemisphere, sample: sample, events: events, readTime: readTime,
-                    baseline: reads.baseline, result: reads.result)
-            })
+            membrane: membrane, readTime: readTime, events: events, recorder: recorder,
+            circuit: circuit, parameters: parameters, noise: noise, hemisphere: hemisphere,
+            sample: sample)
     }
 
     /// Gauss–Legendre rules on [0, 1]: three points, and two for pieces shorter than τ/40
