@@ -218,21 +218,10 @@ struct PhysicsLoopTests {
         "training with the simulated chip in the loop learns the two-class task (≥ 95 % held out) within seconds"
     )
     func trainingOnTheChip() throws {
-        let trainSet = try twoClassData(samples: 256, seed: 1)
-        let testSet = try twoClassData(samples: 256, seed: 2)
-        var model = try twoClassModel(seed: 3)
-        var optimizer = Adam(learningRate: 0.3)
-        let loader = try DataLoader(
-            features: trainSet.features, labels: trainSet.labels, batchSize: 32, seed: 4)
         let executor = try PhysicsExecutor(chipCount: 1, firstSeed: 8)
         var context = ExecutionContext(backend: .hardware(executor), seed: 5)
-        let before = try evaluate(
-            model, features: testSet.features, labels: testSet.labels, context: &context)
-        let history = try train(
-            &model, optimizer: &optimizer, data: loader, epochs: 6, context: &context)
-        let after = try evaluate(
-            model, features: testSet.features, labels: testSet.labels, context: &context)
-        let losses = history.map(\.meanLoss)
+        let run = try twoClassRun(context: &context)
+        let (losses, before, after) = (run.losses, run.before, run.after)
         #expect(losses.last! < losses.first! / 3, "losses per epoch: \(losses)")
         #expect(after >= 0.95 && before < 0.75, "accuracy \(before) → \(after)")
         // The chip did run the training: its trial counter moved by every vector sent.
