@@ -17,9 +17,7 @@ struct PhysicsLoopTests {
     /// membrane before the read: a block's output is then round(c + x) − round(c) for the exact
     /// excursion x = gain · numSends · Σ a·w, with the gain of the closed form.
     static var exactlyLinear: PhysicsParameters {
-        var p = PhysicsParameters().withoutMismatchOrNoise
-        p.otaSaturates = false
-        p.membraneCompliance = false
+        var p = PhysicsParameters().withoutMismatchOrNoise.withLinearChain
         p.pseudoLeakConductance = 0
         p.settlingTime = 20e-6
         return p

@@ -50,9 +50,7 @@ enum CLIFixtures {
     /// A parameter file of the linear ideal chip: no mismatch or noise, linear OTA, no output
     /// limits (docs/MODEL.md's closed form holds exactly); returns its path.
     static func linearIdealParameters(in directory: String) throws -> String {
-        var p = PhysicsParameters().withoutMismatchOrNoise
-        p.otaSaturates = false
-        p.membraneCompliance = false
+        let p = PhysicsParameters().withoutMismatchOrNoise.withLinearChain
         let path = directory + "/linear.json"
         try p.write(to: path)
         return path
