@@ -92,3 +92,17 @@ func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {
 
 /// A software context with hxtorch's default gain.
 func softwareContext() -> ExecutionContext { ExecutionContext(backend: .software, seed: 1) }
+
+extension HardwareBlock {
+    /// A block on `chip`'s `hemisphere`: `batch` vectors of `rows` inputs, all `input`, onto
+    /// `columns` columns whose weights are all `weight`.
+    static func uniform(
+        chip: Int, hemisphere: Int, batch: Int = 1, rows: Int, columns: Int, input: UInt8 = 1,
+        weight: Int8 = 1
+    ) -> HardwareBlock {
+        HardwareBlock(
+            placement: BlockPlacement(chip: chip, hemisphere: hemisphere),
+            inputs: Matrix(rows: batch, columns: rows, repeating: input),
+            weights: Matrix(rows: rows, columns: columns, repeating: weight))
+    }
+}

@@ -182,10 +182,8 @@ struct PhysicsLoopTests {
     @Test("withChip changes a chip in place under the lock; a body that throws leaves it as it was")
     func withChip() throws {
         let executor = try PhysicsExecutor(chipCount: 2, firstSeed: 6)
-        let block = HardwareBlock(
-            placement: BlockPlacement(chip: 1, hemisphere: 0),
-            inputs: Matrix(rows: 4, columns: 50, repeating: 20),
-            weights: Matrix(rows: 50, columns: 8, repeating: 30))
+        let block = HardwareBlock.uniform(
+            chip: 1, hemisphere: 0, batch: 4, rows: 50, columns: 8, input: 20, weight: 30)
         let before = try executor.execute([block], numSends: 1, waitBetweenEvents: 5)[0]
         // Half the synapse bias: half the synaptic currents, about half the output.
         let bias = try executor.withChip(1) { chip -> Int in
