@@ -1,4 +1,5 @@
 import HXNumerics
+import Testing
 
 @testable import HXNetwork
 
@@ -104,5 +105,18 @@ extension HardwareBlock {
             placement: BlockPlacement(chip: chip, hemisphere: hemisphere),
             inputs: Matrix(rows: batch, columns: rows, repeating: input),
             weights: Matrix(rows: rows, columns: columns, repeating: weight))
+    }
+}
+
+extension HardwareExecutor {
+    /// The error running `block` alone (one send, wait 5) throws, before any work; an issue at
+    /// the caller when it runs.
+    @discardableResult
+    func refusal(
+        of block: HardwareBlock, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> NetworkError? {
+        #expect(throws: NetworkError.self, sourceLocation: sourceLocation) {
+            try execute([block], numSends: 1, waitBetweenEvents: 5)
+        }
     }
 }

@@ -449,15 +449,6 @@ final class ColumnProblem {
         self.inhibitoryStart = inhibitoryStart
     }
 
-    /// The roll-off f of the output stage at `headroom` volts (as ``MembraneSystem``).
-    @inline(__always)
-    private func rollOff(_ headroom: Double) -> Double {
-        if headroom >= width { return 1 }
-        if headroom <= 0 { return 0 }
-        let x = headroom / width
-        return x * (2 - x)
-    }
-
     /// dV/dt at local time t (seconds into the piece); false for a non-finite state.
     func evaluate(
         _ t: Double, _ y: UnsafeBufferPointer<Double>, _ dydt: UnsafeMutableBufferPointer<Double>
@@ -471,8 +462,8 @@ final class ColumnProblem {
         ie *= excitatoryGain
         ii *= inhibitoryGain
         if compliance {
-            ie *= rollOff(upperLimit - vm)
-            ii *= rollOff(vm - lowerLimit)
+            ie *= OutputStage.rollOff(upperLimit - vm, width: width)
+            ii *= OutputStage.rollOff(vm - lowerLimit, width: width)
         }
         let rate = ie - ii - leak * (vm - reset) + drift
         dydt[0] = rate
