@@ -4,12 +4,6 @@ import Testing
 
 @testable import HXIO
 
-/// The fixtures written by PyTorch's safetensors (python/tests/make_fixtures.py).
-func fixture(_ name: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/\(name)").path
-}
-
 /// A safetensors file from a header text and data bytes.
 func safetensorsFile(header: String, data: [UInt8]) -> Data {
     var bytes = [UInt8]()

@@ -66,10 +66,9 @@ struct ModelFileTests {
     func filesOfEarlierBuilds() throws {
         // Two models saved by `hxsim train yinyang --save` before the layers carried their own
         // formats: every byte must survive a load and a save.
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
         for name in ["yinyang-software", "yinyang-hil"] {
-            let url = root.appendingPathComponent("benchmarks/sweeps/models/\(name).json")
+            let url = URL(
+                fileURLWithPath: PackageRoot.path("benchmarks/sweeps/models/\(name).json"))
             let data = try Data(contentsOf: url)
             let model = try ModelFile.decode(data, source: url.path)
             #expect(try ModelFile.encode(model) == data, "\(name)")

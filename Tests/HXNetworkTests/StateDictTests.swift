@@ -5,12 +5,6 @@ import Testing
 
 @testable import HXNetwork
 
-/// The fixture written by PyTorch (python/tests/make_fixtures.py).
-private func fixture(_ name: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/\(name)").path
-}
-
 /// The architecture of the fixture's PyTorch model (hxtorch's MNIST structure in small):
 /// features = Conv2d(1→2, 3×3, stride 2) → ConvertingReLU(2); classifier = Linear(8→3, bias)
 /// → ConvertingReLU(2) → Linear(3→2).
