@@ -1,5 +1,6 @@
-# Shared by the benchmark scripts; source it from the repository root (`. benchmarks/common.sh`,
-# POSIX sh). Every result names the machine that made it: these functions say it one way.
+# Shared by the benchmark scripts and scripts/regenerate-docs.sh; source it from the
+# repository root (`. benchmarks/common.sh`, POSIX sh). Every result names the machine that
+# made it: these functions say it one way.
 
 # release_build PRODUCT: builds PRODUCT in release mode; the build's progress goes to stderr.
 release_build() {
