@@ -51,6 +51,10 @@ public enum Tasks {
         TimeSeriesTask.basicMotions, TimeSeriesTask.uciHAR,
     ]
 
+    /// The chip's input range 0…31 as the pixel range the image tasks scale their data to.
+    static let chipInputRange =
+        Float(VMMLimits.inputRange.lowerBound)...Float(VMMLimits.inputRange.upperBound)
+
     /// The names of ``all``.
     public static var names: [String] { all.map(\.name) }
 

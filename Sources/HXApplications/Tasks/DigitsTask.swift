@@ -37,8 +37,7 @@ public struct DigitsTask: ExperimentTask {
         let folder = try location.find(["digits"], task: name) {
             DataLocation.holds($0, files: [file])
         }
-        let range = Float(VMMLimits.inputRange.lowerBound)...Float(VMMLimits.inputRange.upperBound)
-        let all = try Digits.load(path: folder + "/" + file, pixelRange: range)
+        let all = try Digits.load(path: folder + "/" + file, pixelRange: Tasks.chipInputRange)
         // The test fifth is fixed (seed 0), so every training seed is tested on the same images.
         let (rest, test) = try all.holdingOut(testSize, seed: 0)
         return try TaskData(

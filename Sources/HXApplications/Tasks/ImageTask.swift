@@ -63,7 +63,6 @@ public struct ImageTask: ExperimentTask {
 
     public func load(from location: DataLocation, settings: ExperimentSettings) throws -> TaskData {
         let folder = try location.find(folders, task: name, containing: Self.holdsIDX)
-        let range = Float(VMMLimits.inputRange.lowerBound)...Float(VMMLimits.inputRange.upperBound)
         func named(_ set: Dataset, _ split: String) throws -> Dataset {
             try Dataset(
                 name: "\(name) \(split)", features: set.features, labels: set.labels,
@@ -72,11 +71,12 @@ public struct ImageTask: ExperimentTask {
         }
         let full = try named(
             MNIST.load(
-                directory: folder, split: .train, pixelRange: range,
+                directory: folder, split: .train, pixelRange: Tasks.chipInputRange,
                 limit: settings.trainLimit.map { $0 + settings.validationSize }), "train")
         let test = try named(
             MNIST.load(
-                directory: folder, split: .test, pixelRange: range, limit: settings.testLimit),
+                directory: folder, split: .test, pixelRange: Tasks.chipInputRange,
+                limit: settings.testLimit),
             "test")
         return try TaskData(holdingOutValidationFrom: full, test: test, settings: settings)
     }
