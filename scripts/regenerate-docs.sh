@@ -27,6 +27,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+. benchmarks/common.sh
 
 quick=0
 only=""
@@ -68,13 +69,13 @@ if [ -n "$output" ]; then
 fi
 
 ./scripts/install-deps.sh
-swift build -c release --product hxsim >&2
+release_build hxsim
 hxsim=$root/.build/release/hxsim
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # The stamp of every block: machine, kernel, date, commit.
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+cpu=$(cpu_model)
 kernel=$("$hxsim" --version | sed -n 's/.*OpenBLAS kernel \([^)]*\)).*/\1/p')
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 if [ "$commit" != unknown ] && [ -n "$(git status --porcelain --untracked-files=no)" ]; then

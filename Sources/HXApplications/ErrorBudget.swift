@@ -2,6 +2,7 @@ import Foundation
 import HXCalibration
 import HXIO
 import HXNetwork
+import HXNumerics
 import HXPhysics
 
 /// Where a trained network's accuracy on the chip goes: how many points each error source of
@@ -143,7 +144,7 @@ public enum ErrorBudget {
         public var costs: [Double]
 
         /// Mean and sample standard deviation of the cost over chip seeds, in points.
-        public var cost: (mean: Double, std: Double) { meanAndDeviation(costs) }
+        public var cost: (mean: Double, std: Double) { meanAndSampleDeviation(costs) }
     }
 
     /// The budget of one network.
@@ -217,12 +218,12 @@ extension ErrorBudget.Result {
     /// The budget as a table: per source, the accuracy with it off and the points it costs
     /// (mean ± σ over chip seeds), after a first row with the full model.
     public func table() throws -> Table {
-        let base = meanAndDeviation(baseline.map { $0 * 100 })
+        let base = meanAndSampleDeviation(baseline.map { $0 * 100 })
         var cells: [[TableCell]] = [
             [.text("none (full model)"), .text("—"), .number(base.mean), .missing, .missing]
         ]
         for row in rows {
-            let accuracy = meanAndDeviation(row.accuracies.map { $0 * 100 })
+            let accuracy = meanAndSampleDeviation(row.accuracies.map { $0 * 100 })
             let cost = row.cost
             cells.append([
                 .text(row.source), .text(row.detail), .number(accuracy.mean),
@@ -261,7 +262,7 @@ extension ErrorBudget.Result {
         var body =
             "<text x=\"\(f(width / 2))\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">"
             + "\(escape(title))</text>\n"
-        let base = meanAndDeviation(baseline.map { $0 * 100 })
+        let base = meanAndSampleDeviation(baseline.map { $0 * 100 })
         body +=
             "<text x=\"\(f(width / 2))\" y=\"42\" font-size=\"11\" text-anchor=\"middle\">"
             + escape(
@@ -312,15 +313,6 @@ extension ErrorBudget.Result {
             + "viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"sans-serif\">\n"
             + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" + body + "</svg>\n"
     }
-}
-
-/// Mean and sample standard deviation (0 for fewer than two values).
-func meanAndDeviation(_ values: [Double]) -> (mean: Double, std: Double) {
-    guard !values.isEmpty else { return (0, 0) }
-    let mean = values.reduce(0, +) / Double(values.count)
-    guard values.count > 1 else { return (mean, 0) }
-    let square = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-    return (mean, (square / Double(values.count - 1)).squareRoot())
 }
 
 /// `hxsim budget MODEL --task TASK` as a library call: checks the outputs before any work,

@@ -65,11 +65,7 @@ public enum Experiment {
         /// Mean and sample standard deviation over chip seeds of one accuracy.
         public func statistics(_ value: (ChipResult) -> Double?) -> (mean: Double, std: Double)? {
             let values = chips.compactMap(value)
-            guard !values.isEmpty else { return nil }
-            let mean = values.reduce(0, +) / Double(values.count)
-            guard values.count > 1 else { return (mean, 0) }
-            let square = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-            return (mean, (square / Double(values.count - 1)).squareRoot())
+            return values.isEmpty ? nil : meanAndSampleDeviation(values)
         }
     }
 

@@ -51,6 +51,10 @@ public enum Tasks {
         TimeSeriesTask.basicMotions, TimeSeriesTask.uciHAR,
     ]
 
+    /// The chip's input range 0…31 as the pixel range the image tasks scale their data to.
+    static let chipInputRange =
+        Float(VMMLimits.inputRange.lowerBound)...Float(VMMLimits.inputRange.upperBound)
+
     /// The names of ``all``.
     public static var names: [String] { all.map(\.name) }
 
@@ -95,4 +99,41 @@ extension Dataset {
         validation.name = "\(name) (held out)"
         return (train, validation)
     }
+}
+
+extension TaskData {
+    /// The splits of a task whose training file holds the validation samples too:
+    /// `settings.validationSize` samples drawn with `settings.seed` validate, the rest, cut to
+    /// `settings.trainLimit`, train.
+    init(
+        holdingOutValidationFrom full: Dataset, test: Dataset, settings: ExperimentSettings
+    )
+        throws
+    {
+        let (train, validation) = try full.holdingOut(settings.validationSize, seed: settings.seed)
+        self.init(train: try train.prefix(settings.trainLimit), validation: validation, test: test)
+    }
+}
+
+/// The network the convolutional tasks share after their first chip layer: `ConvertingReLU(1)`
+/// → `pooling` → `Flatten` → `Linear(features → hidden)` → `ConvertingReLU(1)` →
+/// `Linear(hidden → classes)`, no biases; the linear layers are seeded `seed + 1` and
+/// `seed + 2` (the convolution takes `seed`).
+func convolutionalClassifier(
+    _ convolution: any Module, pooling: [any Module] = [], features: Int, hidden: Int,
+    classes: Int, settings: ExperimentSettings, initialization: WeightInitialization,
+    seed: UInt64
+) throws -> Sequential {
+    let wait = settings.waitBetweenEvents
+    return Sequential(
+        [convolution, try ConvertingReLU(shift: 1)] + pooling + [
+            Flatten(),
+            try Linear(
+                inFeatures: features, outFeatures: hidden, bias: false, waitBetweenEvents: wait,
+                initialization: initialization, seed: seed &+ 1),
+            try ConvertingReLU(shift: 1),
+            try Linear(
+                inFeatures: hidden, outFeatures: classes, bias: false, waitBetweenEvents: wait,
+                initialization: initialization, seed: seed &+ 2),
+        ])
 }

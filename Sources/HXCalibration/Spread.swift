@@ -1,4 +1,5 @@
 import Foundation
+import HXNumerics
 
 /// How much a per-column quantity differs between columns: its mean, standard deviation and
 /// worst column, in the quantity's unit (LSB) and in percent of a reference amplitude (the
@@ -27,11 +28,10 @@ public struct Spread: Sendable, Equatable, Codable {
     /// `reference` (default: the mean).
     public init(_ values: [Double], center: Double? = nil, reference: Double? = nil) {
         count = values.count
-        let mean = values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+        let (mean, deviation) = meanAndSampleDeviation(values)
         self.mean = mean
         median = Self.median(values)
-        let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        standardDeviation = values.count > 1 ? (squares / Double(values.count - 1)).squareRoot() : 0
+        standardDeviation = deviation
         let center = center ?? mean
         self.center = center
         self.reference = reference ?? mean

@@ -236,46 +236,38 @@ public final class MatrixWriter<Element: NumPyElement & LosslessStringConvertibl
     }
 }
 
-/// Integers as CSV text, without generics in the loop (one function per type: a generic loop,
-/// even a specialisable one, was not specialised here and looked up type metadata per value).
+/// Integers as CSV text, without generics in the loop (one loop per type around one inlined
+/// ``appendCell(_:column:of:to:)``: a generic loop, even a specialisable one, was not
+/// specialised here and looked up type metadata per value).
 enum CSVIntegers {
     static func append(_ values: UnsafeBufferPointer<Int8>, columns: Int, to bytes: inout [UInt8]) {
         var column = 0
-        for value in values {
-            if column > 0 { bytes.append(UInt8(ascii: ",")) }
-            appendDecimal(Int64(value), to: &bytes)
-            column += 1
-            if column == columns {
-                bytes.append(UInt8(ascii: "\n"))
-                column = 0
-            }
-        }
+        for value in values { appendCell(Int64(value), column: &column, of: columns, to: &bytes) }
     }
 
     static func append(_ values: UnsafeBufferPointer<Int>, columns: Int, to bytes: inout [UInt8]) {
         var column = 0
-        for value in values {
-            if column > 0 { bytes.append(UInt8(ascii: ",")) }
-            appendDecimal(Int64(value), to: &bytes)
-            column += 1
-            if column == columns {
-                bytes.append(UInt8(ascii: "\n"))
-                column = 0
-            }
-        }
+        for value in values { appendCell(Int64(value), column: &column, of: columns, to: &bytes) }
     }
 
     static func append(_ values: UnsafeBufferPointer<Int64>, columns: Int, to bytes: inout [UInt8])
     {
         var column = 0
-        for value in values {
-            if column > 0 { bytes.append(UInt8(ascii: ",")) }
-            appendDecimal(value, to: &bytes)
-            column += 1
-            if column == columns {
-                bytes.append(UInt8(ascii: "\n"))
-                column = 0
-            }
+        for value in values { appendCell(value, column: &column, of: columns, to: &bytes) }
+    }
+
+    /// One value of a row of `columns`: the comma before it, and the line break after the
+    /// row's last value (`column` counts the values of the row written so far).
+    @inline(__always)
+    static func appendCell(
+        _ value: Int64, column: inout Int, of columns: Int, to bytes: inout [UInt8]
+    ) {
+        if column > 0 { bytes.append(UInt8(ascii: ",")) }
+        appendDecimal(value, to: &bytes)
+        column += 1
+        if column == columns {
+            bytes.append(UInt8(ascii: "\n"))
+            column = 0
         }
     }
 

@@ -232,11 +232,7 @@ public enum StrictJSON {
             position += 1
             var members: [JSONMember] = []
             var keys: Set<String> = []
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-                position += 1
-                return .object([])
-            }
+            if closesEmpty("}") { return .object([]) }
             while true {
                 skipWhitespace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
@@ -261,21 +257,7 @@ public enum StrictJSON {
                 let value = try self.value()
                 pathStack.removeLast()
                 members.append(JSONMember(key: key, value: value, line: line, column: column))
-                skipWhitespace()
-                guard position < bytes.count else { throw failure("the object is not closed") }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                    skipWhitespace()
-                    if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-                        throw failure("a comma before '}' (trailing commas are not JSON)")
-                    }
-                    continue
-                }
-                guard bytes[position] == UInt8(ascii: "}") else {
-                    throw failure("expected ',' or '}' in the object, found \(found())")
-                }
-                position += 1
-                return .object(members)
+                if try !hasNextElement("object", closedBy: "}") { return .object(members) }
             }
         }
 
@@ -284,32 +266,46 @@ public enum StrictJSON {
             defer { depth -= 1 }
             position += 1
             var items: [JSONValue] = []
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-                position += 1
-                return .array([])
-            }
+            if closesEmpty("]") { return .array([]) }
             while true {
                 skipWhitespace()
                 pathStack.append(.index(items.count))
                 items.append(try value())
                 pathStack.removeLast()
-                skipWhitespace()
-                guard position < bytes.count else { throw failure("the array is not closed") }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                    skipWhitespace()
-                    if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-                        throw failure("a comma before ']' (trailing commas are not JSON)")
-                    }
-                    continue
-                }
-                guard bytes[position] == UInt8(ascii: "]") else {
-                    throw failure("expected ',' or ']' in the array, found \(found())")
-                }
-                position += 1
-                return .array(items)
+                if try !hasNextElement("array", closedBy: "]") { return .array(items) }
             }
+        }
+
+        /// After the opening bracket of an object or array: whether `close` follows at once
+        /// (then consumed), the container empty.
+        mutating func closesEmpty(_ close: Unicode.Scalar) -> Bool {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: close) else {
+                return false
+            }
+            position += 1
+            return true
+        }
+
+        /// After an element of an object or array (`what`): true, with the comma consumed,
+        /// when another element follows; false, with `close` consumed, at the end.
+        mutating func hasNextElement(_ what: String, closedBy close: Unicode.Scalar) throws -> Bool
+        {
+            skipWhitespace()
+            guard position < bytes.count else { throw failure("the \(what) is not closed") }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+                skipWhitespace()
+                if position < bytes.count, bytes[position] == UInt8(ascii: close) {
+                    throw failure("a comma before '\(close)' (trailing commas are not JSON)")
+                }
+                return true
+            }
+            guard bytes[position] == UInt8(ascii: close) else {
+                throw failure("expected ',' or '\(close)' in the \(what), found \(found())")
+            }
+            position += 1
+            return false
         }
 
         /// A string starting at the opening quote; escapes decoded, UTF-8 checked.

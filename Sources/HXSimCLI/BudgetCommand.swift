@@ -18,11 +18,7 @@ struct BudgetCommand: ParsableCommand {
 
     private static let defaults = ErrorBudget.Settings()
 
-    @Option(
-        valueName: "TASK",
-        help: "the task whose data set is evaluated: " + Tasks.names.joined(separator: ", "))
-    var task: String
-    @Option(valueName: "DIR", help: DataLocation.helpText) var data: String?
+    @OptionGroup var evaluated: EvaluatedTaskOptions
     @Option(help: "which split of the task") var split = defaults.split
     @Option(
         valueName: "LIST", help: "comma-separated chip seeds, one deployment each (default 1)")
@@ -46,12 +42,10 @@ struct BudgetCommand: ParsableCommand {
     @Argument(help: "the model file (hxsim train --save)") var model: String
 
     func run(_ context: CommandContext) throws {
-        guard Tasks.names.contains(task) else {
-            throw ArgumentError.invalidChoice(option: "task", got: task, choices: Tasks.names)
-        }
+        let task = try evaluated.selected()
         var job = BudgetJob(
-            modelPath: try absolutePath(model, option: "model", mustExist: true),
-            task: try Tasks.named(task), location: DataLocation(explicit: data))
+            modelPath: try absolutePath(model, option: "model", mustExist: true), task: task,
+            location: evaluated.location)
         var settings = job.settings
         settings.chipSeeds = chipSeeds?.seeds ?? settings.chipSeeds
         settings.chips = chips

@@ -1,4 +1,5 @@
 import Foundation
+import HXApplications
 import HXArguments
 import HXCalibration
 import HXIO
@@ -302,4 +303,35 @@ func emit<Element: NumPyElement & LosslessStringConvertible>(
     context: CommandContext
 ) throws {
     try MatrixTarget.write(matrix, to: target, csvHeader: csvHeader, standardOutput: context.out)
+}
+
+/// `--task` and `--data`: the task whose data set a saved model is evaluated on, and where its
+/// data are.
+struct EvaluatedTaskOptions: ParsableArguments {
+    @Option(
+        valueName: "TASK",
+        help: "the task whose data set is evaluated: " + Tasks.names.joined(separator: ", "))
+    var task: String
+    @Option(valueName: "DIR", help: DataLocation.helpText) var data: String?
+
+    /// The task `--task` names.
+    /// - Throws: ``ArgumentError/invalidChoice(option:got:choices:)`` listing the tasks.
+    func selected() throws -> any ExperimentTask {
+        guard Tasks.names.contains(task) else {
+            throw ArgumentError.invalidChoice(option: "task", got: task, choices: Tasks.names)
+        }
+        return try Tasks.named(task)
+    }
+
+    /// The folders searched for the data set: `--data`, else the default roots.
+    var location: DataLocation { DataLocation(explicit: data) }
+}
+
+/// `--accept-mixed-builds`: whether results of different builds may be combined (sweeps).
+struct MixedBuildsOptions: ParsableArguments {
+    @Flag(
+        help:
+            "combine records computed by different builds, BLAS kernels or CPUs (refused by "
+            + "default: their results can differ)")
+    var acceptMixedBuilds = false
 }

@@ -20,11 +20,7 @@ struct EvalCommand: ParsableCommand {
 
     private static let defaults = ModelEvaluation.Settings()
 
-    @Option(
-        valueName: "TASK",
-        help: "the task whose data set is evaluated: " + Tasks.names.joined(separator: ", "))
-    var task: String
-    @Option(valueName: "DIR", help: DataLocation.helpText) var data: String?
+    @OptionGroup var evaluated: EvaluatedTaskOptions
     @Option(help: "where the model runs") var backend = defaults.backend
     @Option(help: "which split of the task") var split = defaults.split
     @Option(help: "simulated chips (physics)", in: 1...64) var chips = defaults.chips
@@ -53,12 +49,10 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: "the model file (hxsim train --save)") var model: String
 
     func run(_ context: CommandContext) throws {
-        guard Tasks.names.contains(task) else {
-            throw ArgumentError.invalidChoice(option: "task", got: task, choices: Tasks.names)
-        }
+        let task = try evaluated.selected()
         var job = EvaluationJob(
-            modelPath: try absolutePath(model, option: "model"), task: try Tasks.named(task),
-            location: DataLocation(explicit: data))
+            modelPath: try absolutePath(model, option: "model"), task: task,
+            location: evaluated.location)
         var s = job.settings
         s.backend = backend
         s.split = split

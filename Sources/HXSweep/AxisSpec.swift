@@ -31,8 +31,7 @@ public struct RangeSpec: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey, CaseIterable { case from, to, steps, spacing }
 
     public init(from decoder: any Decoder) throws {
-        try rejectUnknownKeys(in: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         from = try c.decode(Double.self, forKey: .from)
         to = try c.decode(Double.self, forKey: .to)
         steps = try c.decode(Int.self, forKey: .steps)
@@ -124,8 +123,7 @@ public struct AxisSpec: Sendable, Codable, Equatable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try rejectUnknownKeys(in: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         axis = try c.decode(String.self, forKey: .axis)
         values = try c.decodeIfPresent([SweepValue].self, forKey: .values)
         range = try c.decodeIfPresent(RangeSpec.self, forKey: .range)

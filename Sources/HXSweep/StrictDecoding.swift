@@ -16,6 +16,17 @@ struct AnyCodingKey: CodingKey {
     }
 }
 
+extension Decoder {
+    /// The container of an object that may hold only the keys of `Keys`: any other key is an
+    /// error naming the closest allowed one (``rejectUnknownKeys(in:allowed:)``).
+    func strictContainer<Keys: CodingKey & CaseIterable>(
+        keyedBy keys: Keys.Type
+    ) throws -> KeyedDecodingContainer<Keys> {
+        try rejectUnknownKeys(in: self, allowed: Keys.allCases.map(\.stringValue))
+        return try container(keyedBy: keys)
+    }
+}
+
 /// Throws a decoding error for any key of the object being decoded that is not in `allowed`,
 /// suggesting the closest allowed one: a typo such as `"axis"` for `"axes"` must not be
 /// silently ignored, or a sweep would run with defaults the user did not mean.

@@ -1,5 +1,6 @@
 import Foundation
 import HXIO
+import HXNumerics
 import HXPhysics
 
 /// Plots and tables of a results file.
@@ -132,15 +133,9 @@ public enum SweepPlot {
         }
         let points = order.map { key -> PlottedPoint in
             let members = groups[key] ?? []
-            let means = members.map(\.accuracyMean)
-            let mean = means.reduce(0, +) / Double(max(means.count, 1))
-            let spread: Double
-            if members.count == 1 {
-                spread = members[0].accuracyStd
-            } else {
-                let squares = means.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-                spread = (squares / Double(means.count - 1)).squareRoot()
-            }
+            // One member: its own spread over repetitions; several: the spread of their means.
+            let (mean, spreadOfMeans) = meanAndSampleDeviation(members.map(\.accuracyMean))
+            let spread = members.count == 1 ? members[0].accuracyStd : spreadOfMeans
             return PlottedPoint(
                 panel: key.panel, line: key.line, x: key.x, mean: mean, spread: spread,
                 points: members.count)

@@ -67,8 +67,7 @@ public struct SweepSpec: Sendable, Codable, Equatable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try rejectUnknownKeys(in: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         if let format = try c.decodeIfPresent(String.self, forKey: .format),
             format != Self.formatTag
         {
@@ -198,8 +197,7 @@ public struct DatasetSpec: Sendable, Codable, Equatable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try rejectUnknownKeys(in: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         kind = try c.decode(String.self, forKey: .kind)
         size = try c.decodeIfPresent(Int.self, forKey: .size)
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
@@ -238,8 +236,7 @@ public struct SamplingSpec: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey, CaseIterable { case mode, count, seed }
 
     public init(from decoder: any Decoder) throws {
-        try rejectUnknownKeys(in: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         mode = try c.decodeIfPresent(Mode.self, forKey: .mode) ?? .grid
         count = try c.decodeIfPresent(Int.self, forKey: .count)
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
@@ -263,8 +260,7 @@ public struct EvaluationSpec: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey, CaseIterable { case batchSize, integrator }
 
     public init(from decoder: any Decoder) throws {
-        try rejectUnknownKeys(in: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? 256
         integrator = try c.decodeIfPresent(String.self, forKey: .integrator) ?? "fast"
     }

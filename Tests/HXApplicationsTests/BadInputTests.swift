@@ -50,9 +50,14 @@ struct BadInputTests {
             ])
     }
 
-    /// Runs `job` and returns its error's text; checks that nothing was written beside the
-    /// data.
-    static func failure(_ job: TrainingJob, folder: TemporaryDirectory) -> String {
+    /// Trains `task` on the data in `folder` (saving the model there when `savesModel`) and
+    /// returns the error's text; checks that it is one line and that nothing was written beside
+    /// the data.
+    static func failure(
+        training task: any ExperimentTask, in folder: TemporaryDirectory, savesModel: Bool = false
+    ) -> String {
+        var job = TrainingJob(task: task, location: DataLocation(roots: [folder.path]))
+        if savesModel { job.saveModel = folder.file("model.json") }
         let before = Set(folder.contents)
         do {
             _ = try job.run { _ in }
@@ -60,6 +65,7 @@ struct BadInputTests {
             return ""
         } catch {
             #expect(Set(folder.contents) == before, "files written on failure")
+            #expect(!"\(error)".contains("\n"), "\(error)")
             return "\(error)"
         }
     }
@@ -74,11 +80,8 @@ struct BadInputTests {
             try folder.write("mnist/\(split)-images-idx3-ubyte", images)
             try folder.write("mnist/\(split)-labels-idx1-ubyte", labels)
         }
-        var job = TrainingJob(task: ImageTask.mnist, location: DataLocation(roots: [folder.path]))
-        job.saveModel = folder.file("model.json")
-        let text = Self.failure(job, folder: folder)
+        let text = Self.failure(training: ImageTask.mnist, in: folder, savesModel: true)
         #expect(text.contains("train-images-idx3-ubyte") && text.contains("truncated"), "\(text)")
-        #expect(!text.contains("\n"))
     }
 
     @Test("a corrupt .ts file: one line naming the file and line")
@@ -87,11 +90,8 @@ struct BadInputTests {
         let header = "@problemName BasicMotions\n@dimensions 1\n@classLabel true a b\n@data\n"
         try folder.write("basicmotions/BasicMotions_TRAIN.ts", header + "1,2,x:a\n")
         try folder.write("basicmotions/BasicMotions_TEST.ts", header + "1,2,3:a\n")
-        let job = TrainingJob(
-            task: TimeSeriesTask.basicMotions, location: DataLocation(roots: [folder.path]))
-        let text = Self.failure(job, folder: folder)
+        let text = Self.failure(training: TimeSeriesTask.basicMotions, in: folder)
         #expect(text.contains("BasicMotions_TRAIN.ts:5"), "\(text)")
-        #expect(!text.contains("\n"))
     }
 
     @Test("a UCI HAR file with a short line: one line naming the file")
@@ -100,11 +100,8 @@ struct BadInputTests {
         try SyntheticHAR.write(into: folder, perClass: ["train": 2, "test": 1])
         let bad = "test/Inertial Signals/body_gyro_y_test.txt"
         try folder.write(bad, "1 2 3\n")
-        let job = TrainingJob(
-            task: TimeSeriesTask.uciHAR, location: DataLocation(roots: [folder.path]))
-        let text = Self.failure(job, folder: folder)
+        let text = Self.failure(training: TimeSeriesTask.uciHAR, in: folder)
         #expect(text.contains("body_gyro_y_test.txt"), "\(text)")
-        #expect(!text.contains("\n"))
     }
 
     @Test("eval: an output that is neither .npy nor .csv is refused before any work")

@@ -168,10 +168,7 @@ struct ExperimentTests {
                 $0.seed = job.settings.seed
             } == chip.physicsDeployed)
         // The chip configured from the committed calibration file of chip 1 (`hxsim calibrate`).
-        let calibrationFile =
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().path
-            + "/calibration/chip-1.json"
+        let calibrationFile = PackageRoot.path("calibration/chip-1.json")
         let calibrated = try evaluate {
             $0.backend = .physics
             $0.calibrationPath = calibrationFile

@@ -1,6 +1,7 @@
 import Foundation
 import HXIO
 import HXPhysics
+import HXTestSupport
 import Testing
 
 @testable import HXCalibration
@@ -65,9 +66,7 @@ struct SettingsTests {
 struct ModuleBoundaryTests {
     @Test("calibration sees the chip only through HXPhysics's public API (no @testable import)")
     func publicInterfaceOnly() throws {
-        let sources = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/HXCalibration")
+        let sources = PackageRoot.url.appendingPathComponent("Sources/HXCalibration")
         let files = try FileManager.default.contentsOfDirectory(atPath: sources.path)
             .filter { $0.hasSuffix(".swift") }
         #expect(files.count > 5)

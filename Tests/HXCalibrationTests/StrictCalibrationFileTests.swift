@@ -2,6 +2,7 @@ import Foundation
 import HXIO
 import HXNumerics
 import HXPhysics
+import HXTestSupport
 import Testing
 
 @testable import HXCalibration
@@ -19,12 +20,7 @@ struct StrictCalibrationFileTests {
     }
 
     func reason(_ data: Data) -> String? {
-        do {
-            _ = try CalibrationResult(json: data, source: "c.json")
-            return nil
-        } catch {
-            return "\(error)"
-        }
+        errorText { try CalibrationResult(json: data, source: "c.json") }
     }
 
     @Test("a written result has no key the check calls unknown")

@@ -13,15 +13,6 @@ import Testing
 /// a refusal names the file and the real cause.
 @Suite("Bounded reads of every input")
 struct BoundedReadTests {
-    func message(_ body: () throws -> Void) -> String? {
-        do {
-            try body()
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
-
     @Test(
         "a directory, a FIFO and /dev/zero are refused before a byte is read, saying what they are")
     func nonRegularInputs() throws {
@@ -30,18 +21,19 @@ struct BoundedReadTests {
         #expect(mkfifo(fifo, 0o600) == 0)
         // Without O_NONBLOCK the open of a FIFO without writer would hang this test.
         #expect(
-            message { _ = try readMatrix(path: fifo) }
+            errorText { _ = try readMatrix(path: fifo) }
                 == "\(fifo): cannot read: is a named pipe (FIFO), not a regular file")
         #expect(
-            message { _ = try FileIO.read(path: "/dev/zero") }
+            errorText { _ = try FileIO.read(path: "/dev/zero") }
                 == "/dev/zero: cannot read: is a character device, not a regular file")
         let folder = directory.file("dir.csv")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         #expect(
-            message { _ = try readMatrix(path: folder) } == "\(folder): cannot read: is a directory"
+            errorText { _ = try readMatrix(path: folder) }
+                == "\(folder): cannot read: is a directory"
         )
         #expect(
-            message { _ = try MatrixReader(path: folder) }
+            errorText { _ = try MatrixReader(path: folder) }
                 == "\(folder): cannot read: is a directory")
     }
 
@@ -52,7 +44,7 @@ struct BoundedReadTests {
         let b = directory.file("b.csv")
         #expect(symlink(b, a) == 0 && symlink(a, b) == 0)
         #expect(
-            message { _ = try readMatrix(path: a) }
+            errorText { _ = try readMatrix(path: a) }
                 == "\(a): cannot read: too many levels of symbolic links (a symlink loop)")
     }
 
@@ -83,13 +75,13 @@ struct BoundedReadTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("bomb.csv.gz")
         try FileIO.writeAtomically(bomb, to: path)
-        let error = message { _ = try readMatrix(path: path) }
+        let error = errorText { _ = try readMatrix(path: path) }
         #expect(
             error?.hasPrefix("\(path): refused to decompress: expands more than 500 times") == true,
             "\(String(describing: error))")
         // The streaming reader stops at the same bound (it has no bound on the total).
         #expect(
-            message { _ = try MatrixReader(path: path).next(maxRows: 10) }?.contains(
+            errorText { _ = try MatrixReader(path: path).next(maxRows: 10) }?.contains(
                 "expands more than 500 times") == true)
         // Highly compressible data below the grace size is fine.
         let small = try Gzip.compress(Data(repeating: UInt8(ascii: "0"), count: 500_000))

@@ -12,15 +12,6 @@ import Testing
 /// files only, and write errors name the user's path and the real cause.
 @Suite("Output targets and atomic writes")
 struct OutputTargetTests {
-    func refusal(_ body: () throws -> Void) -> String? {
-        do {
-            try body()
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
-
     @Test("- and /dev/stdout write through to standard output by design")
     func standardOutput() throws {
         for path in ["-", "/dev/stdout"] {
@@ -31,7 +22,7 @@ struct OutputTargetTests {
             #expect(collected.text == "x\n")
         }
         #expect(
-            refusal {
+            errorText {
                 _ = try OutputTarget.file("-", operand: "--svg", allowsStandardOutput: false)
             }
                 == "--svg -: cannot write: this output must be a file")
@@ -45,22 +36,22 @@ struct OutputTargetTests {
         let link = directory.file("link.csv")
         #expect(symlink(directory.file("elsewhere.csv"), link) == 0)
         #expect(
-            refusal { _ = try OutputTarget.file("/dev/full", operand: "--out") }
+            errorText { _ = try OutputTarget.file("/dev/full", operand: "--out") }
                 == "--out /dev/full: cannot write: is a character device, not a regular file; "
                 + "HXSim replaces regular files only (use - for standard output)")
         #expect(
-            refusal { _ = try OutputTarget.file(fifo, operand: "--out") }?.hasPrefix(
+            errorText { _ = try OutputTarget.file(fifo, operand: "--out") }?.hasPrefix(
                 "--out \(fifo): cannot write: is a named pipe (FIFO), not a regular file") == true)
         #expect(
-            refusal { _ = try OutputTarget.file(directory.path, operand: "--out") }
+            errorText { _ = try OutputTarget.file(directory.path, operand: "--out") }
                 == "--out \(directory.path): cannot write: is a directory")
         #expect(
-            refusal { _ = try OutputTarget.file(link, operand: "--out") }?.hasPrefix(
+            errorText { _ = try OutputTarget.file(link, operand: "--out") }?.hasPrefix(
                 "--out \(link): cannot write: is a symbolic link (to \(directory.file("elsewhere.csv")))"
             )
                 == true)
         #expect(
-            refusal { _ = try OutputTarget.file(directory.path + "/", operand: "--out") } != nil)
+            errorText { _ = try OutputTarget.file(directory.path + "/", operand: "--out") } != nil)
         // The atomic write keeps the rule, for callers that did not check: nothing replaced.
         for path in [fifo, link] {
             #expect(throws: IOError.self) { try FileIO.writeAtomically("y", to: path) }
@@ -81,7 +72,7 @@ struct OutputTargetTests {
         let directory = try TemporaryDirectory()
         let nested = directory.file("a/b/out.csv")
         #expect(
-            refusal { _ = try OutputTarget.file(nested, operand: "--out") }
+            errorText { _ = try OutputTarget.file(nested, operand: "--out") }
                 == "--out \(nested): cannot write: the directory \(directory.file("a/b")) does not exist"
         )
         #expect(
@@ -92,14 +83,14 @@ struct OutputTargetTests {
         // A regular file where a directory is needed.
         try FileIO.writeAtomically("x", to: directory.file("plain"))
         #expect(
-            refusal {
+            errorText {
                 _ = try OutputTarget.file(
                     directory.file("plain/out.csv"), operand: "--out", createParents: true)
             }
                 == "--out \(directory.file("plain/out.csv")): cannot write: \(directory.file("plain")) is not a directory"
         )
         #expect(
-            refusal {
+            errorText {
                 try OutputTarget.directory(directory.file("plain"), operand: "--out", create: true)
             }
                 == "--out \(directory.file("plain")): cannot write: \(directory.file("plain")) is not a directory"
@@ -116,7 +107,7 @@ struct OutputTargetTests {
         #expect(chmod(locked, 0o500) == 0)
         defer { chmod(locked, 0o700) }
         #expect(
-            refusal { _ = try OutputTarget.file(locked + "/out.csv", operand: "--out") }
+            errorText { _ = try OutputTarget.file(locked + "/out.csv", operand: "--out") }
                 == "--out \(locked)/out.csv: cannot write: cannot write in directory \(locked): permission denied"
         )
     }
@@ -126,7 +117,7 @@ struct OutputTargetTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("missing/out.csv")
         #expect(
-            refusal { try FileIO.writeAtomically("x", to: path) }
+            errorText { try FileIO.writeAtomically("x", to: path) }
                 == "\(path): cannot write: the directory \(directory.file("missing")) does not exist"
         )
     }
@@ -137,7 +128,7 @@ struct OutputTargetTests {
         try #require(full >= 0)
         defer { close(full) }
         #expect(
-            refusal { try FileIO.writeAll(Data("12345".utf8), to: full, path: "results.jsonl") }
+            errorText { try FileIO.writeAll(Data("12345".utf8), to: full, path: "results.jsonl") }
                 == "results.jsonl: cannot write: no space left on device")
     }
 

@@ -4,12 +4,6 @@ import Testing
 
 @testable import HXIO
 
-/// The fixtures written by PyTorch's safetensors (python/tests/make_fixtures.py).
-func fixture(_ name: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/\(name)").path
-}
-
 /// A safetensors file from a header text and data bytes.
 func safetensorsFile(header: String, data: [UInt8]) -> Data {
     var bytes = [UInt8]()
@@ -76,45 +70,40 @@ struct SafeTensorsTests {
         var testDescription: String { message }
     }
 
+    /// The header of one tensor `a` with the given JSON texts for its fields, and `extra` keys.
+    static func tensorA(
+        dtype: String = "F32", shape: String, offsets: String = "[0,4]", extra: String = ""
+    ) -> String {
+        "{\"a\":{\"dtype\":\"\(dtype)\",\"shape\":\(shape),\"data_offsets\":\(offsets)\(extra)}}"
+    }
+
     static let damagedCases: [DamagedCase] = [
         DamagedCase(
-            header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}",
-            dataBytes: 4, message: "needs 8"),
+            header: tensorA(shape: "[2]"), dataBytes: 4, message: "needs 8"),
         DamagedCase(
-            header: "{\"a\":{\"dtype\":\"F33\",\"shape\":[1],\"data_offsets\":[0,4]}}",
-            dataBytes: 4, message: "F33"),
+            header: tensorA(dtype: "F33", shape: "[1]"), dataBytes: 4, message: "F33"),
         DamagedCase(
-            header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}",
-            dataBytes: 4, message: "integers ≥ 0"),
+            header: tensorA(shape: "[-1]"), dataBytes: 4, message: "integers ≥ 0"),
         DamagedCase(
-            header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}",
-            dataBytes: 4, message: "integers ≥ 0"),
+            header: tensorA(shape: "[1.5]"), dataBytes: 4, message: "integers ≥ 0"),
         DamagedCase(
-            header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[true],\"data_offsets\":[0,4]}}",
-            dataBytes: 4, message: "integers ≥ 0"),
+            header: tensorA(shape: "[true]"), dataBytes: 4, message: "integers ≥ 0"),
         DamagedCase(
-            header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,0]}}",
-            dataBytes: 4, message: "begin ≤ end"),
+            header: tensorA(shape: "[1]", offsets: "[4,0]"), dataBytes: 4, message: "begin ≤ end"),
         DamagedCase(
-            header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
-            dataBytes: 8, message: "shape needs 4"),
+            header: tensorA(shape: "[1]"), dataBytes: 8, message: "shape needs 4"),
         DamagedCase(
-            header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}",
-            dataBytes: 4, message: "truncated"),
+            header: tensorA(shape: "[2]", offsets: "[0,8]"), dataBytes: 4, message: "truncated"),
         DamagedCase(
             header:
                 "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[2,6]}}",
             dataBytes: 8, message: "overlaps"),
         DamagedCase(
-            header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
-            dataBytes: 8, message: "gap"),
+            header: tensorA(shape: "[1]", offsets: "[4,8]"), dataBytes: 8, message: "gap"),
         DamagedCase(
-            header:
-                "{\"a\":{\"dtype\":\"F32\",\"shape\":[4000000000000000,4000],\"data_offsets\":[0,4]}}",
-            dataBytes: 4, message: "too large"),
+            header: tensorA(shape: "[4000000000000000,4000]"), dataBytes: 4, message: "too large"),
         DamagedCase(
-            header: "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":1}}",
-            dataBytes: 4, message: "unknown key"),
+            header: tensorA(shape: "[1]", extra: ",\"x\":1"), dataBytes: 4, message: "unknown key"),
         DamagedCase(header: "{\"__metadata__\":{\"k\":1}}", dataBytes: 0, message: "not a string"),
         DamagedCase(header: "[1, 2]", dataBytes: 0, message: "not a JSON object"),
         DamagedCase(header: "{\"a\": ", dataBytes: 0, message: "not valid JSON"),

@@ -84,45 +84,48 @@ struct GradientCheckTests {
         #expect(check.passed, "\(check)")
     }
 
-    @Test("conv1d with stride, padding and bias")
-    func conv1dGradient() throws {
-        let inputs = [
-            randomTensor([2, 2, 7], seed: 9), randomTensor([3, 2, 3], seed: 10),
-            randomTensor([3], seed: 11),
-        ]
-        let check = try checkGradients(inputs) { v in
-            var context = softwareContext()
-            return try conv1d(
-                v[0], v[1], bias: v[2], stride: 2, padding: 1, numSends: 5, context: &context)
-        }
-        #expect(check.passed, "\(check)")
+    /// A convolution of an input `[2, 2, …]` with kernels `[3, 2, …]` and biases `[3]`, drawn
+    /// from `seed`, `seed + 1` and `seed + 2`.
+    struct ConvolutionCase: Sendable, CustomTestStringConvertible {
+        var testDescription: String
+        var input: [Int]
+        var kernel: [Int]
+        var seed: UInt64
+        var apply: @Sendable (Tensor, Tensor, Tensor, inout ExecutionContext) throws -> Tensor
     }
 
-    @Test("conv2d with unequal strides, padding and bias")
-    func conv2dGradient() throws {
-        let inputs = [
-            randomTensor([2, 2, 5, 4], seed: 12), randomTensor([3, 2, 3, 2], seed: 13),
-            randomTensor([3], seed: 14),
-        ]
-        let check = try checkGradients(inputs) { v in
-            var context = softwareContext()
-            return try conv2d(
-                v[0], v[1], bias: v[2], stride: (2, 1), padding: (1, 0), numSends: 4,
-                context: &context)
-        }
-        #expect(check.passed, "\(check)")
-    }
+    static let convolutionCases = [
+        ConvolutionCase(
+            testDescription: "conv1d with stride, padding and bias", input: [2, 2, 7],
+            kernel: [3, 2, 3], seed: 9
+        ) { x, w, b, context in
+            try conv1d(x, w, bias: b, stride: 2, padding: 1, numSends: 5, context: &context)
+        },
+        ConvolutionCase(
+            testDescription: "conv2d with unequal strides, padding and bias", input: [2, 2, 5, 4],
+            kernel: [3, 2, 3, 2], seed: 12
+        ) { x, w, b, context in
+            try conv2d(
+                x, w, bias: b, stride: (2, 1), padding: (1, 0), numSends: 4, context: &context)
+        },
+        ConvolutionCase(
+            testDescription: "expandedConv1d", input: [2, 2, 11], kernel: [3, 2, 3], seed: 15
+        ) { x, w, b, context in
+            try expandedConv1d(
+                x, w, bias: b, stride: 2, numExpansions: 3, numSends: 2, context: &context)
+        },
+    ]
 
-    @Test("expandedConv1d")
-    func expandedConv1dGradient() throws {
+    @Test("convolutions", arguments: convolutionCases)
+    func convolutionGradient(_ convolution: ConvolutionCase) throws {
+        let seed = convolution.seed
         let inputs = [
-            randomTensor([2, 2, 11], seed: 15), randomTensor([3, 2, 3], seed: 16),
-            randomTensor([3], seed: 17),
+            randomTensor(convolution.input, seed: seed),
+            randomTensor(convolution.kernel, seed: seed + 1), randomTensor([3], seed: seed + 2),
         ]
         let check = try checkGradients(inputs) { v in
             var context = softwareContext()
-            return try expandedConv1d(
-                v[0], v[1], bias: v[2], stride: 2, numExpansions: 3, numSends: 2, context: &context)
+            return try convolution.apply(v[0], v[1], v[2], &context)
         }
         #expect(check.passed, "\(check)")
     }

@@ -33,19 +33,11 @@ struct ModelFileTests {
             try Linear(inFeatures: 5, outFeatures: 2, bias: false, seed: 5))
     }
 
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "hxnetwork-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     @Test("a saved model loads with bit-identical weights, the same settings and the same outputs")
     func roundTrip() throws {
         let model = try everyLayer()
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let url = directory.appendingPathComponent("model.json")
+        let directory = try TemporaryDirectory(label: "hxnetwork")
+        let url = URL(fileURLWithPath: directory.file("model.json"))
         try ModelFile.save(model, to: url)
         let loaded = try ModelFile.load(from: url)
         #expect(loaded.parameters.map(\.shape) == model.parameters.map(\.shape))
@@ -67,17 +59,16 @@ struct ModelFileTests {
         // No temporary file is left behind, and saving again replaces the file.
         try ModelFile.save(model, to: url)
         #expect(
-            try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["model.json"])
+            directory.contents == ["model.json"])
     }
 
     @Test("model files written before the layer registry load and save to the same bytes")
     func filesOfEarlierBuilds() throws {
         // Two models saved by `hxsim train yinyang --save` before the layers carried their own
         // formats: every byte must survive a load and a save.
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
         for name in ["yinyang-software", "yinyang-hil"] {
-            let url = root.appendingPathComponent("benchmarks/sweeps/models/\(name).json")
+            let url = URL(
+                fileURLWithPath: PackageRoot.path("benchmarks/sweeps/models/\(name).json"))
             let data = try Data(contentsOf: url)
             let model = try ModelFile.decode(data, source: url.path)
             #expect(try ModelFile.encode(model) == data, "\(name)")
@@ -124,21 +115,40 @@ struct ModelFileTests {
         try JSONSerialization.data(withJSONObject: object)
     }
 
+    /// The error decoding `object` throws; an issue at the caller when it decodes.
+    func decodingError(
+        _ object: [String: Any], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> NetworkError? {
+        let data = try reencode(object)
+        return #expect(throws: NetworkError.self, sourceLocation: sourceLocation) {
+            try ModelFile.decode(data)
+        }
+    }
+
+    /// The layer records of the file's JSON.
+    func layers(of object: [String: Any]) -> [[String: Any]] {
+        (object["model"] as! [String: Any])["layers"] as! [[String: Any]]
+    }
+
+    /// The file's JSON with `layers` as its layer records.
+    func replacingLayers(of object: [String: Any], with layers: [[String: Any]]) -> [String: Any] {
+        var object = object
+        var top = object["model"] as! [String: Any]
+        top["layers"] = layers
+        object["model"] = top
+        return object
+    }
+
     @Test("a changed weight is caught by the checksum")
     func damagedWeights() throws {
         let model = Sequential(try Linear(weight: try Tensor([[1, 2]]), numSends: 1))
-        var object = try json(model)
-        var top = object["model"] as! [String: Any]
-        var layers = top["layers"] as! [[String: Any]]
+        let object = try json(model)
+        var layers = self.layers(of: object)
         var weight = layers[0]["weight"] as! [String: Any]
         // 3.0 instead of 2.0 in the second float: valid base64, valid shape, wrong value.
         weight["float32"] = try JSONEncoder().encode(Tensor([1, 3])).base64Payload
         layers[0]["weight"] = weight
-        top["layers"] = layers
-        object["model"] = top
-        let error = #expect(throws: NetworkError.self) {
-            try ModelFile.decode(try reencode(object))
-        }
+        let error = try decodingError(replacingLayers(of: object, with: layers))
         #expect(
             error?.description.contains("checksum mismatch") == true, "\(String(describing: error))"
         )
@@ -156,17 +166,10 @@ struct ModelFileTests {
         }
         object = try json(model)
         object["format"] = "pytorch.state_dict"
-        let foreign = #expect(throws: NetworkError.self) {
-            try ModelFile.decode(try reencode(object))
-        }
+        let foreign = try decodingError(object)
         #expect(foreign?.description.contains("not an HXNetwork model") == true)
-        object = try json(model)
-        var top = object["model"] as! [String: Any]
-        top["layers"] = [["type": "Dropout"]]
-        object["model"] = top
-        let unknown = #expect(throws: NetworkError.self) {
-            try ModelFile.decode(try reencode(object))
-        }
+        let unknown = try decodingError(
+            replacingLayers(of: try json(model), with: [["type": "Dropout"]]))
         #expect(
             unknown?.description.contains("unknown layer type \"Dropout\"") == true,
             "\(String(describing: unknown))")
@@ -174,26 +177,17 @@ struct ModelFileTests {
 
     @Test("a layer whose tensors do not fit each other is rejected with the layer's message")
     func inconsistentLayer() throws {
-        var object = try json(Sequential(try Linear(inFeatures: 3, outFeatures: 2, seed: 1)))
-        var top = object["model"] as! [String: Any]
-        var layers = top["layers"] as! [[String: Any]]
+        let object = try json(Sequential(try Linear(inFeatures: 3, outFeatures: 2, seed: 1)))
+        var layers = self.layers(of: object)
         layers[0]["bias"] = try JSONSerialization.jsonObject(
             with: JSONEncoder().encode(Tensor([1, 2, 3])))
         layers[0].removeValue(forKey: "numSends")
-        top["layers"] = layers
-        object["model"] = top
-        let missing = #expect(throws: NetworkError.self) {
-            try ModelFile.decode(try reencode(object))
-        }
+        let missing = try decodingError(replacingLayers(of: object, with: layers))
         #expect(
             missing?.description.contains("missing \"numSends\" at model.layers[0]") == true,
             "\(String(describing: missing))")
         layers[0]["numSends"] = 2
-        top["layers"] = layers
-        object["model"] = top
-        let shape = #expect(throws: NetworkError.self) {
-            try ModelFile.decode(try reencode(object))
-        }
+        let shape = try decodingError(replacingLayers(of: object, with: layers))
         #expect(
             shape?.description.contains("Linear bias: expected shape [2], got [3]") == true,
             "\(String(describing: shape))")

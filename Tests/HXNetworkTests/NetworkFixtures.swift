@@ -1,4 +1,5 @@
 import HXNumerics
+import Testing
 
 @testable import HXNetwork
 
@@ -92,3 +93,30 @@ func maxDifference(_ a: Tensor, _ b: Tensor) -> Float {
 
 /// A software context with hxtorch's default gain.
 func softwareContext() -> ExecutionContext { ExecutionContext(backend: .software, seed: 1) }
+
+extension HardwareBlock {
+    /// A block on `chip`'s `hemisphere`: `batch` vectors of `rows` inputs, all `input`, onto
+    /// `columns` columns whose weights are all `weight`.
+    static func uniform(
+        chip: Int, hemisphere: Int, batch: Int = 1, rows: Int, columns: Int, input: UInt8 = 1,
+        weight: Int8 = 1
+    ) -> HardwareBlock {
+        HardwareBlock(
+            placement: BlockPlacement(chip: chip, hemisphere: hemisphere),
+            inputs: Matrix(rows: batch, columns: rows, repeating: input),
+            weights: Matrix(rows: rows, columns: columns, repeating: weight))
+    }
+}
+
+extension HardwareExecutor {
+    /// The error running `block` alone (one send, wait 5) throws, before any work; an issue at
+    /// the caller when it runs.
+    @discardableResult
+    func refusal(
+        of block: HardwareBlock, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> NetworkError? {
+        #expect(throws: NetworkError.self, sourceLocation: sourceLocation) {
+            try execute([block], numSends: 1, waitBetweenEvents: 5)
+        }
+    }
+}

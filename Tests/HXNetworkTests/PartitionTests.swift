@@ -92,27 +92,11 @@ struct PartitionTests {
     @Test("the reference executor rejects blocks no hemisphere could run")
     func executorChecksBlocks() throws {
         let executor = try ReferenceExecutor(chipCount: 1, seed: 0)
-        let inputs = Matrix<UInt8>(rows: 1, columns: 2, repeating: 1)
-        let weights = Matrix<Int8>(rows: 2, columns: 2, repeating: 1)
-        let offChip = HardwareBlock(
-            placement: BlockPlacement(chip: 1, hemisphere: 0), inputs: inputs, weights: weights)
-        #expect(throws: NetworkError.self) {
-            try executor.execute([offChip], numSends: 1, waitBetweenEvents: 5)
-        }
-        let tall = HardwareBlock(
-            placement: BlockPlacement(chip: 0, hemisphere: 1),
-            inputs: Matrix(rows: 1, columns: 129, repeating: 1),
-            weights: Matrix(rows: 129, columns: 1, repeating: 1))
-        #expect(throws: NetworkError.self) {
-            try executor.execute([tall], numSends: 1, waitBetweenEvents: 5)
-        }
-        let loud = HardwareBlock(
-            placement: BlockPlacement(chip: 0, hemisphere: 0),
-            inputs: Matrix(rows: 1, columns: 2, repeating: 32),
-            weights: weights)
-        #expect(throws: NetworkError.outOfRange(name: "block 0 input", value: 32, allowed: 0...31))
-        {
-            try executor.execute([loud], numSends: 1, waitBetweenEvents: 5)
-        }
+        executor.refusal(of: .uniform(chip: 1, hemisphere: 0, rows: 2, columns: 2))
+        executor.refusal(of: .uniform(chip: 0, hemisphere: 1, rows: 129, columns: 1))
+        let loud = HardwareBlock.uniform(chip: 0, hemisphere: 0, rows: 2, columns: 2, input: 32)
+        #expect(
+            executor.refusal(of: loud)
+                == .outOfRange(name: "block 0 input", value: 32, allowed: 0...31))
     }
 }

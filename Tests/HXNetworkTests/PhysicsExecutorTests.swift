@@ -47,13 +47,7 @@ struct PhysicsExecutorTests {
     @Test("a block placed on a chip that does not exist is an error, not a trap")
     func badPlacement() throws {
         let executor = try PhysicsExecutor(chipCount: 1, firstSeed: 1)
-        let block = HardwareBlock(
-            placement: BlockPlacement(chip: 2, hemisphere: 0),
-            inputs: Matrix(rows: 1, columns: 2, repeating: 1),
-            weights: Matrix(rows: 2, columns: 2, repeating: 1))
-        #expect(throws: NetworkError.self) {
-            try executor.execute([block], numSends: 1, waitBetweenEvents: 5)
-        }
+        executor.refusal(of: .uniform(chip: 2, hemisphere: 0, rows: 2, columns: 2))
     }
 }
 

@@ -17,9 +17,7 @@ struct PhysicsLoopTests {
     /// membrane before the read: a block's output is then round(c + x) − round(c) for the exact
     /// excursion x = gain · numSends · Σ a·w, with the gain of the closed form.
     static var exactlyLinear: PhysicsParameters {
-        var p = PhysicsParameters().withoutMismatchOrNoise
-        p.otaSaturates = false
-        p.membraneCompliance = false
+        var p = PhysicsParameters().withoutMismatchOrNoise.withLinearChain
         p.pseudoLeakConductance = 0
         p.settlingTime = 20e-6
         return p
@@ -192,10 +190,8 @@ struct PhysicsLoopTests {
     @Test("withChip changes a chip in place under the lock; a body that throws leaves it as it was")
     func withChip() throws {
         let executor = try PhysicsExecutor(chipCount: 2, firstSeed: 6)
-        let block = HardwareBlock(
-            placement: BlockPlacement(chip: 1, hemisphere: 0),
-            inputs: Matrix(rows: 4, columns: 50, repeating: 20),
-            weights: Matrix(rows: 50, columns: 8, repeating: 30))
+        let block = HardwareBlock.uniform(
+            chip: 1, hemisphere: 0, batch: 4, rows: 50, columns: 8, input: 20, weight: 30)
         let before = try executor.execute([block], numSends: 1, waitBetweenEvents: 5)[0]
         // Half the synapse bias: half the synaptic currents, about half the output.
         let bias = try executor.withChip(1) { chip -> Int in
@@ -226,21 +222,10 @@ struct PhysicsLoopTests {
         "training with the simulated chip in the loop learns the two-class task (≥ 95 % held out) within seconds"
     )
     func trainingOnTheChip() throws {
-        let trainSet = try twoClassData(samples: 256, seed: 1)
-        let testSet = try twoClassData(samples: 256, seed: 2)
-        var model = try twoClassModel(seed: 3)
-        var optimizer = Adam(learningRate: 0.3)
-        let loader = try DataLoader(
-            features: trainSet.features, labels: trainSet.labels, batchSize: 32, seed: 4)
         let executor = try PhysicsExecutor(chipCount: 1, firstSeed: 8)
         var context = ExecutionContext(backend: .hardware(executor), seed: 5)
-        let before = try evaluate(
-            model, features: testSet.features, labels: testSet.labels, context: &context)
-        let history = try train(
-            &model, optimizer: &optimizer, data: loader, epochs: 6, context: &context)
-        let after = try evaluate(
-            model, features: testSet.features, labels: testSet.labels, context: &context)
-        let losses = history.map(\.meanLoss)
+        let run = try twoClassRun(context: &context)
+        let (losses, before, after) = (run.losses, run.before, run.after)
         #expect(losses.last! < losses.first! / 3, "losses per epoch: \(losses)")
         #expect(after >= 0.95 && before < 0.75, "accuracy \(before) → \(after)")
         // The chip did run the training: its trial counter moved by every vector sent.

@@ -1,14 +1,9 @@
 import Foundation
 import HXIO
+import HXTestSupport
 import Testing
 
 @testable import HXNetwork
-
-/// The fixture written by PyTorch (python/tests/make_fixtures.py).
-private func fixture(_ name: String) -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/\(name)").path
-}
 
 /// The architecture of the fixture's PyTorch model (hxtorch's MNIST structure in small):
 /// features = Conv2d(1→2, 3×3, stride 2) → ConvertingReLU(2); classifier = Linear(8→3, bias)
@@ -51,15 +46,10 @@ struct StateDictTests {
         var parameters = contents
         parameters.tensors["input.x"] = nil
         parameters.tensors["output.y"] = nil
-        let directory =
-            FileManager.default.temporaryDirectory.path + "/statedict-"
-            + ProcessInfo.processInfo.globallyUniqueString
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try SafeTensors.write(parameters, to: directory + "/weights.safetensors")
+        let directory = try TemporaryDirectory(label: "statedict")
+        try SafeTensors.write(parameters, to: directory.file("weights.safetensors"))
         try StateDict.load(
-            from: directory + "/weights.safetensors", into: &model, prefixes: prefixes)
+            from: directory.file("weights.safetensors"), into: &model, prefixes: prefixes)
         let weight = try #require(contents.tensors["classifier.0.weight"])
         #expect(model.parameters[1].storage == weight.floats())
 
@@ -75,22 +65,17 @@ struct StateDictTests {
     @Test("saving and loading again gives the parameters bit for bit")
     func roundTrip() throws {
         let model = try smallModel()
-        let directory =
-            FileManager.default.temporaryDirectory.path + "/statedict-"
-            + ProcessInfo.processInfo.globallyUniqueString
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try StateDict.save(model, to: directory + "/m.safetensors", prefixes: prefixes)
+        let directory = try TemporaryDirectory(label: "statedict")
+        try StateDict.save(model, to: directory.file("m.safetensors"), prefixes: prefixes)
         var other = try smallModel(seed: 10)
         for index in other.parameters.indices {
             #expect(other.parameters[index].storage != model.parameters[index].storage)
         }
-        try StateDict.load(from: directory + "/m.safetensors", into: &other, prefixes: prefixes)
+        try StateDict.load(from: directory.file("m.safetensors"), into: &other, prefixes: prefixes)
         for (a, b) in zip(model.parameters, other.parameters) {
             #expect(a.storage.map(\.bitPattern) == b.storage.map(\.bitPattern))
         }
-        let written = try SafeTensors.read(path: directory + "/m.safetensors")
+        let written = try SafeTensors.read(path: directory.file("m.safetensors"))
         #expect(written.metadata["format"] == "pt")
         #expect(written.tensors["classifier.0.bias"]?.dtype == .f32)
     }

@@ -29,6 +29,33 @@ func twoClassModel(seed: UInt64) throws -> Sequential {
         try Linear(inFeatures: 32, outFeatures: 2, seed: seed + 1))
 }
 
+/// What the seeded two-class run tells: the model it trained, the test accuracy before and
+/// after, and the mean loss of each epoch.
+struct TwoClassRun {
+    var model: Sequential
+    var before: Double
+    var after: Double
+    var losses: [Double]
+}
+
+/// Trains ``twoClassModel(seed:)`` with Adam (η 0.3) for 6 epochs of batches of 32 on 256
+/// samples of ``twoClassData(samples:seed:)`` and tests it on 256 others, in `context`.
+func twoClassRun(context: inout ExecutionContext) throws -> TwoClassRun {
+    let trainSet = try twoClassData(samples: 256, seed: 1)
+    let testSet = try twoClassData(samples: 256, seed: 2)
+    var model = try twoClassModel(seed: 3)
+    var optimizer = Adam(learningRate: 0.3)
+    let loader = try DataLoader(
+        features: trainSet.features, labels: trainSet.labels, batchSize: 32, seed: 4)
+    let before = try evaluate(
+        model, features: testSet.features, labels: testSet.labels, context: &context)
+    let history = try train(
+        &model, optimizer: &optimizer, data: loader, epochs: 6, context: &context)
+    let after = try evaluate(
+        model, features: testSet.features, labels: testSet.labels, context: &context)
+    return TwoClassRun(model: model, before: before, after: after, losses: history.map(\.meanLoss))
+}
+
 /// A counter clock: every reading is 1 µs after the previous one.
 final class FakeClock: Sendable {
     private let ticks = Mutex<UInt64>(0)
@@ -57,24 +84,15 @@ struct TrainingTests {
         "a seeded two-class problem: the loss falls tenfold and test accuracy reaches 95 %",
         arguments: ["software", "mock", "reference executor behind the hardware interface"])
     func tinyTrainingRun(backend: String) throws {
-        let trainSet = try twoClassData(samples: 256, seed: 1)
-        let testSet = try twoClassData(samples: 256, seed: 2)
-        var model = try twoClassModel(seed: 3)
-        var optimizer = Adam(learningRate: 0.3)
-        let loader = try DataLoader(
-            features: trainSet.features, labels: trainSet.labels, batchSize: 32, seed: 4)
         var context = try context(backend, seed: 5)
-        let before = try evaluate(
-            model, features: testSet.features, labels: testSet.labels, context: &context)
-        let history = try train(
-            &model, optimizer: &optimizer, data: loader, epochs: 6, context: &context)
-        let after = try evaluate(
-            model, features: testSet.features, labels: testSet.labels, context: &context)
-        let losses = history.map(\.meanLoss)
+        let run = try twoClassRun(context: &context)
+        let (losses, before, after) = (run.losses, run.before, run.after)
         #expect(losses.last! < losses.first! / 10, "\(backend) losses per epoch: \(losses)")
         #expect(after >= 0.95, "\(backend) test accuracy \(after) (before training \(before))")
         #expect(
-            model.parameters.allSatisfy { $0.rank == 1 || $0.storage.allSatisfy { abs($0) <= 63 } })
+            run.model.parameters.allSatisfy {
+                $0.rank == 1 || $0.storage.allSatisfy { abs($0) <= 63 }
+            })
     }
 
     @Test("training is bit-reproducible from its seeds on the mock")

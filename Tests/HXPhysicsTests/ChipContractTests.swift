@@ -189,9 +189,7 @@ struct ChipContractTests {
         "the wait between events sets the read time and, through the pseudo-leak, the output: both integrators follow the closed form",
         arguments: Integrator.allCases)
     func waitBetweenEvents(integrator: Integrator) throws {
-        var p = PhysicsParameters().withoutMismatchOrNoise
-        p.otaSaturates = false
-        p.membraneCompliance = false
+        var p = PhysicsParameters().withoutMismatchOrNoise.withLinearChain
         p.pseudoLeakConductance = 2.2e-7  // τ = 10 µs: the wait matters
         var chip = try Chip(seed: 24, parameters: p)
         let model = IdealChipModel(parameters: p)

@@ -47,9 +47,7 @@ func closedFormMembrane(
 /// Parameters of the linear chain: no mismatch or noise, linear OTA, no output limits, the
 /// given pseudo-leak conductance.
 private func linearIdealParameters(leak: Double) -> PhysicsParameters {
-    var p = PhysicsParameters().withoutMismatchOrNoise
-    p.otaSaturates = false
-    p.membraneCompliance = false
+    var p = PhysicsParameters().withoutMismatchOrNoise.withLinearChain
     p.pseudoLeakConductance = leak
     return p
 }
@@ -215,9 +213,7 @@ struct ClosedFormTests {
     )
     func mismatchedChain() throws {
         for (leak, numSends) in [(0.0, 1), (2.2e-7, 3)] {
-            var parameters = PhysicsParameters().withoutNoise
-            parameters.otaSaturates = false
-            parameters.membraneCompliance = false
+            var parameters = PhysicsParameters().withoutNoise.withLinearChain
             parameters.pseudoLeakConductance = leak
             var chip = try Chip(seed: 11, parameters: parameters)
             try chip.writeWeights(try randomWeights(rows: 12, columns: 5, seed: 4), hemisphere: 0)

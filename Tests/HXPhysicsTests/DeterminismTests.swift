@@ -7,26 +7,12 @@ import Testing
 
 @Suite("Determinism: one seed, one chip, bit for bit")
 struct DeterminismTests {
-    private func randomInputs(_ batch: Int, _ rows: Int, seed: UInt64) throws -> Matrix<Int> {
-        var rng = SplitMix64(key: seed)
-        return try Matrix(
-            rows: batch, columns: rows,
-            storage: (0..<batch * rows).map { _ in Int(rng.next() % 32) })
-    }
-
-    private func randomWeights(_ rows: Int, _ columns: Int, seed: UInt64) throws -> Matrix<Int> {
-        var rng = SplitMix64(key: seed)
-        return try Matrix(
-            rows: rows, columns: columns,
-            storage: (0..<rows * columns).map { _ in Int(rng.next() % 127) - 63 })
-    }
-
     @Test(
         "the same seed gives the same chip and the same codes; another seed does not",
         arguments: Integrator.allCases)
     func sameSeed(integrator: Integrator) throws {
-        let inputs = try randomInputs(6, 32, seed: 1)
-        let weights = try randomWeights(32, 40, seed: 2)
+        let inputs = try randomMatrix(6, 32, in: 0...31, seed: 1)
+        let weights = try randomMatrix(32, 40, in: -63...63, seed: 2)
         let options = ExecutionOptions(integrator: integrator)
         var a = try Chip(seed: 42)
         var b = try Chip(seed: 42)
@@ -39,8 +25,8 @@ struct DeterminismTests {
 
     @Test("codes do not depend on the thread count", arguments: Integrator.allCases)
     func threads(integrator: Integrator) throws {
-        let inputs = try randomInputs(12, 64, seed: 3)
-        let weights = try randomWeights(64, 300, seed: 4)
+        let inputs = try randomMatrix(12, 64, in: 0...31, seed: 3)
+        let weights = try randomMatrix(64, 300, in: -63...63, seed: 4)
         var results: [Matrix<Int8>] = []
         for threads in [1, 2, 3] {
             var chip = try Chip(seed: 5)
@@ -54,8 +40,8 @@ struct DeterminismTests {
         "a batch split over two calls gives the same codes as one call",
         arguments: Integrator.allCases)
     func batchSplit(integrator: Integrator) throws {
-        let inputs = try randomInputs(10, 20, seed: 6)
-        let weights = try randomWeights(20, 30, seed: 7)
+        let inputs = try randomMatrix(10, 20, in: 0...31, seed: 6)
+        let weights = try randomMatrix(20, 30, in: -63...63, seed: 7)
         let options = ExecutionOptions(integrator: integrator)
         var whole = try Chip(seed: 8)
         let all = try whole.vmm(inputs: inputs, weights: weights, options: options).outputs

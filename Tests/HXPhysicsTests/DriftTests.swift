@@ -7,21 +7,11 @@ import Testing
 
 @Suite("Slow drift: a chip's age and temperature")
 struct DriftTests {
-    private func randomMatrix(
-        _ rows: Int, _ columns: Int, seed: UInt64, _ values: ClosedRange<Int>
-    ) throws -> Matrix<Int> {
-        var rng = SplitMix64(key: seed)
-        let width = UInt64(values.count)
-        return try Matrix(
-            rows: rows, columns: columns,
-            storage: (0..<rows * columns).map { _ in values.lowerBound + Int(rng.next() % width) })
-    }
-
     /// Outputs of both integrators, the raw reads of the fast path and CADC reads of a
     /// reference cell: everything an experimenter can see of a chip.
     private func observations(_ chip: Chip) throws -> [[Int]] {
-        let inputs = try randomMatrix(6, 100, seed: 1, 0...31)
-        let weights = try randomMatrix(100, 300, seed: 2, -63...63)
+        let inputs = try randomMatrix(6, 100, in: 0...31, seed: 1)
+        let weights = try randomMatrix(100, 300, in: -63...63, seed: 2)
         var result: [[Int]] = []
         for integrator in Integrator.allCases {
             var copy = chip

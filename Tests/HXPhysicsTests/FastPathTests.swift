@@ -23,9 +23,7 @@ struct FastPathTests {
         "in the separable regime the fast path is exact: RMS error far below 0.1 LSB before quantisation"
     )
     func separable() throws {
-        var p = PhysicsParameters().withoutNoise
-        p.otaSaturates = false
-        p.membraneCompliance = false
+        var p = PhysicsParameters().withoutNoise.withLinearChain
         p.pseudoLeakMismatch = 0
         var chip = try Chip(seed: 3, parameters: p)
         let inputs = try randomMatrix(6, 48, in: 0...31, seed: 1)

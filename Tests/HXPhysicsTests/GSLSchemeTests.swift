@@ -33,9 +33,7 @@ struct GSLSchemeTests {
         "piecewise is exact for the linear chain: the closed form to 1e-10 V with and without leak",
         arguments: [0, 2.2e-7])
     func closedForm(leak: Double) throws {
-        var parameters = PhysicsParameters().withoutNoise
-        parameters.otaSaturates = false
-        parameters.membraneCompliance = false
+        var parameters = PhysicsParameters().withoutNoise.withLinearChain
         parameters.pseudoLeakConductance = leak
         var chip = try Chip(seed: 11, parameters: parameters)
         let weights = try randomMatrix(16, 6, in: -63...63, seed: 3)

@@ -1,4 +1,5 @@
 import Foundation
+import HXTestSupport
 import Testing
 
 @testable import HXPhysics
@@ -7,10 +8,8 @@ import Testing
 struct ModelDocumentTests {
     /// The rows of the parameter table in docs/MODEL.md: name → (default, unit, group, source).
     private func documentedParameters() throws -> [String: [String]] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
         let text = try String(
-            contentsOf: root.appendingPathComponent("docs/MODEL.md"), encoding: .utf8)
+            contentsOf: PackageRoot.url.appendingPathComponent("docs/MODEL.md"), encoding: .utf8)
         var rows: [String: [String]] = [:]
         for line in text.split(separator: "\n") where line.hasPrefix("| ") {
             let cells = line.split(separator: "|", omittingEmptySubsequences: false)

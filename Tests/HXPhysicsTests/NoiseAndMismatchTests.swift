@@ -28,9 +28,7 @@ struct NoiseAndMismatchTests {
     func readNoise() throws {
         var chip = try Chip(seed: 7)
         let codes = try chip.readCADC(referenceCell: 400, hemisphere: 0, reads: 400)
-        let stds = (0..<codes.columns).map { j in
-            meanAndStd((0..<codes.rows).map { Double(codes[$0, j]) }).std
-        }
+        let stds = columnStatistics(codes).map(\.std)
         let expected = (1.2 * 1.2 + 1.0 / 12).squareRoot()
         let measured = median(stds)
         #expect(abs(measured - expected) < 0.06, "read noise \(measured) LSB, expected \(expected)")
@@ -70,9 +68,7 @@ struct NoiseAndMismatchTests {
     func cadcSpread() throws {
         var chip = try Chip(seed: 5)
         let codes = try chip.readCADC(referenceCell: 400, hemisphere: 1, reads: 64)
-        let means = (0..<codes.columns).map { j in
-            meanAndStd((0..<codes.rows).map { Double(codes[$0, j]) }).mean
-        }
+        let means = columnStatistics(codes).map(\.mean)
         let std = meanAndStd(means).std
         // Offsets (5 LSB) and slope errors (1 % of ~140 codes) together.
         #expect(std > 4.3 && std < 6.3, "channel spread \(std) LSB")
@@ -82,9 +78,7 @@ struct NoiseAndMismatchTests {
         "the synapse row gradient alone scales column j's currents by 1 + g · (½ − j/255): columns far from the drivers are weaker [demos]"
     )
     func rowGradient() throws {
-        var p = PhysicsParameters().withoutMismatchOrNoise
-        p.otaSaturates = false
-        p.membraneCompliance = false
+        var p = PhysicsParameters().withoutMismatchOrNoise.withLinearChain
         p.synapseRowGradient = 0.2
         var chip = try Chip(seed: 3, parameters: p)
         let outputs = try chip.vmm(inputs: filled(1, 100, 15), weights: filled(100, 256, 21))

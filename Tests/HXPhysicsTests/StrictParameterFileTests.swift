@@ -1,5 +1,6 @@
 import Foundation
 import HXIO
+import HXTestSupport
 import Testing
 
 @testable import HXPhysics
@@ -9,12 +10,7 @@ import Testing
 @Suite("Strict parameter files")
 struct StrictParameterFileTests {
     func reason(_ text: String) -> String? {
-        do {
-            _ = try PhysicsParameters(json: Data(text.utf8), source: "p.json")
-            return nil
-        } catch {
-            return "\(error)"
-        }
+        errorText { try PhysicsParameters(json: Data(text.utf8), source: "p.json") }
     }
 
     let head = #"{"format": "hxsim-physics-parameters", "version": 1, "#

@@ -26,6 +26,17 @@ func writeCSV(_ matrix: Matrix<Int>, to path: String) throws -> String {
     return path
 }
 
+/// Writes `inputs` and `weights` as x.csv and w.csv into `directory`; returns the `--inputs`
+/// and `--weights` arguments that name them.
+func operandArguments(
+    _ inputs: Matrix<Int>, _ weights: Matrix<Int>, in directory: TemporaryDirectory
+) throws -> [String] {
+    [
+        "--inputs", try writeCSV(inputs, to: directory.file("x.csv")),
+        "--weights", try writeCSV(weights, to: directory.file("w.csv")),
+    ]
+}
+
 /// Files the command-line tests share, made once per process through hxsim itself.
 enum CLIFixtures {
     private static let cache = Mutex<String?>(nil)
@@ -50,9 +61,7 @@ enum CLIFixtures {
     /// A parameter file of the linear ideal chip: no mismatch or noise, linear OTA, no output
     /// limits (docs/MODEL.md's closed form holds exactly); returns its path.
     static func linearIdealParameters(in directory: String) throws -> String {
-        var p = PhysicsParameters().withoutMismatchOrNoise
-        p.otaSaturates = false
-        p.membraneCompliance = false
+        let p = PhysicsParameters().withoutMismatchOrNoise.withLinearChain
         let path = directory + "/linear.json"
         try p.write(to: path)
         return path

@@ -46,10 +46,7 @@ struct DriftCommandTests {
         let (x, w) = try Self.operands()
         // The committed calibration of chip 1 (`hxsim calibrate --seed 1`), made at power-up at
         // the nominal temperature.
-        let calibration =
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().path
-            + "/calibration/chip-1.json"
+        let calibration = PackageRoot.path("calibration/chip-1.json")
         // --quiet: no progress or projected time, so stderr holds only warnings.
         let base = [
             "vmm", "--quiet", "--inputs", x, "--weights", w, "--seed", "1", "--calibration",

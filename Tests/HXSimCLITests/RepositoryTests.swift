@@ -1,12 +1,12 @@
 import Foundation
+import HXTestSupport
 import Testing
 
 @testable import HXArguments
 @testable import HXSimCLI
 
-/// The package's root folder (this file is `Tests/HXSimCLITests/RepositoryTests.swift`).
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
+/// The package's root folder.
+let packageRoot = PackageRoot.url
 
 /// Every text file of the repository with its path relative to the root: build products,
 /// version control, caches and binary files left out.

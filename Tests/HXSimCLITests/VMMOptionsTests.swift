@@ -19,12 +19,11 @@ struct VMMOptionsTests {
         let inputs = try randomMatrix(3, 40, in: 0...31, seed: 4)
         var weights = try randomMatrix(40, 6, in: -5...30, seed: 5)
         for r in 0..<40 { weights[r, 1] = -weights[r, 1] }
-        try writeCSV(inputs, to: dir.file("x.csv"))
-        try writeCSV(weights, to: dir.file("w.csv"))
-        let run = hxsim([
-            "vmm", "--inputs", dir.file("x.csv"), "--weights", dir.file("w.csv"), "--params",
-            params, "--integrator", integrator, "--num-sends", "\(numSends)", "--wait", "\(wait)",
-        ])
+        let run = hxsim(
+            ["vmm"] + (try operandArguments(inputs, weights, in: dir)) + [
+                "--params", params, "--integrator", integrator, "--num-sends", "\(numSends)",
+                "--wait", "\(wait)",
+            ])
         #expect(run.status == ExitStatus.success, "\(run.err)")
         let rows = integerRows(run.out)
         #expect(rows.count == 3 && rows.allSatisfy { $0.count == 6 })
@@ -83,11 +82,7 @@ struct VMMOptionsTests {
         let dir = try TemporaryDirectory()
         let inputs = try randomMatrix(40, 100, in: 0...31, seed: 10)
         let weights = try randomMatrix(100, 512, in: -20...30, seed: 11)
-        try writeCSV(inputs, to: dir.file("x.csv"))
-        try writeCSV(weights, to: dir.file("w.csv"))
-        let base = [
-            "vmm", "--inputs", dir.file("x.csv"), "--weights", dir.file("w.csv"), "--seed", "3",
-        ]
+        let base = ["vmm"] + (try operandArguments(inputs, weights, in: dir)) + ["--seed", "3"]
         let raw = hxsim(base + ["--calibration", file])
         #expect(raw.status == ExitStatus.success, "\(raw.err)")
         var chip = try Chip(seed: 3)
@@ -129,12 +124,10 @@ struct VMMOptionsTests {
         let dir = try TemporaryDirectory()
         let inputs = try randomMatrix(4, 12, in: 0...31, seed: 12)
         let weights = try randomMatrix(12, 5, in: -63...63, seed: 13)
-        try writeCSV(inputs, to: dir.file("x.csv"))
-        try writeCSV(weights, to: dir.file("w.csv"))
-        let common = [
-            "--inputs", dir.file("x.csv"), "--weights", dir.file("w.csv"), "--seed", "4",
-            "--num-sends", "2", "--wait", "3",
-        ]
+        let common =
+            try operandArguments(inputs, weights, in: dir) + [
+                "--seed", "4", "--num-sends", "2", "--wait", "3",
+            ]
         let vmm = hxsim(["vmm", "--integrator", "gsl"] + common)
         #expect(vmm.status == ExitStatus.success, "\(vmm.err)")
         let outputs = integerRows(vmm.out)
@@ -182,10 +175,8 @@ struct VMMOptionsTests {
         ])
     func statuses(extra: [String], status: Int32, mention: String) throws {
         let dir = try TemporaryDirectory()
-        try writeCSV(filled(2, 4, 3), to: dir.file("x.csv"))
-        try writeCSV(filled(4, 3, 5), to: dir.file("w.csv"))
         let run = hxsim(
-            ["vmm", "--inputs", dir.file("x.csv"), "--weights", dir.file("w.csv")] + extra)
+            ["vmm"] + (try operandArguments(filled(2, 4, 3), filled(4, 3, 5), in: dir)) + extra)
         #expect(run.status == status, "\(extra): \(run.status) \(run.err)")
         #expect(
             run.err.hasPrefix("hxsim: ") && run.err.filter { $0 == "\n" }.count == 1, "\(run.err)")
@@ -196,12 +187,10 @@ struct VMMOptionsTests {
     func calibrationOfAnotherChip() throws {
         let file = try CLIFixtures.calibration() + "/chip-3.json"
         let dir = try TemporaryDirectory()
-        try writeCSV(filled(2, 4, 3), to: dir.file("x.csv"))
-        try writeCSV(filled(4, 3, 5), to: dir.file("w.csv"))
-        let run = hxsim([
-            "vmm", "--inputs", dir.file("x.csv"), "--weights", dir.file("w.csv"), "--seed", "4",
-            "--calibration", file,
-        ])
+        let run = hxsim(
+            ["vmm"] + (try operandArguments(filled(2, 4, 3), filled(4, 3, 5), in: dir)) + [
+                "--seed", "4", "--calibration", file,
+            ])
         #expect(run.status == ExitStatus.failure, "\(run.err)")
         #expect(run.err.contains("3") && run.err.contains("4"), "\(run.err)")
     }

@@ -17,11 +17,8 @@ struct ProvenanceTests {
     let twoPoints: String
 
     init() throws {
-        directory = try temporaryDirectory("provenance")
-        sweep = try Sweep.load(
-            specPath: try writeSpec(testSpec(axes: runnerAxes), in: directory), calibration: nil)
-        twoPoints = directory + "/two.jsonl"
-        try SweepRunner.run(sweep, options: quietOptions(results: twoPoints, maxPoints: 2))
+        let run = try RunnerSweep(directoryLabel: "provenance", results: "two.jsonl", maxPoints: 2)
+        (directory, sweep, twoPoints) = (run.directory, run.sweep, run.results)
     }
 
     /// The records of `path`, changed by `change` and written back as lines (not resealed).

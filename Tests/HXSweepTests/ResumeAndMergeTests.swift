@@ -17,12 +17,9 @@ struct ResumeAndMergeTests {
     let reference: Data
 
     init() throws {
-        directory = try temporaryDirectory("resume")
-        let path = try writeSpec(testSpec(axes: runnerAxes), in: directory)
-        sweep = try Sweep.load(specPath: path, calibration: nil)
-        let results = directory + "/reference.jsonl"
-        try SweepRunner.run(sweep, options: quietOptions(results: results))
-        reference = try contents(results)
+        let run = try RunnerSweep(directoryLabel: "resume", results: "reference.jsonl")
+        (directory, sweep) = (run.directory, run.sweep)
+        reference = try contents(run.results)
     }
 
     @Test("an uninterrupted run writes one record per point, in plan order")

@@ -102,29 +102,31 @@ struct SpecValidationTests {
                 == .invalidValue(axis: "calibration", value: "maybe", reason: "\"on\" or \"off\""))
     }
 
-    @Test("repeated values and conflicting axes are refused")
+    @Test(
+        "axes that set the same thing conflict: a scale and a value of one parameter, numSends of every layer and of one",
+        arguments: [
+            [
+                AxisSpec("scale:noise", values: [.number(1)]),
+                AxisSpec("parameter:readNoise", values: [.number(1)]),
+            ],
+            [
+                AxisSpec("numSends", values: [.number(1)]),
+                AxisSpec("numSends@1", values: [.number(2)]),
+            ],
+        ])
+    func conflictingAxes(_ axes: [AxisSpec]) throws {
+        let found = try error(testSpec(axes: axes))
+        guard case .conflictingAxes = found else {
+            Issue.record("gave \(String(describing: found))")
+            return
+        }
+    }
+
+    @Test("repeated values and axes of layers the model does not have are refused")
     func conflicts() throws {
         #expect(
             try axisError(AxisSpec("seed", values: [.number(1), .number(1)]))
                 == .duplicateValue(axis: "seed", value: "1"))
-        let overlap = try error(
-            testSpec(axes: [
-                AxisSpec("scale:noise", values: [.number(1)]),
-                AxisSpec("parameter:readNoise", values: [.number(1)]),
-            ]))
-        guard case .conflictingAxes = overlap else {
-            Issue.record("gave \(String(describing: overlap))")
-            return
-        }
-        let layers = try error(
-            testSpec(axes: [
-                AxisSpec("numSends", values: [.number(1)]),
-                AxisSpec("numSends@1", values: [.number(2)]),
-            ]))
-        guard case .conflictingAxes = layers else {
-            Issue.record("gave \(String(describing: layers))")
-            return
-        }
         let beyond = try error(testSpec(axes: [AxisSpec("numSends@5", values: [.number(2)])]))
         #expect(beyond?.description.contains("VMM layer 5 does not exist") == true)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HXNetwork
+import HXTestSupport
 import Synchronization
 
 @testable import HXSweep
@@ -65,6 +66,22 @@ let runnerAxes = [
     AxisSpec("scale:noise", values: [.number(0), .number(1), .number(3)]),
     AxisSpec("seed", values: [.number(1), .number(2)]),
 ]
+
+/// The sweep over ``runnerAxes`` in a new temporary directory, and the results file it wrote
+/// there of its first `maxPoints` points (all when `nil`).
+struct RunnerSweep {
+    let directory: String
+    let sweep: Sweep
+    let results: String
+
+    init(directoryLabel label: String, results name: String, maxPoints: Int? = nil) throws {
+        directory = try temporaryDirectory(label)
+        sweep = try Sweep.load(
+            specPath: try writeSpec(testSpec(axes: runnerAxes), in: directory), calibration: nil)
+        results = directory + "/" + name
+        try SweepRunner.run(sweep, options: quietOptions(results: results, maxPoints: maxPoints))
+    }
+}
 
 /// The bytes of a file.
 func contents(_ path: String) throws -> Data {

@@ -17,9 +17,22 @@ public func randomMatrix(
         storage: (0..<rows * columns).map { _ in range.lowerBound + Int(rng.next() % width) })
 }
 
-/// Per-column mean and standard deviation of outputs over the batch (trials).
-public func columnStatistics(_ outputs: Matrix<Int8>) -> [(mean: Double, std: Double)] {
+/// Per-column mean and standard deviation of outputs (or CADC codes) over the batch (trials).
+public func columnStatistics<Code: BinaryInteger>(
+    _ outputs: Matrix<Code>
+) -> [(mean: Double, std: Double)] {
     (0..<outputs.columns).map { j in meanAndStd((0..<outputs.rows).map { Double(outputs[$0, j]) }) }
+}
+
+extension PhysicsParameters {
+    /// These parameters with a linear chain: a linear OTA and no output limits, the regime of
+    /// docs/MODEL.md's closed form.
+    public var withLinearChain: PhysicsParameters {
+        var p = self
+        p.otaSaturates = false
+        p.membraneCompliance = false
+        return p
+    }
 }
 
 /// A chip without mismatch and noise: the ideal of the model.

@@ -10,13 +10,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
+. benchmarks/common.sh
 out="benchmarks/applications/results"
 mkdir -p "$out/uncalibrated"
-swift build -c release --product hxsim >&2
+release_build hxsim
 tasks=("$@")
 if [ ${#tasks[@]} -eq 0 ]; then tasks=(yinyang mnist fashion-mnist digits basicmotions); fi
 {
-    echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
+    echo "machine: $(cpu_model), $(nproc) cores"
     echo "blas: $(OPENBLAS_VERBOSE=2 .build/release/hxsim vmm --help 2>&1 >/dev/null | grep -m1 -i 'core' || echo unknown)"
     echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 } > "$out/machine.txt"

@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 
@@ -35,25 +34,8 @@ import hxsim
 import hxsim.torch as ht
 from hxsim import _library
 
-
-def cpu_model():
-    with open("/proc/cpuinfo", encoding="utf-8") as file:
-        for line in file:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor()
-
-
-def openblas_kernel():
-    """The 'Core' line OpenBLAS prints with OPENBLAS_VERBOSE=2, from a child process."""
-    probe = ("import numpy as np, hxsim; "
-             "hxsim.vmm(np.ones((2, 4), dtype=int), np.ones((4, 4), dtype=int))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=dict(os.environ, OPENBLAS_VERBOSE="2"), timeout=120)
-    for line in done.stdout.splitlines() + done.stderr.splitlines():
-        if "Core" in line:
-            return line.strip()
-    return "unknown (OpenBLAS printed no Core line)"
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from machine import cpu_model, hxsim_blas_kernel  # noqa: E402  (benchmarks/machine.py)
 
 
 def swift_time(context, x, w, num_sends, wait, clock):
@@ -122,7 +104,7 @@ def main():
     shapes = [  # (rows, columns, chips): one hemisphere; MNIST's 500 → 128 over 4 blocks
         (128, 256, 1), (500, 128, 1)]
     results = {
-        "cpu": cpu_model(), "cores": os.cpu_count(), "openblas": openblas_kernel(),
+        "cpu": cpu_model(), "cores": os.cpu_count(), "openblas": hxsim_blas_kernel(),
         "load_average": os.getloadavg(), "library": repository_path(hxsim.library_path()),
         "torch": torch.__version__, "python": platform.python_version(), "cases": [],
     }

@@ -29,7 +29,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 cd "$root"
-swift build -c release --product hxsim >&2
+. benchmarks/common.sh
+release_build hxsim
 hxsim="$root/.build/release/hxsim"
 
 # Patterns.

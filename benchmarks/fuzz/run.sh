@@ -7,11 +7,12 @@
 # the time), and writes the table with the machine, the OpenBLAS kernel and the load.
 set -eu
 cd "$(dirname "$0")/../.."
+. benchmarks/common.sh
 seconds=${1:-900}
 seed=${2:-1}
-swift build -c release --product hxsim-fuzz >&2
-cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
-kernel=$(OPENBLAS_VERBOSE=2 .build/release/hxsim-fuzz --list 2>&1 >/dev/null | sed -n 's/^Core: *//p' | head -1)
+release_build hxsim-fuzz
+cpu=$(cpu_model)
+kernel=$(openblas_kernel .build/release/hxsim-fuzz --list)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 table=$(mktemp)
 trap 'rm -f "$table"' EXIT
@@ -22,7 +23,7 @@ out=benchmarks/fuzz/results.md
     echo "# Fuzz campaign"
     echo
     echo "Written by \`benchmarks/fuzz/run.sh $seconds $seed\` on $(date -u +%Y-%m-%d): $cpu,"
-    echo "OpenBLAS kernel ${kernel:-unknown}, $(nproc) cores, one fuzzing thread, load average before the"
+    echo "OpenBLAS kernel $kernel, $(nproc) cores, one fuzzing thread, load average before the"
     echo "run $load (a machine shared with other builds; cases per second depend on it)."
     echo "Exit status $status (0: no crash, no hang, no finding)."
     echo

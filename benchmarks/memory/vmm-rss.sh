@@ -10,11 +10,12 @@
 # Needs /usr/bin/time (GNU time) and a release build (built here if missing).
 set -eu
 cd "$(dirname "$0")/../.."
+. benchmarks/common.sh
 rows_list=${*:-"1000 100000 1000000"}
 work=$(mktemp -d "${TMPDIR:-/tmp}/hxsim-rss.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-swift build -c release --product hxsim >&2
+release_build hxsim
 hxsim=.build/release/hxsim
 
 # Deterministic operands: weights w[i][j] = (7i + 13j) mod 127 - 63; inputs x[r][i] =
@@ -22,9 +23,8 @@ hxsim=.build/release/hxsim
 awk 'BEGIN { for (i = 0; i < 128; i++) { line = ""; for (j = 0; j < 512; j++)
     line = line (j ? "," : "") ((7 * i + 13 * j) % 127 - 63); print line } }' > "$work/w.csv"
 
-cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
-kernel=$(OPENBLAS_VERBOSE=2 "$hxsim" chip 2>&1 >/dev/null | sed -n 's/^Core: *//p' | head -1)
-[ -n "$kernel" ] || kernel=unknown
+cpu=$(cpu_model)
+kernel=$(openblas_kernel "$hxsim" chip)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 out=benchmarks/memory/results.md

@@ -23,9 +23,7 @@ torch's BLAS and the load average.
 import argparse
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 
@@ -34,20 +32,15 @@ import torch
 
 import hxsim
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from machine import cpu_model, hxsim_blas_kernel  # noqa: E402  (benchmarks/machine.py)
+
 # The repository root: paths in the results are relative to it, not to the machine.
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 BATCH = 10_000
 ROWS = 128
 COLUMNS = 256
-
-
-def cpu_model():
-    with open("/proc/cpuinfo", encoding="utf-8") as file:
-        for line in file:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor()
 
 
 def analog_layer(weights):
@@ -74,19 +67,6 @@ def analog_layer(weights):
         layer.weight.copy_(torch.from_numpy(weights.T.astype(np.float32)))
     layer.train()
     return layer, notes
-
-
-def hxsim_blas_kernel():
-    """The 'Core' line OpenBLAS prints (OPENBLAS_VERBOSE=2) when HXSim loads it, in a child."""
-    probe = ("import numpy as np, hxsim; "
-             "hxsim.vmm(np.ones((2, 4), dtype=int), np.ones((4, 4), dtype=int))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=dict(os.environ, OPENBLAS_VERBOSE="2"), timeout=120, check=False)
-    # numpy's own OpenBLAS prints its line first (at import); HXSim's comes last.
-    for line in reversed(done.stdout.splitlines() + done.stderr.splitlines()):
-        if "Core" in line:
-            return line.strip()
-    return "unknown (OpenBLAS printed no Core line)"
 
 
 def main():

@@ -37,32 +37,23 @@ public struct DigitsTask: ExperimentTask {
         let folder = try location.find(["digits"], task: name) {
             DataLocation.holds($0, files: [file])
         }
-        let range = Float(VMMLimits.inputRange.lowerBound)...Float(VMMLimits.inputRange.upperBound)
-        let all = try Digits.load(path: folder + "/" + file, pixelRange: range)
+        let all = try Digits.load(path: folder + "/" + file, pixelRange: Tasks.chipInputRange)
         // The test fifth is fixed (seed 0), so every training seed is tested on the same images.
         let (rest, test) = try all.holdingOut(testSize, seed: 0)
-        let (train, validation) = try rest.holdingOut(settings.validationSize, seed: settings.seed)
-        return TaskData(
-            train: try train.prefix(settings.trainLimit), validation: validation,
-            test: try test.prefix(settings.testLimit))
+        return try TaskData(
+            holdingOutValidationFrom: rest, test: try test.prefix(settings.testLimit),
+            settings: settings)
     }
 
     public func makeModel(
         settings: ExperimentSettings, initialization: WeightInitialization, seed: UInt64
     ) throws -> Sequential {
-        let wait = settings.waitBetweenEvents
-        return Sequential(
-            try Conv2d(
+        try convolutionalClassifier(
+            Conv2d(
                 inChannels: 1, outChannels: 16, kernelSize: 4, stride: 2, padding: 1, bias: false,
-                waitBetweenEvents: wait, initialization: initialization, seed: seed),
-            try ConvertingReLU(shift: 1),
-            Flatten(),
-            try Linear(
-                inFeatures: 4 * 4 * 16, outFeatures: 64, bias: false, waitBetweenEvents: wait,
-                initialization: initialization, seed: seed &+ 1),
-            try ConvertingReLU(shift: 1),
-            try Linear(
-                inFeatures: 64, outFeatures: 10, bias: false, waitBetweenEvents: wait,
-                initialization: initialization, seed: seed &+ 2))
+                waitBetweenEvents: settings.waitBetweenEvents, initialization: initialization,
+                seed: seed),
+            features: 4 * 4 * 16, hidden: 64, classes: 10, settings: settings,
+            initialization: initialization, seed: seed)
     }
 }

@@ -63,7 +63,6 @@ public struct ImageTask: ExperimentTask {
 
     public func load(from location: DataLocation, settings: ExperimentSettings) throws -> TaskData {
         let folder = try location.find(folders, task: name, containing: Self.holdsIDX)
-        let range = Float(VMMLimits.inputRange.lowerBound)...Float(VMMLimits.inputRange.upperBound)
         func named(_ set: Dataset, _ split: String) throws -> Dataset {
             try Dataset(
                 name: "\(name) \(split)", features: set.features, labels: set.labels,
@@ -72,33 +71,25 @@ public struct ImageTask: ExperimentTask {
         }
         let full = try named(
             MNIST.load(
-                directory: folder, split: .train, pixelRange: range,
+                directory: folder, split: .train, pixelRange: Tasks.chipInputRange,
                 limit: settings.trainLimit.map { $0 + settings.validationSize }), "train")
         let test = try named(
             MNIST.load(
-                directory: folder, split: .test, pixelRange: range, limit: settings.testLimit),
+                directory: folder, split: .test, pixelRange: Tasks.chipInputRange,
+                limit: settings.testLimit),
             "test")
-        let (train, validation) = try full.holdingOut(settings.validationSize, seed: settings.seed)
-        return TaskData(
-            train: try train.prefix(settings.trainLimit), validation: validation, test: test)
+        return try TaskData(holdingOutValidationFrom: full, test: test, settings: settings)
     }
 
     public func makeModel(
         settings: ExperimentSettings, initialization: WeightInitialization, seed: UInt64
     ) throws -> Sequential {
-        let wait = settings.waitBetweenEvents
-        return Sequential(
-            try Conv2d(
+        try convolutionalClassifier(
+            Conv2d(
                 inChannels: 1, outChannels: 20, kernelSize: 10, stride: 5, padding: 1, bias: false,
-                waitBetweenEvents: wait, initialization: initialization, seed: seed),
-            try ConvertingReLU(shift: 1),
-            Flatten(),
-            try Linear(
-                inFeatures: 5 * 5 * 20, outFeatures: 128, bias: false, waitBetweenEvents: wait,
-                initialization: initialization, seed: seed &+ 1),
-            try ConvertingReLU(shift: 1),
-            try Linear(
-                inFeatures: 128, outFeatures: 10, bias: false, waitBetweenEvents: wait,
-                initialization: initialization, seed: seed &+ 2))
+                waitBetweenEvents: settings.waitBetweenEvents, initialization: initialization,
+                seed: seed),
+            features: 5 * 5 * 20, hidden: 128, classes: 10, settings: settings,
+            initialization: initialization, seed: seed)
     }
 }

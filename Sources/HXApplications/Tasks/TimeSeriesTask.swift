@@ -80,9 +80,7 @@ public struct TimeSeriesTask: ExperimentTask {
         let scaler = try SignedChannels(fitting: train)
         train = try scaler.apply(train)
         test = try scaler.apply(test).prefix(settings.testLimit)
-        let (kept, validation) = try train.holdingOut(settings.validationSize, seed: settings.seed)
-        return TaskData(
-            train: try kept.prefix(settings.trainLimit), validation: validation, test: test)
+        return try TaskData(holdingOutValidationFrom: train, test: test, settings: settings)
     }
 
     public func makeModel(
@@ -96,21 +94,13 @@ public struct TimeSeriesTask: ExperimentTask {
         }
         let (kernel, stride, filters, hidden) = (10, 5, 32, 32)
         let positions = (steps - kernel) / stride + 1
-        let wait = settings.waitBetweenEvents
-        return Sequential(
-            try ExpandedConv1d(
+        return try convolutionalClassifier(
+            ExpandedConv1d(
                 inChannels: channels, outChannels: filters, kernelSize: kernel, stride: stride,
-                bias: false, waitBetweenEvents: wait, initialization: initialization, seed: seed),
-            try ConvertingReLU(shift: 1),
-            AvgPool1d(kernelSize: positions),
-            Flatten(),
-            try Linear(
-                inFeatures: filters, outFeatures: hidden, bias: false, waitBetweenEvents: wait,
-                initialization: initialization, seed: seed &+ 1),
-            try ConvertingReLU(shift: 1),
-            try Linear(
-                inFeatures: hidden, outFeatures: classes, bias: false, waitBetweenEvents: wait,
-                initialization: initialization, seed: seed &+ 2))
+                bias: false, waitBetweenEvents: settings.waitBetweenEvents,
+                initialization: initialization, seed: seed),
+            pooling: [AvgPool1d(kernelSize: positions)], features: filters, hidden: hidden,
+            classes: classes, settings: settings, initialization: initialization, seed: seed)
     }
 }
 

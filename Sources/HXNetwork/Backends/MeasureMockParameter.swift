@@ -136,10 +136,9 @@ public func measureMockParameter(
     }
     let gain = lowerMedian(ratios)
     let deviations = (0..<options.columns).map { column in
-        let residuals = (0..<options.trials).map { Double(outputs[$0, column]) - gain * ideal[$0] }
-        let mean = residuals.reduce(0, +) / Double(residuals.count)
-        let square = residuals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        return (square / Double(residuals.count - 1)).squareRoot()
+        meanAndSampleDeviation(
+            (0..<options.trials).map { Double(outputs[$0, column]) - gain * ideal[$0] }
+        ).std
     }
     return MockMeasurement(
         parameter: MockParameter(gain: gain, noiseStd: lowerMedian(deviations)),

@@ -72,15 +72,6 @@ extension FastPath {
         }
     }
 
-    /// The OTA roll-off factor f at `headroom` volts from a limit (1 beyond the width w,
-    /// x(2 − x) with x = h/w within it), as MembraneSystem applies it.
-    static func rollOff(_ headroom: Double, width: Double) -> Double {
-        if headroom >= width { return 1 }
-        if headroom <= 0 { return 0 }
-        let x = headroom / width
-        return x * (2 - x)
-    }
-
     /// The membrane excursion V_m − V_reset of column `j` at the read, in volts, before noise,
     /// computed in double precision (the reference for the vectorised transform), and the drift
     /// time (s): the read time shortened by the pseudo-leak.
@@ -144,13 +135,13 @@ extension FastPath {
         let charge = leaky / max(1e-6, 1 - linearLoss)
         let final = limited(excursion: charge, headroom: headroom, width: width)
         guard final < charge else { return (v + drift, driftTime) }
-        let finalSlope = rollOff(headroom - final, width: width)
+        let finalSlope = OutputStage.rollOff(headroom - final, width: width)
         var loss = 0.0
         var share = 0.0
         for k in 0..<4 {
             let voltage = limited(
                 excursion: charge * arrival.fractions[k], headroom: headroom, width: width)
-            let slope = rollOff(headroom - voltage, width: width)
+            let slope = OutputStage.rollOff(headroom - voltage, width: width)
             let kept = slope > 0 ? min(1, finalSlope / slope) : 1
             loss += voltage * kept
             share += kept

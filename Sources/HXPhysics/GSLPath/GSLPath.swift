@@ -11,6 +11,28 @@ struct SampleOutcome {
     var trace: MembraneTrace?
 }
 
+extension SampleOutcome {
+    /// The outcome of a sample whose membrane reached `membrane` (V) at `readTime` (s): the
+    /// CADC reads of ``GSLPath/readOut(membrane:circuit:parameters:noise:)`` and, when
+    /// `recorder` recorded one, the trace with the sample's events.
+    init(
+        membrane: [Double], readTime: Double, events: [InputEvent], recorder: TraceRecorder?,
+        circuit: HemisphereCircuit, parameters: PhysicsParameters, noise: GSLRandom,
+        hemisphere: Int, sample: Int
+    ) {
+        let reads = GSLPath.readOut(
+            membrane: membrane, circuit: circuit, parameters: parameters, noise: noise)
+        self.init(
+            output: reads.output, baseline: reads.baseline, result: reads.result,
+            membrane: membrane,
+            trace: recorder.map {
+                $0.trace(
+                    hemisphere: hemisphere, sample: sample, events: events, readTime: readTime,
+                    baseline: reads.baseline, result: reads.result)
+            })
+    }
+}
+
 /// Integrates one sample at a time on one hemisphere (one per worker thread: it owns GSL
 /// objects and scratch memory).
 protocol SampleIntegrator: AnyObject {
@@ -222,16 +244,10 @@ final class PlainIntegrator: SampleIntegrator {
             throw GSLPath.failure(error, hemisphere: hemisphere, sample: sample)
         }
         let membrane = Array(y[(2 * n)..<(3 * n)])
-        let reads = GSLPath.readOut(
-            membrane: membrane, circuit: circuit, parameters: parameters, noise: noise)
         return SampleOutcome(
-            output: reads.output, baseline: reads.baseline, result: reads.result,
-            membrane: membrane,
-            trace: recorder.map {
-                $0.trace(
-                    hemisphere: hemisphere, sample: sample, events: events, readTime: readTime,
-                    baseline: reads.baseline, result: reads.result)
-            })
+            membrane: membrane, readTime: readTime, events: events, recorder: recorder,
+            circuit: circuit, parameters: parameters, noise: noise, hemisphere: hemisphere,
+            sample: sample)
     }
 }
 

@@ -79,15 +79,6 @@ final class MembraneSystem {
         return y
     }
 
-    /// The triode roll-off of an output transistor with `headroom` volts to its limit.
-    @inline(__always)
-    private func rollOff(_ headroom: Double) -> Double {
-        if headroom >= complianceWidth { return 1 }
-        if headroom <= 0 { return 0 }
-        let x = headroom / complianceWidth
-        return x * (2 - x)
-    }
-
     /// dy/dt at state y; returns whether every component of the state and of dy/dt is finite.
     func evaluate(
         _ y: UnsafeBufferPointer<Double>, _ dydt: UnsafeMutableBufferPointer<Double>
@@ -114,8 +105,8 @@ final class MembraneSystem {
                 ii = t[3 * n + j] * vi
             }
             if compliance {
-                ie *= rollOff(t[8 * n + j] - vm)
-                ii *= rollOff(vm - t[7 * n + j])
+                ie *= OutputStage.rollOff(t[8 * n + j] - vm, width: complianceWidth)
+                ii *= OutputStage.rollOff(vm - t[7 * n + j], width: complianceWidth)
             }
             dydt[2 * n + j] =
                 (ie - ii + t[9 * n + j]) * t[4 * n + j] - t[5 * n + j] * (vm - t[6 * n + j])

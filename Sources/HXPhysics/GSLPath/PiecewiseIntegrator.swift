@@ -239,16 +239,10 @@ final class PiecewiseIntegrator: SampleIntegrator {
             throw PhysicsError.nonFiniteState(
                 hemisphere: hemisphere, sample: sample, time: readTime)
         }
-        let reads = GSLPath.readOut(
-            membrane: membrane, circuit: circuit, parameters: parameters, noise: noise)
         return SampleOutcome(
-            output: reads.output, baseline: reads.baseline, result: reads.result,
-            membrane: membrane,
-            trace: recorder.map {
-                $0.trace(
-                    hemisphere: hemisphere, sample: sample, events: events, readTime: readTime,
-                    baseline: reads.baseline, result: reads.result)
-            })
+            membrane: membrane, readTime: readTime, events: events, recorder: recorder,
+            circuit: circuit, parameters: parameters, noise: noise, hemisphere: hemisphere,
+            sample: sample)
     }
 
     /// Gauss–Legendre rules on [0, 1]: three points, and two for pieces shorter than τ/40
@@ -455,15 +449,6 @@ final class ColumnProblem {
         self.inhibitoryStart = inhibitoryStart
     }
 
-    /// The roll-off f of the output stage at `headroom` volts (as ``MembraneSystem``).
-    @inline(__always)
-    private func rollOff(_ headroom: Double) -> Double {
-        if headroom >= width { return 1 }
-        if headroom <= 0 { return 0 }
-        let x = headroom / width
-        return x * (2 - x)
-    }
-
     /// dV/dt at local time t (seconds into the piece); false for a non-finite state.
     func evaluate(
         _ t: Double, _ y: UnsafeBufferPointer<Double>, _ dydt: UnsafeMutableBufferPointer<Double>
@@ -477,8 +462,8 @@ final class ColumnProblem {
         ie *= excitatoryGain
         ii *= inhibitoryGain
         if compliance {
-            ie *= rollOff(upperLimit - vm)
-            ii *= rollOff(vm - lowerLimit)
+            ie *= OutputStage.rollOff(upperLimit - vm, width: width)
+            ii *= OutputStage.rollOff(vm - lowerLimit, width: width)
         }
         let rate = ie - ii - leak * (vm - reset) + drift
         dydt[0] = rate

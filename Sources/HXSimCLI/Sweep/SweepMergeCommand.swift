@@ -22,11 +22,7 @@ struct SweepMergeCommand: ParsableCommand {
             "the specification: checks the shards were made from it and names missing points by "
             + "their coordinates")
     var spec: String?
-    @Flag(
-        help:
-            "combine records computed by different builds, BLAS kernels or CPUs (refused by "
-            + "default: their results can differ)")
-    var acceptMixedBuilds = false
+    @OptionGroup var builds: MixedBuildsOptions
 
     func run(_ context: CommandContext) throws {
         guard !shards.isEmpty else {
@@ -40,7 +36,8 @@ struct SweepMergeCommand: ParsableCommand {
             try absolutePath($0, option: "SHARDS")
         }
         let summary = try SweepMerge.merge(
-            inputs: inputs, output: output, sweep: sweep, acceptMixedBuilds: acceptMixedBuilds)
+            inputs: inputs, output: output, sweep: sweep,
+            acceptMixedBuilds: builds.acceptMixedBuilds)
         context.out(summary.description + "\n")
     }
 }

@@ -27,11 +27,7 @@ struct SweepRunCommand: ParsableCommand {
     @OptionGroup var threading: ThreadOptions
     @Flag(help: "continue the results file, skipping the points it holds") var resume = false
     @Flag(help: "check the spec and list its points, run nothing") var dryRun = false
-    @Flag(
-        help:
-            "combine records computed by different builds, BLAS kernels or CPUs (refused by "
-            + "default: their results can differ)")
-    var acceptMixedBuilds = false
+    @OptionGroup var builds: MixedBuildsOptions
 
     func run(_ context: CommandContext) throws {
         let sweep = try Sweep.load(specPath: absolutePath(spec, option: "SPEC"))
@@ -56,7 +52,7 @@ struct SweepRunCommand: ParsableCommand {
         let options = SweepRunOptions(
             resultsPath: results, resume: resume, shard: shard, maxPoints: maxPoints,
             threads: threading.threads, showsProgress: !context.isQuiet, log: context.output.err,
-            acceptMixedBuilds: acceptMixedBuilds)
+            acceptMixedBuilds: builds.acceptMixedBuilds)
         let summary = try SweepRunner.run(sweep, options: options)
         context.out(summary.description + "\n")
     }

@@ -1,0 +1,5 @@
+/// The path of `name` in Tests/Fixtures: files written by PyTorch's safetensors and the other
+/// reference tools (python/tests/make_fixtures.py).
+public func fixture(_ name: String) -> String {
+    PackageRoot.path("Tests/Fixtures/\(name)")
+}
