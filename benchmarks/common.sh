@@ -18,3 +18,11 @@ openblas_kernel() {
     kernel=$(OPENBLAS_VERBOSE=2 "$@" 2>&1 >/dev/null | sed -n 's/^Core: *//p' | head -1)
     echo "${kernel:-unknown}"
 }
+
+# hxsim_kernel HXSIM: the OpenBLAS kernel the hxsim command HXSIM uses, as its --version says
+# (HXSim loads OpenBLAS only when it first multiplies, so a "Core:" line needs a command that
+# does), or "unknown".
+hxsim_kernel() {
+    kernel=$("$1" --version 2>/dev/null | sed -n 's/.*OpenBLAS kernel \([^),]*\).*/\1/p')
+    echo "${kernel:-unknown}"
+}

@@ -13,13 +13,15 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 out="benchmarks/backward/results"
 mkdir -p "$out"
-swift build -c release --product hxsim >&2
+. benchmarks/common.sh
+release_build hxsim
 hxsim=.build/release/hxsim
 tasks=("$@")
 if [ ${#tasks[@]} -eq 0 ]; then tasks=(yinyang mnist); fi
 {
-    echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
-    echo "blas: $(OPENBLAS_VERBOSE=2 $hxsim vmm --help 2>&1 >/dev/null | grep -m1 -i 'core' || echo unknown)"
+    echo "machine: $(cpu_model), $(nproc) cores"
+    echo "blas: $(hxsim_kernel "$hxsim")"
+    echo "build: $($hxsim --version)"
     echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 } > "$out/machine.txt"
 for task in "${tasks[@]}"; do

@@ -14,11 +14,13 @@ cd "$root"
 out="benchmarks/budget/results"
 models="benchmarks/applications/results"
 mkdir -p "$out"
-if [ -z "${HXSIM:-}" ]; then swift build -c release --product hxsim >&2; fi
+. benchmarks/common.sh
+if [ -z "${HXSIM:-}" ]; then release_build hxsim; fi
 hxsim="${HXSIM:-.build/release/hxsim}"
 {
-    echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
-    echo "blas: $(OPENBLAS_VERBOSE=2 $hxsim vmm --help 2>&1 >/dev/null | grep -m1 -i 'core' || echo unknown)"
+    echo "machine: $(cpu_model), $(nproc) cores"
+    echo "blas: $(hxsim_kernel "$hxsim")"
+    echo "build: $($hxsim --version)"
     echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 } > "$out/machine.txt"
 run() {

@@ -15,12 +15,14 @@
 # Data: MNIST from ../shared/datasets/mnist (the specs' "path"), Yin-Yang is generated.
 set -eu
 cd "$(dirname "$0")/../.."
-swift build -c release --product hxsim >&2
+. benchmarks/common.sh
+release_build hxsim
 hxsim=.build/release/hxsim
 dir=benchmarks/drift
 {
-    echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
-    echo "blas: $(OPENBLAS_VERBOSE=2 $hxsim vmm --help 2>&1 >/dev/null | grep -m1 -i 'core' || echo unknown)"
+    echo "machine: $(cpu_model), $(nproc) cores"
+    echo "blas: $(hxsim_kernel "$hxsim")"
+    echo "build: $($hxsim --version)"
     echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
     echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$dir/machine.txt"

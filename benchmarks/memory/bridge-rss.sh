@@ -12,8 +12,9 @@
 set -eu
 cd "$(dirname "$0")/../.."
 out=${1:-benchmarks/memory/bridge-results.md}
+. benchmarks/common.sh
 if [ -z "${HXSIM_LIBRARY:-}" ]; then
-    swift build -c release --product HXSimC >&2
+    release_build HXSimC
     HXSIM_LIBRARY=$PWD/.build/release/libHXSimC.so
 fi
 export HXSIM_LIBRARY
@@ -35,7 +36,7 @@ seconds = time.perf_counter() - start
 assert y.shape == (rows, 256)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, seconds, float(y.sum()))
 PY
-cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+cpu=$(cpu_model)
 # The commit of the checkout the library was built in (.build/release/ two levels below it).
 version=$(git -C "$(dirname "$HXSIM_LIBRARY")/../.." rev-parse --short HEAD 2>/dev/null || echo unknown)
 {

@@ -24,7 +24,7 @@ awk 'BEGIN { for (i = 0; i < 128; i++) { line = ""; for (j = 0; j < 512; j++)
     line = line (j ? "," : "") ((7 * i + 13 * j) % 127 - 63); print line } }' > "$work/w.csv"
 
 cpu=$(cpu_model)
-kernel=$(openblas_kernel "$hxsim" chip)
+kernel=$(hxsim_kernel "$hxsim")
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 out=benchmarks/memory/results.md
