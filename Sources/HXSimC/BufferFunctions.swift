@@ -32,27 +32,11 @@ public func hxsimMatmulBuffer(
             try Check.output(buffer, "buffer"), try Check.output(data, "data"),
             try Check.output(count, "count")
         )
-        let (b, rows, columns) = (
-            try Check.extent(batch, "batch"), try Check.extent(k, "k"), try Check.extent(n, "n")
-        )
-        let results = try Check.elements([b, columns], "output")
-        // The input is read where the caller holds it, part by part (see hxsim_matmul).
-        let x = UnsafeBufferPointer(
-            start: try Check.pointer(input, "input"),
-            count: try Check.elements([b, rows], "input"))
-        let box = try ContextBox.get(context)
         var result: [Float] = []
-        result.reserveCapacity(results)
-        try box.run { context in
-            let backend = try box.backend(backend)
-            let w = try box.operand(0, weights, shape: [rows, columns], "weights")
-            try forwardVMM(
-                x, batch: b, weights: w.storage, k: rows, n: columns,
-                settings: VMMSettings(
-                    numSends: Int(numSends), waitBetweenEvents: Int(waitBetweenEvents)),
-                backend: backend, context: &context
-            ) { _, values in result.append(contentsOf: values) }
-        }
+        try streamMatmul(
+            context, backend, input, batch, k, weights, n, numSends, waitBetweenEvents,
+            prepare: { result.reserveCapacity($0) },
+            write: { _, values, _ in result.append(contentsOf: values) })
         let kept = BufferBox(result)
         bufferOut.pointee = HandleTable.shared.insert(kept)
         dataOut.pointee = kept.address

@@ -245,11 +245,39 @@ private func tensor(
     return try Tensor(shape: shape, storage: Check.array(pointer, count: count, name))
 }
 
+/// The VMM of `hxsim_matmul` and `hxsim_matmul_buffer`, streamed: the input is read where the
+/// caller holds it, `prepare` gets the result's element count before any work (the caller
+/// checks its output there), and `write` gets each part of the call (its rows of the batch and
+/// their batch rows × n values) as it is done, so the library holds neither the whole input
+/// nor the whole result, whatever the batch (``ExecutionContext/partRows``).
+func streamMatmul(
+    _ context: UInt64, _ backendCode: Int32, _ input: UnsafePointer<Float>?, _ batch: Int64,
+    _ k: Int64, _ weights: UnsafePointer<Float>?, _ n: Int64, _ numSends: Int32,
+    _ waitBetweenEvents: Int32, prepare: (Int) throws -> Void,
+    write: (_ rows: Range<Int>, _ values: [Float], _ columns: Int) throws -> Void
+) throws {
+    let (b, rows, columns) = (
+        try Check.extent(batch, "batch"), try Check.extent(k, "k"), try Check.extent(n, "n")
+    )
+    let results = try Check.elements([b, columns], "output")
+    let x = UnsafeBufferPointer(
+        start: try Check.pointer(input, "input"), count: try Check.elements([b, rows], "input"))
+    let box = try ContextBox.get(context)
+    try box.run { context in
+        let backend = try box.backend(backendCode)
+        let w = try box.operand(0, weights, shape: [rows, columns], "weights")
+        try prepare(results)
+        // The call checks the settings and the gain.
+        try forwardVMM(
+            x, batch: b, weights: w.storage, k: rows, n: columns,
+            settings: VMMSettings(
+                numSends: Int(numSends), waitBetweenEvents: Int(waitBetweenEvents)),
+            backend: backend, context: &context
+        ) { part, values in try write(part, values, columns) }
+    }
+}
+
 /// `hxsim_matmul` of `include/hxsim.h`, where it is documented.
-///
-/// Streams: the input is read from the caller's buffer and each part of the call
-/// (``ExecutionContext/partRows`` rows) written into the caller's output as it is done, so the
-/// library holds neither the whole input nor the whole result, whatever the batch.
 @_cdecl("hxsim_matmul")
 public func hxsimMatmul(
     _ context: UInt64, _ backend: Int32, _ input: UnsafePointer<Float>?, _ batch: Int64,
@@ -257,34 +285,45 @@ public func hxsimMatmul(
     _ waitBetweenEvents: Int32, _ output: UnsafeMutablePointer<Float>?, _ outputCount: Int64
 ) -> Int32 {
     guarded {
-        let (b, rows, columns) = (
-            try Check.extent(batch, "batch"), try Check.extent(k, "k"), try Check.extent(n, "n")
-        )
-        let results = try Check.elements([b, columns], "output")
-        let x = UnsafeBufferPointer(
-            start: try Check.pointer(input, "input"),
-            count: try Check.elements([b, rows], "input"))
-        let box = try ContextBox.get(context)
-        try box.run { context in
-            let backend = try box.backend(backend)
-            let w = try box.operand(0, weights, shape: [rows, columns], "weights")
-            try Check.outputCount(outputCount, expected: results, "output")
-            // An empty result writes nothing, so an empty buffer may be NULL (as torch gives it).
-            let out = results > 0 ? try Check.output(output, "output") : nil
-            // The call checks the settings and the gain.
-            let settings = VMMSettings(
-                numSends: Int(numSends), waitBetweenEvents: Int(waitBetweenEvents))
-            try forwardVMM(
-                x, batch: b, weights: w.storage, k: rows, n: columns, settings: settings,
-                backend: backend, context: &context
-            ) { part, values in
+        var out: UnsafeMutablePointer<Float>?
+        try streamMatmul(
+            context, backend, input, batch, k, weights, n, numSends, waitBetweenEvents,
+            prepare: { results in
+                try Check.outputCount(outputCount, expected: results, "output")
+                // An empty result writes nothing, so an empty buffer may be NULL (as torch
+                // gives it).
+                out = results > 0 ? try Check.output(output, "output") : nil
+            },
+            write: { part, values, columns in
                 guard let out, !values.isEmpty else { return }
                 values.withUnsafeBufferPointer { source in
                     (out + part.lowerBound * columns).update(
                         from: source.baseAddress!, count: source.count)
                 }
-            }
-        }
+            })
+    }
+}
+
+/// The extents of a 1-d convolution's operands, checked: input `[n, c, l]`, weight `[o, c, k]`,
+/// stride `s`.
+private struct Conv1dExtents {
+    let n: Int
+    let c: Int
+    let l: Int
+    let o: Int
+    let k: Int
+    let s: Int
+
+    init(
+        batch: Int64, channels: Int64, length: Int64, outChannels: Int64, kernel: Int64,
+        stride: Int64
+    ) throws {
+        (n, c, l) = (
+            try Check.extent(batch, "batch"), try Check.extent(channels, "channels"),
+            try Check.extent(length, "length")
+        )
+        (o, k) = (try Check.extent(outChannels, "out_channels"), try Check.extent(kernel, "kernel"))
+        s = try Check.extent(stride, "stride")
     }
 }
 
@@ -297,14 +336,12 @@ public func hxsimConv1d(
     _ waitBetweenEvents: Int32, _ output: UnsafeMutablePointer<Float>?, _ outputCount: Int64
 ) -> Int32 {
     guarded {
-        let (n, c, l) = (
-            try Check.extent(batch, "batch"), try Check.extent(channels, "channels"),
-            try Check.extent(length, "length")
+        let extents = try Conv1dExtents(
+            batch: batch, channels: channels, length: length, outChannels: outChannels,
+            kernel: kernel, stride: stride)
+        let (n, c, l, o, k, s) = (
+            extents.n, extents.c, extents.l, extents.o, extents.k, extents.s
         )
-        let (o, k) = (
-            try Check.extent(outChannels, "out_channels"), try Check.extent(kernel, "kernel")
-        )
-        let s = try Check.extent(stride, "stride")
         let p = try Check.extent(padding, "padding", minimum: 0)
         let positions = max(0, (l + 2 * p - k) / s + 1)
         _ = try Check.elements([n, positions, c, k], "the patches of the input")
@@ -327,14 +364,12 @@ public func hxsimExpandedConv1d(
     _ waitBetweenEvents: Int32, _ output: UnsafeMutablePointer<Float>?, _ outputCount: Int64
 ) -> Int32 {
     guarded {
-        let (n, c, l) = (
-            try Check.extent(batch, "batch"), try Check.extent(channels, "channels"),
-            try Check.extent(length, "length")
+        let extents = try Conv1dExtents(
+            batch: batch, channels: channels, length: length, outChannels: outChannels,
+            kernel: kernel, stride: stride)
+        let (n, c, l, o, k, s) = (
+            extents.n, extents.c, extents.l, extents.o, extents.k, extents.s
         )
-        let (o, k) = (
-            try Check.extent(outChannels, "out_channels"), try Check.extent(kernel, "kernel")
-        )
-        let s = try Check.extent(stride, "stride")
         let e = try Check.extent(numExpansions, "num_expansions")
         // The expanded kernel is O·E × C × (K + s(E − 1)); its patches cover the input.
         let wide = try Check.extent(Int64(k) + Int64(s) * Int64(e - 1), "the expanded kernel")

@@ -27,29 +27,12 @@ struct JSONLinesFullDiskTests {
     @Test("the partial record is rolled back; the log reads back as the records appended")
     func rollback() throws {
         guard ProcessInfo.processInfo.environment[Self.childVariable] == nil else { return }
-        let binary = CommandLine.arguments[0]
-        guard FileManager.default.isExecutableFile(atPath: binary), binary.hasSuffix(".xctest")
-        else {
-            print("JSONLinesFullDiskTests: not started from the test binary (\(binary)); skipped")
-            return
-        }
         let directory = try TemporaryDirectory()
         let path = directory.file("run.jsonl")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "--testing-library", "swift-testing", "--filter", "JSONLinesFullDiskTests/child",
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment[Self.childVariable] = path
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = String(
-            decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        guard
+            let output = try runChildTest(
+                filter: "JSONLinesFullDiskTests/child", environment: [Self.childVariable: path])
+        else { return }
         let lines = output.split(separator: "\n")
         let appended = try #require(
             lines.first { $0.hasPrefix("APPENDED ") }.flatMap { Int($0.dropFirst(9)) }, "\(output)")

@@ -1,5 +1,6 @@
 import COpenBLAS
 import Foundation
+import HXTestSupport
 import Testing
 
 @testable import HXNumerics
@@ -153,29 +154,13 @@ struct BLASReloadTests {
             print("BLASReloadTests: this CPU's kernel is Prescott or below; nothing to reload")
             return
         }
-        let binary = CommandLine.arguments[0]
-        guard FileManager.default.isExecutableFile(atPath: binary), binary.hasSuffix(".xctest")
-        else {
-            print("BLASReloadTests: not started from the test binary (\(binary)); skipped")
-            return
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = [
-            "--testing-library", "swift-testing", "--filter", "BLASReloadTests/child",
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_CORETYPE"] = "Prescott"
-        environment[Self.childVariable] = "1"
-        environment.removeValue(forKey: BLASKernelPolicy.environmentVariable)
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = String(
-            decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        // The child starts with OPENBLAS_CORETYPE=Prescott and without HXSim's own override.
+        guard
+            let output = try runChildTest(
+                filter: "BLASReloadTests/child",
+                environment: ["OPENBLAS_CORETYPE": "Prescott", Self.childVariable: "1"],
+                removing: [BLASKernelPolicy.environmentVariable])
+        else { return }
         let line = try #require(
             output.split(separator: "\n").first { $0.hasPrefix("BLAS-RELOAD ") }, "\(output)")
         let report = try JSONDecoder().decode(

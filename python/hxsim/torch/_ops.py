@@ -165,10 +165,12 @@ def _bias(output, bias, rank):
     return output + bias.reshape((1, -1) + (1,) * rank)
 
 
-def conv1d(input, weight, bias=None, stride=1, num_sends=1, wait_between_events=5, mock=False):
-    """hxtorch's conv1d: `input` [N, C, L], `weight` [O, C, K]; result [N, O, (L − K)/s + 1]."""
+def _conv1d(function, last, operation, input, weight, bias, stride, num_sends,
+            wait_between_events, mock):
+    """A 1-d convolution through the library's `function`, whose argument after the stride is
+    `last` (the padding, or the number of expansions); the backward pass is conv1d's."""
     _check_settings(num_sends, wait_between_events)
-    _check_conv(input, weight, 1, "conv1d")
+    _check_conv(input, weight, 1, operation)
     s = _single(stride, "stride")
     (n, c, length), (o, _, k) = input.shape, weight.shape
     shape = (n, o, (length - k) // s + 1 if length >= k else 0)
@@ -176,34 +178,26 @@ def conv1d(input, weight, bias=None, stride=1, num_sends=1, wait_between_events=
     def call(handle, backend):
         x, w = _prepare(input, "input"), _prepare(weight, "weight")
         y = _output(shape)
-        _library.call("hxsim_conv1d", handle, backend, x.data_ptr(), n, c, length, w.data_ptr(),
-                      o, k, s, 0, num_sends, wait_between_events, y.data_ptr(), y.numel())
+        _library.call(function, handle, backend, x.data_ptr(), n, c, length, w.data_ptr(), o, k,
+                      s, last, num_sends, wait_between_events, y.data_ptr(), y.numel())
         return y
 
     out = _vmm(input, weight, call, lambda x, w: F.conv1d(x, w, stride=s), num_sends, mock)
     return _bias(out, bias, 1)
+
+
+def conv1d(input, weight, bias=None, stride=1, num_sends=1, wait_between_events=5, mock=False):
+    """hxtorch's conv1d: `input` [N, C, L], `weight` [O, C, K]; result [N, O, (L − K)/s + 1]."""
+    return _conv1d("hxsim_conv1d", 0, "conv1d", input, weight, bias, stride, num_sends,
+                   wait_between_events, mock)
 
 
 def expanded_conv1d(input, weight, bias=None, stride=1, num_expansions=1, num_sends=1,
                     wait_between_events=5, mock=False):
     """hxtorch's expanded_conv1d: conv1d with the kernel unrolled `num_expansions` times per
     VMM (more of the synapse array per send); the same shapes as conv1d."""
-    _check_settings(num_sends, wait_between_events)
-    _check_conv(input, weight, 1, "expanded_conv1d")
-    s = _single(stride, "stride")
-    (n, c, length), (o, _, k) = input.shape, weight.shape
-    shape = (n, o, (length - k) // s + 1 if length >= k else 0)
-
-    def call(handle, backend):
-        x, w = _prepare(input, "input"), _prepare(weight, "weight")
-        y = _output(shape)
-        _library.call("hxsim_expanded_conv1d", handle, backend, x.data_ptr(), n, c, length,
-                      w.data_ptr(), o, k, s, num_expansions, num_sends, wait_between_events,
-                      y.data_ptr(), y.numel())
-        return y
-
-    out = _vmm(input, weight, call, lambda x, w: F.conv1d(x, w, stride=s), num_sends, mock)
-    return _bias(out, bias, 1)
+    return _conv1d("hxsim_expanded_conv1d", num_expansions, "expanded_conv1d", input, weight,
+                   bias, stride, num_sends, wait_between_events, mock)
 
 
 def conv2d(input, weight, bias=None, stride=1, num_sends=1, wait_between_events=5, mock=False):

@@ -117,10 +117,24 @@ class Linear(MACLayer, torch.nn.Linear):
 
 
 class _ConvNd(MACLayer):
-    """Padding (torch's modes), the checks hxtorch makes, then the chip's convolution."""
+    """Padding (torch's modes), the checks hxtorch makes, then the chip's convolution: a
+    subclass names its torch class (`_torch_class`) and its operation (`_operation`)."""
+
+    _torch_class = None
+    _operation = None
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
+                 groups=1, bias=True, padding_mode="zeros", num_sends=None,
+                 wait_between_events=constants.defaults.wait_between_events, mock=False, *,
+                 input_transform=None, weight_transform=clamp_weight_):
+        MACLayer.__init__(self, num_sends, wait_between_events, mock,
+                          input_transform=input_transform, weight_transform=weight_transform)
+        self._torch_class.__init__(self, in_channels, out_channels, kernel_size, stride, padding,
+                                   dilation, groups, bias, padding_mode)
 
     def _chip_conv(self, input, weight):
-        raise NotImplementedError
+        return self._operation(input, weight, self.bias, self.stride, num_sends=self.num_sends,
+                               wait_between_events=self.wait_between_events, mock=self.mock)
 
     def forward(self, input):
         if any(d != 1 for d in self.dilation):
@@ -144,18 +158,8 @@ class _ConvNd(MACLayer):
 class Conv1d(_ConvNd, torch.nn.Conv1d):
     """1-d convolution over [N, C, L] on the chip."""
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", num_sends=None,
-                 wait_between_events=constants.defaults.wait_between_events, mock=False, *,
-                 input_transform=None, weight_transform=clamp_weight_):
-        MACLayer.__init__(self, num_sends, wait_between_events, mock,
-                          input_transform=input_transform, weight_transform=weight_transform)
-        torch.nn.Conv1d.__init__(self, in_channels, out_channels, kernel_size, stride, padding,
-                                 dilation, groups, bias, padding_mode)
-
-    def _chip_conv(self, input, weight):
-        return _ops.conv1d(input, weight, self.bias, self.stride, num_sends=self.num_sends,
-                           wait_between_events=self.wait_between_events, mock=self.mock)
+    _torch_class = torch.nn.Conv1d
+    _operation = staticmethod(_ops.conv1d)
 
 
 class ExpandedConv1d(Conv1d):
@@ -193,18 +197,8 @@ class ExpandedConv1d(Conv1d):
 class Conv2d(_ConvNd, torch.nn.Conv2d):
     """2-d convolution over [N, C, H, W] on the chip."""
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", num_sends=None,
-                 wait_between_events=constants.defaults.wait_between_events, mock=False, *,
-                 input_transform=None, weight_transform=clamp_weight_):
-        MACLayer.__init__(self, num_sends, wait_between_events, mock,
-                          input_transform=input_transform, weight_transform=weight_transform)
-        torch.nn.Conv2d.__init__(self, in_channels, out_channels, kernel_size, stride, padding,
-                                 dilation, groups, bias, padding_mode)
-
-    def _chip_conv(self, input, weight):
-        return _ops.conv2d(input, weight, self.bias, self.stride, num_sends=self.num_sends,
-                           wait_between_events=self.wait_between_events, mock=self.mock)
+    _torch_class = torch.nn.Conv2d
+    _operation = staticmethod(_ops.conv2d)
 
 
 class ReLU(Layer, torch.nn.ReLU):
