@@ -113,6 +113,35 @@ struct InitializationAndOptimizerTests {
         #expect(optimizer.step == 2)
     }
 
+    @Test(
+        "an optimizer handed a model of other parameter sizes (the same count) starts afresh: no read past its state"
+    )
+    func optimizerOnAnotherModel() throws {
+        // One parameter of 1 element, then one of 4: before, the state of the first was kept
+        // and the second step read past its end (a trap).
+        var small = try scalarModel(1)
+        var large = try Linear(weight: try Tensor([[1, 2], [3, 4]]), numSends: 1)
+        let gradient = [try Tensor([[0.5, -0.5], [0.25, 1]])]
+        var adam = Adam(learningRate: 0.1)
+        try adam.update(&small, gradients: [try Tensor([[0.5]])])
+        try adam.update(&large, gradients: gradient)
+        var freshLarge = try Linear(weight: try Tensor([[1, 2], [3, 4]]), numSends: 1)
+        var fresh = Adam(learningRate: 0.1)
+        try fresh.update(&freshLarge, gradients: gradient)
+        // A fresh first step moves each weight by the learning rate against its gradient's sign.
+        #expect(large.weight.storage == freshLarge.weight.storage)
+        #expect(adam.step == 1)
+        for (after, before) in zip(large.weight.storage, [Float(1), 2, 3, 4]) {
+            #expect(abs(abs(after - before) - 0.1) < 1e-6)
+        }
+        var sgd = SGD(learningRate: 0.1, momentum: 0.9)
+        var smallAgain = try scalarModel(1)
+        try sgd.update(&smallAgain, gradients: [try Tensor([[0.5]])])
+        var largeAgain = try Linear(weight: try Tensor([[1, 2], [3, 4]]), numSends: 1)
+        try sgd.update(&largeAgain, gradients: gradient)
+        #expect(largeAgain.weight.storage == [0.95, 2.05, 2.975, 3.9])
+    }
+
     @Test("gradients that do not fit the parameters are rejected")
     func optimizerErrors() throws {
         var model = try scalarModel(1)

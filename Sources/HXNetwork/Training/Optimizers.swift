@@ -63,11 +63,12 @@ public struct SGD: Optimizer {
         self.weightDecay = weightDecay
     }
 
-    /// One step over all parameters; the state is created on the first call.
+    /// One step over all parameters; the state is created on the first call, and again for a
+    /// model whose parameters differ in number or size from the last one's.
     public mutating func update<M: Module>(_ model: inout M, gradients: [Tensor]) throws {
         let parameters = model.parameters
         try checkGradients(gradients, for: parameters, optimizer: "SGD")
-        if velocities.count != parameters.count {
+        if !stateFits(velocities, parameters) {
             velocities = parameters.map { [Float](repeating: 0, count: $0.count) }
         }
         let (eta, mu, lambda) = (learningRate, momentum, weightDecay)
@@ -114,11 +115,12 @@ public struct Adam: Optimizer {
         self.weightDecay = weightDecay
     }
 
-    /// One step over all parameters; the state is created on the first call.
+    /// One step over all parameters; the state is created on the first call, and again for a
+    /// model whose parameters differ in number or size from the last one's.
     public mutating func update<M: Module>(_ model: inout M, gradients: [Tensor]) throws {
         let parameters = model.parameters
         try checkGradients(gradients, for: parameters, optimizer: "Adam")
-        if first.count != parameters.count {
+        if !stateFits(first, parameters) {
             first = parameters.map { [Float](repeating: 0, count: $0.count) }
             second = first
             step = 0
@@ -142,4 +144,12 @@ public struct Adam: Optimizer {
             }
         }
     }
+}
+
+/// Whether an optimizer's per-parameter state (one array per parameter) belongs to parameters
+/// of these sizes: an optimizer handed another model starts afresh instead of reading past the
+/// end of its state.
+func stateFits(_ state: [[Float]], _ parameters: [Tensor]) -> Bool {
+    state.count == parameters.count
+        && zip(state, parameters).allSatisfy { $0.count == $1.count }
 }
