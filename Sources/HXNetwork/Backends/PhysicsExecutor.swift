@@ -10,7 +10,9 @@ import HXPhysics
 /// (calibrate them before handing them over). Blocks placed on one chip run one execution at a
 /// time, pairing the next block of hemisphere 0 with the next block of hemisphere 1 when their
 /// batches match, as the real chip runs both hemispheres at once; different chips run in
-/// parallel. Results do not depend on the number of threads.
+/// parallel. Results do not depend on the number of threads. The E executions of one call on a
+/// chip interleave their trials (vector b of execution e is trial T + b·E + e), so that a
+/// batch split into parts of rows, one call each, gets the trials of one call of the whole.
 public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
     /// Number of chips.
     public let chipCount: Int
