@@ -17,6 +17,19 @@ struct HardwareEncodingTests {
         return values
     }
 
+    /// The blocks of one part covering the whole batch, as the back end makes them: the
+    /// weights encoded, then every row assembled with them.
+    static func encode(
+        _ x: [Float], _ w: [Float], batch: Int, k: Int, n: Int, plan: PartitionPlan,
+        policy: RangePolicy
+    ) throws -> [HardwareBlock] {
+        let weights = try HardwareBackend.encodeWeights(w, n: n, plan: plan)
+        return try x.withUnsafeBufferPointer { x in
+            try HardwareBackend.assemble(
+                x, w, rows: 0..<batch, k: k, plan: plan, weights: weights, policy: policy)
+        }
+    }
+
     @Test("inputs and weights: the same codes as ChipEncoding.quantize, value for value")
     func sameCodes() throws {
         for (range, name) in [(VMMLimits.inputRange, "input"), (VMMLimits.weightRange, "weight")] {
@@ -49,21 +62,21 @@ struct HardwareEncodingTests {
         let w: [Float] = [1, -2, 3, 4, 5, -6]
         for bad in [Float.nan, .infinity, -.infinity] {
             #expect(throws: NetworkError.nonFinite(tensor: "matmul input")) {
-                try HardwareBackend.encode(
+                try Self.encode(
                     [1, bad, 2], w, batch: 1, k: 3, n: 2, plan: plan, policy: .clamp)
             }
             #expect(throws: NetworkError.nonFinite(tensor: "matmul weights")) {
-                try HardwareBackend.encode(
+                try Self.encode(
                     [1, 2, 40], [1, -2, 3, bad, 5, -6], batch: 1, k: 3, n: 2, plan: plan,
                     policy: .reject)
             }
         }
         #expect(throws: NetworkError.self) {
-            try HardwareBackend.encode(
+            try Self.encode(
                 [1, 31.6, 2], w, batch: 1, k: 3, n: 2, plan: plan, policy: .reject)
         }
         // 31.4 rounds into range: accepted under reject.
-        let blocks = try HardwareBackend.encode(
+        let blocks = try Self.encode(
             [1, 31.4, 2], w, batch: 1, k: 3, n: 2, plan: plan, policy: .reject)
         #expect(blocks[0].inputs.storage == [1, 31, 2])
         #expect(blocks[0].weights.storage == [1, -2, 3, 4, 5, -6])
@@ -76,7 +89,7 @@ struct HardwareEncodingTests {
         let x = (0..<batch * k).map { _ in Float(rng.next() % 32) }
         let w = (0..<k * n).map { _ in Float(Int(rng.next() % 127) - 63) }
         let plan = try PartitionPlan(rows: k, columns: n, chipCount: 2)
-        let blocks = try HardwareBackend.encode(
+        let blocks = try Self.encode(
             x, w, batch: batch, k: k, n: n, plan: plan, policy: .clamp)
         #expect(blocks.count == 4)
         for (block, encoded) in zip(plan.blocks, blocks) {

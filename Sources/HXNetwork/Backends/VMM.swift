@@ -105,8 +105,8 @@ public func matmul(
 /// rows of `x` (batch × k, chip units) and `weights` (k × n, chip units), after its shape
 /// checks: the values are handed to `write` part by part (the part's rows, their values
 /// rows × n in LSB), so that a caller with its own output buffer (the C library) never holds
-/// the whole result twice. Checks as `matmul`: settings, gain, non-finite values (software
-/// and mock check here; the hardware back end while it encodes).
+/// the whole result twice. Checks as `matmul`: those of ``VMMCall``'s initialiser, then each
+/// part's.
 /// - Returns: the call, which holds what the chip-aware backward needs.
 @discardableResult
 package func forwardVMM(
@@ -114,17 +114,6 @@ package func forwardVMM(
     settings: VMMSettings, backend: Backend?, context: inout ExecutionContext,
     write: (Range<Int>, [Float]) throws -> Void
 ) throws -> VMMCall {
-    try settings.validate()
-    try context.mockParameter.validate()
-    if case .hardware = backend ?? context.backend {
-    } else {
-        try ChipEncoding.check(
-            x, range: VMMLimits.inputRange, policy: .clamp, name: "matmul input")
-        try weights.withUnsafeBufferPointer { w in
-            try ChipEncoding.check(
-                w, range: VMMLimits.weightRange, policy: .clamp, name: "matmul weights")
-        }
-    }
     var call = try VMMCall(
         weights: weights, k: k, n: n, settings: settings, backend: backend, units: batch,
         input: x, context: &context)
@@ -190,22 +179,11 @@ enum MockBackend {
 /// vectorise: rounding by the float magic number instead of `roundf`, narrowing through the
 /// bit pattern instead of a checked conversion.
 enum HardwareBackend {
-    /// The blocks of `plan` for float activations `x` (batch × k) and weights `w` (k × n),
-    /// rounded (halves away from zero) and brought into range by `policy`.
+    /// The blocks of `plan` for rows `rows` of float activations `x` (batch × k) and the
+    /// encoded `weights` (of `w`, k × n), rounded (halves away from zero) and brought into range
+    /// by `policy`.
     /// - Throws: as ``ChipEncoding/quantize(_:range:policy:name:)``, in the same order:
     ///   non-finite inputs, non-finite weights, then values out of range under `reject`.
-    static func encode(
-        _ x: [Float], _ w: [Float], batch: Int, k: Int, n: Int, plan: PartitionPlan,
-        policy: RangePolicy
-    ) throws -> [HardwareBlock] {
-        let weights = try encodeWeights(w, n: n, plan: plan)
-        return try x.withUnsafeBufferPointer { x in
-            try assemble(x, w, rows: 0..<batch, k: k, plan: plan, weights: weights, policy: policy)
-        }
-    }
-
-    /// The blocks of `plan` for rows `rows` of `x` and the encoded `weights` (of `w`), with
-    /// the errors of ``encode(_:_:batch:k:n:plan:policy:)`` in its order.
     static func assemble(
         _ x: UnsafeBufferPointer<Float>, _ w: [Float], rows: Range<Int>, k: Int,
         plan: PartitionPlan,

@@ -56,9 +56,11 @@ package struct VMMCall {
 
     /// A call of `weights` (k × n, chip units) on `backend` (nil: the context's) for `units`
     /// units of `unitRows` rows each, whose values `input` holds (or the values the rows are
-    /// made of, for a convolution the images): when the call runs in several parts, `input` is
-    /// checked here (non-finite values, and values out of range under the reject policy), so that a bad
-    /// value stops the call before any part runs; with one part the part's encoding checks.
+    /// made of, for a convolution the images). The settings and the gain are checked here; so
+    /// are non-finite values of `input` and `weights` on the software and mock back ends
+    /// (before the call takes its index), and, when the call runs in several parts, the whole
+    /// input on the hardware back end, so that a bad value stops the call before any part
+    /// runs. The hardware back end checks a single part while it encodes it (one pass).
     /// - Throws: ``NetworkError`` for bad settings, a bad gain, or bad values as above.
     package init(
         weights: [Float], k: Int, n: Int, settings: VMMSettings, backend: Backend?,
@@ -76,6 +78,15 @@ package struct VMMCall {
         self.scale = context.mockParameter.gain * Double(settings.numSends)
         self.policy = context.rangePolicy
         self.noiseStd = context.mockParameter.noiseStd
+        if case .hardware = self.backend {
+        } else {
+            try ChipEncoding.check(
+                input, range: VMMLimits.inputRange, policy: .clamp, name: "matmul input")
+            try weights.withUnsafeBufferPointer { w in
+                try ChipEncoding.check(
+                    w, range: VMMLimits.weightRange, policy: .clamp, name: "matmul weights")
+            }
+        }
         switch self.backend {
         case .software:
             parts = [0..<units]
