@@ -15,9 +15,9 @@ final class ContextBox: @unchecked Sendable {
     /// Storage for the weights of matmul, reused from call to call (under the lock). A fresh
     /// array per call costs its first-touch page faults every time, which on a loaded machine
     /// made up most of what the bridge added to a 1000 × 128 × 256 physics matmul; reused
-    /// storage stays mapped. (The input is read where the caller holds it.) Tensors built on it
-    /// share it copy-on-write, so a tensor still alive from an earlier call keeps its values.
-    private var scratch: [[Float]] = [[]]
+    /// storage stays mapped. (The input is read where the caller holds it.) An array handed out
+    /// shares it copy-on-write, so one still alive from an earlier call keeps its values.
+    private var scratch: [Float] = []
 
     init(context: ExecutionContext, executor: PhysicsExecutor?) {
         self.context = context
@@ -47,21 +47,17 @@ final class ContextBox: @unchecked Sendable {
         }
     }
 
-    /// A tensor of `shape` copied from `pointer` into the reused storage `slot` (0); call it
-    /// under the lock (inside ``run(_:)``).
-    func operand(
-        _ slot: Int, _ pointer: UnsafePointer<Float>?, shape: [Int], _ name: String
-    )
-        throws -> Tensor
-    {
+    /// The weights of `shape` copied from `pointer` into the reused storage; call it under the
+    /// lock (inside ``run(_:)``).
+    func weights(_ pointer: UnsafePointer<Float>?, shape: [Int], _ name: String) throws -> [Float] {
         let count = try Check.elements(shape, name)
         let start = try Check.pointer(pointer, name)
-        if scratch[slot].count != count { scratch[slot] = [Float](repeating: 0, count: count) }
-        scratch[slot].withUnsafeMutableBytes { bytes in
+        if scratch.count != count { scratch = [Float](repeating: 0, count: count) }
+        scratch.withUnsafeMutableBytes { bytes in
             bytes.baseAddress!.copyMemory(
                 from: start, byteCount: count * MemoryLayout<Float>.stride)
         }
-        return try Tensor(shape: shape, storage: scratch[slot])
+        return scratch
     }
 
     /// Runs `body` on the context under its lock. `body` works on a local copy that is stored
@@ -265,11 +261,11 @@ func streamMatmul(
     let box = try ContextBox.get(context)
     try box.run { context in
         let backend = try box.backend(backendCode)
-        let w = try box.operand(0, weights, shape: [rows, columns], "weights")
+        let w = try box.weights(weights, shape: [rows, columns], "weights")
         try prepare(results)
         // The call checks the settings and the gain.
         try forwardVMM(
-            x, batch: b, weights: w.storage, k: rows, n: columns,
+            x, batch: b, weights: w, k: rows, n: columns,
             settings: VMMSettings(
                 numSends: Int(numSends), waitBetweenEvents: Int(waitBetweenEvents)),
             backend: backend, context: &context
