@@ -40,3 +40,13 @@ def pointer(array):
     """The address of a C-contiguous array's first element, for ctypes."""
     assert array.flags.c_contiguous
     return array.ctypes.data
+
+
+def integer(value, name, bits=32, types=(int,)):
+    """`value` as a Python int that fits a signed C integer of `bits` bits; `types` are the
+    accepted integer types (bool never is). The library checks the value's own range."""
+    if isinstance(value, bool) or not isinstance(value, types):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if not -2**(bits - 1) <= int(value) < 2**(bits - 1):
+        raise ValueError(f"{name} is {value}, far outside its range")
+    return int(value)

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 
 from . import _library
-from ._arrays import int32_matrix, pointer
+from ._arrays import int32_matrix, integer, pointer
 from .errors import HXSimError, InvalidHandleError
 
 INTEGRATORS = {"fast": 0, "gsl": 1}
@@ -145,11 +145,7 @@ class Chip:
 
 
 def _int32(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if not (-2**31 <= int(value) < 2**31):
-        raise ValueError(f"{name} is {value}, far outside its range")
-    return int(value)
+    return integer(value, name, types=(int, np.integer))
 
 
 def vmm(inputs, weights, seed=1, num_sends=1, wait_between_events=5, integrator="fast",

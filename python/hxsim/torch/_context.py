@@ -17,6 +17,7 @@ import ctypes
 import threading
 
 from .. import _library
+from .._arrays import integer
 from ..chip import Chip, integrator_code
 from . import constants
 
@@ -123,11 +124,8 @@ class Context:
 
     @part_rows.setter
     def part_rows(self, rows):
-        if isinstance(rows, bool) or not isinstance(rows, int):
-            raise TypeError(f"part_rows must be an integer, got {rows!r}")
-        if not -2**63 <= rows < 2**63:
-            raise ValueError(f"part_rows is {rows}, far outside its range")
-        _library.call("hxsim_context_set_part_rows", self.handle, rows)
+        _library.call("hxsim_context_set_part_rows", self.handle,
+                      integer(rows, "part_rows", bits=64))
 
     @property
     def handle(self):

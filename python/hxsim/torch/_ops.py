@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from .. import _library
+from .._arrays import integer
 from . import _context
 
 _FLOATS = (torch.float32, torch.float64)
@@ -37,11 +38,8 @@ def _prepare(tensor, name):
 
 
 def _check_settings(num_sends, wait_between_events):
-    for name, value in (("num_sends", num_sends), ("wait_between_events", wait_between_events)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an integer, got {value!r}")
-        if not -2**31 <= value < 2**31:
-            raise ValueError(f"{name} is {value}, far outside its range")
+    integer(num_sends, "num_sends")
+    integer(wait_between_events, "wait_between_events")
 
 
 class _VMM(torch.autograd.Function):
