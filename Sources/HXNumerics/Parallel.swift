@@ -46,8 +46,10 @@ public struct SharedReadBuffer<Element>: @unchecked Sendable {
 
 /// Deterministic data parallelism over index ranges.
 public enum Parallel {
-    /// The number of cores available.
-    public static var coreCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    /// The number of cores available, read once: Foundation reads it from the cgroup files on
+    /// every call (an open and a read of several files), which cost about 1 % of a batch-2,000
+    /// `matmul` when every parallel loop asked.
+    public static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Splits 0..<count into chunks of at most `chunkSize` and runs `body` on each, on up to
     /// `threads` threads (nil: every core). The split depends only on `count` and `chunkSize`,

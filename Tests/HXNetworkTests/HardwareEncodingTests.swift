@@ -1,8 +1,8 @@
 import Foundation
-import HXNumerics
 import Testing
 
 @testable import HXNetwork
+@testable import HXNumerics
 
 @Suite("The hardware back end's one-pass encoder rounds and clamps as the general quantiser")
 struct HardwareEncodingTests {
@@ -54,6 +54,47 @@ struct HardwareEncodingTests {
             }
             #expect(scan.finite && !scan.within(range))
         }
+    }
+
+    @Test(
+        "a block large enough to run on every core: the codes of the quantiser, a strided source, and the scan of the whole block"
+    )
+    func largeBlock() throws {
+        let range = VMMLimits.inputRange
+        let edges = Self.edgeValues(range)
+        // 700 rows of 100 columns read from rows of 103: 70,000 values, above the split size,
+        // over several chunks with a short last one.
+        let (rows, columns, stride) = (700, 100, 103)
+        #expect(rows * columns > Narrowing.parallelElements)
+        var source = (0..<(rows * stride)).map { edges[($0 * 7) % edges.count] }
+        var bytes = [UInt8](repeating: 0, count: rows * columns)
+        func run() -> Narrowing.Scan {
+            source.withUnsafeBufferPointer { s in
+                bytes.withUnsafeMutableBufferPointer { t in
+                    Narrowing.roundClampNarrow(
+                        s.baseAddress!, rows: rows, columns: columns, sourceStride: stride,
+                        into: t.baseAddress!, range: range)
+                }
+            }
+        }
+        #expect(run().finite)
+        let taken = (0..<rows).flatMap { r in source[(r * stride)..<(r * stride + columns)] }
+        let expected = try ChipEncoding.quantize(
+            Array(taken), range: range, policy: .clamp, name: "input")
+        let mismatches = zip(bytes, expected).filter { Float($0.0) != $0.1 }.count
+        #expect(mismatches == 0, "\(mismatches) of \(rows * columns) codes differ")
+        // The scan: in range until the last row holds −0.5 and 31.5, which round away from
+        // zero to −1 and 32; a NaN in the second-to-last row is found.
+        source = (0..<(rows * stride)).map { Float($0 % 63) / 2 }
+        var scan = run()
+        #expect(scan.within(range) && scan.lowest == Narrowing.pattern(0))
+        #expect(scan.highest == Narrowing.pattern(31))
+        source[(rows - 1) * stride + 5] = -0.5
+        source[(rows - 1) * stride + 6] = 31.5
+        scan = run()
+        #expect(scan.lowest == Narrowing.pattern(-1) && scan.highest == Narrowing.pattern(32))
+        source[(rows - 2) * stride + 3] = .nan
+        #expect(!run().finite)
     }
 
     @Test("NaN and infinity are found; under reject, out-of-range values throw as before")

@@ -283,15 +283,20 @@ enum HardwareBackend {
             }
         }
         if plan.rowBlockCount == 1 {
+            // In chunks of rows on every core: the chip's outputs wait on this pass.
             return [Float](unsafeUninitializedCapacity: batch * n) { out, initialized in
+                let target = SharedBuffer(out)
+                let chunkRows = max(1, (1 << 15) / max(1, n))
                 for (block, result) in zip(plan.blocks, results) {
-                    let width = block.columns.count
-                    let offset = block.columns.lowerBound
+                    let (width, offset) = (block.columns.count, block.columns.lowerBound)
                     result.storage.withUnsafeBufferPointer { r in
-                        for b in 0..<batch {
-                            let row = out.baseAddress! + b * n + offset
-                            let codes = r.baseAddress! + b * width
-                            for j in 0..<width { row[j] = Float(codes[j]) }
+                        let codes = SharedReadBuffer(r)
+                        try? Parallel.forEachChunk(count: batch, chunkSize: chunkRows) { rows in
+                            for b in rows {
+                                let row = target.base + b * n + offset
+                                let source = codes.base + b * width
+                                for j in 0..<width { row[j] = Float(source[j]) }
+                            }
                         }
                     }
                 }
