@@ -25,25 +25,7 @@ public struct BenchmarkOptions: Sendable, Equatable {
 
 /// Where the fast path's time goes, in seconds per full-size VMM on one thread (see
 /// `Chip.fastPathStageTimes`).
-public struct StageTimes: Sendable, Codable, Equatable {
-    /// Event trains and pulse-jitter draws; the OpenBLAS sgemm; read and drift noise draws;
-    /// the per-column transform and CADC.
-    public var encode: Double
-    public var sgemm: Double
-    public var noise: Double
-    public var transform: Double
-
-    /// The sum of the stages.
-    public var total: Double { encode + sgemm + noise + transform }
-}
-
-extension StageTimes {
-    init(_ times: FastPathStageTimes) {
-        self.init(
-            encode: times.encode, sgemm: times.sgemm, noise: times.noise,
-            transform: times.transform)
-    }
-}
+public typealias StageTimes = FastPathStageTimes
 
 /// The machine a run measured.
 public struct MachineInfo: Sendable, Codable, Equatable {
@@ -269,7 +251,7 @@ public enum BenchmarkSuite {
             case .memory(let task, let batch):
                 memory[task, default: [:]][batch] = (result.setupBytes, result.peakBytes)
             case .stages:
-                stages = result.stages.map(StageTimes.init)
+                stages = result.stages
             case .scaling:
                 if let measurement = result.scaling {
                     scaling.append(

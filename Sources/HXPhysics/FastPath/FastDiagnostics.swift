@@ -1,17 +1,22 @@
 import Dispatch
 import HXNumerics
 
-/// Where the fast path's time goes, stage by stage, for the benchmarks (`hxsim bench`): the
-/// same code as ``FastPath/run(_:)``,
-/// run on one thread with a clock around each stage of each chunk.
-@_spi(Benchmarks)
+/// Where the fast path's time goes, stage by stage, for the benchmarks (`hxsim bench`, which
+/// reports it as is): the same code as ``FastPath/run(_:)``, run on one thread with a clock
+/// around each stage of each chunk.
 public struct FastPathStageTimes: Sendable, Codable, Equatable {
-    /// Seconds per sample: encoding the event trains (with the pulse-jitter draws), the
-    /// OpenBLAS sgemm, drawing the read and drift noise, and the per-column transform.
+    /// Seconds per sample (a full-size VMM in the benchmarks): encoding the event trains (with
+    /// the pulse-jitter draws), the OpenBLAS sgemm, drawing the read and drift noise, and the
+    /// per-column transform and CADC.
     public var encode: Double
     public var sgemm: Double
     public var noise: Double
     public var transform: Double
+
+    /// The stages' times, in seconds per sample.
+    public init(encode: Double, sgemm: Double, noise: Double, transform: Double) {
+        (self.encode, self.sgemm, self.noise, self.transform) = (encode, sgemm, noise, transform)
+    }
 
     /// The sum of the stages, in seconds per sample.
     public var total: Double { encode + sgemm + noise + transform }
