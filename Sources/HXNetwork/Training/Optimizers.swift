@@ -63,8 +63,8 @@ public struct SGD: Optimizer {
         self.weightDecay = weightDecay
     }
 
-    /// One step over all parameters; the state is created on the first call, and again for a
-    /// model whose parameters differ in number or size from the last one's.
+    /// One step over all parameters; the velocities start at zero on the first call, and again
+    /// for a model whose parameters differ in number or size from the last one's.
     public mutating func update<M: Module>(_ model: inout M, gradients: [Tensor]) throws {
         let (parameters, _) = try beginStep(
             model, gradients: gradients, state: &velocities, optimizer: "SGD")
@@ -112,8 +112,9 @@ public struct Adam: Optimizer {
         self.weightDecay = weightDecay
     }
 
-    /// One step over all parameters; the state is created on the first call, and again for a
-    /// model whose parameters differ in number or size from the last one's.
+    /// One step over all parameters; both moments start at zero and the step count at 0 on the
+    /// first call, and again for a model whose parameters differ in number or size from the
+    /// last one's.
     public mutating func update<M: Module>(_ model: inout M, gradients: [Tensor]) throws {
         let (parameters, restarted) = try beginStep(
             model, gradients: gradients, state: &first, optimizer: "Adam")
