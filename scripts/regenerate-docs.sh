@@ -53,6 +53,15 @@ for group in ${only//,/ }; do
 done
 wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 say() { echo "regenerate-docs: $*" >&2; }
+# Whether group $1, which only a full run makes (its cost: $2), runs now; says so when --quick
+# skips it.
+wanted_in_full() {
+    wanted "$1" || return 1
+    if [ "$quick" = 1 ]; then
+        say "$1: skipped in quick mode ($2)"
+        return 1
+    fi
+}
 
 # Where the documents are rewritten: the checkout, or a copy.
 if [ "$quick" = 1 ] && [ -z "$output" ]; then output=.build/regenerated-docs; fi
@@ -131,26 +140,18 @@ if wanted calibration; then
     fi
 fi
 
-if wanted applications; then
-    if [ "$quick" = 1 ]; then
-        say "applications: skipped in quick mode (benchmarks/applications/run.sh takes hours)"
-    else
-        say "benchmarks/applications/run.sh (hours)"
-        benchmarks/applications/run.sh > /dev/null
-        sources+=(--applications "$root/benchmarks/applications/results")
-    fi
+if wanted_in_full applications "benchmarks/applications/run.sh takes hours"; then
+    say "benchmarks/applications/run.sh (hours)"
+    benchmarks/applications/run.sh > /dev/null
+    sources+=(--applications "$root/benchmarks/applications/results")
 fi
 
-if wanted sweeps; then
-    if [ "$quick" = 1 ]; then
-        say "sweeps: skipped in quick mode (benchmarks/sweeps/run.sh takes minutes)"
-    else
-        say "benchmarks/sweeps/run.sh"
-        start=$(date +%s)
-        benchmarks/sweeps/run.sh > /dev/null
-        seconds=$(( $(date +%s) - start ))
-        sources+=(--sweeps "$root/benchmarks/sweeps" --sweeps-seconds "$seconds")
-    fi
+if wanted_in_full sweeps "benchmarks/sweeps/run.sh takes minutes"; then
+    say "benchmarks/sweeps/run.sh"
+    start=$(date +%s)
+    benchmarks/sweeps/run.sh > /dev/null
+    seconds=$(( $(date +%s) - start ))
+    sources+=(--sweeps "$root/benchmarks/sweeps" --sweeps-seconds "$seconds")
 fi
 
 if [ ${#sources[@]} -eq 0 ]; then

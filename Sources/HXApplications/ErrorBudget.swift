@@ -254,11 +254,7 @@ extension ErrorBudget.Result {
         let high = max(0.1, extremes.max() ?? 0.1)
         let scale = (width - left - right) / (high - low)
         func x(_ value: Double) -> Double { left + (value - low) * scale }
-        func f(_ value: Double) -> String { String(format: "%.1f", value) }
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
-                of: "<", with: "&lt;")
-        }
+        let (f, escape) = (ChartSVG.number, ChartSVG.escape)
         var body =
             "<text x=\"\(f(width / 2))\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">"
             + "\(escape(title))</text>\n"
@@ -308,10 +304,7 @@ extension ErrorBudget.Result {
         body +=
             "<text x=\"\(f((left + width - right) / 2))\" y=\"\(f(axisY + 34))\" font-size=\"11\" "
             + "text-anchor=\"middle\">accuracy gained with the source off (points)</text>\n"
-        return
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" "
-            + "viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"sans-serif\">\n"
-            + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" + body + "</svg>\n"
+        return ChartSVG.document(width: width, height: height, body: body)
     }
 }
 

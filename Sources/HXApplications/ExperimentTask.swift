@@ -137,3 +137,22 @@ func convolutionalClassifier(
                 initialization: initialization, seed: seed &+ 2),
         ])
 }
+
+/// The network of the tasks on square one-channel images `[1, side, side]`, stated by its
+/// geometry alone: `Conv2d(1 → filters, kernel, stride, padding, no bias)` seeded `seed`, then
+/// ``convolutionalClassifier(_:pooling:features:hidden:classes:settings:initialization:seed:)``
+/// on the `filters × outputSide²` features the convolution gives, where
+/// `outputSide = (side + 2 padding − kernel) / stride + 1`.
+func squareImageClassifier(
+    side: Int, filters: Int, kernel: Int, stride: Int, padding: Int, hidden: Int, classes: Int,
+    settings: ExperimentSettings, initialization: WeightInitialization, seed: UInt64
+) throws -> Sequential {
+    let outputSide = (side + 2 * padding - kernel) / stride + 1
+    return try convolutionalClassifier(
+        Conv2d(
+            inChannels: 1, outChannels: filters, kernelSize: kernel, stride: stride,
+            padding: padding, bias: false, waitBetweenEvents: settings.waitBetweenEvents,
+            initialization: initialization, seed: seed),
+        features: outputSide * outputSide * filters, hidden: hidden, classes: classes,
+        settings: settings, initialization: initialization, seed: seed)
+}

@@ -18,10 +18,7 @@ public enum RuntimeFigure {
         let hostColors = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948"]
         let chipColors = ["#b07aa1", "#9c755f", "#bab0ac", "#ff9da7", "#17becf", "#bcbd22"]
         var body = ""
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(
-                of: "<", with: "&lt;")
-        }
+        let (f, escape) = (ChartSVG.number, ChartSVG.escape)
         func text(
             _ x: Double, _ y: Double, _ value: String, anchor: String = "start", size: Int = 12
         )
@@ -84,16 +81,11 @@ public enum RuntimeFigure {
                 "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"11\" height=\"11\" fill=\"\(color)\"/>\n"
             body += text(x + 15, y + 10, name, size: 11)
         }
-        return
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" "
-            + "viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"sans-serif\">\n"
-            + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" + body + "</svg>\n"
+        return ChartSVG.document(width: width, height: height, body: body)
     }
 
     /// Writes the figure atomically.
     public static func write(_ analyses: [RuntimeAnalysis], title: String, to path: String) throws {
         try FileIO.writeAtomically(svg(analyses, title: title), to: path)
     }
-
-    private static func f(_ value: Double) -> String { String(format: "%.1f", value) }
 }

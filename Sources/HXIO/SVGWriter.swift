@@ -65,3 +65,7 @@ struct SVGWriter {
         return result
     }
 }
+
+/// `text` safe inside XML (SVG) text and attribute values (``SVGWriter/escape(_:)``), for SVG
+/// written by hand outside this module.
+public func xmlEscaped(_ text: String) -> String { SVGWriter.escape(text) }

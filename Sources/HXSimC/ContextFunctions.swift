@@ -302,24 +302,29 @@ public func hxsimMatmul(
 
 /// The extents of a 1-d convolution's operands, checked: input `[n, c, l]`, weight `[o, c, k]`,
 /// stride `s`.
-private struct Conv1dExtents {
-    let n: Int
-    let c: Int
-    let l: Int
-    let o: Int
-    let k: Int
-    let s: Int
+private func conv1dExtents(
+    batch: Int64, channels: Int64, length: Int64, outChannels: Int64, kernel: Int64,
+    stride: Int64
+) throws -> (n: Int, c: Int, l: Int, o: Int, k: Int, s: Int) {
+    (
+        try Check.extent(batch, "batch"), try Check.extent(channels, "channels"),
+        try Check.extent(length, "length"), try Check.extent(outChannels, "out_channels"),
+        try Check.extent(kernel, "kernel"), try Check.extent(stride, "stride")
+    )
+}
 
-    init(
-        batch: Int64, channels: Int64, length: Int64, outChannels: Int64, kernel: Int64,
-        stride: Int64
-    ) throws {
-        (n, c, l) = (
-            try Check.extent(batch, "batch"), try Check.extent(channels, "channels"),
-            try Check.extent(length, "length")
-        )
-        (o, k) = (try Check.extent(outChannels, "out_channels"), try Check.extent(kernel, "kernel"))
-        s = try Check.extent(stride, "stride")
+/// Runs a convolution of the front end on the context (as ``forward(_:_:output:outputCount:_:)``
+/// does): the input and the weight are copied as tensors of their shapes first.
+private func convolve(
+    _ context: UInt64, _ backendCode: Int32, input: UnsafePointer<Float>?, shape inputShape: [Int],
+    weight: UnsafePointer<Float>?, shape weightShape: [Int],
+    output: UnsafeMutablePointer<Float>?, outputCount: Int64,
+    _ operation: (Tensor, Tensor, Backend, inout ExecutionContext) throws -> Tensor
+) throws {
+    let x = try tensor(input, shape: inputShape, "input")
+    let w = try tensor(weight, shape: weightShape, "weight")
+    try forward(context, backendCode, output: output, outputCount: outputCount) {
+        try operation(x, w, $0, &$1)
     }
 }
 
@@ -332,21 +337,19 @@ public func hxsimConv1d(
     _ waitBetweenEvents: Int32, _ output: UnsafeMutablePointer<Float>?, _ outputCount: Int64
 ) -> Int32 {
     guarded {
-        let extents = try Conv1dExtents(
+        let (n, c, l, o, k, s) = try conv1dExtents(
             batch: batch, channels: channels, length: length, outChannels: outChannels,
             kernel: kernel, stride: stride)
-        let (n, c, l, o, k, s) = (
-            extents.n, extents.c, extents.l, extents.o, extents.k, extents.s
-        )
         let p = try Check.extent(padding, "padding", minimum: 0)
         let positions = max(0, (l + 2 * p - k) / s + 1)
         _ = try Check.elements([n, positions, c, k], "the patches of the input")
-        let x = try tensor(input, shape: [n, c, l], "input")
-        let w = try tensor(weight, shape: [o, c, k], "weight")
-        try forward(context, backend, output: output, outputCount: outputCount) {
+        try convolve(
+            context, backend, input: input, shape: [n, c, l], weight: weight, shape: [o, c, k],
+            output: output, outputCount: outputCount
+        ) {
             try conv1d(
-                x, w, stride: s, padding: p, numSends: Int(numSends),
-                waitBetweenEvents: Int(waitBetweenEvents), backend: $0, context: &$1)
+                $0, $1, stride: s, padding: p, numSends: Int(numSends),
+                waitBetweenEvents: Int(waitBetweenEvents), backend: $2, context: &$3)
         }
     }
 }
@@ -360,23 +363,21 @@ public func hxsimExpandedConv1d(
     _ waitBetweenEvents: Int32, _ output: UnsafeMutablePointer<Float>?, _ outputCount: Int64
 ) -> Int32 {
     guarded {
-        let extents = try Conv1dExtents(
+        let (n, c, l, o, k, s) = try conv1dExtents(
             batch: batch, channels: channels, length: length, outChannels: outChannels,
             kernel: kernel, stride: stride)
-        let (n, c, l, o, k, s) = (
-            extents.n, extents.c, extents.l, extents.o, extents.k, extents.s
-        )
         let e = try Check.extent(numExpansions, "num_expansions")
         // The expanded kernel is O·E × C × (K + s(E − 1)); its patches cover the input.
         let wide = try Check.extent(Int64(k) + Int64(s) * Int64(e - 1), "the expanded kernel")
         _ = try Check.elements([o, e, c, wide], "the expanded kernel")
         _ = try Check.elements([n, l / max(1, s * e) + 2, c, wide], "the patches of the input")
-        let x = try tensor(input, shape: [n, c, l], "input")
-        let w = try tensor(weight, shape: [o, c, k], "weight")
-        try forward(context, backend, output: output, outputCount: outputCount) {
+        try convolve(
+            context, backend, input: input, shape: [n, c, l], weight: weight, shape: [o, c, k],
+            output: output, outputCount: outputCount
+        ) {
             try expandedConv1d(
-                x, w, stride: s, numExpansions: e, numSends: Int(numSends),
-                waitBetweenEvents: Int(waitBetweenEvents), backend: $0, context: &$1)
+                $0, $1, stride: s, numExpansions: e, numSends: Int(numSends),
+                waitBetweenEvents: Int(waitBetweenEvents), backend: $2, context: &$3)
         }
     }
 }
@@ -408,12 +409,13 @@ public func hxsimConv2d(
         let rows = max(0, (h + 2 * py - kh) / sy + 1)
         let columns = max(0, (w + 2 * px - kw) / sx + 1)
         _ = try Check.elements([n, rows, columns, c, kh, kw], "the patches of the input")
-        let x = try tensor(input, shape: [n, c, h, w], "input")
-        let kernels = try tensor(weight, shape: [o, c, kh, kw], "weight")
-        try forward(context, backend, output: output, outputCount: outputCount) {
+        try convolve(
+            context, backend, input: input, shape: [n, c, h, w], weight: weight,
+            shape: [o, c, kh, kw], output: output, outputCount: outputCount
+        ) {
             try conv2d(
-                x, kernels, stride: (sy, sx), padding: (py, px), numSends: Int(numSends),
-                waitBetweenEvents: Int(waitBetweenEvents), backend: $0, context: &$1)
+                $0, $1, stride: (sy, sx), padding: (py, px), numSends: Int(numSends),
+                waitBetweenEvents: Int(waitBetweenEvents), backend: $2, context: &$3)
         }
     }
 }

@@ -1,9 +1,14 @@
+import Foundation
 import HXNetwork
 import HXNumerics
 import HXPhysics
 import Testing
 
 @testable import HXApplications
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 @Suite("Projected time on the real chip")
 struct ProjectionTests {
@@ -62,5 +67,18 @@ struct ProjectionTests {
         #expect(abs(analysis.chipSamplesPerSecond - 30 / 0.33) < 1e-9)
         let svg = RuntimeFigure.svg([analysis], title: "t")
         #expect(svg.hasPrefix("<svg") && svg.contains("simulate"))
+    }
+
+    @Test("the runtime figure is well-formed XML whatever its title and layer names hold")
+    func figureEscapesText() {
+        let analysis = RuntimeAnalysis(
+            stage: "a < b", samples: 1, batches: 1, profile: Profile(),
+            calls: [ProjectingExecutor.Call(seconds: 0.1, vectors: 1, blocks: 1)],
+            layers: ["Conv2d \"x\" & 'y' > z"])
+        // A control character is not allowed in XML 1.0 at all, escaped or not.
+        let svg = RuntimeFigure.svg([analysis], title: "bell \u{7} & <tag>")
+        let parser = XMLParser(data: Data(svg.utf8))
+        #expect(parser.parse(), "not well-formed: \(String(describing: parser.parserError))")
+        #expect(svg.contains("bell \u{FFFD} &amp; &lt;tag&gt;"))
     }
 }

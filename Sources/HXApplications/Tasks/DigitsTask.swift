@@ -48,12 +48,8 @@ public struct DigitsTask: ExperimentTask {
     public func makeModel(
         settings: ExperimentSettings, initialization: WeightInitialization, seed: UInt64
     ) throws -> Sequential {
-        try convolutionalClassifier(
-            Conv2d(
-                inChannels: 1, outChannels: 16, kernelSize: 4, stride: 2, padding: 1, bias: false,
-                waitBetweenEvents: settings.waitBetweenEvents, initialization: initialization,
-                seed: seed),
-            features: 4 * 4 * 16, hidden: 64, classes: 10, settings: settings,
-            initialization: initialization, seed: seed)
+        try squareImageClassifier(
+            side: 8, filters: 16, kernel: 4, stride: 2, padding: 1, hidden: 64, classes: 10,
+            settings: settings, initialization: initialization, seed: seed)
     }
 }

@@ -84,12 +84,8 @@ public struct ImageTask: ExperimentTask {
     public func makeModel(
         settings: ExperimentSettings, initialization: WeightInitialization, seed: UInt64
     ) throws -> Sequential {
-        try convolutionalClassifier(
-            Conv2d(
-                inChannels: 1, outChannels: 20, kernelSize: 10, stride: 5, padding: 1, bias: false,
-                waitBetweenEvents: settings.waitBetweenEvents, initialization: initialization,
-                seed: seed),
-            features: 5 * 5 * 20, hidden: 128, classes: 10, settings: settings,
-            initialization: initialization, seed: seed)
+        try squareImageClassifier(
+            side: 28, filters: 20, kernel: 10, stride: 5, padding: 1, hidden: 128, classes: 10,
+            settings: settings, initialization: initialization, seed: seed)
     }
 }

@@ -81,19 +81,25 @@ public func matmul(
         if let chipAware {
             return chipAware.backward(gradient, needs: needs, x: x.storage, w: wValues.storage)
         }
+        // Straight through the gain: slope · g · wᵀ for the input, slope · xᵀ · g for the weights.
+        func scaledProduct(
+            _ needed: Bool, _ a: [Float], _ b: [Float], shape: [Int], inner: Int,
+            transposeA: Bool = false, transposeB: Bool = false
+        ) -> Tensor? {
+            guard needed else { return nil }
+            return Tensor(
+                unchecked: shape,
+                Tensor.gemm(
+                    a, b, m: shape[0], n: shape[1], k: inner, alpha: slope, transposeA: transposeA,
+                    transposeB: transposeB))
+        }
         return [
-            needs[0]
-                ? Tensor(
-                    unchecked: [batch, k],
-                    Tensor.gemm(
-                        gradient.storage, wValues.storage, m: batch, n: k, k: n, alpha: slope,
-                        transposeB: true)) : nil,
-            needs[1]
-                ? Tensor(
-                    unchecked: [k, n],
-                    Tensor.gemm(
-                        x.storage, gradient.storage, m: k, n: n, k: batch, alpha: slope,
-                        transposeA: true)) : nil,
+            scaledProduct(
+                needs[0], gradient.storage, wValues.storage, shape: [batch, k], inner: n,
+                transposeB: true),
+            scaledProduct(
+                needs[1], x.storage, gradient.storage, shape: [k, n], inner: batch,
+                transposeA: true),
         ]
     }
     var outShape = Array(input.shape.dropLast())

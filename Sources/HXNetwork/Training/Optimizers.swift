@@ -63,14 +63,11 @@ public struct SGD: Optimizer {
         self.weightDecay = weightDecay
     }
 
-    /// One step over all parameters; the state is created on the first call, and again for a
-    /// model whose parameters differ in number or size from the last one's.
+    /// One step over all parameters; the velocities start at zero on the first call, and again
+    /// for a model whose parameters differ in number or size from the last one's.
     public mutating func update<M: Module>(_ model: inout M, gradients: [Tensor]) throws {
-        let parameters = model.parameters
-        try checkGradients(gradients, for: parameters, optimizer: "SGD")
-        if !stateFits(velocities, parameters) {
-            velocities = parameters.map { [Float](repeating: 0, count: $0.count) }
-        }
+        let (parameters, _) = try beginStep(
+            model, gradients: gradients, state: &velocities, optimizer: "SGD")
         let (eta, mu, lambda) = (learningRate, momentum, weightDecay)
         try apply(to: parameters, gradients: gradients, of: &model) { index, p, g in
             velocities[index].withUnsafeMutableBufferPointer { v in
@@ -115,16 +112,13 @@ public struct Adam: Optimizer {
         self.weightDecay = weightDecay
     }
 
-    /// One step over all parameters; the state is created on the first call, and again for a
-    /// model whose parameters differ in number or size from the last one's.
+    /// One step over all parameters; both moments start at zero and the step count at 0 on the
+    /// first call, and again for a model whose parameters differ in number or size from the
+    /// last one's.
     public mutating func update<M: Module>(_ model: inout M, gradients: [Tensor]) throws {
-        let parameters = model.parameters
-        try checkGradients(gradients, for: parameters, optimizer: "Adam")
-        if !stateFits(first, parameters) {
-            first = parameters.map { [Float](repeating: 0, count: $0.count) }
-            second = first
-            step = 0
-        }
+        let (parameters, restarted) = try beginStep(
+            model, gradients: gradients, state: &first, optimizer: "Adam")
+        if restarted { (second, step) = (first, 0) }
         step += 1
         let correction1 = 1 - pow(beta1, Float(step))
         let correction2 = 1 - pow(beta2, Float(step))
@@ -146,10 +140,19 @@ public struct Adam: Optimizer {
     }
 }
 
-/// Whether an optimizer's per-parameter state (one array per parameter) belongs to parameters
-/// of these sizes: an optimizer handed another model starts afresh instead of reading past the
-/// end of its state.
-func stateFits(_ state: [[Float]], _ parameters: [Tensor]) -> Bool {
-    state.count == parameters.count
+/// The start of an optimizer's step: `model`'s parameters, after checking that `gradients` fit
+/// them and are finite. When `state` (one array per parameter) does not belong to parameters of
+/// these sizes (on the first step, or for another model) it is zeroed for them, so that an
+/// optimizer handed another model starts afresh instead of reading past the end of its state;
+/// `restarted` says so.
+private func beginStep<M: Module>(
+    _ model: M, gradients: [Tensor], state: inout [[Float]], optimizer: String
+) throws -> (parameters: [Tensor], restarted: Bool) {
+    let parameters = model.parameters
+    try checkGradients(gradients, for: parameters, optimizer: optimizer)
+    let fits =
+        state.count == parameters.count
         && zip(state, parameters).allSatisfy { $0.count == $1.count }
+    if !fits { state = parameters.map { [Float](repeating: 0, count: $0.count) } }
+    return (parameters, !fits)
 }
