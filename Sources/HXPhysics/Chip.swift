@@ -100,6 +100,20 @@ public struct Chip: Sendable {
     public mutating func writeWeights(_ weights: Matrix<Int8>, hemisphere: Int) throws {
         try Self.checkHemisphere(hemisphere)
         try Self.checkWeightShape(weights.shape)
+        try Self.checkWeightValues(weights)
+        hemispheres[hemisphere].write(
+            weights, mismatch: mismatch.hemispheres[hemisphere], parameters: parameters)
+    }
+
+    /// ``writeWeights(_:hemisphere:)`` for weights held as `Int`.
+    public mutating func writeWeights(_ weights: Matrix<Int>, hemisphere: Int) throws {
+        try Self.checkHemisphere(hemisphere)
+        try Self.checkWeightShape(weights.shape)
+        try writeWeights(Self.narrowedWeights(weights), hemisphere: hemisphere)
+    }
+
+    /// Throws for a weight beyond ±63, naming the first.
+    static func checkWeightValues(_ weights: Matrix<Int8>) throws {
         // One vectorisable pass for the largest magnitude; the search for the culprit only on
         // failure.
         let (lowest, highest) = weights.storage.withUnsafeBufferPointer { buffer in
@@ -117,14 +131,10 @@ public struct Chip: Sendable {
                 row: index / weights.columns, column: index % weights.columns,
                 value: Int(weights.storage[index]))
         }
-        hemispheres[hemisphere].write(
-            weights, mismatch: mismatch.hemispheres[hemisphere], parameters: parameters)
     }
 
-    /// ``writeWeights(_:hemisphere:)`` for weights held as `Int`.
-    public mutating func writeWeights(_ weights: Matrix<Int>, hemisphere: Int) throws {
-        try Self.checkHemisphere(hemisphere)
-        try Self.checkWeightShape(weights.shape)
+    /// Weights held as `Int` in the chip's format, checked (−63…63, the first beyond named).
+    static func narrowedWeights(_ weights: Matrix<Int>) throws -> Matrix<Int8> {
         // One pass over the storage (Matrix.map is generic across modules and slow here).
         var storage = [Int8](repeating: 0, count: weights.count)
         for (index, w) in weights.storage.enumerated() {
@@ -134,9 +144,7 @@ public struct Chip: Sendable {
             }
             storage[index] = Int8(truncatingIfNeeded: w)
         }
-        try writeWeights(
-            Matrix(rows: weights.rows, columns: weights.columns, storage: storage),
-            hemisphere: hemisphere)
+        return try Matrix(rows: weights.rows, columns: weights.columns, storage: storage)
     }
 
     private static func checkWeightShape(_ shape: [Int]) throws {
@@ -236,7 +244,7 @@ public struct Chip: Sendable {
     }
 
     /// Throws for an activation above 31, naming the first.
-    private static func checkActivations(_ input: Matrix<UInt8>) throws {
+    static func checkActivations(_ input: Matrix<UInt8>) throws {
         // One vectorisable pass for the maximum; the search for the culprit only on failure.
         let largest = input.storage.withUnsafeBufferPointer { buffer in
             var m: UInt8 = 0

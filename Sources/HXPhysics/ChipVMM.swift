@@ -40,19 +40,26 @@ extension Chip {
         inputs: Matrix<Int>, weights: Matrix<Int>, options: ExecutionOptions = ExecutionOptions(),
         traceColumn: Int? = nil, traceSample: Int = 0, traceResolution: Double = 2e-9
     ) throws -> VMMResult {
-        let maxColumns = ChipGeometry.maxSignedVMM.outputs
-        guard (1...ChipGeometry.signedInputsPerHemisphere).contains(weights.rows),
-            (1...maxColumns).contains(weights.columns)
-        else {
-            throw PhysicsError.shapeMismatch(
-                what: "weights", expected: "1…128 rows × 1…512 columns", got: weights.shape)
-        }
-        guard inputs.columns == weights.rows else {
-            throw PhysicsError.shapeMismatch(
-                what: "inputs", expected: "batch × \(weights.rows) (one value per weight row)",
-                got: inputs.shape)
-        }
+        try Self.checkVMMShapes(inputs: inputs.shape, weights: weights.shape)
         let chipInputs = try Self.checkedInputs(inputs)
+        return try vmm(
+            inputs: chipInputs, weights: Self.narrowedWeights(weights), options: options,
+            traceColumn: traceColumn, traceSample: traceSample,
+            traceResolution: traceResolution)
+    }
+
+    /// ``vmm(inputs:weights:options:traceColumn:traceSample:traceResolution:)`` for inputs and
+    /// weights already in the chip's formats (no conversion of the batch: what the C library
+    /// calls). The same checks, in the same order; inputs above 31 are named as there.
+    public mutating func vmm(
+        inputs: Matrix<UInt8>, weights: Matrix<Int8>,
+        options: ExecutionOptions = ExecutionOptions(),
+        traceColumn: Int? = nil, traceSample: Int = 0, traceResolution: Double = 2e-9
+    ) throws -> VMMResult {
+        try Self.checkVMMShapes(inputs: inputs.shape, weights: weights.shape)
+        try Self.checkActivations(inputs)
+        try Self.checkWeightValues(weights)
+        let chipInputs = inputs
         let split = ChipGeometry.columnsPerHemisphere
         var hemisphereInputs: HemispherePair<Matrix<UInt8>?> = [nil, nil]
         var candidate = self
@@ -97,6 +104,23 @@ extension Chip {
         return VMMResult(
             outputs: outputs, integrator: result.integrator, firstTrial: result.firstTrial,
             projectedTime: result.projectedTime, trace: result.trace)
+    }
+
+    /// The shapes ``vmm(inputs:weights:options:traceColumn:traceSample:traceResolution:)``
+    /// takes: weights of 1…128 rows and 1…512 columns, inputs of one value per weight row.
+    static func checkVMMShapes(inputs: [Int], weights: [Int]) throws {
+        let maxColumns = ChipGeometry.maxSignedVMM.outputs
+        guard (1...ChipGeometry.signedInputsPerHemisphere).contains(weights[0]),
+            (1...maxColumns).contains(weights[1])
+        else {
+            throw PhysicsError.shapeMismatch(
+                what: "weights", expected: "1…128 rows × 1…512 columns", got: weights)
+        }
+        guard inputs[1] == weights[0] else {
+            throw PhysicsError.shapeMismatch(
+                what: "inputs", expected: "batch × \(weights[0]) (one value per weight row)",
+                got: inputs)
+        }
     }
 
     /// Connects the reference voltage of a voltage cell (value 0…1022) to every CADC channel of

@@ -9,7 +9,8 @@ final class ChipBox: @unchecked Sendable {
     static let kind = "chip"
     let lock = NSLock()
     var chip: Chip
-    var weights: Matrix<Int>?
+    /// The weights as the chip holds them (checked when written).
+    var weights: Matrix<Int8>?
     var calibration: CalibrationResult?
 
     init(_ chip: Chip) { self.chip = chip }
@@ -111,7 +112,8 @@ public func hxsimChipWriteWeights(
             _ = try probe.vmm(
                 inputs: Matrix(rows: 1, columns: r, repeating: 0), weights: matrix,
                 options: ExecutionOptions(threads: 1))
-            box.weights = matrix
+            box.weights = try Matrix(
+                rows: r, columns: c, storage: values.map { Int8(truncatingIfNeeded: $0) })
         }
     }
 }
@@ -127,12 +129,14 @@ public func hxsimChipExecute(
     guarded {
         let (b, r) = (try Check.extent(batch, "batch"), try Check.extent(rows, "rows"))
         let count = try Check.elements([b, r], "inputs")
-        let values = try Check.array(inputs, count: count, "inputs").map { Int($0) }
+        let source = try Check.pointer(inputs, "inputs")
         let out = try Check.output(outputs, "outputs")
         let options = ExecutionOptions(
             numSends: Int(numSends), waitBetweenEvents: Int(waitBetweenEvents),
             integrator: try Check.integrator(integrator))
-        let matrix = try Matrix(rows: b, columns: r, storage: values)
+        // The batch in the chip's format in one pass; nil when a value lies outside 0…31, and
+        // then the checked path below names it as `Chip.vmm` does.
+        let narrowed = narrowedInputs(UnsafeBufferPointer(start: source, count: count))
         let box = try ChipBox.get(chip)
         try box.lock.withLock {
             guard let weights = box.weights else {
@@ -142,7 +146,20 @@ public func hxsimChipExecute(
             try Check.outputCount(outputCount, expected: b * weights.columns, "outputs")
             if digitalCorrection != 0 { _ = try requireCalibration(box).requireCorrection() }
             var candidate = box.chip
-            let result = try candidate.vmm(inputs: matrix, weights: weights, options: options)
+            let result: VMMResult
+            if let narrowed {
+                result = try candidate.vmm(
+                    inputs: Matrix(rows: b, columns: r, storage: narrowed), weights: weights,
+                    options: options)
+            } else {
+                let values = UnsafeBufferPointer(start: source, count: count).map { Int($0) }
+                result = try candidate.vmm(
+                    inputs: Matrix(rows: b, columns: r, storage: values),
+                    weights: Matrix(
+                        rows: weights.rows, columns: weights.columns,
+                        storage: weights.storage.map { Int($0) }),
+                    options: options)
+            }
             var codes = result.outputs
             if digitalCorrection != 0 {
                 // The dither of `hxsim vmm --digital-correction` (VMMCommand): keyed by the chip
@@ -159,6 +176,21 @@ public func hxsimChipExecute(
             projectedTime?.pointee = result.projectedTime
         }
     }
+}
+
+/// `values` as the chip's 5-bit inputs, or nil when one lies outside 0…31: one pass with an OR
+/// of the out-of-range bits, which vectorises (the batch of a call can be millions of values).
+private func narrowedInputs(_ values: UnsafeBufferPointer<Int32>) -> [UInt8]? {
+    var outside: UInt32 = 0
+    let narrowed = [UInt8](unsafeUninitializedCapacity: values.count) { buffer, initialized in
+        for index in values.indices {
+            let value = values[index]
+            outside |= UInt32(bitPattern: value) & ~UInt32(ChipGeometry.maxInput)
+            buffer[index] = UInt8(truncatingIfNeeded: value)
+        }
+        initialized = values.count
+    }
+    return outside == 0 ? narrowed : nil
 }
 
 /// The calibration a chip holds, or an error saying how to give it one.

@@ -101,6 +101,36 @@ struct ChipContractTests {
                     traceSample: traceSample)
             }
             #expect(State(chip) == before, "\(expected) changed the chip")
+            // The overload for operands in the chip's formats (what the C library calls):
+            // the same error in the same order, the chip unchanged.
+            var other = try usedChip()
+            #expect(throws: expected) {
+                try other.vmm(
+                    inputs: inputs.map { UInt8(truncatingIfNeeded: $0) },
+                    weights: weights.map { Int8(truncatingIfNeeded: $0) }, options: options,
+                    traceColumn: traceColumn, traceSample: traceSample)
+            }
+            #expect(State(other) == before, "\(expected) changed the chip (chip formats)")
+        }
+    }
+
+    @Test(
+        "vmm on operands in the chip's formats: the codes and trials of vmm on Int operands; a weight beyond ±63 in hemisphere 1's columns is named by its column in the matrix"
+    )
+    func chipFormats() throws {
+        let inputs = try randomMatrix(5, 40, in: 0...31, seed: 4)
+        let weights = try randomMatrix(40, 300, in: -63...63, seed: 5)
+        var a = try Chip(seed: 9)
+        var b = try Chip(seed: 9)
+        let expected = try a.vmm(inputs: inputs, weights: weights)
+        let got = try b.vmm(
+            inputs: inputs.map { UInt8($0) }, weights: weights.map { Int8($0) })
+        #expect(got.outputs == expected.outputs && got.firstTrial == expected.firstTrial)
+        #expect(b.nextTrial == a.nextTrial)
+        var wide = weights.map { Int8($0) }
+        wide[7, 280] = -100
+        #expect(throws: PhysicsError.weightOutOfRange(row: 7, column: 280, value: -100)) {
+            try b.vmm(inputs: inputs.map { UInt8($0) }, weights: wide)
         }
     }
 
