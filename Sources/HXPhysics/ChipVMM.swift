@@ -84,23 +84,30 @@ extension Chip {
         }
         let result = try candidate.execute(inputs: hemisphereInputs, options: options, trace: trace)
         self = candidate
-        // Row by row through the storage: Matrix's element subscript is generic across modules,
-        // and per element it cost more than the fast path itself (C ABI profile, batch 10,000).
         let columns = weights.columns
-        var storage = [Int8](repeating: 0, count: inputs.rows * columns)
-        storage.withUnsafeMutableBufferPointer { out in
-            for h in 0..<2 {
-                guard let part = result.outputs[h] else { continue }
-                let width = part.columns
-                part.storage.withUnsafeBufferPointer { source in
-                    for b in 0..<part.rows {
-                        let target = out.baseAddress! + b * columns + h * split
-                        target.update(from: source.baseAddress! + b * width, count: width)
+        let outputs: Matrix<Int8>
+        if columns <= split, let whole = result.outputs[0] {
+            // One hemisphere computed every column: its codes are the result as they are.
+            outputs = whole
+        } else {
+            // Row by row through the storage: Matrix's element subscript is generic across
+            // modules, and per element it cost more than the fast path itself (C ABI profile,
+            // batch 10,000).
+            var storage = [Int8](repeating: 0, count: inputs.rows * columns)
+            storage.withUnsafeMutableBufferPointer { out in
+                for h in 0..<2 {
+                    guard let part = result.outputs[h] else { continue }
+                    let width = part.columns
+                    part.storage.withUnsafeBufferPointer { source in
+                        for b in 0..<part.rows {
+                            let target = out.baseAddress! + b * columns + h * split
+                            target.update(from: source.baseAddress! + b * width, count: width)
+                        }
                     }
                 }
             }
+            outputs = try Matrix(rows: inputs.rows, columns: columns, storage: storage)
         }
-        let outputs = try Matrix(rows: inputs.rows, columns: columns, storage: storage)
         return VMMResult(
             outputs: outputs, integrator: result.integrator, firstTrial: result.firstTrial,
             projectedTime: result.projectedTime, trace: result.trace)
