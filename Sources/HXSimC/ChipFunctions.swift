@@ -178,19 +178,32 @@ public func hxsimChipExecute(
     }
 }
 
-/// `values` as the chip's 5-bit inputs, or nil when one lies outside 0…31: one pass with an OR
-/// of the out-of-range bits, which vectorises (the batch of a call can be millions of values).
+/// `values` as the chip's 5-bit inputs, or nil when one lies outside 0…31: an OR of the
+/// out-of-range bits, which vectorises, in chunks on every core (the batch of a call can be
+/// millions of values, read once from the caller's memory while the chip waits).
 private func narrowedInputs(_ values: UnsafeBufferPointer<Int32>) -> [UInt8]? {
-    var outside: UInt32 = 0
+    let chunk = 1 << 16
+    let chunks = (values.count + chunk - 1) / chunk
+    var outside = [UInt32](repeating: 0, count: chunks)
+    let source = SharedReadBuffer(values)
     let narrowed = [UInt8](unsafeUninitializedCapacity: values.count) { buffer, initialized in
-        for index in values.indices {
-            let value = values[index]
-            outside |= UInt32(bitPattern: value) & ~UInt32(ChipGeometry.maxInput)
-            buffer[index] = UInt8(truncatingIfNeeded: value)
+        let target = SharedBuffer(buffer)
+        outside.withUnsafeMutableBufferPointer { flags in
+            let flags = SharedBuffer(flags)
+            // The body never throws.
+            try? Parallel.forEachChunk(count: values.count, chunkSize: chunk) { range in
+                var bits: UInt32 = 0
+                for index in range {
+                    let value = source[index]
+                    bits |= UInt32(bitPattern: value) & ~UInt32(ChipGeometry.maxInput)
+                    target[index] = UInt8(truncatingIfNeeded: value)
+                }
+                flags[range.lowerBound / chunk] = bits
+            }
         }
         initialized = values.count
     }
-    return outside == 0 ? narrowed : nil
+    return outside.allSatisfy { $0 == 0 } ? narrowed : nil
 }
 
 /// The calibration a chip holds, or an error saying how to give it one.

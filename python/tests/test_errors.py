@@ -96,6 +96,21 @@ def test_bad_inputs_raise_clear_exceptions(inputs, error, words):
     assert words in str(caught.value)
 
 
+def test_an_input_out_of_range_deep_in_a_large_batch_is_named():
+    # 3000 × 128 values: the library narrows them in chunks on every core; a value in the last
+    # chunk must still be found and named, and the chip left as it was.
+    inputs = np.full((3000, 128), 7, dtype=np.int32)
+    inputs[2999, 100] = 32
+    with hxsim.Chip(3) as chip:
+        chip.write_weights(np.ones((128, 4), dtype=np.int32))
+        with pytest.raises(hxsim.PhysicsError) as caught:
+            chip.execute(inputs)
+        assert "2999" in str(caught.value) and "32" in str(caught.value)
+        inputs[2999, 100] = 31
+        np.testing.assert_array_equal(
+            chip.execute(inputs), hxsim.vmm(inputs, np.ones((128, 4), dtype=np.int32), seed=3))
+
+
 def test_non_contiguous_arrays_give_the_codes_of_their_contiguous_copies():
     rng = np.random.default_rng(3)
     inputs = rng.integers(0, 32, size=(40, 12))[::2, ::-1]  # strided and reversed view
