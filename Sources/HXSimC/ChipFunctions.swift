@@ -134,76 +134,92 @@ public func hxsimChipExecute(
         let options = ExecutionOptions(
             numSends: Int(numSends), waitBetweenEvents: Int(waitBetweenEvents),
             integrator: try Check.integrator(integrator))
-        // The batch in the chip's format in one pass; nil when a value lies outside 0…31, and
-        // then the checked path below names it as `Chip.vmm` does.
-        let narrowed = narrowedInputs(UnsafeBufferPointer(start: source, count: count))
+        let all = UnsafeBufferPointer(start: source, count: count)
         let box = try ChipBox.get(chip)
         try box.lock.withLock {
             guard let weights = box.weights else {
                 throw BoundaryError.invalidArgument(
                     "no weights written to chip \(chip): call hxsim_chip_write_weights first")
             }
-            try Check.outputCount(outputCount, expected: b * weights.columns, "outputs")
-            if digitalCorrection != 0 { _ = try requireCalibration(box).requireCorrection() }
+            let n = weights.columns
+            try Check.outputCount(outputCount, expected: b * n, "outputs")
+            let calibration = digitalCorrection != 0 ? try requireCalibration(box) : nil
+            if let calibration { _ = try calibration.requireCorrection() }
             var candidate = box.chip
-            let result: VMMResult
-            if let narrowed {
-                result = try candidate.vmm(
-                    inputs: Matrix(rows: b, columns: r, storage: narrowed), weights: weights,
-                    options: options)
-            } else {
-                let values = UnsafeBufferPointer(start: source, count: count).map { Int($0) }
-                result = try candidate.vmm(
-                    inputs: Matrix(rows: b, columns: r, storage: values),
-                    weights: Matrix(
-                        rows: weights.rows, columns: weights.columns,
-                        storage: weights.storage.map { Int($0) }),
-                    options: options)
-            }
-            var codes = result.outputs
-            if digitalCorrection != 0 {
-                // The dither of `hxsim vmm --digital-correction` (VMMCommand): keyed by the chip
-                // and the batch's first trial, so both give the same codes.
-                codes = try requireCalibration(box).correctVMM(
-                    codes,
-                    ditherSeed: SeedSequence(candidate.seed).seed(
-                        SeedSequence.label("digital correction"), result.firstTrial))
+            // In parts of rows, each written to `outputs` as it finishes: the parts continue
+            // the chip's trials and group rows as one execution does (`Chip.parts`), so the
+            // codes are those of the whole batch, and a call holds a part's copies, not the
+            // batch's (which also spares the allocator fresh pages on every call). A bad shape
+            // or value sends the whole batch through `Chip.vmm`'s checked path instead, which
+            // names it as `hxsim vmm` does, before anything runs.
+            let checked = r == weights.rows && inputsInRange(all)
+            let parts =
+                checked ? Chip.parts(units: b, partRows: Chip.maximumStreamingChunkRows) : [0..<b]
+            var batchTrial: UInt64?
+            var time = 0.0
+            for part in parts {
+                let values = UnsafeBufferPointer(
+                    rebasing: all[(part.lowerBound * r)..<(part.upperBound * r)])
+                let result =
+                    checked
+                    ? try candidate.vmm(
+                        inputs: Matrix(
+                            rows: part.count, columns: r, storage: narrowedInputs(values)),
+                        weights: weights, options: options)
+                    : try candidate.vmm(
+                        inputs: Matrix(
+                            rows: part.count, columns: r, storage: values.map { Int($0) }),
+                        weights: weights.map { Int($0) }, options: options)
+                let firstTrial = batchTrial ?? result.firstTrial
+                batchTrial = firstTrial
+                time += result.projectedTime
+                var codes = result.outputs
+                if let calibration {
+                    // The dither of `hxsim vmm --digital-correction` (VMMCommand): keyed by the
+                    // chip and the batch's first trial, so both give the same codes.
+                    codes = try calibration.correctVMM(
+                        codes,
+                        ditherSeed: SeedSequence(candidate.seed).seed(
+                            SeedSequence.label("digital correction"), firstTrial),
+                        firstRow: part.lowerBound)
+                }
+                codes.storage.withUnsafeBufferPointer { source in
+                    (out + part.lowerBound * n).update(
+                        from: source.baseAddress!, count: source.count)
+                }
             }
             box.chip = candidate
-            codes.storage.withUnsafeBufferPointer { source in
-                out.update(from: source.baseAddress!, count: source.count)
-            }
-            projectedTime?.pointee = result.projectedTime
+            projectedTime?.pointee = time
         }
     }
 }
 
-/// `values` as the chip's 5-bit inputs, or nil when one lies outside 0…31: an OR of the
-/// out-of-range bits, which vectorises, in chunks on every core (the batch of a call can be
-/// millions of values, read once from the caller's memory while the chip waits).
-private func narrowedInputs(_ values: UnsafeBufferPointer<Int32>) -> [UInt8]? {
+/// Whether every value lies in 0…31: an OR of the out-of-range bits, which vectorises, in
+/// chunks on every core (the batch of a call can be millions of values).
+private func inputsInRange(_ values: UnsafeBufferPointer<Int32>) -> Bool {
     let chunk = 1 << 16
-    let chunks = (values.count + chunk - 1) / chunk
-    var outside = [UInt32](repeating: 0, count: chunks)
+    var outside = [UInt32](repeating: 0, count: (values.count + chunk - 1) / chunk)
     let source = SharedReadBuffer(values)
-    let narrowed = [UInt8](unsafeUninitializedCapacity: values.count) { buffer, initialized in
-        let target = SharedBuffer(buffer)
-        outside.withUnsafeMutableBufferPointer { flags in
-            let flags = SharedBuffer(flags)
-            // The body never throws.
-            try? Parallel.forEachChunk(count: values.count, chunkSize: chunk) { range in
-                var bits: UInt32 = 0
-                for index in range {
-                    let value = source[index]
-                    bits |= UInt32(bitPattern: value) & ~UInt32(ChipGeometry.maxInput)
-                    target[index] = UInt8(truncatingIfNeeded: value)
-                }
-                flags[range.lowerBound / chunk] = bits
+    outside.withUnsafeMutableBufferPointer { flags in
+        let flags = SharedBuffer(flags)
+        // The body never throws.
+        try? Parallel.forEachChunk(count: values.count, chunkSize: chunk) { range in
+            var bits: UInt32 = 0
+            for index in range {
+                bits |= UInt32(bitPattern: source[index]) & ~UInt32(ChipGeometry.maxInput)
             }
+            flags[range.lowerBound / chunk] = bits
         }
+    }
+    return outside.allSatisfy { $0 == 0 }
+}
+
+/// Values checked by ``inputsInRange(_:)`` as the chip's 5-bit inputs.
+private func narrowedInputs(_ values: UnsafeBufferPointer<Int32>) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: values.count) { buffer, initialized in
+        for index in values.indices { buffer[index] = UInt8(truncatingIfNeeded: values[index]) }
         initialized = values.count
     }
-    return outside.allSatisfy { $0 == 0 } ? narrowed : nil
 }
 
 /// The calibration a chip holds, or an error saying how to give it one.

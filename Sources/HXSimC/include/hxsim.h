@@ -104,7 +104,11 @@ hxsim_status hxsim_chip_write_weights(hxsim_chip chip, const int32_t *weights, i
  * as `hxsim vmm` does: the same seed and inputs give the same codes. numSends 1...255,
  * wait_between_events 1...1023 FPGA cycles. With `digital_correction` non-zero the outputs are
  * corrected with the digital fit of the chip's calibration (as `hxsim vmm --digital-correction`).
- * `projected_time` (may be NULL) receives the batch's time on the real chip, in seconds. */
+ * `projected_time` (may be NULL) receives the batch's time on the real chip, in seconds (the
+ * sum over the parts). The batch runs in parts of about 4096 rows, each written to `outputs` as
+ * it finishes, with the codes of one execution of the whole batch; a bad shape or value is
+ * refused before any part runs, so only a failure inside the simulation (a GSL integration
+ * error) can leave earlier parts written. */
 hxsim_status hxsim_chip_execute(hxsim_chip chip, const int32_t *inputs, int64_t batch,
                                 int64_t rows, int32_t num_sends, int32_t wait_between_events,
                                 int32_t integrator, int32_t digital_correction, int8_t *outputs,
