@@ -17,7 +17,10 @@ the rounds:
 Threads: torch gets ``--threads`` intra-op threads; HXSim's chip runs on every core the process
 may use, so ``--threads`` also pins the process to that many cores (``sched_setaffinity``)
 before anything starts. Prints and writes a table with the CPU, the OpenBLAS kernel HXSim uses,
-torch's BLAS and the load average.
+torch's BLAS, the load average and ``OMP_WAIT_POLICY``: by default torch's OpenMP threads keep
+spinning for a while after each of its calls, on the cores the next path needs; with
+``OMP_WAIT_POLICY=PASSIVE`` in the environment they sleep at once (it must be set before torch
+loads, so it is read from the environment, not an option).
 """
 
 import argparse
@@ -131,7 +134,8 @@ def main():
         "rounds": arguments.rounds, "cpu": cpu_model(), "torch": torch.__version__,
         "torch_config": torch.__config__.show(),
         "hxsim_library": os.path.relpath(str(hxsim.library_path()), REPOSITORY), "hxsim_blas_kernel": blas_kernel,
-        "aihwkit_notes": notes, "load_average": os.getloadavg(), "rows": rows,
+        "aihwkit_notes": notes, "load_average": os.getloadavg(),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default"), "rows": rows,
         "goal_hxsim_over_aihwkit": 3.0,
         "hxsim_over_aihwkit": aihwkit / medians["HXSim fast path"],
     }
@@ -139,7 +143,8 @@ def main():
         f"Batch {BATCH}, {ROWS} × {COLUMNS}, {arguments.threads} threads, medians of "
         f"{arguments.rounds} rounds; CPU {result['cpu']}; HXSim's OpenBLAS {blas_kernel}; "
         f"torch {torch.__version__}; "
-        f"load average {', '.join(f'{v:.2f}' for v in result['load_average'])}.",
+        f"load average {', '.join(f'{v:.2f}' for v in result['load_average'])}; "
+        f"OMP_WAIT_POLICY {result['omp_wait_policy']}.",
         "",
         "| path | ms per batch | VMM/s | speed over aihwkit-lightning |",
         "| --- | ---: | ---: | ---: |",
