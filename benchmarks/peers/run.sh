@@ -6,6 +6,7 @@
 #
 #   benchmarks/peers/run.sh                 # defaults: 21 rounds, every core
 #   benchmarks/peers/run.sh --rounds 41 --threads 2
+#   OMP_WAIT_POLICY=PASSIVE benchmarks/peers/run.sh   # torch's idle threads sleep at once
 #
 # Creates a virtual environment in benchmarks/peers/.venv (not committed) with pinned
 # versions: torch 2.13.0 (here the CPU build; never an unpinned torch) and
