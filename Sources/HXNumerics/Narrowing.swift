@@ -41,7 +41,8 @@ public enum Narrowing {
     /// `target + r · columns + c`. NaN and infinities are written as something in range and
     /// reported in the scan; so are values beyond the range (as one beyond it).
     ///
-    /// A block of more than ``parallelElements`` values runs in chunks of rows on every core:
+    /// A block of more than ``Parallel/elementwiseChunk`` values runs in chunks of rows on every
+    /// core:
     /// the front end encodes a whole batch before the chip runs it, so on one thread this
     /// pass was a tenth of the chip's own time at batch 2,000. The values written and the
     /// scan do not depend on the split (the scan's merge is a minimum, a maximum and an and).
@@ -49,12 +50,12 @@ public enum Narrowing {
         _ source: UnsafePointer<Float>, rows: Int, columns: Int, sourceStride: Int,
         into target: UnsafeMutablePointer<UInt8>, range: ClosedRange<Int>
     ) -> Scan {
-        guard rows * columns > parallelElements, rows > 1 else {
+        guard rows * columns > Parallel.elementwiseChunk, rows > 1 else {
             return pass(
                 source, rows: 0..<rows, columns: columns, sourceStride: sourceStride,
                 into: target, range: range)
         }
-        let chunkRows = max(1, parallelElements / max(1, columns))
+        let chunkRows = max(1, Parallel.elementwiseChunk / max(1, columns))
         let chunks = (rows + chunkRows - 1) / chunkRows
         let input = SharedReadBuffer(
             UnsafeBufferPointer(start: source, count: (rows - 1) * sourceStride + columns))
@@ -86,10 +87,6 @@ public enum Narrowing {
         }
         return scan
     }
-
-    /// Values above which ``roundClampNarrow(_:rows:columns:sourceStride:into:range:)`` splits
-    /// a block over the cores (a chunk's work, about 20 µs, outweighs handing it out).
-    static let parallelElements = 1 << 15
 
     /// One row of ``roundClampNarrow(_:rows:columns:sourceStride:into:range:)``: selects and
     /// integer reductions only, so that the loop vectorises.

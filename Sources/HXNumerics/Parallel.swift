@@ -51,6 +51,11 @@ public enum Parallel {
     /// `matmul` when every parallel loop asked.
     public static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
+    /// Elements per chunk of a pass over memory that splits a batch over the cores (encoding
+    /// a batch for the chip, widening its codes, checking a caller's inputs): about 20 µs of
+    /// work, which outweighs handing a chunk out. Smaller passes run on the calling thread.
+    public static let elementwiseChunk = 1 << 15
+
     /// Splits 0..<count into chunks of at most `chunkSize` and runs `body` on each, on up to
     /// `threads` threads (nil: every core). The split depends only on `count` and `chunkSize`,
     /// never on the thread count, so a body that derives its random streams from the indices

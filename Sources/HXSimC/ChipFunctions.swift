@@ -197,7 +197,7 @@ public func hxsimChipExecute(
 /// Whether every value lies in 0…31: an OR of the out-of-range bits, which vectorises, in
 /// chunks on every core (the batch of a call can be millions of values).
 private func inputsInRange(_ values: UnsafeBufferPointer<Int32>) -> Bool {
-    let chunk = 1 << 16
+    let chunk = Parallel.elementwiseChunk
     var outside = [UInt32](repeating: 0, count: (values.count + chunk - 1) / chunk)
     let source = SharedReadBuffer(values)
     outside.withUnsafeMutableBufferPointer { flags in

@@ -65,7 +65,7 @@ struct HardwareEncodingTests {
         // 700 rows of 100 columns read from rows of 103: 70,000 values, above the split size,
         // over several chunks with a short last one.
         let (rows, columns, stride) = (700, 100, 103)
-        #expect(rows * columns > Narrowing.parallelElements)
+        #expect(rows * columns > Parallel.elementwiseChunk)
         var source = (0..<(rows * stride)).map { edges[($0 * 7) % edges.count] }
         var bytes = [UInt8](repeating: 0, count: rows * columns)
         func run() -> Narrowing.Scan {
