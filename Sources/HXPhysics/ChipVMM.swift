@@ -59,19 +59,18 @@ extension Chip {
         try Self.checkVMMShapes(inputs: inputs.shape, weights: weights.shape)
         try Self.checkActivations(inputs)
         try Self.checkWeightValues(weights)
-        let chipInputs = inputs
         let split = ChipGeometry.columnsPerHemisphere
         var hemisphereInputs: HemispherePair<Matrix<UInt8>?> = [nil, nil]
         var candidate = self
         try candidate.writeWeights(
             weights.slice(rows: 0..<weights.rows, columns: 0..<min(split, weights.columns)),
             hemisphere: 0)
-        hemisphereInputs[0] = chipInputs
+        hemisphereInputs[0] = inputs
         if weights.columns > split {
             try candidate.writeWeights(
                 weights.slice(rows: 0..<weights.rows, columns: split..<weights.columns),
                 hemisphere: 1)
-            hemisphereInputs[1] = chipInputs
+            hemisphereInputs[1] = inputs
         }
         var trace: TraceRequest?
         if let traceColumn {
