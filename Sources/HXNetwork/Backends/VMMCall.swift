@@ -112,8 +112,11 @@ package struct VMMCall {
                 try EncodedWeights(weights, k: k, n: n, chipCount: executor.chipCount)
             }
             if !encoded.scan.finite { throw NetworkError.nonFinite(tensor: "matmul weights") }
-            try ChipEncoding.check(
-                input, range: VMMLimits.inputRange, policy: policy, name: "matmul input")
+            // The range, under `reject` (finiteness is checked above; `clamp` has nothing more).
+            if policy == .reject {
+                try ChipEncoding.check(
+                    input, range: VMMLimits.inputRange, policy: .reject, name: "matmul input")
+            }
             self.encoded = encoded
         }
     }
