@@ -42,7 +42,7 @@ extension Chip {
     ) throws -> VMMResult {
         try Self.checkVMMShapes(inputs: inputs.shape, weights: weights.shape)
         let chipInputs = try Self.checkedInputs(inputs)
-        return try vmm(
+        return try checkedVMM(
             inputs: chipInputs, weights: Self.narrowedWeights(weights), options: options,
             traceColumn: traceColumn, traceSample: traceSample,
             traceResolution: traceResolution)
@@ -59,6 +59,17 @@ extension Chip {
         try Self.checkVMMShapes(inputs: inputs.shape, weights: weights.shape)
         try Self.checkActivations(inputs)
         try Self.checkWeightValues(weights)
+        return try checkedVMM(
+            inputs: inputs, weights: weights, options: options, traceColumn: traceColumn,
+            traceSample: traceSample, traceResolution: traceResolution)
+    }
+
+    /// The VMM of both overloads once they have checked the shapes, the inputs and the weights'
+    /// values (each in its own format, so that no value is scanned twice for them).
+    private mutating func checkedVMM(
+        inputs: Matrix<UInt8>, weights: Matrix<Int8>, options: ExecutionOptions,
+        traceColumn: Int?, traceSample: Int, traceResolution: Double
+    ) throws -> VMMResult {
         let split = ChipGeometry.columnsPerHemisphere
         var hemisphereInputs: HemispherePair<Matrix<UInt8>?> = [nil, nil]
         var candidate = self
