@@ -63,13 +63,19 @@ extension Chip {
             $0..<min($0 + perPart, units)
         }
         if let last = ranges.last, ranges.count > 1,
-            FastPath.chunkSize(batch: last.count * unitRows)
-                != FastPath.chunkSize(batch: perPart * unitRows)
+            lastPartJoins(rows: last.count * unitRows, partRows: perPart * unitRows)
         {
             ranges.removeLast()
             ranges[ranges.count - 1] = ranges[ranges.count - 1].lowerBound..<units
         }
         return ranges
+    }
+
+    /// Whether a last part of `rows` rows joins the part before it (of `partRows` rows): when
+    /// the fast path would cut it into other chunks than a full part, its products could round
+    /// differently from those of one execution of the whole batch.
+    static func lastPartJoins(rows: Int, partRows: Int) -> Bool {
+        FastPath.chunkSize(batch: rows) != FastPath.chunkSize(batch: partRows)
     }
 
     /// The memory plan of a streamed VMM of `weights` (rows × columns) within `budgetBytes`:
@@ -123,9 +129,7 @@ extension Chip {
         let summary = try StreamingRun.run(
             reader: inputs, writer: writer, chunkRows: chunkRows, label: "vmm",
             progress: progress,
-            mergesFinalChunk: { rows in
-                FastPath.chunkSize(batch: rows) != FastPath.chunkSize(batch: chunkRows)
-            }
+            mergesFinalChunk: { Self.lastPartJoins(rows: $0, partRows: chunkRows) }
         ) { chunk, firstRow in
             let activations = try Self.activations(chunk, firstRow: firstRow)
             var chunkOptions = options
