@@ -76,7 +76,7 @@ public enum Parallel {
             return
         }
         let state = LoopState()
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        let work: @Sendable (Int) -> Void = { _ in
             while let chunk = state.claim(limit: chunks) {
                 do {
                     try body(chunk * size..<min(count, (chunk + 1) * size))
@@ -84,6 +84,9 @@ public enum Parallel {
                     state.record(error)
                 }
             }
+        }
+        if !WorkerPool.shared.run(workers: workers, work) {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
         }
         if let error = state.firstError { throw error }
     }
