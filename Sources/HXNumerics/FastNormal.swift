@@ -65,14 +65,13 @@ public enum FastUniform {
     public static func capacity(for count: Int) -> Int { FastNormal.capacity(for: count) }
 
     /// Writes values 0..<count of stream `key` (and the rest up to ``capacity(for:)``) to
-    /// `buffer`, as 32-bit integers.
-    public static func fill16(_ buffer: UnsafeMutablePointer<Int32>, count: Int, key: UInt64) {
+    /// `buffer`.
+    public static func fill16(_ buffer: UnsafeMutablePointer<UInt16>, count: Int, key: UInt64) {
         var counter = key
         for hash in 0..<(capacity(for: count) / 4) {
             let z = SplitMix64.mix(counter)
             for part in 0..<4 {
-                buffer[4 * hash + part] = Int32(
-                    truncatingIfNeeded: (z >> UInt64(16 * part)) & 0xFFFF)
+                buffer[4 * hash + part] = UInt16(truncatingIfNeeded: z >> UInt64(16 * part))
             }
             counter &+= FastNormal.increment
         }

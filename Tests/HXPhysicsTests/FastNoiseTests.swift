@@ -42,19 +42,27 @@ struct FastNoiseTests {
         }
     }
 
-    @Test("the uniforms behind it are 16-bit, a pure function of (key, index), and uniform")
+    @Test("the uniforms behind it are the 16-bit quarters of SplitMix64 hashes, and uniform")
     func uniforms() {
         let count = 4096
-        let buffer = UnsafeMutablePointer<Int32>.allocate(
+        let buffer = UnsafeMutablePointer<UInt16>.allocate(
             capacity: FastUniform.capacity(for: count))
         defer { buffer.deallocate() }
         FastUniform.fill16(buffer, count: count, key: 7)
         let values = Array(UnsafeBufferPointer(start: buffer, count: count))
-        #expect(values.allSatisfy { (0...65535).contains($0) })
+        // Value i: bits 16·(i mod 4) … of SplitMix64(key + (i / 4) · γ), γ the golden ratio in
+        // 64-bit fixed point.
+        let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let expected = (0..<count).map { (i: Int) -> UInt16 in
+            let hash: UInt64 = SplitMix64.mix(7 &+ UInt64(i / 4) &* gamma)
+            let shift = UInt64(16 * (i % 4))
+            return UInt16(truncatingIfNeeded: hash >> shift)
+        }
+        #expect(values == expected)
         let mean = values.map(Double.init).reduce(0, +) / Double(count)
         // Uniform on 0…65535: mean 32767.5, σ of the mean 18918/√4096 ≈ 296.
         #expect(abs(mean - 32767.5) < 4 * 296, "mean \(mean)")
-        let again = UnsafeMutablePointer<Int32>.allocate(capacity: FastUniform.capacity(for: 100))
+        let again = UnsafeMutablePointer<UInt16>.allocate(capacity: FastUniform.capacity(for: 100))
         defer { again.deallocate() }
         FastUniform.fill16(again, count: 100, key: 7)
         #expect(Array(UnsafeBufferPointer(start: again, count: 100)) == Array(values.prefix(100)))

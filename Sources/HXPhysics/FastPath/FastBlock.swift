@@ -30,11 +30,14 @@ struct FastBlock: Sendable {
     /// Per-column constants of the transform, one row of `paddedColumns` values per ``Field``,
     /// so that the vectorised transform walks contiguous memory.
     let columnTable: [Float]
-    /// The baseline read's distribution per column, for drawing its code directly: row m
-    /// (m = 0..<``baselineThresholdCount``) holds 65536 · P(code ≤ lowest + m), where lowest
-    /// is ``Field/baselineLowest``; a 16-bit uniform u then gives the code lowest + #{m: u ≥
-    /// row m} (see ``FastPath/baselineLanes(_:_:)``).
-    let baselineThresholds: [Int32]
+    /// The baseline read's distribution per column, for drawing its code directly. With
+    /// t_m = 65536 · P(code ≤ lowest + m) rounded, a 16-bit uniform u gives the code lowest +
+    /// #{m: u ≥ t_m} (see ``FastPath/baselineLanes(_:_:)``). Stored for a signed 16-bit
+    /// compare, which does sixteen columns in one AVX2 instruction: the thresholds that every
+    /// u reaches (t_m = 0) are counted into lowest (``Field/baselineLowest``), and row m holds
+    /// t − 1 − 32768 of the next threshold, so that u − 32768 > row m exactly when u ≥ t;
+    /// rows past the last threshold, and thresholds no u reaches (t = 65536), hold 32767.
+    let baselineThresholds: [Int16]
     /// Codes below lowest and above lowest + count have probability below 2⁻¹⁶ at the default
     /// read noise (more than 4.6 σ from the mean).
     static let baselineThresholdCount = 12
@@ -161,7 +164,7 @@ struct FastBlock: Sendable {
             set(.baselineCode, j, c.cadcCode(column: j, voltage: c.resetPotential[j]))
         }
         let count = Self.baselineThresholdCount
-        var thresholds = [Int32](repeating: 65536, count: count * stride)
+        var thresholds = [Int16](repeating: .max, count: count * stride)
         for j in 0..<n {
             // The code the baseline rounds to without noise (ties to even, as the magic-number
             // rounding of the result read), clipped as the CADC clips.
@@ -169,9 +172,8 @@ struct FastBlock: Sendable {
             let clipped = min(max(code, 0), 255)
             let nearest = (clipped + FastPath.roundingMagic) - FastPath.roundingMagic
             let lowest = nearest - Float(count / 2)
-            table[Field.baselineLowest.rawValue * stride + j] = lowest + FastPath.roundingMagic
             let sigma = p.readNoise
-            for m in 0..<count {
+            let levels = (0..<count).map { m -> Int in
                 // P(code ≤ lowest + m) = Φ((lowest + m + ½ − c)/σ); without noise, the step at
                 // the nearest code.
                 let edge = Double(lowest) + Double(m) + 0.5 - Double(code)
@@ -179,7 +181,13 @@ struct FastBlock: Sendable {
                     sigma > 0
                     ? 0.5 * erfc(-edge / (sigma * 2.0.squareRoot()))
                     : (Float(m) + lowest >= nearest ? 1 : 0)
-                thresholds[m * stride + j] = Int32((probability * 65536).rounded())
+                return Int((probability * 65536).rounded())
+            }
+            let certain = levels.prefix { $0 == 0 }.count
+            table[Field.baselineLowest.rawValue * stride + j] =
+                lowest + Float(certain) + FastPath.roundingMagic
+            for (m, level) in levels.dropFirst(certain).enumerated() {
+                thresholds[m * stride + j] = Int16(level - 1 - 32768)
             }
         }
         baselineThresholds = thresholds

@@ -65,7 +65,7 @@ extension Chip {
         let uniformStride = FastUniform.capacity(for: stride + FastPath.lanes)
         let chunkNoise = UnsafeMutablePointer<Float>.allocate(
             capacity: FastPath.maximumChunkSize * noiseStride)
-        let chunkUniforms = UnsafeMutablePointer<Int32>.allocate(
+        let chunkUniforms = UnsafeMutablePointer<UInt16>.allocate(
             capacity: FastPath.maximumChunkSize * uniformStride)
         defer {
             chunkNoise.deallocate()
@@ -97,7 +97,7 @@ extension Chip {
                                     FastPath.drawReadNoise(
                                         into: chunkNoise + offset * noiseStride,
                                         uniforms: chunkUniforms + offset * uniformStride,
-                                        columns: n,
+                                        columns: n, paddedColumns: stride,
                                         key: SplitMix64.mix(scratch.keys[offset] ^ 2))
                                 }
                                 let t3 = now()

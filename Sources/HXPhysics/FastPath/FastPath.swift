@@ -336,17 +336,18 @@ enum FastPath {
         return (y, timings)
     }
 
-    /// Draws one sample's read noise: standard normals for the result read into
-    /// `noise + n..<2n` (and a few more, which the padding lanes read and ignore), value i the
-    /// draw n + i of stream `key`; and 16-bit uniforms for the baseline read into
-    /// `uniforms` (n values and padding), from the stream of `key ^ 3` mixed.
+    /// Draws one sample's read noise for a block of `n` columns, `stride` of them with padding
+    /// (the columns the transform reads): standard normals for the result read into
+    /// `noise + n..<n + stride`, value i the draw n + i of stream `key`; and 16-bit uniforms
+    /// for the baseline read into `uniforms` (stride values), from the stream of `key ^ 3`
+    /// mixed. The padding columns' draws are read and ignored.
     @inline(__always)
     static func drawReadNoise(
-        into noise: UnsafeMutablePointer<Float>, uniforms: UnsafeMutablePointer<Int32>,
-        columns n: Int, key: UInt64
+        into noise: UnsafeMutablePointer<Float>, uniforms: UnsafeMutablePointer<UInt16>,
+        columns n: Int, paddedColumns stride: Int, key: UInt64
     ) {
-        FastNormal.fill(noise + n, count: n + lanes, key: key, first: n)
-        FastUniform.fill16(uniforms, count: n + lanes, key: SplitMix64.mix(key ^ 3))
+        FastNormal.fill(noise + n, count: stride, key: key, first: n)
+        FastUniform.fill16(uniforms, count: stride, key: SplitMix64.mix(key ^ 3))
     }
 
     /// Runs a batch on one hemisphere: per chunk of samples, encode, one sgemm, transform.
@@ -392,7 +393,7 @@ enum FastPath {
                                     for (offset, b) in range.enumerated() {
                                         drawReadNoise(
                                             into: scratch.noise, uniforms: scratch.uniforms,
-                                            columns: n,
+                                            columns: n, paddedColumns: stride,
                                             key: SplitMix64.mix(scratch.keys[offset] ^ 2))
                                         transform(
                                             y: scratch.y + offset * stride,

@@ -176,8 +176,8 @@ extension FastPath {
         /// The result read's standard normals at `columns`…, and the baseline read's 16-bit
         /// uniforms with the table they index (``FastBlock/baselineThresholds``).
         let noise: UnsafePointer<Float>
-        let uniforms: UnsafePointer<Int32>
-        let thresholds: UnsafePointer<Int32>
+        let uniforms: UnsafePointer<UInt16>
+        let thresholds: UnsafePointer<Int16>
         let stride: Int
         let columns: Int
         /// −(mean event age) (s), read time t and −t (s), activity (V).
@@ -265,14 +265,18 @@ extension FastPath {
     /// column.
     @_transparent
     static func baselineLanes(_ c: TransformInputs, _ j: Int) -> Lanes {
-        let u = UnsafeRawPointer(c.uniforms + j).loadUnaligned(as: LaneBits.self)
-        var count = LaneBits()
+        // u − 32768 as a signed 16-bit value: flipping the top bit.
+        let u = unsafeBitCast(
+            UnsafeRawPointer(c.uniforms + j).loadUnaligned(as: SIMD16<UInt16>.self)
+                ^ SIMD16(repeating: 0x8000), to: SIMD16<Int16>.self)
+        var reached = SIMD16<Int16>()
         for m in 0..<FastBlock.baselineThresholdCount {
             let threshold = UnsafeRawPointer(c.thresholds + (m &* c.stride &+ j))
-                .loadUnaligned(as: LaneBits.self)
+                .loadUnaligned(as: SIMD16<Int16>.self)
             // A true lane of the mask is −1 as an integer.
-            count &-= unsafeBitCast(u .>= threshold, to: LaneBits.self)
+            reached &-= unsafeBitCast(u .> threshold, to: SIMD16<Int16>.self)
         }
+        let count = LaneBits(truncatingIfNeeded: reached)
         // lowest + magic plus an integer count: the bit patterns add exactly.
         let lowest = unsafeBitCast(c.field(.baselineLowest, j), to: LaneBits.self)
         let code = unsafeBitCast(lowest &+ count, to: Lanes.self)
@@ -308,8 +312,8 @@ extension FastPath {
 
     /// The transform of one sample: the excursion of every column, then read noise, drift
     /// noise and the CADC. `y` holds the sample's linear excursions (paddedColumns values),
-    /// `table` is the block's ``FastBlock/columnTable``; `noise` holds the draws of
-    /// ``drawReadNoise(into:columns:key:readNoise:)``.
+    /// `table` is the block's ``FastBlock/columnTable``; `noise` and `uniforms` hold the draws
+    /// of ``drawReadNoise(into:uniforms:columns:paddedColumns:key:)``.
     /// `flagged` is scratch space for paddedColumns / 16 group indices.
     ///
     /// One pass of sixteen columns at a time in explicit SIMD (about 60 vector instructions
@@ -322,7 +326,7 @@ extension FastPath {
         y: UnsafePointer<Float>, timing: SampleTiming, block: FastBlock,
         table: UnsafePointer<Float>, constants: TransformConstants,
         parameters p: PhysicsParameters, noise: UnsafePointer<Float>,
-        uniforms: UnsafePointer<Int32>, thresholds: UnsafePointer<Int32>,
+        uniforms: UnsafePointer<UInt16>, thresholds: UnsafePointer<Int16>,
         flagged: UnsafeMutablePointer<Int32>, output: UnsafeMutablePointer<Int8>,
         baseline: UnsafeMutablePointer<UInt8>?, result: UnsafeMutablePointer<UInt8>?
     ) {

@@ -15,7 +15,7 @@ extension FastPath {
         /// One sample's read-noise draws (see ``FastPath/drawReadNoise``): normals and
         /// uniforms.
         let noise: UnsafeMutablePointer<Float>
-        let uniforms: UnsafeMutablePointer<Int32>
+        let uniforms: UnsafeMutablePointer<UInt16>
         /// One sample's kernel × effective age per row, in seconds (for the mean age).
         let weightedAge: UnsafeMutablePointer<Float>
         /// The timing of each sample of the chunk.
