@@ -50,17 +50,17 @@ struct WorkerPoolTests {
 
     @Test("loops started from several threads at once all finish with every chunk run once")
     func concurrentCallers() throws {
-        let failures = Mutex(0)
+        let failures = Atomic(0)
         DispatchQueue.concurrentPerform(iterations: 6) { caller in
             for round in 0..<50 {
                 let count = 50 + 13 * caller + round
                 let ok = (try? hits(count: count, chunk: 5, threads: 2))?.allSatisfy {
                     $0 == 1
                 }
-                if ok != true { failures.withLock { $0 += 1 } }
+                if ok != true { failures.add(1, ordering: .relaxed) }
             }
         }
-        #expect(failures.withLock { $0 } == 0)
+        #expect(failures.load(ordering: .relaxed) == 0)
     }
 
     @Test(
@@ -76,19 +76,19 @@ struct WorkerPoolTests {
             // Ten times the spin time: the helpers are parked when the loop starts (unless
             // another test's loop woke them, which the check below does not mind).
             Thread.sleep(forTimeInterval: 10 * WorkerPool.spinTime)
-            let ran = Mutex<[Int: ObjectIdentifier]>([:])
+            // Each index writes its own slot; the caller reads them after `run` returns, which
+            // the pool orders after the helpers' writes (ThreadSanitizer checks that ordering).
+            var slots = [ObjectIdentifier?](repeating: nil, count: 2)
             // Other tests' loops may hold the pool: then `run` refuses and the loop is retried.
-            guard
-                WorkerPool.shared.run(
-                    workers: 2,
-                    { index in
-                        _ = ran.withLock { $0[index] = ObjectIdentifier(Thread.current) }
-                    })
-            else { continue }
-            let threads = ran.withLock { $0 }
-            #expect(threads.count == 2, "indices run: \(threads.keys.sorted())")
-            #expect(threads[0] == ObjectIdentifier(Thread.current))
-            #expect(threads[1] != nil && threads[1] != threads[0])
+            let ran = slots.withUnsafeMutableBufferPointer { buffer in
+                let shared = SharedBuffer(buffer)
+                return WorkerPool.shared.run(workers: 2) { index in
+                    shared[index] = ObjectIdentifier(Thread.current)
+                }
+            }
+            guard ran else { continue }
+            #expect(slots[0] == ObjectIdentifier(Thread.current))
+            #expect(slots[1] != nil && slots[1] != slots[0])
             woken += 1
         }
     }
