@@ -21,8 +21,9 @@ final class WorkerPool: @unchecked Sendable {
 
     /// How long a helper waits awake for the next loop before it parks, in seconds.
     static let spinTime = 100e-6
-    /// Helpers at most: the job word keeps the worker count in its low byte.
-    static let maximumHelpers = 255
+    /// Helpers at most: the job word keeps the worker count (the helpers and the caller) in
+    /// its low byte, so at most 255 workers.
+    static let maximumHelpers = 254
 
     /// What a loop's participants call: held by the caller for the whole loop.
     private final class Job {
