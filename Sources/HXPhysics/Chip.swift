@@ -101,15 +101,21 @@ public struct Chip: Sendable {
         try Self.checkHemisphere(hemisphere)
         try Self.checkWeightShape(weights.shape)
         try Self.checkWeightValues(weights)
-        hemispheres[hemisphere].write(
-            weights, mismatch: mismatch.hemispheres[hemisphere], parameters: parameters)
+        write(checkedWeights: weights, hemisphere: hemisphere)
     }
 
     /// ``writeWeights(_:hemisphere:)`` for weights held as `Int`.
     public mutating func writeWeights(_ weights: Matrix<Int>, hemisphere: Int) throws {
         try Self.checkHemisphere(hemisphere)
         try Self.checkWeightShape(weights.shape)
-        try writeWeights(Self.narrowedWeights(weights), hemisphere: hemisphere)
+        write(checkedWeights: try Self.narrowedWeights(weights), hemisphere: hemisphere)
+    }
+
+    /// Writes weights whose hemisphere, shape and values the caller has checked, so that no
+    /// value is scanned twice (narrowing `Int` weights checks them as it goes).
+    mutating func write(checkedWeights weights: Matrix<Int8>, hemisphere: Int) {
+        hemispheres[hemisphere].write(
+            weights, mismatch: mismatch.hemispheres[hemisphere], parameters: parameters)
     }
 
     /// Throws for a weight beyond ±63, naming the first.

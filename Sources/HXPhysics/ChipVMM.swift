@@ -73,13 +73,17 @@ extension Chip {
         let split = ChipGeometry.columnsPerHemisphere
         var hemisphereInputs: HemispherePair<Matrix<UInt8>?> = [nil, nil]
         var candidate = self
-        try candidate.writeWeights(
-            weights.slice(rows: 0..<weights.rows, columns: 0..<min(split, weights.columns)),
+        // Each hemisphere's slice lies within its shape (checkVMMShapes), and its values are
+        // checked.
+        candidate.write(
+            checkedWeights: weights.slice(
+                rows: 0..<weights.rows, columns: 0..<min(split, weights.columns)),
             hemisphere: 0)
         hemisphereInputs[0] = inputs
         if weights.columns > split {
-            try candidate.writeWeights(
-                weights.slice(rows: 0..<weights.rows, columns: split..<weights.columns),
+            candidate.write(
+                checkedWeights: weights.slice(
+                    rows: 0..<weights.rows, columns: split..<weights.columns),
                 hemisphere: 1)
             hemisphereInputs[1] = inputs
         }
