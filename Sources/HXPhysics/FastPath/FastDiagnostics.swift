@@ -61,8 +61,7 @@ extension Chip {
         // The noise stage draws every sample of a chunk before the transform reads them, so each
         // sample gets its own draws here (the batch path draws one sample's just before its
         // transform, into the workspace's single buffer).
-        let noiseStride = 2 * stride + 2 * FastPath.lanes
-        let uniformStride = FastUniform.capacity(for: stride + FastPath.lanes)
+        let (noiseStride, uniformStride) = FastPath.readNoiseCapacity(paddedColumns: stride)
         let chunkNoise = UnsafeMutablePointer<Float>.allocate(
             capacity: FastPath.maximumChunkSize * noiseStride)
         let chunkUniforms = UnsafeMutablePointer<UInt16>.allocate(

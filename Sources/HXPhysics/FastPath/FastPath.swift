@@ -336,6 +336,13 @@ enum FastPath {
         return (y, timings)
     }
 
+    /// The values ``drawReadNoise(into:uniforms:columns:paddedColumns:key:)`` writes for a block
+    /// `stride` columns wide with padding: normals up to index n + stride (n ≤ stride), and
+    /// stride uniforms.
+    static func readNoiseCapacity(paddedColumns stride: Int) -> (normals: Int, uniforms: Int) {
+        (2 * stride, stride)
+    }
+
     /// Draws one sample's read noise for a block of `n` columns, `stride` of them with padding
     /// (the columns the transform reads): standard normals for the result read into
     /// `noise + n..<n + stride`, value i the draw n + i of stream `key`; and 16-bit uniforms

@@ -33,8 +33,9 @@ extension FastPath {
             self.paddedColumns = paddedColumns
             x = .allocate(capacity: maximumChunkSize * rows)
             y = .allocate(capacity: maximumChunkSize * paddedColumns)
-            noise = .allocate(capacity: 2 * paddedColumns + 2 * lanes)
-            uniforms = .allocate(capacity: FastUniform.capacity(for: paddedColumns + lanes))
+            let room = readNoiseCapacity(paddedColumns: paddedColumns)
+            noise = .allocate(capacity: room.normals)
+            uniforms = .allocate(capacity: room.uniforms)
             weightedAge = .allocate(capacity: rows)
             timings = .allocate(capacity: maximumChunkSize)
             keys = .allocate(capacity: maximumChunkSize)
