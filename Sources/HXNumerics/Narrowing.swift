@@ -55,7 +55,7 @@ public enum Narrowing {
                 source, rows: 0..<rows, columns: columns, sourceStride: sourceStride,
                 into: target, range: range)
         }
-        let chunkRows = max(1, Parallel.elementwiseChunk / max(1, columns))
+        let chunkRows = Parallel.elementwiseChunkRows(columns: columns)
         let chunks = (rows + chunkRows - 1) / chunkRows
         let input = SharedReadBuffer(
             UnsafeBufferPointer(start: source, count: (rows - 1) * sourceStride + columns))

@@ -56,6 +56,11 @@ public enum Parallel {
     /// work, which outweighs handing a chunk out. Smaller passes run on the calling thread.
     public static let elementwiseChunk = 1 << 15
 
+    /// Rows of `columns` values per chunk of such a pass (at least one).
+    public static func elementwiseChunkRows(columns: Int) -> Int {
+        max(1, elementwiseChunk / max(1, columns))
+    }
+
     /// Splits 0..<count into chunks of at most `chunkSize` and runs `body` on each, on up to
     /// `threads` threads (nil: every core). The split depends only on `count` and `chunkSize`,
     /// never on the thread count, so a body that derives its random streams from the indices

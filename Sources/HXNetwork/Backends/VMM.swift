@@ -292,7 +292,7 @@ enum HardwareBackend {
             // In chunks of rows on every core: the chip's outputs wait on this pass.
             return [Float](unsafeUninitializedCapacity: batch * n) { out, initialized in
                 let target = SharedBuffer(out)
-                let chunkRows = max(1, Parallel.elementwiseChunk / max(1, n))
+                let chunkRows = Parallel.elementwiseChunkRows(columns: n)
                 for (block, result) in zip(plan.blocks, results) {
                     let (width, offset) = (block.columns.count, block.columns.lowerBound)
                     result.storage.withUnsafeBufferPointer { r in
