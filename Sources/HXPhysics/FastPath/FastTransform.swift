@@ -310,6 +310,29 @@ extension FastPath {
         }
     }
 
+    /// One pass over a sample's groups of sixteen columns: the codes stored, and the groups
+    /// with a column that needs the exact functions written to `flagged`; returns their count.
+    @_transparent
+    static func groups(
+        _ c: TransformInputs, flagged: UnsafeMutablePointer<Int32>,
+        output: UnsafeMutablePointer<Int8>, baseline: UnsafeMutablePointer<UInt8>?,
+        result: UnsafeMutablePointer<UInt8>?
+    ) -> Int {
+        var count = 0
+        var j = 0
+        while j < c.stride {
+            let (v, driftTime, exact) = excursionLanes(c, j)
+            if anyLane(exact) {
+                flagged[count] = Int32(truncatingIfNeeded: j)
+                count &+= 1
+            }
+            let codes = codeLanes(c, j, excursion: v, driftTime: driftTime)
+            store(codes, j, columns: c.columns, output: output, baseline: baseline, result: result)
+            j &+= lanes
+        }
+        return count
+    }
+
     /// The transform of one sample: the excursion of every column, then read noise, drift
     /// noise and the CADC. `y` holds the sample's linear excursions (paddedColumns values),
     /// `table` is the block's ``FastBlock/columnTable``; `noise` and `uniforms` hold the draws
@@ -345,33 +368,12 @@ extension FastPath {
             activity: Lanes(repeating: timing.activity),
             squaredInverseWindow: Lanes(repeating: inverseWindow * inverseWindow),
             readVariance: Lanes(repeating: constants.readVariance))
-        var count = 0
-        var j = 0
-        // The same loop twice, once without the raw-code stores: with `nil` spelled out, the
+        // The same pass twice, once without the raw-code stores: with `nil` spelled out, the
         // compiler drops the optional stores and keeps the common case's loop free of them.
-        if baseline == nil || result == nil {
-            while j < stride {
-                let (v, driftTime, exact) = excursionLanes(c, j)
-                if anyLane(exact) {
-                    flagged[count] = Int32(truncatingIfNeeded: j)
-                    count &+= 1
-                }
-                let codes = codeLanes(c, j, excursion: v, driftTime: driftTime)
-                store(codes, j, columns: n, output: output, baseline: nil, result: nil)
-                j &+= lanes
-            }
-        } else {
-            while j < stride {
-                let (v, driftTime, exact) = excursionLanes(c, j)
-                if anyLane(exact) {
-                    flagged[count] = Int32(truncatingIfNeeded: j)
-                    count &+= 1
-                }
-                let codes = codeLanes(c, j, excursion: v, driftTime: driftTime)
-                store(codes, j, columns: n, output: output, baseline: baseline, result: result)
-                j &+= lanes
-            }
-        }
+        let count =
+            baseline == nil || result == nil
+            ? groups(c, flagged: flagged, output: output, baseline: nil, result: nil)
+            : groups(c, flagged: flagged, output: output, baseline: baseline, result: result)
         var profile: ArrivalProfile?
         for index in 0..<count {
             let j = Int(flagged[index])
