@@ -165,10 +165,7 @@ public enum ErrorBudget {
         model: Sequential, task: String, data: TaskData, settings: Settings,
         sources: [Source] = ErrorBudget.sources, progress: (String) -> Void = { _ in }
     ) throws -> Result {
-        guard !settings.chipSeeds.isEmpty else {
-            throw ApplicationError.invalidSetting(
-                name: "chip seeds", value: "[]", reason: "name at least one chip seed")
-        }
+        try ExperimentSettings.checkChipSeeds(settings.chipSeeds)
         try settings.parameters.validate()
         try settings.environment?.validate()
         func accuracies(_ parameters: PhysicsParameters, label: String) throws -> [Double] {

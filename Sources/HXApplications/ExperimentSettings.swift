@@ -99,6 +99,26 @@ public struct ExperimentSettings: Sendable, Equatable {
         backward = .hxtorch
     }
 
+    /// The factor the learning rate is multiplied by per decay step: at most 1 (no decay), and
+    /// above 0; below 10⁻⁶ one step would end the training.
+    public static let learningRateDecayRange: ClosedRange<Float> = 1e-6...1
+
+    /// Checks a list of chip seeds: at least one, none twice (a seed twice would count one
+    /// chip as two in the spread over chips).
+    /// - Throws: ``ApplicationError/invalidSetting(name:value:reason:)``.
+    public static func checkChipSeeds(_ seeds: [UInt64]) throws {
+        guard !seeds.isEmpty else {
+            throw ApplicationError.invalidSetting(
+                name: "chip seeds", value: "[]", reason: "name at least one chip seed")
+        }
+        var seen = Set<UInt64>()
+        for seed in seeds where !seen.insert(seed).inserted {
+            throw ApplicationError.invalidSetting(
+                name: "chip seeds", value: "\(seeds)",
+                reason: "chip seed \(seed) is listed twice; every chip must be distinct")
+        }
+    }
+
     /// Checks every field's domain.
     /// - Throws: ``ApplicationError/invalidSetting(name:value:reason:)`` for the first bad one.
     public func validate() throws {
@@ -120,17 +140,20 @@ public struct ExperimentSettings: Sendable, Equatable {
             try check(rate.isFinite && rate > 0, name, rate, "must be a positive number")
         }
         try check(
-            learningRateDecay.isFinite && learningRateDecay > 0 && learningRateDecay <= 1,
-            "learning rate decay", learningRateDecay, "must be in (0, 1]")
+            Self.learningRateDecayRange.contains(learningRateDecay), "learning rate decay",
+            learningRateDecay,
+            "must be in \(Self.learningRateDecayRange.lowerBound)…\(Self.learningRateDecayRange.upperBound)"
+        )
         try check(decayEvery >= 1, "decay every", decayEvery, "must be at least 1")
         try check(hilDecayEvery >= 1, "hil decay every", hilDecayEvery, "must be at least 1")
         try check(
             logitScale.isFinite && logitScale > 0, "logit scale", logitScale, "must be positive")
-        try check(!chipSeeds.isEmpty, "chip seeds", chipSeeds, "name at least one chip seed")
+        try Self.checkChipSeeds(chipSeeds)
         try check(chips >= 1, "chips", chips, "must be at least 1")
+        let waits = ChipGeometry.waitBetweenEventsRange
         try check(
-            (1...1023).contains(waitBetweenEvents), "wait", waitBetweenEvents,
-            "must be in 1…1023 FPGA cycles")
+            waits.contains(waitBetweenEvents), "wait", waitBetweenEvents,
+            "must be in \(waits.lowerBound)…\(waits.upperBound) FPGA cycles")
         if let mockGain {
             try check(mockGain > 0 && mockGain <= 1, "mock gain", mockGain, "must be in (0, 1]")
         }

@@ -43,15 +43,14 @@ public struct TrainingJob: Sendable {
         progress: (String) -> Void
     ) throws -> (text: String, outcome: Experiment.Outcome) {
         try settings.validate()
-        let outputs =
-            [saveModel, profileFigure].compactMap { $0 }
-            + (saveModel.map { path in
-                settings.chipSeeds.map { Self.hilModelPath(path, chipSeed: $0) }
-            }
-                ?? [])
-        for path in outputs {
-            _ = try OutputTarget.file(path, operand: "--save", allowsStandardOutput: false)
+        let outputs = self.outputs
+        for output in outputs {
+            _ = try OutputTarget.file(
+                output.path, operand: output.operand, createParents: true,
+                allowsStandardOutput: false)
         }
+        try OutputTarget.refuseOverlaps(
+            outputs: outputs.map { ($0.operand, $0.path) }, inputs: [])
         let data = try task.load(from: location, settings: settings)
         progress(
             "\(task.name): \(data.train.count) training, \(data.validation.count) validation, "
@@ -79,8 +78,28 @@ public struct TrainingJob: Sendable {
             ? String(decoding: try report.jsonSummary(), as: UTF8.self) + "\n"
             : try report.accuracyTable().markdown(precision: 2)
         if profile && !json { text += try report.runtimeText() }
-        for file in files { try FileIO.writeAtomically(file.data, to: file.path) }
+        for file in files {
+            try FileIO.writeAtomically(file.data, to: file.path, createParents: true)
+        }
         return (text, outcome)
+    }
+
+    /// The files the job writes, with the options that name them (missing directories are
+    /// created): the model, the fine-tuned models beside it, the profile figure.
+    var outputs: [(operand: String, path: String)] {
+        var outputs: [(operand: String, path: String)] = []
+        if let saveModel {
+            outputs.append(("--save", saveModel))
+            for seed in settings.chipSeeds {
+                outputs.append(
+                    (
+                        "--save (fine-tuned with chip \(seed))",
+                        Self.hilModelPath(saveModel, chipSeed: seed)
+                    ))
+            }
+        }
+        if let profileFigure { outputs.append(("--profile-svg", profileFigure)) }
+        return outputs
     }
 }
 

@@ -40,7 +40,7 @@ public enum CalibrationError: Error, Equatable, Sendable, CustomStringConvertibl
         case .chipMismatch(let calibrated, let chip):
             return
                 "the calibration was made for chip seed \(calibrated), not for chip seed \(chip) "
-                + "(use --seed \(calibrated), or calibrate chip \(chip) with `hxsim calibrate "
+                + "(run on chip \(calibrated), or calibrate chip \(chip) with `hxsim calibrate "
                 + "--seed \(chip)`)"
         case .parameterMismatch(let calibrated, let chip):
             return

@@ -69,8 +69,13 @@ enum CalibrationFigures {
             : String(format: "%@: σ %.2f LSB", label, spread.standardDeviation)
     }
 
-    /// The report's figures, by file suffix.
-    static func figures(run: CalibrationRun) throws -> [(suffix: String, figure: Figure)] {
+    /// The report's histograms, named by the suffix of their files.
+    enum Kind: String, CaseIterable, Sendable {
+        case gain, offset, baseline, cadc
+    }
+
+    /// The report's figures, by kind.
+    static func figures(run: CalibrationRun) throws -> [(kind: Kind, figure: Figure)] {
         guard let before = run.before, let after = run.after else { return [] }
         let result = run.result
         let amplitude = result.targets.amplitude
@@ -115,7 +120,7 @@ enum CalibrationFigures {
         let gainTolerance = result.settings.gain.tolerance
         return [
             (
-                "gain",
+                .gain,
                 try figure(
                     title: "Column gain (excitatory amplitude of the reference pattern)",
                     quantity: "deviation from the target \(String(format: "%.1f", amplitude)) LSB",
@@ -129,7 +134,7 @@ enum CalibrationFigures {
                     extras: gainExtras, target: 0, tolerance: gainTolerance)
             ),
             (
-                "offset",
+                .offset,
                 try figure(
                     title: "Column offset (output at zero net input, every input active)",
                     quantity: "output", unit: "LSB",
@@ -137,7 +142,7 @@ enum CalibrationFigures {
                     tolerance: 1)
             ),
             (
-                "baseline",
+                .baseline,
                 try figure(
                     title: "Baseline code at zero input", quantity: "CADC code", unit: "LSB",
                     before: baselines.before, after: baselines.after,
@@ -145,7 +150,7 @@ enum CalibrationFigures {
                     tolerance: result.settings.baseline.tolerance)
             ),
             (
-                "cadc",
+                .cadc,
                 try figure(
                     title: "CADC channel read at the reference voltage", quantity: "CADC code",
                     unit: "LSB",

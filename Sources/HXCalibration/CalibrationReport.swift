@@ -226,8 +226,8 @@ public struct CalibrationReport: Sendable {
         }
         if run.before != nil {
             text += "## Histograms\n\n"
-            for suffix in ["gain", "offset", "baseline", "cadc"] {
-                text += "![\(suffix)](\(name)-\(suffix).svg)\n\n"
+            for kind in CalibrationFigures.Kind.allCases {
+                text += "![\(kind.rawValue)](\(name)\(Self.suffix(kind)))\n\n"
             }
         }
         return text
@@ -237,28 +237,49 @@ public struct CalibrationReport: Sendable {
     /// `<stem>-report.md`, `<stem>-summary.csv`, `<stem>-steps.csv`, `<stem>-columns.csv` and
     /// the histograms `<stem>-{gain,offset,baseline,cadc}.svg`. Returns the paths written.
     public func write(nextTo resultPath: String) throws -> [String] {
-        let url = URL(fileURLWithPath: resultPath)
-        let stem = url.deletingPathExtension().lastPathComponent
-        let directory = url.deletingLastPathComponent()
-        func path(_ suffix: String) -> String {
-            directory.appendingPathComponent(stem + suffix).path
-        }
         var written: [String] = []
         func write(_ text: String, _ suffix: String) throws {
-            let target = path(suffix)
+            let target = Self.path(nextTo: resultPath, suffix: suffix)
             do { try FileIO.writeAtomically(text, to: target) } catch {
                 throw CalibrationError.writeFailed(
                     path: target, reason: CalibrationResult.writeReason(error))
             }
             written.append(target)
         }
-        try write(markdown(name: stem), "-report.md")
-        try write(summaryTable().csv(), "-summary.csv")
-        try write(stepTable().csv(), "-steps.csv")
-        try write(columnTable().csv(), "-columns.csv")
-        for (suffix, figure) in try CalibrationFigures.figures(run: run) {
-            try write(figure.svg(), "-\(suffix).svg")
+        let stem = URL(fileURLWithPath: resultPath).deletingPathExtension().lastPathComponent
+        try write(markdown(name: stem), ReportFile.report.rawValue)
+        try write(summaryTable().csv(), ReportFile.summary.rawValue)
+        try write(stepTable().csv(), ReportFile.steps.rawValue)
+        try write(columnTable().csv(), ReportFile.columns.rawValue)
+        for (kind, figure) in try CalibrationFigures.figures(run: run) {
+            try write(figure.svg(), Self.suffix(kind))
         }
         return written
+    }
+
+    /// The report and tables ``write(nextTo:)`` writes, by the suffix added to the result's
+    /// name.
+    enum ReportFile: String, CaseIterable {
+        case report = "-report.md"
+        case summary = "-summary.csv"
+        case steps = "-steps.csv"
+        case columns = "-columns.csv"
+    }
+
+    /// Every file ``write(nextTo:)`` may write beside a result at `resultPath`: the report, the
+    /// tables and the histograms, so that a command can check them all before it calibrates.
+    public static func files(nextTo resultPath: String) -> [String] {
+        (ReportFile.allCases.map(\.rawValue) + CalibrationFigures.Kind.allCases.map(suffix)).map {
+            path(nextTo: resultPath, suffix: $0)
+        }
+    }
+
+    static func suffix(_ kind: CalibrationFigures.Kind) -> String { "-\(kind.rawValue).svg" }
+
+    /// The result's path without its extension, plus `suffix`.
+    static func path(nextTo resultPath: String, suffix: String) -> String {
+        let url = URL(fileURLWithPath: resultPath)
+        return url.deletingLastPathComponent()
+            .appendingPathComponent(url.deletingPathExtension().lastPathComponent + suffix).path
     }
 }

@@ -127,6 +127,55 @@ public struct OutputTarget: Sendable, Equatable {
         return first.st_dev == second.st_dev && first.st_ino == second.st_ino
     }
 
+    /// A file a command names on its command line: the option or argument (`--out`) and the
+    /// path as given. A nil path (an option left out) and the standard streams are skipped by
+    /// ``refuseOverlaps(outputs:inputs:)``.
+    public typealias NamedPath = (operand: String, path: String?)
+
+    /// Refuses a command line whose outputs would replace one of its inputs or each other
+    /// (`hxsim vmm --inputs x.csv --out x.csv`): each output is compared with every input and
+    /// every other output, as the same existing file (``sameFile(_:_:)``) or as the same
+    /// absolute path once `.`, `..` and symbolic links in its directories are resolved (an
+    /// output need not exist yet). Call it before the work, with every file the command reads
+    /// and writes.
+    /// - Throws: ``IOError/outputRefused(operand:path:reason:)`` naming the output and the
+    ///   operand it collides with.
+    public static func refuseOverlaps(outputs: [NamedPath], inputs: [NamedPath]) throws {
+        func files(_ named: [NamedPath]) -> [(operand: String, path: String)] {
+            named.compactMap { item in
+                guard let path = item.path, !standardStreams.contains(path) else { return nil }
+                return (item.operand, path)
+            }
+        }
+        let written = files(outputs)
+        let read = files(inputs)
+        for (index, output) in written.enumerated() {
+            let others =
+                read.map { (role: "the input", item: $0) }
+                + written[..<index].map { (role: "the output", item: $0) }
+            for other in others where same(output.path, other.item.path) {
+                throw IOError.outputRefused(
+                    operand: output.operand, path: output.path,
+                    reason:
+                        "it is also \(other.role) \(other.item.operand) \(other.item.path); "
+                        + "write to another path")
+            }
+        }
+    }
+
+    /// The names of the standard streams, which several operands may share.
+    static let standardStreams: Set<String> = ["-", "/dev/stdout", "/dev/stdin", "/dev/stderr"]
+
+    /// Whether two paths name one file: the same existing file, or the same resolved path.
+    static func same(_ a: String, _ b: String) -> Bool {
+        func resolved(_ path: String) -> String {
+            let url = URL(fileURLWithPath: path).standardizedFileURL
+            return url.deletingLastPathComponent().resolvingSymlinksInPath()
+                .appendingPathComponent(url.lastPathComponent).path
+        }
+        return sameFile(a, b) || resolved(a) == resolved(b)
+    }
+
     // MARK: - Checks shared with FileIO
 
     /// Throws if `path` exists as anything but a regular file (a symbolic link included: its

@@ -127,16 +127,28 @@ extension Chip {
             projectedTime: result.projectedTime, trace: result.trace)
     }
 
-    /// The shapes ``vmm(inputs:weights:options:traceColumn:traceSample:traceResolution:)``
-    /// takes: weights of 1…128 rows and 1…512 columns, inputs of one value per weight row.
-    static func checkVMMShapes(inputs: [Int], weights: [Int]) throws {
+    /// Checks the shape `[rows, columns]` of a VMM's weights: 1…128 rows and 1…512 columns
+    /// (two hemispheres side by side), so that a caller can name the weights' source in the
+    /// error before it reads the inputs.
+    /// - Throws: ``PhysicsError/shapeMismatch(what:expected:got:)``.
+    public static func checkVMMWeightShape(_ weights: [Int]) throws {
         let maxColumns = ChipGeometry.maxSignedVMM.outputs
-        guard (1...ChipGeometry.signedInputsPerHemisphere).contains(weights[0]),
+        guard weights.count == 2,
+            (1...ChipGeometry.signedInputsPerHemisphere).contains(weights[0]),
             (1...maxColumns).contains(weights[1])
         else {
             throw PhysicsError.shapeMismatch(
-                what: "weights", expected: "1…128 rows × 1…512 columns", got: weights)
+                what: "weights",
+                expected:
+                    "1…\(ChipGeometry.signedInputsPerHemisphere) rows × 1…\(maxColumns) columns",
+                got: weights)
         }
+    }
+
+    /// The shapes ``vmm(inputs:weights:options:traceColumn:traceSample:traceResolution:)``
+    /// takes: weights of 1…128 rows and 1…512 columns, inputs of one value per weight row.
+    static func checkVMMShapes(inputs: [Int], weights: [Int]) throws {
+        try checkVMMWeightShape(weights)
         guard inputs[1] == weights[0] else {
             throw PhysicsError.shapeMismatch(
                 what: "inputs", expected: "batch × \(weights[0]) (one value per weight row)",

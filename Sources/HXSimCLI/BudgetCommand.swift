@@ -2,6 +2,7 @@ import Foundation
 import HXApplications
 import HXArguments
 import HXCalibration
+import HXIO
 import HXNetwork
 
 /// `hxsim budget MODEL --task TASK`: how many points each error source of the chip costs a
@@ -42,6 +43,10 @@ struct BudgetCommand: ParsableCommand {
     @Argument(help: "the model file (hxsim train --save)") var model: String
 
     func run(_ context: CommandContext) throws {
+        for (name, given) in [("quick", quick), ("calibrate-at-power-up", calibrateAtPowerUp)]
+        where given && !calibrate {
+            throw ArgumentError.requiresOption(name, requires: "calibrate")
+        }
         let task = try evaluated.selected()
         var job = BudgetJob(
             modelPath: try absolutePath(model, option: "model", mustExist: true), task: task,
@@ -59,6 +64,9 @@ struct BudgetCommand: ParsableCommand {
         job.settings = settings
         job.table = try table.map { try absolutePath($0, option: "table") }
         job.figure = try svg.map { try absolutePath($0, option: "svg") }
+        try OutputTarget.refuseOverlaps(
+            outputs: [("--table", job.table), ("--svg", job.figure)],
+            inputs: [("MODEL", job.modelPath)] + physics.inputFiles)
         let total = job.evaluations
         var done = 0
         let start = Date()

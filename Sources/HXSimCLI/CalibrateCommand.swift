@@ -28,8 +28,17 @@ struct CalibrateCommand: ParsableCommand {
         let seed = self.chip.seed
         let out = try absolutePath(self.out ?? "calibration/chip-\(seed).json", option: "out")
         // The output first: a calibration is not run for a result that cannot be written.
-        _ = try OutputTarget.file(
-            out, operand: "--out", createParents: true, allowsStandardOutput: false)
+        // The report, tables and histograms beside it too, so that none of them fails after
+        // the work.
+        let outputs =
+            [("--out", out)]
+            + CalibrationReport.files(nextTo: out).map { ("--out (its report)", $0) }
+        for (operand, path) in outputs {
+            _ = try OutputTarget.file(
+                path, operand: operand, createParents: true, allowsStandardOutput: false)
+        }
+        try OutputTarget.refuseOverlaps(
+            outputs: outputs.map { ($0.0, $0.1) }, inputs: self.chip.inputFiles)
         var chip = try self.chip.chip()
         let settings = quick ? CalibrationSettings.quick : CalibrationSettings()
         let run = try Calibrator(settings: settings).calibrate(

@@ -26,6 +26,9 @@ struct ParameterOptions: ParsableArguments {
         let path = try absolutePath(params, option: "params", mustExist: true)
         return try reading("--params", path: params) { try PhysicsParameters(contentsOf: path) }
     }
+
+    /// The file this group reads, for ``OutputTarget/refuseOverlaps(outputs:inputs:)``.
+    var inputFiles: [OutputTarget.NamedPath] { [("--params", params)] }
 }
 
 /// `--age` and `--temperature`: where the simulated chips are in their slow drift.
@@ -58,6 +61,9 @@ struct ChipOptions: ParsableArguments {
         return try Chip(
             seed: seed, parameters: parameters, environment: drift.environment(for: parameters))
     }
+
+    /// The file this group reads (`--params`).
+    var inputFiles: [OutputTarget.NamedPath] { physics.inputFiles }
 }
 
 /// `--calibration`: run on a chip calibrated by a result of `hxsim calibrate`.
@@ -79,6 +85,9 @@ struct CalibrationOptions: ParsableArguments {
         if let warning = result.stalenessWarning(for: chip) { context.err(warning + "\n") }
         return result
     }
+
+    /// The file this group reads.
+    var inputFiles: [OutputTarget.NamedPath] { [("--calibration", calibration)] }
 }
 
 /// `--num-sends` and `--wait`: the event timing, with the chip's ranges and hxtorch's defaults.
@@ -151,6 +160,9 @@ struct OperandOptions: ParsableArguments {
             notes: &notes)
         return (inputs, weights, notes)
     }
+
+    /// The files this group reads.
+    var inputFiles: [OutputTarget.NamedPath] { [("--inputs", inputs), ("--weights", weights)] }
 
     /// Refuses `-` for both operands: standard input holds one matrix.
     func checkStandardInput() throws {

@@ -70,6 +70,10 @@ struct EvalCommand: ParsableCommand {
         s.environment = drift.environment(for: s.parameters)
         job.settings = s
         job.out = try out.map { try absolutePath($0, option: "out") }
+        try OutputTarget.refuseOverlaps(
+            outputs: [("--out", job.out)],
+            inputs: [("MODEL", job.modelPath), ("--calibration", s.calibrationPath)]
+                + physics.inputFiles)
         job.json = json
         job.limit = limit
         if s.calibrate && s.backend == .physics {

@@ -53,7 +53,7 @@ struct TrainCommand: ParsableCommand {
     var hilLearningRate: Float?
     @Option(
         valueName: "F", help: "learning-rate factor per step (\(defaults(\.learningRateDecay)))",
-        in: Float(1e-9)...1e6)
+        in: ExperimentSettings.learningRateDecayRange)
     var decay: Float?
     @Option(help: "software epochs per decay step (\(defaults(\.decayEvery)))", in: 1...100_000)
     var decayEvery: Int?
@@ -90,7 +90,9 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var physics: ParameterOptions
     @Option(
         valueName: "MODEL",
-        help: "save the trained network (model file); fine-tuned ones go beside it")
+        help:
+            "save the trained network (model file; its directory is created if missing); "
+            + "fine-tuned ones go beside it")
     var save: String?
     @Option(valueName: "FILE", help: "write where the time goes as a stacked-bar SVG")
     var profileSvg: String?
@@ -138,6 +140,9 @@ struct TrainCommand: ParsableCommand {
         job.settings = s
         job.saveModel = try save.map { try absolutePath($0, option: "save") }
         job.profileFigure = try profileSvg.map { try absolutePath($0, option: "profile-svg") }
+        try OutputTarget.refuseOverlaps(
+            outputs: [("--save", job.saveModel), ("--profile-svg", job.profileFigure)],
+            inputs: physics.inputFiles)
         job.json = json
         job.profile = profile
         let (text, _) = try job.run { line in

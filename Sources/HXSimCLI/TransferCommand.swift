@@ -151,6 +151,9 @@ struct TransferCommand: ParsableCommand {
             try OutputTarget.file(
                 absolutePath($0, option: "svg"), operand: "--svg", allowsStandardOutput: false)
         }
+        try OutputTarget.refuseOverlaps(
+            outputs: [("--out", target.path), ("--svg", svgTarget?.path)],
+            inputs: chip.inputFiles + calibration.inputFiles)
         var chip = try self.chip.chip()
         try calibration.apply(to: &chip, context: context)
         var progress = context.progressReporter(label: "transfer", total: steps + 1)

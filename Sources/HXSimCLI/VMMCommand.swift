@@ -55,6 +55,9 @@ struct VMMCommand: ParsableCommand {
                 VMMRecord.path(for: $0), operand: "--out (its record)",
                 allowsStandardOutput: false)
         }
+        try OutputTarget.refuseOverlaps(
+            outputs: [("--out", target.path), ("--out (its record)", sidecar?.path)],
+            inputs: operands.inputFiles + chip.inputFiles + calibrationFile.inputFiles)
         if digitalCorrection && calibrationFile.calibration == nil {
             throw ArgumentError.missingRequired(option: "calibration", valueName: "FILE")
         }
@@ -65,6 +68,9 @@ struct VMMCommand: ParsableCommand {
         let weights = try operands.integerMatrix(
             operand: "weights", path: operands.weights, allowed: ChipGeometry.weightRange,
             notes: &notes)
+        try reading("--weights", path: operands.weights) {
+            try Chip.checkVMMWeightShape(weights.shape)
+        }
         var chip = try self.chip.chip()
         let calibration = try calibrationFile.apply(to: &chip, context: context)
         // The plan from the shapes: a budget too small, or a machine without the memory, is

@@ -132,5 +132,20 @@ struct BadInputTests {
         } catch {
             #expect("\(error)".contains("mock gain"))
         }
+        // A chip seed twice would count one chip as two in the spread over chips.
+        settings = ImageTask.mnist.defaults
+        settings.chipSeeds = [3, 5, 3]
+        #expect(
+            errorText { try settings.validate() }
+                == "chip seeds = [3, 5, 3]: chip seed 3 is listed twice; every chip must be distinct"
+        )
+        #expect(
+            errorText { try ExperimentSettings.checkChipSeeds([1, 1]) }
+                == "chip seeds = [1, 1]: chip seed 1 is listed twice; every chip must be distinct")
+        settings = ImageTask.mnist.defaults
+        for (decay, accepted) in [(Float(1), true), (1e-6, true), (0, false), (1.5, false)] {
+            settings.learningRateDecay = decay
+            #expect((errorText { try settings.validate() } == nil) == accepted, "decay \(decay)")
+        }
     }
 }

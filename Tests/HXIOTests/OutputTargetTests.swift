@@ -12,6 +12,49 @@ import Testing
 /// files only, and write errors name the user's path and the real cause.
 @Suite("Output targets and atomic writes")
 struct OutputTargetTests {
+    @Test(
+        "an output that is also an input or another output is refused, however it is spelled; streams and absent options are not"
+    )
+    func overlaps() throws {
+        let dir = try temporaryDirectory()
+        try FileIO.writeAtomically("1\n", to: dir + "/x.csv")
+        #expect(symlink(dir + "/x.csv", dir + "/alias.csv") == 0)
+        try FileManager.default.createDirectory(
+            atPath: dir + "/sub", withIntermediateDirectories: false)
+        func refusal(
+            _ outputs: [OutputTarget.NamedPath], _ inputs: [OutputTarget.NamedPath]
+        )
+            -> String?
+        {
+            errorText { try OutputTarget.refuseOverlaps(outputs: outputs, inputs: inputs) }
+        }
+        // The same existing file: by its path, another spelling, or a link to it.
+        for spelling in [
+            dir + "/x.csv", dir + "/sub/../x.csv", dir + "/./x.csv", dir + "/alias.csv",
+        ] {
+            #expect(
+                refusal([("--out", spelling)], [("--inputs", dir + "/x.csv")])
+                    == "--out \(spelling): cannot write: it is also the input --inputs "
+                    + "\(dir)/x.csv; write to another path")
+        }
+        // Two outputs that do not exist yet, one spelled through a linked directory.
+        #expect(symlink(dir + "/sub", dir + "/linked") == 0)
+        #expect(
+            refusal([("--out", dir + "/sub/t.csv"), ("--svg", dir + "/linked/t.csv")], [])
+                == "--svg \(dir)/linked/t.csv: cannot write: it is also the output --out "
+                + "\(dir)/sub/t.csv; write to another path")
+        // Different files, standard streams shared, options left out: nothing to refuse.
+        #expect(
+            refusal(
+                [("--out", dir + "/y.csv"), ("--svg", dir + "/y.svg")],
+                [
+                    ("--inputs", dir + "/x.csv")
+                ]) == nil)
+        #expect(
+            refusal([("--out", "-"), ("--svg", nil)], [("--inputs", "-"), ("--weights", "-")])
+                == nil)
+    }
+
     @Test("- and /dev/stdout write through to standard output by design")
     func standardOutput() throws {
         for path in ["-", "/dev/stdout"] {

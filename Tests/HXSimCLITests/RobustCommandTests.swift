@@ -146,4 +146,56 @@ struct RobustCommandTests {
             ["bench", "--quick", "--out", dir + "/file"],
             ["--out \(dir)/file: cannot write: \(dir)/file is not a directory"])
     }
+
+    @Test(
+        "an output that would replace an input or another output is refused before the work, the file left as it was"
+    )
+    func outputsAreNotInputs() throws {
+        let x = dir + "/x.csv"
+        refused(
+            ["vmm", "--inputs", x, "--weights", dir + "/w.csv", "--out", x],
+            ["--out \(x): cannot write: it is also the input --inputs \(x)"])
+        #expect(try String(contentsOfFile: x, encoding: .utf8) == "1,2\n3,4\n")
+        refused(
+            ["vmm", "--inputs", x, "--weights", dir + "/w.csv", "--out", dir + "/./w.csv"],
+            ["--out \(dir)/w.csv", "it is also the input --weights"])
+        let params = dir + "/params.json"
+        try FileIO.writeAtomically(hxsim(["chip", "--json"]).out, to: params)
+        refused(
+            ["calibrate", "--params", params, "--out", params],
+            ["--out \(params): cannot write: it is also the input --params"])
+        refused(
+            ["transfer", "--out", dir + "/t.csv", "--svg", dir + "/t.csv"],
+            ["--svg \(dir)/t.csv: cannot write: it is also the output --out"])
+        refused(
+            ["train", "yinyang", "--params", params, "--save", params],
+            ["--save \(params): cannot write: it is also the input --params"])
+    }
+
+    @Test("calibrate checks its report, tables and histograms before it calibrates")
+    func calibrateReportFirst() throws {
+        try FileManager.default.createDirectory(
+            atPath: dir + "/c-gain.svg", withIntermediateDirectories: false)
+        refused(
+            ["calibrate", "--out", dir + "/c.json"],
+            ["--out (its report) \(dir)/c-gain.svg: cannot write: is a directory"])
+        #expect(!FileManager.default.fileExists(atPath: dir + "/c.json"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/c-report.md"))
+    }
+
+    @Test(
+        "budget refuses --quick and --calibrate-at-power-up without --calibrate; a weights shape is blamed on --weights"
+    )
+    func dependentOptionsAndBlame() throws {
+        for flag in ["--quick", "--calibrate-at-power-up"] {
+            refused(
+                ["budget", "--task", "digits", dir + "/none.json", flag],
+                ["\(flag) has an effect only with --calibrate"])
+        }
+        let tall = String(repeating: "1,2\n", count: 129)
+        try FileIO.writeAtomically(tall, to: dir + "/tall.csv")
+        refused(
+            ["vmm", "--inputs", dir + "/x.csv", "--weights", dir + "/tall.csv"],
+            ["--weights \(dir)/tall.csv: weights has shape [129, 2], expected 1…128 rows"])
+    }
 }
