@@ -212,7 +212,7 @@ struct CSVLineParser {
         case .invalid:
             let hint =
                 rows == 0 && first && !hasHeader
-                ? "a number (read with hasHeader: true for a line of names)"
+                ? "a number (a line of column names is read only where a header is expected)"
                 : "a number"
             throw IOError.badToken(
                 source: source, line: lineNumber, column: column, token: Self.text(field),

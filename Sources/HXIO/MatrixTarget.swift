@@ -11,14 +11,19 @@ public enum MatrixTarget {
     /// The output a command writes a matrix to, checked before any work: `path` nil or `-` is
     /// standard output (CSV), anything else a file under ``OutputTarget``'s rules whose
     /// extension names a writable format (``MatrixFileFormat/forWriting(path:)``).
-    /// - Throws: ``IOError/outputRefused(operand:path:reason:)`` or
-    ///   ``IOError/unsupportedExtension(path:supported:)``, naming `operand` and the path.
+    /// - Throws: ``IOError/outputRefused(operand:path:reason:)``, or
+    ///   ``IOError/unsupportedExtension(path:supported:)`` in an ``IOError/context(_:_:)``
+    ///   naming `operand`.
     public static func output(
         _ path: String?, operand: String = "--out", allowsStandardOutput: Bool = true
     ) throws -> OutputTarget {
         let target = try OutputTarget.file(
             path ?? standardStream, operand: operand, allowsStandardOutput: allowsStandardOutput)
-        if let file = target.path { _ = try MatrixFileFormat.forWriting(path: file) }
+        if let file = target.path {
+            do { _ = try MatrixFileFormat.forWriting(path: file) } catch let error as IOError {
+                throw IOError.context(operand, error)
+            }
+        }
         return target
     }
 

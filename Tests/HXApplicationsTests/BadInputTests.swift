@@ -112,9 +112,11 @@ struct BadInputTests {
             location: DataLocation(roots: []))
         job.out = folder.file("predictions.txt")
         #expect(
-            throws: IOError.unsupportedExtension(
-                path: folder.file("predictions.txt"), supported: MatrixFileFormat.writableExtensions
-            )
+            throws: IOError.context(
+                "--out",
+                .unsupportedExtension(
+                    path: folder.file("predictions.txt"),
+                    supported: MatrixFileFormat.writableExtensions))
         ) { try job.run() }
         #expect(folder.contents.isEmpty)
     }

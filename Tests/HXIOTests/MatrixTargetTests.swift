@@ -17,11 +17,15 @@ struct MatrixTargetTests {
         #expect(try MatrixFileFormat.forWriting(path: "y.npy.gz").compressed)
         let text = directory.file("y.txt")
         #expect(
-            throws: IOError.unsupportedExtension(
-                path: text, supported: MatrixFileFormat.writableExtensions)
+            throws: IOError.context(
+                "--out",
+                .unsupportedExtension(path: text, supported: MatrixFileFormat.writableExtensions))
         ) {
             try MatrixTarget.output(text)
         }
+        #expect(
+            errorText { try MatrixTarget.output(text, operand: "--table") }?
+                .hasPrefix("--table: \(text): unsupported file type") == true)
         #expect(throws: IOError.self) { try MatrixTarget.output("-", allowsStandardOutput: false) }
     }
 
