@@ -160,7 +160,8 @@ struct StrictMatrixTests {
         #expect(
             throws: IOError.badToken(
                 source: "x.csv", line: 1, column: 1, token: "8\\u{0}junk",
-                expected: "a number (a line of column names is read only where a header is expected)")
+                expected:
+                    "a number (a line of column names is read only where a header is expected)")
         ) {
             try CSV.parseMatrix("8\u{0}junk\n", source: "x.csv")
         }
