@@ -38,7 +38,8 @@ public enum ArgumentError: Error, Equatable, Sendable, CustomStringConvertible {
     case fileNotFound(option: String, path: String)
     /// A positional argument that is none of the allowed choices.
     case invalidArgumentChoice(argument: String, got: String, choices: [String])
-    /// A flag or option that does something only with another, given without it.
+    /// A flag or option that does something only with another (`--calibrate`) or a kind of
+    /// output (`CSV output`), given without it.
     case requiresOption(String, requires: String)
 
     public var description: String {
@@ -82,8 +83,7 @@ public enum ArgumentError: Error, Equatable, Sendable, CustomStringConvertible {
             return "unknown \(argument) '\(got)'" + hint(closest(to: got, among: choices))
                 + "; use one of: \(choices.joined(separator: ", "))"
         case .requiresOption(let name, let other):
-            return
-                "--\(name) has an effect only with --\(other): add --\(other), or leave --\(name) out"
+            return "--\(name) has an effect only with \(other): add it, or leave --\(name) out"
         }
     }
 

@@ -45,7 +45,7 @@ struct BudgetCommand: ParsableCommand {
     func run(_ context: CommandContext) throws {
         for (name, given) in [("quick", quick), ("calibrate-at-power-up", calibrateAtPowerUp)]
         where given && !calibrate {
-            throw ArgumentError.requiresOption(name, requires: "calibrate")
+            throw ArgumentError.requiresOption(name, requires: "--calibrate")
         }
         let task = try evaluated.selected()
         var job = BudgetJob(

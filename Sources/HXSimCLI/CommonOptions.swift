@@ -254,7 +254,11 @@ struct MatrixOutputOptions: ParsableArguments {
     /// The checked target of `--out` (standard output when absent or `-`): call it before the
     /// work.
     func target() throws -> OutputTarget {
-        try MatrixTarget.output(out.map { try absoluteOrStream($0, option: "out") })
+        let target = try MatrixTarget.output(out.map { try absoluteOrStream($0, option: "out") })
+        if header, let path = target.path, try MatrixFileFormat(path: path).layout != .csv {
+            throw ArgumentError.requiresOption("header", requires: "CSV output")
+        }
+        return target
     }
 
     /// `columns` when `--header` was given, else nil: the `csvHeader` of the writer.

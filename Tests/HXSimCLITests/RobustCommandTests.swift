@@ -184,7 +184,7 @@ struct RobustCommandTests {
     }
 
     @Test(
-        "budget refuses --quick and --calibrate-at-power-up without --calibrate; a weights shape is blamed on --weights"
+        "budget refuses --quick and --calibrate-at-power-up without --calibrate, vmm --header with a .npy output; a weights shape is blamed on --weights"
     )
     func dependentOptionsAndBlame() throws {
         for flag in ["--quick", "--calibrate-at-power-up"] {
@@ -192,6 +192,12 @@ struct RobustCommandTests {
                 ["budget", "--task", "digits", dir + "/none.json", flag],
                 ["\(flag) has an effect only with --calibrate"])
         }
+        refused(
+            [
+                "vmm", "--inputs", dir + "/x.csv", "--weights", dir + "/w.csv", "--out",
+                dir + "/y.npy", "--header",
+            ],
+            ["--header has an effect only with CSV output"])
         let tall = String(repeating: "1,2\n", count: 129)
         try FileIO.writeAtomically(tall, to: dir + "/tall.csv")
         refused(
