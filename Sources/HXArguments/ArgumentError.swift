@@ -38,6 +38,8 @@ public enum ArgumentError: Error, Equatable, Sendable, CustomStringConvertible {
     case fileNotFound(option: String, path: String)
     /// A positional argument that is none of the allowed choices.
     case invalidArgumentChoice(argument: String, got: String, choices: [String])
+    /// A value that is not of the form the option reads (``ArgumentExpectation/form(_:)``).
+    case invalidForm(option: String, got: String, expected: String)
     /// A flag or option that does something only with another (`--calibrate`) or a kind of
     /// output (`CSV output`), given without it.
     case requiresOption(String, requires: String)
@@ -82,6 +84,8 @@ public enum ArgumentError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidArgumentChoice(let argument, let got, let choices):
             return "unknown \(argument) '\(got)'" + hint(closest(to: got, among: choices))
                 + "; use one of: \(choices.joined(separator: ", "))"
+        case .invalidForm(let option, let got, let expected):
+            return "--\(option) expects \(expected), got '\(got)'"
         case .requiresOption(let name, let other):
             return "--\(name) has an effect only with \(other): add it, or leave --\(name) out"
         }

@@ -21,6 +21,8 @@ public enum ArgumentExpectation: Sendable, Equatable {
     case number
     /// One of these words.
     case choice([String])
+    /// Text of the form described (`comma-separated integers ≥ 0`).
+    case form(String)
 
     /// The error for `text` given to option `name`.
     func error(option name: String, got text: String) -> ArgumentError {
@@ -38,6 +40,7 @@ public enum ArgumentExpectation: Sendable, Equatable {
                 ? .unrepresentable(option: name, got: text)
                 : .invalidNumber(option: name, got: text)
         case .choice(let words): return .invalidChoice(option: name, got: text, choices: words)
+        case .form(let form): return .invalidForm(option: name, got: text, expected: form)
         }
     }
 }

@@ -69,7 +69,7 @@ func defaultValueName(_ type: any ArgumentValue.Type) -> String {
     case .integer, .nonNegativeInteger: return "N"
     case .number: return "X"
     case .choice: return "NAME"
-    case .text: return "VALUE"
+    case .text, .form: return "VALUE"
     }
 }
 

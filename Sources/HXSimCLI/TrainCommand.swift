@@ -167,6 +167,6 @@ struct SeedList: ArgumentValue {
         self.seeds = seeds
     }
 
-    static var expectation: ArgumentExpectation { .text }
+    static var expectation: ArgumentExpectation { .form("comma-separated integers ≥ 0") }
     var argumentText: String { seeds.map(String.init).joined(separator: ",") }
 }

@@ -34,6 +34,19 @@ struct TrainEvalCommandTests {
         }
     }
 
+    @Test("--chip-seeds reads comma-separated integers ≥ 0 and says so for anything else")
+    func chipSeedList() {
+        for bad in ["-1", "1,,2", "x", "1;2"] {
+            let result = hxsim(["train", "digits", "--chip-seeds", bad])
+            #expect(result.status == 2, "\(bad)")
+            #expect(
+                result.err
+                    == "hxsim: --chip-seeds expects comma-separated integers ≥ 0, got '\(bad)'\n",
+                "\(result.err)")
+        }
+        #expect(SeedList(argument: "3, 1,2")?.seeds == [3, 1, 2])
+    }
+
     @Test("eval: an output other than .npy or .csv is refused before the model is read")
     func evalBadOutput() throws {
         let directory = try temporaryDirectory()
