@@ -57,9 +57,48 @@ public enum JSON {
         do {
             return try makeDecoder().decode(type, from: data)
         } catch let error as DecodingError {
+            if let message = numberMismatch(error, in: data) {
+                throw IOError.invalidJSON(source: source, path: "(top level)", message: message)
+            }
             let (path, message) = describe(error)
             throw IOError.invalidJSON(source: source, path: path, message: message)
         }
+    }
+
+    /// Foundation's decoder reports a number that does not fit the type its key expects (1.5
+    /// or 1e3 for an integer, 300 for a byte) as "The given data was not valid JSON." with no
+    /// key. After ``StrictJSON`` has accepted the text that is what it means, so this says so
+    /// and names the numbers of `data` that are not whole (the usual culprits), up to three;
+    /// nil for any other error.
+    public static func numberMismatch(_ error: any Error, in data: Data) -> String? {
+        guard case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty,
+            context.debugDescription.contains("not valid JSON"),
+            let root = try? StrictJSON.parse(data, source: "")
+        else { return nil }
+        var fractions: [String] = []
+        func visit(_ value: JSONValue, _ path: String) {
+            guard fractions.count < 4 else { return }
+            switch value {
+            case .object(let members):
+                for member in members {
+                    visit(member.value, path.isEmpty ? member.key : path + "." + member.key)
+                }
+            case .array(let items):
+                for (index, item) in items.enumerated() { visit(item, path + "[\(index)]") }
+            case .number(let text) where text.contains(where: { ".eE".contains($0) }):
+                fractions.append("\(path.isEmpty ? "(top level)" : path) = \(text)")
+            default: break
+            }
+        }
+        visit(root, "")
+        let list =
+            fractions.isEmpty
+            ? ""
+            : "; numbers in the file that are not whole: "
+                + fractions.prefix(3).joined(separator: ", ") + (fractions.count > 3 ? ", …" : "")
+        return
+            "a number does not fit the type its key expects (a fraction, or out of range, where "
+            + "a whole number is expected)" + list
     }
 
     /// Reads and decodes the JSON file at `path` (at most ``ReadLimits/document`` bytes).

@@ -64,6 +64,37 @@ struct JSONTests {
             "\(String(describing: error))")
     }
 
+    @Test(
+        "a fraction where a whole number is expected is named as such, with the file's non-whole numbers, not as invalid JSON"
+    )
+    func numberMismatch() {
+        struct Counts: Decodable {
+            var repetitions: Int
+            var sizes: [UInt8]
+            var scale: Double
+        }
+        func message(_ text: String) -> String? {
+            errorText { try JSON.decode(Counts.self, from: Data(text.utf8), source: "c.json") }
+        }
+        let lead =
+            "c.json: (top level): a number does not fit the type its key expects (a fraction, or "
+            + "out of range, where a whole number is expected)"
+        #expect(
+            message(#"{"repetitions": 1.5, "sizes": [1], "scale": 0.5}"#)
+                == lead + "; numbers in the file that are not whole: repetitions = 1.5, scale = 0.5"
+        )
+        #expect(
+            message(#"{"repetitions": 1, "sizes": [2, 2.5], "scale": 1}"#)
+                == lead + "; numbers in the file that are not whole: sizes[1] = 2.5")
+        // Out of range for a byte: no fraction to name.
+        #expect(message(#"{"repetitions": 1, "sizes": [300], "scale": 1}"#) == lead)
+        // Other errors keep their own account.
+        #expect(
+            message(#"{"repetitions": "x", "sizes": [], "scale": 1}"#)?
+                .hasPrefix("c.json: repetitions: expected") == true)
+        #expect(message(#"{"repetitions": 2, "sizes": [], "scale": 1}"#) == nil)
+    }
+
     @Test("syntax errors and NaN give one-line errors instead of crashes")
     func syntaxAndNaN() {
         let error = #expect(throws: IOError.self) {
