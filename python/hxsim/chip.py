@@ -56,14 +56,20 @@ def _read_parameter_file(path):
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
         raise refuse((error.strerror or str(error)).lower()) from None
-    with os.fdopen(descriptor, "rb") as file:
-        mode = os.fstat(file.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            raise refuse(_NON_REGULAR.get(stat.S_IFMT(mode), "is not a regular file"))
-        data = file.read(PARAMETER_FILE_LIMIT + 1)
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse(_NON_REGULAR.get(stat.S_IFMT(info.st_mode), "is not a regular file"))
+        too_large = refuse(f"larger than the {PARAMETER_FILE_LIMIT >> 20} MiB HXSim reads "
+                           "from a parameter file")
+        if info.st_size > PARAMETER_FILE_LIMIT:
+            raise too_large
+        with os.fdopen(descriptor, "rb", closefd=False) as file:
+            data = file.read(PARAMETER_FILE_LIMIT + 1)  # bounded also if the file grows
+    finally:
+        os.close(descriptor)
     if len(data) > PARAMETER_FILE_LIMIT:
-        raise refuse(f"larger than the {PARAMETER_FILE_LIMIT >> 20} MiB HXSim reads from a "
-                     "parameter file")
+        raise too_large
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
