@@ -126,7 +126,8 @@ class Chip:
     def calibrate(self, quick=False, out=None):
         """Calibrates the chip as ``hxsim calibrate`` does (about a second; ``quick``: fewer
         trials); writes the result to `out` if given. Returns the chip."""
-        _library.call("hxsim_chip_calibrate", self.handle, 1 if quick else 0, _library.path(out, "out"))
+        _library.call("hxsim_chip_calibrate", self.handle, 1 if quick else 0,
+                      _library.path(out, "out"))
         return self
 
     def load_calibration(self, path):

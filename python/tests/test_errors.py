@@ -322,3 +322,16 @@ def test_an_invalid_mock_parameter_is_refused_when_set_and_changes_nothing():
     assert context.mock_parameter == ht.MockParameter(noise_std=1.0, gain=0.5)
     with pytest.raises(hxsim.InvalidArgumentError, match="noise_std is -2.0"):
         ht.Context(mode="mock", mock_parameter=ht.MockParameter(noise_std=-2.0))
+
+
+def test_a_convolution_with_a_huge_result_is_refused_before_any_work():
+    """Small operands, a result of 3·10⁸ floats: the library refuses it (more than 2²⁸
+    elements cross the boundary at once) instead of aborting the interpreter when its
+    allocation fails (the caller's buffer here is never touched)."""
+    ht.init(mode="mock", seed=1)
+    with pytest.raises(hxsim.InvalidArgumentError,
+                       match=r"the output of shape \[1, 300, 1048576\] has more than"):
+        ht.conv1d(torch.ones(1, 1, 2**20), torch.ones(300, 1, 1))
+    with pytest.raises(hxsim.InvalidArgumentError,
+                       match=r"the output of shape \[1, 300, 1, 1048576\] has more than"):
+        ht.conv2d(torch.ones(1, 1, 1, 2**20), torch.ones(300, 1, 1, 1))

@@ -88,8 +88,9 @@ class Context:
             if isinstance(chips, (int, np.integer)) and not isinstance(chips, bool):
                 count = integer(chips, "chips", minimum=1, maximum=constants.max_chips)
                 if seed + count - 1 >= 2**64:
-                    raise InvalidArgumentError(f"seed {seed} with {count} chips: the last chip's seed "
-                                     "would exceed 2**64-1")
+                    raise InvalidArgumentError(
+                        f"seed {seed} with {count} chips: the last chip's seed would exceed "
+                        "2**64-1")
                 owned = [Chip(seed + index, parameters) for index in range(count)]
                 chip_list = owned
             else:
@@ -268,12 +269,15 @@ def set_mock_parameter(parameter):
 def _check_mock_parameter(parameter):
     """Refuses a gain outside (0, 1] and a negative or non-finite noise before any state
     changes (the library refuses them too, but only once a context uses them)."""
-    if not isinstance(parameter, MockParameter):
-        raise TypeError(f"mock_parameter must be a MockParameter, got {type(parameter).__name__}")
-    if not 0 < parameter.gain <= 1:
-        raise InvalidArgumentError(f"gain is expected to be in the interval (0, 1] but was {parameter.gain}")
-    if not (math.isfinite(parameter.noise_std) and parameter.noise_std >= 0):
-        raise InvalidArgumentError(f"noise_std is {parameter.noise_std}, expected a finite value ≥ 0")
+    try:
+        gain, noise_std = float(parameter.gain), float(parameter.noise_std)
+    except (AttributeError, TypeError, ValueError):
+        raise TypeError("mock_parameter must be a MockParameter (numbers gain and noise_std), "
+                        f"got {parameter!r}") from None
+    if not 0 < gain <= 1:
+        raise InvalidArgumentError(f"gain is expected to be in the interval (0, 1] but was {gain}")
+    if not (math.isfinite(noise_std) and noise_std >= 0):
+        raise InvalidArgumentError(f"noise_std is {noise_std}, expected a finite value ≥ 0")
 
 
 def measure_mock_parameter():

@@ -56,8 +56,9 @@ def _prepare(tensor, name):
     if tensor.dtype == torch.float64:
         large = torch.isfinite(tensor) & (tensor.abs() > _FLOAT32_MAX)
         if large.any():
-            raise InvalidArgumentError(f"{name} holds {tensor[large][0].item():g}, beyond float32's range "
-                             f"(±{_FLOAT32_MAX:.4g}); hxsim computes in float32")
+            raise InvalidArgumentError(
+                f"{name} holds {tensor[large][0].item():g}, beyond float32's range "
+                f"(±{_FLOAT32_MAX:.4g}); hxsim computes in float32")
     return tensor.to(torch.float32).contiguous()
 
 
@@ -144,9 +145,9 @@ def matmul(input, other, num_sends=1, wait_between_events=5, mock=False):
         raise ValueError(f"matmul: input has {k} columns but other has {other.shape[0]} rows "
                          f"(shapes {tuple(input.shape)} and {tuple(other.shape)})")
     if k == 0:
-        raise InvalidArgumentError(f"matmul: the inner dimension k (input's last, other's first) is 0 "
-                         f"(shapes {tuple(input.shape)} and {tuple(other.shape)}); the chip "
-                         "needs at least one row")
+        raise InvalidArgumentError(
+            f"matmul: the inner dimension k (input's last, other's first) is 0 (shapes "
+            f"{tuple(input.shape)} and {tuple(other.shape)}); the chip needs at least one row")
     n = other.shape[1] if other.dim() == 2 else 1
     out_shape = tuple(input.shape[:-1]) + ((n,) if other.dim() == 2 else ())
 
@@ -198,8 +199,9 @@ def _check_bias(bias, input, weight, name):
         return
     _check_tensor(bias, f"{name} bias")
     if tuple(bias.shape) != (weight.shape[0],):
-        raise InvalidArgumentError(f"{name}: bias has shape {list(bias.shape)}, expected "
-                         f"[out_channels] = [{weight.shape[0]}] (weight {list(weight.shape)})")
+        raise InvalidArgumentError(
+            f"{name}: bias has shape {list(bias.shape)}, expected [out_channels] = "
+            f"[{weight.shape[0]}] (weight {list(weight.shape)})")
     if bias.dtype != input.dtype:
         raise TypeError(f"{name}: bias is {bias.dtype} but input is {input.dtype}")
 
