@@ -275,6 +275,7 @@ def test_context_integers_are_checked_not_wrapped(options, error, words):
     (lambda x, w: ht.matmul(torch.tensor([[1e40]], dtype=torch.float64),
                             torch.ones(1, 1, dtype=torch.float64)),
      hxsim.InvalidArgumentError, "input holds 1e+40, beyond float32's range"),
+    (lambda x, w: ht.automatic_num_sends(0), hxsim.InvalidArgumentError, "fan_in is 0"),
 ])
 def test_operation_arguments_are_checked_before_any_work(call, error, words):
     """Every argument is checked in Python before a shape is computed or ctypes converts it:

@@ -398,5 +398,8 @@ def automatic_num_sends(fan_in, relu_shift=1):
     """hxtorch's automatic num_sends of a layer with `fan_in` inputs: the He-initialised
     standard deviation ``2^shift · √2 / gain / √fan_in`` in units of a third of the largest
     weight, rounded up."""
+    fan_in = integer(fan_in, "fan_in", minimum=1)
+    # A shift of the 8-bit ReLU output, as converting_relu's (0…7).
+    relu_shift = integer(relu_shift, "relu_shift", minimum=0, maximum=7)
     std = 2 ** relu_shift * math.sqrt(2) / get_mock_parameter().gain / math.sqrt(fan_in)
     return int(math.ceil(std / (63 / 3)))
