@@ -343,6 +343,9 @@ public func hxsimConv1d(
         let p = try Check.extent(padding, "padding", minimum: 0)
         let positions = max(0, (l + 2 * p - k) / s + 1)
         _ = try Check.elements([n, positions, c, k], "the patches of the input")
+        // The result is allocated whole before its count can be compared with the caller's
+        // buffer, and a failed allocation aborts: its size is bounded first.
+        _ = try Check.elements([n, o, positions], "the output")
         try convolve(
             context, backend, input: input, shape: [n, c, l], weight: weight, shape: [o, c, k],
             output: output, outputCount: outputCount
@@ -371,6 +374,7 @@ public func hxsimExpandedConv1d(
         let wide = try Check.extent(Int64(k) + Int64(s) * Int64(e - 1), "the expanded kernel")
         _ = try Check.elements([o, e, c, wide], "the expanded kernel")
         _ = try Check.elements([n, l / max(1, s * e) + 2, c, wide], "the patches of the input")
+        _ = try Check.elements([n, o, l >= k ? (l - k) / s + 1 : 0], "the output")
         try convolve(
             context, backend, input: input, shape: [n, c, l], weight: weight, shape: [o, c, k],
             output: output, outputCount: outputCount
@@ -409,6 +413,7 @@ public func hxsimConv2d(
         let rows = max(0, (h + 2 * py - kh) / sy + 1)
         let columns = max(0, (w + 2 * px - kw) / sx + 1)
         _ = try Check.elements([n, rows, columns, c, kh, kw], "the patches of the input")
+        _ = try Check.elements([n, o, rows, columns], "the output")
         try convolve(
             context, backend, input: input, shape: [n, c, h, w], weight: weight,
             shape: [o, c, kh, kw], output: output, outputCount: outputCount

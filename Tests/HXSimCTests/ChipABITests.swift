@@ -192,4 +192,33 @@ struct BufferABITests {
         #expect(hxsimBufferFree(buffer) == 2)
         #expect(hxsimMatmulBuffer(context, -1, x, 2, 3, w, 2, 1, 5, nil, &data, &count) == 1)
     }
+
+    @Test("a convolution whose result is too large is refused before any work, never an abort")
+    func convolutionResultBound() throws {
+        var context: UInt64 = 0
+        #expect(hxsimContextCreate(1, 1, nil, 0, 0, 0, 0, &context) == 0)
+        defer { _ = hxsimContextFree(context) }
+        // 2²⁰ positions × 300 output channels: small operands and patches (2²⁰ elements), but
+        // a result of 3·10⁸ floats, beyond the 2²⁸ elements that cross the boundary.
+        let length = 1 << 20
+        let input = [Float](repeating: 1, count: length)
+        let weight = [Float](repeating: 1, count: 300)
+        let count = Int64(300 * length)
+        let expected = "has more than \(Check.maxElements) elements"
+        #expect(
+            hxsimConv1d(
+                context, -1, input, 1, 1, Int64(length), weight, 300, 1, 1, 0, 1, 5, nil, count)
+                == 1)
+        #expect(lastError().contains("the output of shape [1, 300, \(length)] \(expected)"))
+        #expect(
+            hxsimExpandedConv1d(
+                context, -1, input, 1, 1, Int64(length), weight, 300, 1, 1, 1, 1, 5, nil, count)
+                == 1)
+        #expect(lastError().contains("the output of shape [1, 300, \(length)] \(expected)"))
+        #expect(
+            hxsimConv2d(
+                context, -1, input, 1, 1, 1, Int64(length), weight, 300, 1, 1, 1, 1, 0, 0, 1, 5,
+                nil, count) == 1)
+        #expect(lastError().contains("the output of shape [1, 300, 1, \(length)] \(expected)"))
+    }
 }

@@ -9,6 +9,8 @@ gives the same result as its contiguous copy, never a read of the wrong memory).
 
 import numpy as np
 
+from .errors import InvalidArgumentError
+
 _INT32 = np.iinfo(np.int32)
 
 
@@ -42,11 +44,32 @@ def pointer(array):
     return array.ctypes.data
 
 
-def integer(value, name, bits=32, types=(int,)):
-    """`value` as a Python int that fits a signed C integer of `bits` bits; `types` are the
-    accepted integer types (bool never is). The library checks the value's own range."""
-    if isinstance(value, bool) or not isinstance(value, types):
+#: The ranges of the header's C integer types, which ctypes would otherwise wrap silently
+#: (2**64 + 1 as a uint64 is 1).
+C_RANGES = {"int32": (-2**31, 2**31 - 1), "int64": (-2**63, 2**63 - 1), "uint64": (0, 2**64 - 1)}
+
+
+def integer(value, name, ctype="int32", minimum=None, maximum=None):
+    """`value` as a Python int that fits the C type `ctype` (a key of ``C_RANGES``) and, if
+    given, the documented `minimum`…`maximum` (checked here where Python uses the value itself,
+    e.g. to size a result; the library checks the rest). Python and numpy integers are accepted,
+    bool, float and str never are."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an integer, got {value!r}")
-    if not -2**(bits - 1) <= int(value) < 2**(bits - 1):
-        raise ValueError(f"{name} is {value}, far outside its range")
-    return int(value)
+    low, high = C_RANGES[ctype]
+    low = low if minimum is None else max(low, minimum)
+    high = high if maximum is None else min(high, maximum)
+    number = int(value)
+    if not low <= number <= high:
+        raise InvalidArgumentError(f"{name} is {number}, expected {_bound(low)}…{_bound(high)}")
+    return number
+
+
+def _bound(value):
+    # 2**64-1 reads better than 18446744073709551615.
+    for bits in (31, 32, 63, 64):
+        if value == 2**bits - 1:
+            return f"2**{bits}-1"
+        if value == -2**bits:
+            return f"-2**{bits}"
+    return str(value)

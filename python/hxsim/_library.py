@@ -17,7 +17,7 @@ import os
 import threading
 from pathlib import Path
 
-from .errors import HXSimError, error_for_status
+from .errors import HXSimError, InvalidArgumentError, error_for_status
 
 #: The ABI version this package speaks (HXSIM_ABI_VERSION of the header).
 ABI_VERSION = 1
@@ -138,11 +138,30 @@ def call(name, *arguments):
         raise error_for_status(status, library.hxsim_last_error().decode("utf-8", "replace"))
 
 
-def text(value):
-    """A str or path as the NUL-terminated UTF-8 bytes of a C string (None stays None)."""
+def text(value, name):
+    """A str as the NUL-terminated UTF-8 bytes of a C string (None stays None)."""
     if value is None:
         return None
-    encoded = os.fsencode(value) if isinstance(value, os.PathLike) else str(value).encode()
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    return _terminated(value.encode("utf-8", "surrogateescape"), name)
+
+
+def path(value, name):
+    """A file's path (str, bytes or os.PathLike, as ``open`` takes it) as the bytes of a C
+    string (None stays None). Bytes are the path itself, never their repr."""
+    if value is None:
+        return None
+    if not isinstance(value, (str, bytes, os.PathLike)):
+        raise TypeError(f"{name} must be a path (str, bytes or os.PathLike), got "
+                        f"{type(value).__name__}")
+    encoded = os.fsencode(value)
+    if not encoded:
+        raise InvalidArgumentError(f"{name} is an empty path")
+    return _terminated(encoded, name)
+
+
+def _terminated(encoded, name):
     if b"\0" in encoded:
-        raise ValueError(f"{value!r} contains a NUL character")
+        raise InvalidArgumentError(f"{name} {encoded!r} contains a NUL character")
     return encoded

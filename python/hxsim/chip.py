@@ -3,15 +3,27 @@
 import ctypes
 import json
 import os
+import stat
 import threading
 
 import numpy as np
 
 from . import _library
 from ._arrays import int32_matrix, integer, pointer
-from .errors import HXSimError, InvalidHandleError
+from .errors import FileFormatError, HXSimError, InvalidArgumentError, InvalidHandleError
 
 INTEGRATORS = {"fast": 0, "gsl": 1}
+
+
+#: The largest parameter file read, in bytes: the library's limit for documents
+#: (HXIO ReadLimits.document, 64 MiB), which ``hxsim ... --params`` applies.
+PARAMETER_FILE_LIMIT = 64 << 20
+
+_NON_REGULAR = {stat.S_IFDIR: "is a directory",
+                stat.S_IFIFO: "is a named pipe (FIFO), not a regular file",
+                stat.S_IFCHR: "is a character device, not a regular file",
+                stat.S_IFBLK: "is a block device, not a regular file",
+                stat.S_IFSOCK: "is a socket, not a regular file"}
 
 
 def _parameters_text(parameters):
@@ -20,13 +32,48 @@ def _parameters_text(parameters):
         return None
     if isinstance(parameters, dict):
         return json.dumps(parameters)
-    if isinstance(parameters, os.PathLike) or (
+    if isinstance(parameters, (os.PathLike, bytes)) or (
             isinstance(parameters, str) and not parameters.lstrip().startswith("{")):
-        with open(parameters, encoding="utf-8") as file:
-            return file.read()
+        return _read_parameter_file(parameters)
     if isinstance(parameters, str):
         return parameters
     raise TypeError(f"parameters must be a path, JSON text or a dict, got {type(parameters)}")
+
+
+def _read_parameter_file(path):
+    """The text of a parameter file: a regular file of at most ``PARAMETER_FILE_LIMIT`` bytes
+    (a device, FIFO or directory is refused before it is read, so /dev/zero cannot fill the
+    memory and a FIFO without a writer cannot block)."""
+    shown = os.fsdecode(path)
+    if not shown:
+        raise InvalidArgumentError("parameters is an empty path")
+
+    def refuse(reason):
+        return FileFormatError(f"cannot read parameter file {shown}: {reason}")
+
+    try:
+        # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise refuse((error.strerror or str(error)).lower()) from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse(_NON_REGULAR.get(stat.S_IFMT(info.st_mode), "is not a regular file"))
+        too_large = refuse(f"larger than the {PARAMETER_FILE_LIMIT >> 20} MiB HXSim reads "
+                           "from a parameter file")
+        if info.st_size > PARAMETER_FILE_LIMIT:
+            raise too_large
+        with os.fdopen(descriptor, "rb", closefd=False) as file:
+            data = file.read(PARAMETER_FILE_LIMIT + 1)  # bounded also if the file grows
+    finally:
+        os.close(descriptor)
+    if len(data) > PARAMETER_FILE_LIMIT:
+        raise too_large
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise refuse(f"not UTF-8 text (byte {error.start})") from None
 
 
 def integrator_code(integrator):
@@ -50,15 +97,14 @@ class Chip:
     def __init__(self, seed=1, parameters=None):
         """Draws chip `seed`; `parameters` is a physics-parameter file (path), its JSON text or a
         dict (``hxsim chip --json``), or None for the defaults."""
-        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or not (
-                0 <= int(seed) < 2**64):
-            raise ValueError(f"seed must be an integer in 0…2**64-1, got {seed!r}")
+        seed = integer(seed, "seed", "uint64")
         self._lock = threading.Lock()
         self._handle = None
         self.projected_time = 0.0
         handle = ctypes.c_uint64()
         _library.call("hxsim_chip_create", int(seed),
-                      _library.text(_parameters_text(parameters)), ctypes.byref(handle))
+                      _library.text(_parameters_text(parameters), "parameters"),
+                      ctypes.byref(handle))
         self._handle = handle.value
         self._columns = None
 
@@ -80,13 +126,14 @@ class Chip:
     def calibrate(self, quick=False, out=None):
         """Calibrates the chip as ``hxsim calibrate`` does (about a second; ``quick``: fewer
         trials); writes the result to `out` if given. Returns the chip."""
-        _library.call("hxsim_chip_calibrate", self.handle, 1 if quick else 0, _library.text(out))
+        _library.call("hxsim_chip_calibrate", self.handle, 1 if quick else 0,
+                      _library.path(out, "out"))
         return self
 
     def load_calibration(self, path):
         """Applies a calibration file of ``hxsim calibrate``; a file of another chip raises
         ``CalibrationError`` and leaves the chip as it was. Returns the chip."""
-        _library.call("hxsim_chip_load_calibration", self.handle, _library.text(path))
+        _library.call("hxsim_chip_load_calibration", self.handle, _library.path(path, "path"))
         return self
 
     def write_weights(self, weights):
@@ -101,6 +148,7 @@ class Chip:
         """Sends input vectors (batch × rows, or one vector of rows; 0…31, integers) through
         the written weights; returns int8 codes (batch × columns, or columns). The batch's
         time on the real chip is left in ``projected_time`` (seconds)."""
+        handle = self.handle  # a closed chip says so, whatever else is wrong
         matrix, vector = int32_matrix(inputs, "inputs", allow_vector=True)
         if self._columns is None:
             # The library says so too; this keeps the output buffer's size known.
@@ -108,8 +156,8 @@ class Chip:
         outputs = np.empty((matrix.shape[0], self._columns), dtype=np.int8)
         time = ctypes.c_double()
         _library.call(
-            "hxsim_chip_execute", self.handle, pointer(matrix), matrix.shape[0], matrix.shape[1],
-            _int32(num_sends, "num_sends"), _int32(wait_between_events, "wait_between_events"),
+            "hxsim_chip_execute", handle, pointer(matrix), matrix.shape[0], matrix.shape[1],
+            integer(num_sends, "num_sends"), integer(wait_between_events, "wait_between_events"),
             integrator_code(integrator), 1 if digital_correction else 0, pointer(outputs),
             outputs.size, ctypes.byref(time))
         self.projected_time = time.value
@@ -142,10 +190,6 @@ class Chip:
     def __repr__(self):
         state = "freed" if self._handle is None else f"seed {self.seed}"
         return f"hxsim.Chip({state})"
-
-
-def _int32(value, name):
-    return integer(value, name, types=(int, np.integer))
 
 
 def vmm(inputs, weights, seed=1, num_sends=1, wait_between_events=5, integrator="fast",

@@ -22,13 +22,15 @@ def _prefix_text(prefixes):
 
 def export_state_dict(model_path, safetensors_path, prefixes=None):
     """Writes the parameters of the HXNetwork model file as a safetensors state_dict (F32)."""
-    _library.call("hxsim_model_export_safetensors", _library.text(model_path),
-                  _library.text(safetensors_path), _library.text(_prefix_text(prefixes)))
+    _library.call("hxsim_model_export_safetensors", _library.path(model_path, "model_path"),
+                  _library.path(safetensors_path, "safetensors_path"),
+                  _library.text(_prefix_text(prefixes), "prefixes"))
 
 
 def import_state_dict(model_path, safetensors_path, output_model_path, prefixes=None):
     """Loads a safetensors state_dict into the model file's architecture and writes the result
     to `output_model_path`; missing, extra, misshapen or non-finite parameters raise."""
-    _library.call("hxsim_model_import_safetensors", _library.text(model_path),
-                  _library.text(safetensors_path), _library.text(_prefix_text(prefixes)),
-                  _library.text(output_model_path))
+    _library.call("hxsim_model_import_safetensors", _library.path(model_path, "model_path"),
+                  _library.path(safetensors_path, "safetensors_path"),
+                  _library.text(_prefix_text(prefixes), "prefixes"),
+                  _library.path(output_model_path, "output_model_path"))

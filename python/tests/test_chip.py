@@ -107,3 +107,69 @@ def test_threads_share_a_chip_without_harm():
     fresh.write_weights(weights)
     expected = {fresh.execute(inputs).tobytes() for _ in range(20)}
     assert {r.tobytes() for r in results} == expected
+
+
+def test_parameter_files_are_read_only_if_regular_and_bounded(tmp_path):
+    """A device or a FIFO as the parameter file is refused before any byte is read (/dev/zero
+    would fill the memory, a FIFO without a writer would block for ever), as ``--params``
+    refuses it; so are a directory, a missing file and a file above the 64 MiB limit."""
+    import os
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    # Without the check the read blocks until a writer comes: this one comes, so a regression
+    # fails instead of hanging. It waits in open() until a reader appears.
+    writer = threading.Thread(target=lambda: open(fifo, "wb").close(), daemon=True)
+    writer.start()
+    large = tmp_path / "large.json"
+    with open(large, "wb") as file:
+        file.truncate(hxsim.chip.PARAMETER_FILE_LIMIT + 1)  # sparse: nothing is written
+    # /dev/null, not /dev/zero: a regression then fails instead of filling the memory.
+    cases = [("/dev/null", "is a character device"), (fifo, "is a named pipe (FIFO)"),
+             (tmp_path, "is a directory"), (tmp_path / "missing.json", "no such file"),
+             (large, "larger than the 64 MiB")]
+    try:
+        for path, words in cases:
+            with pytest.raises(hxsim.FileFormatError) as caught:
+                hxsim.Chip(1, parameters=path)
+            message = str(caught.value)
+            assert message.startswith(f"cannot read parameter file {path}: ") and words in message
+        with pytest.raises(hxsim.InvalidArgumentError, match="parameters is an empty path"):
+            hxsim.Chip(1, parameters="")
+    finally:
+        # Releases the writer if it still waits (a non-blocking reader is a reader).
+        os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+        writer.join(5)
+    # A regular file is still read, also as a bytes path.
+    good = tmp_path / "good.json"
+    good.write_text('{"format": "hxsim-physics-parameters", "version": 1, "parameters": {}}')
+    assert hxsim.Chip(1, parameters=bytes(good)).seed == 1
+
+
+def test_bytes_and_pathlike_paths_name_the_file_itself(tmp_path, monkeypatch):
+    """A bytes path is the path (as open() takes it), never a file named "b'...'"."""
+    import os
+    monkeypatch.chdir(tmp_path)
+    hxsim.Chip(1).calibrate(quick=True, out=b"chip-1.json")
+    hxsim.Chip(1).load_calibration(os.fsencode(tmp_path / "chip-1.json"))
+    model = os.path.join(os.path.dirname(__file__), "data", "tiny-model.json")
+    hxsim.export_state_dict(os.fsencode(model), b"back.safetensors")
+    assert sorted(os.listdir(tmp_path)) == ["back.safetensors", "chip-1.json"]
+    with pytest.raises(TypeError, match="out must be a path"):
+        hxsim.Chip(1).calibrate(quick=True, out=17)
+    with pytest.raises(hxsim.InvalidArgumentError, match="safetensors_path.*NUL"):
+        hxsim.export_state_dict(model, b"a\0b")
+
+
+def test_a_closed_chip_says_it_was_freed_before_anything_else():
+    chip = hxsim.Chip(1)
+    chip.close()
+    with pytest.raises(hxsim.InvalidHandleError, match="freed"):
+        chip.execute(np.ones((1, 3), dtype=int))
+
+
+@pytest.mark.parametrize("seed,error", [(-1, hxsim.InvalidArgumentError),
+                                        (2**64, hxsim.InvalidArgumentError),
+                                        (1.5, TypeError), ("5", TypeError), (True, TypeError)])
+def test_a_chip_seed_outside_uint64_is_refused(seed, error):
+    with pytest.raises(error, match="seed"):
+        hxsim.Chip(seed)

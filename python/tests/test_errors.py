@@ -212,3 +212,127 @@ def test_the_raw_abi_refuses_null_pointers_huge_sizes_and_short_buffers():
                       w.data_ptr(), 1, 1, 1, 1, 1, -1, 0, 1, 5, y.data_ptr(), 8)
     with pytest.raises(hxsim.InvalidArgumentError, match="UTF-8"):
         _library.call("hxsim_chip_create", 1, b"\xff\xfe{", ctypes.byref(ctypes.c_uint64()))
+
+
+def test_the_number_of_chips_is_bounded_before_any_chip_is_made():
+    """10**6 chips would be about 0.8 TB made in Python before the library saw the count."""
+    assert ht.constants.max_chips == 64
+    for chips in (10**6, 65, 0, -1):
+        with pytest.raises(hxsim.InvalidArgumentError, match=f"chips is {chips}, expected 1…64"):
+            ht.Context(mode="physics", chips=chips)
+    with pytest.raises(TypeError, match="chips"):
+        ht.Context(mode="physics", chips=2.0)
+    with pytest.raises(hxsim.InvalidArgumentError, match="seed"):
+        ht.Context(mode="physics", seed=2**64 - 1, chips=2)
+
+
+@pytest.mark.parametrize("options,error,words", [
+    (dict(seed=2**64), hxsim.InvalidArgumentError, "seed is 18446744073709551616, expected "
+                                                   "0…2**64-1"),
+    (dict(seed=-1), hxsim.InvalidArgumentError, "seed is -1"),
+    (dict(seed=1.7), TypeError, "seed must be an integer"),
+    (dict(seed="5"), TypeError, "seed must be an integer"),
+    (dict(threads=2**32 + 1), hxsim.InvalidArgumentError, "threads is 4294967297"),
+    (dict(threads=1.5), TypeError, "threads"),
+])
+def test_context_integers_are_checked_not_wrapped(options, error, words):
+    with pytest.raises(error) as caught:
+        ht.Context(mode="mock", **options)
+    assert words in str(caught.value)
+
+
+@pytest.mark.parametrize("call,error,words", [
+    (lambda x, w: ht.expanded_conv1d(x, w, num_expansions=2**64 + 1),
+     hxsim.InvalidArgumentError, "num_expansions is 18446744073709551617"),
+    (lambda x, w: ht.expanded_conv1d(x, w, num_expansions=0), hxsim.InvalidArgumentError,
+     "num_expansions is 0"),
+    (lambda x, w: ht.expanded_conv1d(x, w, num_expansions=1.5), TypeError, "num_expansions"),
+    (lambda x, w: ht.conv1d(x, w, stride=2**64 + 1), hxsim.InvalidArgumentError,
+     "stride is 18446744073709551617"),
+    (lambda x, w: ht.conv1d(x, w, stride=2**70), hxsim.InvalidArgumentError,
+     "stride is 1180591620717411303424"),
+    (lambda x, w: ht.conv1d(x, w, stride=0), hxsim.InvalidArgumentError, "stride is 0"),
+    (lambda x, w: ht.conv1d(x, w, stride=-1), hxsim.InvalidArgumentError, "stride is -1"),
+    (lambda x, w: ht.conv1d(x, w, stride=1.5), TypeError, "stride must be an integer"),
+    (lambda x, w: ht.conv2d(x.unsqueeze(-1), w.unsqueeze(-1), stride=(1, 0)),
+     hxsim.InvalidArgumentError, "stride is 0"),
+    (lambda x, w: ht.conv1d(x, w, num_sends=2**32 + 1), hxsim.InvalidArgumentError,
+     "num_sends is 4294967297"),
+    (lambda x, w: ht.conv1d(x, w, bias=torch.ones(1)), hxsim.InvalidArgumentError,
+     "bias has shape [1], expected [out_channels] = [4]"),
+    (lambda x, w: ht.expanded_conv1d(x, w, bias=torch.ones(2, 2)), hxsim.InvalidArgumentError,
+     "bias has shape [2, 2]"),
+    (lambda x, w: ht.conv2d(x.unsqueeze(-1), w.unsqueeze(-1), bias=torch.ones(4, 1, 1)),
+     hxsim.InvalidArgumentError, "bias has shape [4, 1, 1]"),
+    (lambda x, w: ht.conv1d(x, w, bias=torch.ones(4, dtype=torch.float64)), TypeError,
+     "bias is torch.float64"),
+    (lambda x, w: ht.conv1d(x.numpy(), w), TypeError, "conv1d input must be a torch.Tensor"),
+    (lambda x, w: ht.matmul(x.numpy()[0], w[0]), TypeError,
+     "matmul input must be a torch.Tensor, got ndarray"),
+    (lambda x, w: ht.relu(x.numpy()), TypeError, "relu input must be a torch.Tensor"),
+    (lambda x, w: ht.matmul(torch.ones(2, 0), torch.ones(0, 4)), hxsim.InvalidArgumentError,
+     "inner dimension k"),
+    (lambda x, w: ht.matmul(torch.tensor([[1e40]], dtype=torch.float64),
+                            torch.ones(1, 1, dtype=torch.float64)),
+     hxsim.InvalidArgumentError, "input holds 1e+40, beyond float32's range"),
+    (lambda x, w: ht.automatic_num_sends(0), hxsim.InvalidArgumentError, "fan_in is 0"),
+])
+def test_operation_arguments_are_checked_before_any_work(call, error, words):
+    """Every argument is checked in Python before a shape is computed or ctypes converts it:
+    nothing wraps (2**64 + 1 is not 1), and the message names the argument."""
+    ht.init(mode="mock", seed=1)
+    x, w = torch.full((2, 3, 10), 5.0), torch.full((4, 3, 3), 2.0)
+    with pytest.raises(error) as caught:
+        call(x, w)
+    assert words in str(caught.value)
+
+
+@pytest.mark.parametrize("make,error,words", [
+    (lambda: ht.nn.Linear(0, 3), hxsim.InvalidArgumentError, "in_features is 0"),
+    (lambda: ht.nn.Linear(5, 0), hxsim.InvalidArgumentError, "out_features is 0"),
+    (lambda: ht.nn.Conv2d(3, 0, 3), hxsim.InvalidArgumentError, "out_channels is 0"),
+    (lambda: ht.nn.Conv1d(0, 3, 2), hxsim.InvalidArgumentError, "in_channels is 0"),
+    (lambda: ht.nn.Linear(5, 3, num_sends=0), hxsim.InvalidArgumentError, "num_sends is 0"),
+    (lambda: ht.nn.Linear(5, 3, num_sends=-1), hxsim.InvalidArgumentError, "num_sends is -1"),
+    (lambda: ht.nn.Linear(5, 3, num_sends=2.5), TypeError, "num_sends must be an integer"),
+    (lambda: ht.nn.Linear(5, 3, avg=0), hxsim.InvalidArgumentError, "avg is 0"),
+    (lambda: ht.nn.Linear(5, 3, avg=-1), hxsim.InvalidArgumentError, "avg is -1"),
+    (lambda: ht.nn.Linear(5, 3, wait_between_events=2**40), hxsim.InvalidArgumentError,
+     "wait_between_events is 1099511627776"),
+    (lambda: ht.nn.ExpandedConv1d(3, 4, 3, num_expansions=0), hxsim.InvalidArgumentError,
+     "num_expansions is 0"),
+])
+def test_layer_arguments_are_checked_at_construction(make, error, words):
+    with pytest.raises(error) as caught:
+        make()
+    assert words in str(caught.value)
+
+
+def test_an_invalid_mock_parameter_is_refused_when_set_and_changes_nothing():
+    before = ht.get_mock_parameter()
+    for noise in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(hxsim.InvalidArgumentError, match="noise_std is"):
+            ht.set_mock_parameter(ht.MockParameter(noise_std=noise))
+    # Without a context, the next mock call runs with the parameter set before.
+    assert ht.get_mock_parameter() == before
+    assert ht.matmul(torch.ones(1, 2), torch.ones(2, 2), mock=True).shape == (1, 2)
+    context = ht.init(mode="mock", seed=1,
+                      mock_parameter=ht.MockParameter(noise_std=1.0, gain=0.5))
+    with pytest.raises(hxsim.InvalidArgumentError, match="noise_std is nan"):
+        ht.set_mock_parameter(ht.MockParameter(noise_std=float("nan")))
+    assert context.mock_parameter == ht.MockParameter(noise_std=1.0, gain=0.5)
+    with pytest.raises(hxsim.InvalidArgumentError, match="noise_std is -2.0"):
+        ht.Context(mode="mock", mock_parameter=ht.MockParameter(noise_std=-2.0))
+
+
+def test_a_convolution_with_a_huge_result_is_refused_before_any_work():
+    """Small operands, a result of 3·10⁸ floats: the library refuses it (more than 2²⁸
+    elements cross the boundary at once) instead of aborting the interpreter when its
+    allocation fails (the caller's buffer here is never touched)."""
+    ht.init(mode="mock", seed=1)
+    with pytest.raises(hxsim.InvalidArgumentError,
+                       match=r"the output of shape \[1, 300, 1048576\] has more than"):
+        ht.conv1d(torch.ones(1, 1, 2**20), torch.ones(300, 1, 1))
+    with pytest.raises(hxsim.InvalidArgumentError,
+                       match=r"the output of shape \[1, 300, 1, 1048576\] has more than"):
+        ht.conv2d(torch.ones(1, 1, 1, 2**20), torch.ones(300, 1, 1, 1))

@@ -305,3 +305,61 @@ def test_a_large_matmul_holds_little_beyond_its_input_and_result(tmp_path):
     # Before the parts, the bridge held a copy of the input, the blocks and the decoded result
     # for the whole batch: about 1.3 × the caller's data more.
     assert extra < 48 * 2**20, f"{extra / 2**20:.0f} MiB beyond the caller's {callers / 2**20:.0f}"
+
+
+# torch's reference warns that an even kernel with "same" copies the input; that is the point.
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+def test_string_padding_pads_as_torchs_own_layer():
+    """padding="valid" is no padding and "same" keeps the length, asymmetric for an even kernel,
+    exactly as torch's layer pads (software mode: the ideal model, gain · num_sends · conv)."""
+    ht.init(mode="software")
+    torch.manual_seed(3)
+    x1, x2 = uniform((2, 3, 11), 0, 31, 4), uniform((1, 2, 7, 8), 0, 31, 5)
+    layers = [(ht.nn.Conv1d(3, 4, 3, padding="valid", bias=False, num_sends=2), x1,
+               torch.nn.Conv1d),
+              (ht.nn.Conv1d(3, 4, 4, padding="same", bias=False, num_sends=2), x1,
+               torch.nn.Conv1d),
+              (ht.nn.Conv2d(2, 3, (2, 4), padding="same", bias=False, num_sends=1,
+                            padding_mode="reflect"), x2, torch.nn.Conv2d)]
+    for layer, x, torch_class in layers:
+        expected = GAIN * layer.num_sends * torch_class.forward(layer, x).detach()
+        y = layer(x)
+        assert y.shape == expected.shape
+        assert torch.allclose(y, expected, rtol=1e-5, atol=1e-4), layer
+
+
+def test_a_lazily_negated_tensor_is_read_with_its_sign():
+    """torch may keep a negation as a bit on the tensor (conj().imag, _neg_view) over memory
+    holding the positive values; the library must get the values torch sees."""
+    ht.init(mode="software", mock_parameter=ht.MockParameter(noise_std=0.0, gain=1.0))
+    x = torch.complex(torch.tensor([[0.0]]), torch.tensor([[3.0]])).conj().imag
+    assert x.is_neg() and x.is_contiguous()
+    w = torch.tensor([[2.0]])
+    assert ht.matmul(x, w).tolist() == [[-6.0]]
+    # Larger ones through torch's private view (the public routes give strided tensors); torch
+    # computes the references itself, negation included.
+    big = torch._neg_view(uniform((3, 5), 0, 31, 1))
+    weight = torch._neg_view(uniform((5, 4), -63, 63, 2))
+    assert big.is_neg() and weight.is_neg()
+    assert torch.allclose(ht.matmul(big, weight), torch.matmul(big, weight), rtol=1e-5)
+    kernel = torch._neg_view(uniform((2, 3, 2), -63, 63, 3))
+    assert torch.allclose(ht.conv1d(big.unsqueeze(0), kernel),
+                          torch.nn.functional.conv1d(big.unsqueeze(0), kernel),
+                          rtol=1e-5, atol=1e-4)
+
+
+def test_mixed_dtypes_are_refused_at_the_forward_call_as_torch_does():
+    ht.init(mode="mock", seed=1)
+    w = torch.full((3, 4), 5.0, dtype=torch.float64, requires_grad=True)
+    with pytest.raises(TypeError, match="input is torch.float32 but other is torch.float64"):
+        ht.matmul(torch.full((2, 3), 10.0), w)
+    with pytest.raises(TypeError, match="conv1d: input is torch.float64 but weight is "
+                                        "torch.float32"):
+        ht.conv1d(torch.ones(1, 1, 5, dtype=torch.float64), torch.ones(1, 1, 2))
+    layer = ht.nn.Linear(3, 4, num_sends=1).double()
+    with pytest.raises(TypeError, match="float64"):
+        layer(torch.ones(2, 3))
+    # One dtype throughout works forward and backward.
+    y = layer(torch.ones(2, 3, dtype=torch.float64))
+    y.sum().backward()
+    assert y.dtype == torch.float64 and layer.weight.grad.dtype == torch.float64

@@ -14,10 +14,14 @@ mode's backward pass, as in hxtorch.
 """
 
 import ctypes
+import math
 import threading
+
+import numpy as np
 
 from .. import _library
 from .._arrays import integer
+from ..errors import InvalidArgumentError
 from ..chip import Chip, integrator_code
 from . import constants
 
@@ -70,22 +74,36 @@ class Context:
             default, 4096; rounded up to a multiple of 128 and at least 1024). It bounds what a
             call holds besides its input and result; the results do not depend on it.
         """
+        self._handle = None
         if mode not in MODES:
             raise ValueError(f"mode must be one of {sorted(MODES)}, got {mode!r}")
         self.mode = mode
-        self._handle = None
+        seed = integer(seed, "seed", "uint64")
+        threads = 0 if threads is None else integer(threads, "threads")
+        if mock_parameter is not None:
+            _check_mock_parameter(mock_parameter)
         handles = []
         owned = []
         if mode == "physics":
-            if isinstance(chips, int) and not isinstance(chips, bool):
-                if chips < 1:
-                    raise ValueError(f"chips must be at least 1, got {chips}")
-                owned = [Chip(seed + index, parameters) for index in range(chips)]
+            if isinstance(chips, (int, np.integer)) and not isinstance(chips, bool):
+                count = integer(chips, "chips", minimum=1, maximum=constants.max_chips)
+                if seed + count - 1 >= 2**64:
+                    raise InvalidArgumentError(
+                        f"seed {seed} with {count} chips: the last chip's seed would exceed "
+                        "2**64-1")
+                owned = [Chip(seed + index, parameters) for index in range(count)]
                 chip_list = owned
             else:
-                chip_list = list(chips)
+                try:
+                    chip_list = list(chips)
+                except TypeError:
+                    raise TypeError("chips must be a positive number or a list of hxsim.Chip, "
+                                    f"got {chips!r}") from None
                 if not chip_list or not all(isinstance(c, Chip) for c in chip_list):
                     raise TypeError("chips must be a positive number or a list of hxsim.Chip")
+                if len(chip_list) > constants.max_chips:
+                    raise InvalidArgumentError(f"chips holds {len(chip_list)} chips, expected 1…"
+                                     f"{constants.max_chips}")
             files = calibration if isinstance(calibration, (list, tuple)) else (
                 [calibration] * len(chip_list) if calibration not in (None, "quick", "full")
                 else None)
@@ -102,15 +120,15 @@ class Context:
         array = (ctypes.c_uint64 * max(1, len(handles)))(*handles)
         handle = ctypes.c_uint64()
         _library.call(
-            "hxsim_context_create", MODES[mode], int(seed), array if handles else None,
-            len(handles), integrator_code(integrator), 0 if threads is None else int(threads),
+            "hxsim_context_create", MODES[mode], seed, array if handles else None,
+            len(handles), integrator_code(integrator), threads,
             1 if digital_correction else 0,
             ctypes.byref(handle))
         self._handle = handle.value
         for chip in owned:  # the context holds copies
             chip.close()
         self.chip_count = len(handles)
-        self.seed = int(seed)
+        self.seed = seed
         self.mock_parameter = mock_parameter or MockParameter()
         if part_rows is not None:
             self.part_rows = part_rows
@@ -125,7 +143,7 @@ class Context:
     @part_rows.setter
     def part_rows(self, rows):
         _library.call("hxsim_context_set_part_rows", self.handle,
-                      integer(rows, "part_rows", bits=64))
+                      integer(rows, "part_rows", "int64"))
 
     @property
     def handle(self):
@@ -139,6 +157,7 @@ class Context:
 
     @mock_parameter.setter
     def mock_parameter(self, parameter):
+        _check_mock_parameter(parameter)
         _library.call("hxsim_context_set_mock_parameter", self.handle, parameter.gain,
                       parameter.noise_std)
         self._mock_parameter = MockParameter(parameter.noise_std, parameter.gain)
@@ -151,7 +170,8 @@ class Context:
     def measure_mock_parameter(self, seed=0):
         """Gain and noise measured on the first chip as hxtorch's measure_mock_parameter."""
         gain, noise = ctypes.c_double(), ctypes.c_double()
-        _library.call("hxsim_context_measure_mock_parameter", self.handle, int(seed),
+        _library.call("hxsim_context_measure_mock_parameter", self.handle,
+                      integer(seed, "seed", "uint64"),
                       ctypes.byref(gain), ctypes.byref(noise))
         return MockParameter(noise_std=noise.value, gain=gain.value)
 
@@ -239,12 +259,25 @@ def get_mock_parameter():
 def set_mock_parameter(parameter):
     """Sets gain and noise of the current context (and of the default mock context)."""
     global _set_parameter
-    if not 0 < parameter.gain <= 1:
-        raise ValueError(f"gain is expected to be in the interval (0, 1] but was {parameter.gain}")
-    _set_parameter = MockParameter(parameter.noise_std, parameter.gain)
+    _check_mock_parameter(parameter)
     for context in (_current, _default_mock):
         if context is not None:
             context.mock_parameter = parameter
+    _set_parameter = MockParameter(parameter.noise_std, parameter.gain)
+
+
+def _check_mock_parameter(parameter):
+    """Refuses a gain outside (0, 1] and a negative or non-finite noise before any state
+    changes (the library refuses them too, but only once a context uses them)."""
+    try:
+        gain, noise_std = float(parameter.gain), float(parameter.noise_std)
+    except (AttributeError, TypeError, ValueError):
+        raise TypeError("mock_parameter must be a MockParameter (numbers gain and noise_std), "
+                        f"got {parameter!r}") from None
+    if not 0 < gain <= 1:
+        raise InvalidArgumentError(f"gain is expected to be in the interval (0, 1] but was {gain}")
+    if not (math.isfinite(noise_std) and noise_std >= 0):
+        raise InvalidArgumentError(f"noise_std is {noise_std}, expected a finite value ≥ 0")
 
 
 def measure_mock_parameter():

@@ -21,25 +21,50 @@ import torch.nn.functional as F
 
 from .. import _library
 from .._arrays import integer
+from ..errors import InvalidArgumentError
 from . import _context
 
 _FLOATS = (torch.float32, torch.float64)
+_FLOAT32_MAX = torch.finfo(torch.float32).max
 
 
-def _prepare(tensor, name):
-    """A C-contiguous float32 CPU copy (or view) of `tensor`, detached."""
+def _check_tensor(tensor, name):
+    """Refuses what the library cannot read: not a tensor, not on the CPU, not float32/64."""
     if not isinstance(tensor, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}")
     if tensor.device.type != "cpu":
         raise ValueError(f"{name} is on {tensor.device}; hxsim runs on the CPU (use .cpu())")
     if tensor.dtype not in _FLOATS:
         raise TypeError(f"{name} must be float32 or float64, got {tensor.dtype}")
-    return tensor.detach().to(torch.float32).contiguous()
+
+
+def _check_operands(operation, input, weight, weight_name="weight"):
+    """Both operands checked, and of one dtype: torch's matmul and conv refuse mixed dtypes,
+    and the backward pass (torch's own operation on the saved operands) would fail later."""
+    _check_tensor(input, f"{operation} input")
+    _check_tensor(weight, f"{operation} {weight_name}")
+    if input.dtype != weight.dtype:
+        raise TypeError(f"{operation}: input is {input.dtype} but {weight_name} is "
+                        f"{weight.dtype}; convert one to the other's dtype, as torch requires")
+
+
+def _prepare(tensor, name):
+    """A C-contiguous float32 CPU copy (or view) of a checked `tensor`, detached, with torch's
+    lazy negation and conjugation applied (the library reads the memory, which holds the
+    values before them)."""
+    tensor = tensor.detach().resolve_conj().resolve_neg()
+    if tensor.dtype == torch.float64:
+        large = torch.isfinite(tensor) & (tensor.abs() > _FLOAT32_MAX)
+        if large.any():
+            raise InvalidArgumentError(
+                f"{name} holds {tensor[large][0].item():g}, beyond float32's range "
+                f"(±{_FLOAT32_MAX:.4g}); hxsim computes in float32")
+    return tensor.to(torch.float32).contiguous()
 
 
 def _check_settings(num_sends, wait_between_events):
-    integer(num_sends, "num_sends")
-    integer(wait_between_events, "wait_between_events")
+    """The sending options as ints of the header's int32 (the library checks their ranges)."""
+    return integer(num_sends, "num_sends"), integer(wait_between_events, "wait_between_events")
 
 
 class _VMM(torch.autograd.Function):
@@ -69,7 +94,7 @@ class _VMM(torch.autograd.Function):
 
 def _vmm(input, weight, call, linear, num_sends, mock):
     """Runs one VMM-based operation through `_VMM`; `call(handle, backend)` returns the result."""
-    _check_settings(num_sends, 0)
+    num_sends, _ = _check_settings(num_sends, 0)
     context, backend = _context.for_call(mock)
     scale = context.mock_parameter.gain * num_sends
     return _VMM.apply(input, weight, lambda: call(context.handle, backend), linear, scale)
@@ -110,7 +135,8 @@ def _kept_result(name, *arguments):
 def matmul(input, other, num_sends=1, wait_between_events=5, mock=False):
     """The chip's VMM ``input @ other`` (hxtorch's matmul): `input` [..., K] (chip units,
     0…31 on the chip), `other` [K, N] or [K] (chip units, −63…63); the result [..., N] in LSB."""
-    _check_settings(num_sends, wait_between_events)
+    num_sends, wait_between_events = _check_settings(num_sends, wait_between_events)
+    _check_operands("matmul", input, other, "other")
     if input.dim() < 1 or other.dim() not in (1, 2):
         raise ValueError(f"matmul needs input of ≥ 1 dimension and other of 1 or 2, got "
                          f"{tuple(input.shape)} and {tuple(other.shape)}")
@@ -118,6 +144,10 @@ def matmul(input, other, num_sends=1, wait_between_events=5, mock=False):
     if other.shape[0] != k:
         raise ValueError(f"matmul: input has {k} columns but other has {other.shape[0]} rows "
                          f"(shapes {tuple(input.shape)} and {tuple(other.shape)})")
+    if k == 0:
+        raise InvalidArgumentError(
+            f"matmul: the inner dimension k (input's last, other's first) is 0 (shapes "
+            f"{tuple(input.shape)} and {tuple(other.shape)}); the chip needs at least one row")
     n = other.shape[1] if other.dim() == 2 else 1
     out_shape = tuple(input.shape[:-1]) + ((n,) if other.dim() == 2 else ())
 
@@ -133,27 +163,47 @@ def matmul(input, other, num_sends=1, wait_between_events=5, mock=False):
     return _vmm(input, other, call, torch.matmul, num_sends, mock)
 
 
+def _stride(value, name):
+    """A stride ≥ 1 that fits the header's int64 (the library checks its upper bound)."""
+    return integer(value, name, "int64", minimum=1)
+
+
 def _pair(value, name):
-    pair = (value, value) if isinstance(value, int) else tuple(value)
-    if len(pair) != 2:
+    values = (value, value) if not isinstance(value, (tuple, list)) else tuple(value)
+    if len(values) != 2:
         raise ValueError(f"{name} must be an integer or a pair, got {value!r}")
-    return pair
+    return tuple(_stride(v, name) for v in values)
 
 
 def _single(value, name):
-    single = (value,) if isinstance(value, int) else tuple(value)
-    if len(single) != 1:
+    values = (value,) if not isinstance(value, (tuple, list)) else tuple(value)
+    if len(values) != 1:
         raise ValueError(f"{name} must be an integer or a 1-tuple, got {value!r}")
-    return single[0]
+    return _stride(values[0], name)
 
 
 def _check_conv(input, weight, rank, name):
+    _check_operands(name, input, weight)
     if input.dim() != rank + 2 or weight.dim() != rank + 2:
         raise ValueError(f"{name} needs input and weight of {rank + 2} dimensions, got "
                          f"{tuple(input.shape)} and {tuple(weight.shape)}")
     if input.shape[1] != weight.shape[1]:
         raise ValueError(f"{name}: input has {input.shape[1]} channels, weight expects "
                          f"{weight.shape[1]}")
+
+
+def _check_bias(bias, input, weight, name):
+    """None, or a tensor [out_channels] of the input's dtype (torch's conv refuses the rest;
+    broadcasting another shape would silently add the wrong values)."""
+    if bias is None:
+        return
+    _check_tensor(bias, f"{name} bias")
+    if tuple(bias.shape) != (weight.shape[0],):
+        raise InvalidArgumentError(
+            f"{name}: bias has shape {list(bias.shape)}, expected [out_channels] = "
+            f"[{weight.shape[0]}] (weight {list(weight.shape)})")
+    if bias.dtype != input.dtype:
+        raise TypeError(f"{name}: bias is {bias.dtype} but input is {input.dtype}")
 
 
 def _bias(output, bias, rank):
@@ -167,9 +217,12 @@ def _conv1d(function, last, operation, input, weight, bias, stride, num_sends,
             wait_between_events, mock):
     """A 1-d convolution through the library's `function`, whose argument after the stride is
     `last` (the padding, or the number of expansions); the backward pass is conv1d's."""
-    _check_settings(num_sends, wait_between_events)
+    num_sends, wait_between_events = _check_settings(num_sends, wait_between_events)
     _check_conv(input, weight, 1, operation)
+    _check_bias(bias, input, weight, operation)
     s = _single(stride, "stride")
+    if function == "hxsim_expanded_conv1d":
+        last = integer(last, "num_expansions", "int64", minimum=1)
     (n, c, length), (o, _, k) = input.shape, weight.shape
     shape = (n, o, (length - k) // s + 1 if length >= k else 0)
 
@@ -201,8 +254,9 @@ def expanded_conv1d(input, weight, bias=None, stride=1, num_expansions=1, num_se
 def conv2d(input, weight, bias=None, stride=1, num_sends=1, wait_between_events=5, mock=False):
     """hxtorch's conv2d: `input` [N, C, H, W], `weight` [O, C, kH, kW]; no padding here (the
     layer pads first, as in hxtorch)."""
-    _check_settings(num_sends, wait_between_events)
+    num_sends, wait_between_events = _check_settings(num_sends, wait_between_events)
     _check_conv(input, weight, 2, "conv2d")
+    _check_bias(bias, input, weight, "conv2d")
     sy, sx = _pair(stride, "stride")
     (n, c, h, w_), (o, _, kh, kw) = input.shape, weight.shape
     shape = (n, o, (h - kh) // sy + 1 if h >= kh else 0, (w_ - kw) // sx + 1 if w_ >= kw else 0)
@@ -228,6 +282,8 @@ def mac(x, weights, num_sends=1, wait_between_events=5, mock=False):
 # ---- digital operations ------------------------------------------------------------------------
 
 def _finite(tensor, name):
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(tensor).__name__}")
     if not torch.isfinite(tensor).all():
         raise ValueError(f"{name} holds NaN or infinite values")
 
@@ -342,5 +398,8 @@ def automatic_num_sends(fan_in, relu_shift=1):
     """hxtorch's automatic num_sends of a layer with `fan_in` inputs: the He-initialised
     standard deviation ``2^shift · √2 / gain / √fan_in`` in units of a third of the largest
     weight, rounded up."""
+    fan_in = integer(fan_in, "fan_in", minimum=1)
+    # A shift of the 8-bit ReLU output, as converting_relu's (0…7).
+    relu_shift = integer(relu_shift, "relu_shift", minimum=0, maximum=7)
     std = 2 ** relu_shift * math.sqrt(2) / get_mock_parameter().gain / math.sqrt(fan_in)
     return int(math.ceil(std / (63 / 3)))

@@ -9,6 +9,10 @@ output_activation_max = 127
 #: Signed inputs (rows) and columns of one hemisphere, the largest block of one VMM.
 hardware_matrix_height = 128
 hardware_matrix_width = 256
+#: The most simulated chips of one physics context: the range of the command line's ``--chips``
+#: (``hxsim eval``, ``train``, ``budget``: 1…64). Each chip holds about 0.8 MB of state, and a
+#: context copies its chips.
+max_chips = 64
 
 
 class defaults:  # noqa: N801 - hxtorch's name

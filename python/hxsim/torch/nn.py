@@ -12,6 +12,7 @@ import math
 
 import torch
 
+from .._arrays import integer
 from . import _ops, constants
 
 
@@ -51,8 +52,8 @@ class MACLayer(Layer):
     def __init__(self, num_sends=None, wait_between_events=constants.defaults.wait_between_events,
                  mock=False, *, input_transform=None, weight_transform=clamp_weight_):
         super().__init__(mock)
-        self.num_sends = num_sends
-        self.wait_between_events = wait_between_events
+        self.num_sends = None if num_sends is None else integer(num_sends, "num_sends", minimum=1)
+        self.wait_between_events = integer(wait_between_events, "wait_between_events")
         self.input_transform = input_transform
         self.weight_transform = weight_transform
 
@@ -95,6 +96,9 @@ class Linear(MACLayer, torch.nn.Linear):
         """:param avg: neurons averaged per output (each output column placed `avg` times);
         reduces noise, but the copies share one weight, so their fixed-pattern differences are
         averaged, not trained."""
+        in_features = integer(in_features, "in_features", minimum=1)
+        out_features = integer(out_features, "out_features", minimum=1)
+        avg = integer(avg, "avg", minimum=1)
         MACLayer.__init__(self, num_sends, wait_between_events, mock,
                           input_transform=input_transform, weight_transform=weight_transform)
         torch.nn.Linear.__init__(self, in_features, out_features, bias)
@@ -127,6 +131,9 @@ class _ConvNd(MACLayer):
                  groups=1, bias=True, padding_mode="zeros", num_sends=None,
                  wait_between_events=constants.defaults.wait_between_events, mock=False, *,
                  input_transform=None, weight_transform=clamp_weight_):
+        # The chip has no empty layer (and the initialisation divides by the fan-in).
+        in_channels = integer(in_channels, "in_channels", minimum=1)
+        out_channels = integer(out_channels, "out_channels", minimum=1)
         MACLayer.__init__(self, num_sends, wait_between_events, mock,
                           input_transform=input_transform, weight_transform=weight_transform)
         self._torch_class.__init__(self, in_channels, out_channels, kernel_size, stride, padding,
@@ -141,12 +148,12 @@ class _ConvNd(MACLayer):
             raise ValueError("Dilations greater than 1 are currently not supported.")
         if self.groups > 1:
             raise ValueError("More than 1 group is currently not supported.")
-        if any(self.padding):
-            pads = []
-            for size in reversed(self.padding):
-                pads += [size, size]
+        # torch's layer states its padding as F.pad's argument, also for padding="same"
+        # (asymmetric for an even kernel) and "valid" (none).
+        pads = tuple(self._reversed_padding_repeated_twice)
+        if any(pads):
             mode = "constant" if self.padding_mode == "zeros" else self.padding_mode
-            input = torch.nn.functional.pad(input, tuple(pads), mode)
+            input = torch.nn.functional.pad(input, pads, mode)
         input, weight = self._transformed(input)
         return self._chip_conv(input, weight)
 
@@ -183,7 +190,7 @@ class ExpandedConv1d(Conv1d):
             kernel, step = self.kernel_size[0], self.stride[0]
             by_height = (rows - kernel) // step + 1 if rows >= kernel else 1
             num_expansions = max(1, min(by_width, by_height))
-        self.num_expansions = num_expansions
+        self.num_expansions = integer(num_expansions, "num_expansions", "int64", minimum=1)
 
     def _chip_conv(self, input, weight):
         return _ops.expanded_conv1d(input, weight, self.bias, self.stride,
