@@ -85,7 +85,8 @@ public enum ModelEvaluation {
     /// Evaluates `model` on the `settings.split` of `data`; `progress` hears `(samples done,
     /// samples)` after every batch.
     /// - Throws: ``ApplicationError/modelDoesNotFitTask(task:reason:)`` when the model does not
-    ///   take the task's samples or has too few outputs; calibration and executor errors.
+    ///   take the task's samples, has no layers or not one output per class; calibration and
+    ///   executor errors.
     public static func run(
         model: Sequential, task: String, data: TaskData, settings: Settings,
         progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
@@ -192,11 +193,16 @@ public enum ModelEvaluation {
         return try PhysicsExecutor(chips: chips, corrections: results)
     }
 
-    /// Throws unless one sample of `set` in `shape` goes through `model` (in software) and
-    /// gives an output for every class.
+    /// Throws unless `model` has layers and one sample of `set` in `shape` goes through it (in
+    /// software) and gives exactly one output per class: an output more would be a predicted
+    /// class that does not exist, an output fewer a class that is never predicted.
     static func check(_ model: Sequential, fits set: Dataset, shape: [Int], task: String) throws {
         guard set.count > 0 else {
             throw ApplicationError.modelDoesNotFitTask(task: task, reason: "the split is empty")
+        }
+        guard !model.layers.isEmpty else {
+            throw ApplicationError.modelDoesNotFitTask(
+                task: task, reason: "the model has no layers")
         }
         var context = ExecutionContext.software
         let outputs: Int
@@ -207,7 +213,7 @@ public enum ModelEvaluation {
             throw ApplicationError.modelDoesNotFitTask(
                 task: task, reason: "it does not take samples of shape \(shape): \(error)")
         }
-        guard outputs >= set.classCount else {
+        guard outputs == set.classCount else {
             throw ApplicationError.modelDoesNotFitTask(
                 task: task, reason: "\(outputs) outputs for \(set.classCount) classes")
         }

@@ -1,15 +1,18 @@
 import Foundation
+import HXNetwork
 import HXPhysics
 
 /// Validation of what arrives through the C ABI, before any library code sees it: sizes that
 /// fit in memory without overflow, non-null pointers, known enumeration values, UTF-8 strings.
 /// Library code may trap on an overflowing size or a dangling buffer; it never gets one.
 enum Check {
-    /// The largest element count of one array crossing the boundary (2²⁸, 1 GiB of floats).
-    static let maxElements = 1 << 28
-    /// The largest single size, stride or padding (2²⁴): far beyond any chip layer, and small
-    /// enough that sums and products of a few of them cannot overflow.
-    static let maxExtent = 1 << 24
+    /// The largest element count of one array crossing the boundary: the front end's
+    /// ``TensorLimits/maxElements`` (2²⁸, 1 GiB of floats).
+    static let maxElements = TensorLimits.maxElements
+    /// The largest single size, stride or padding: the front end's ``TensorLimits/maxExtent``
+    /// (2²⁴), far beyond any chip layer, and small enough that sums and products of a few of
+    /// them cannot overflow.
+    static let maxExtent = TensorLimits.maxExtent
 
     /// `value` as an `Int` in `minimum...maxExtent`.
     static func extent(_ value: Int64, _ name: String, minimum: Int64 = 1) throws -> Int {

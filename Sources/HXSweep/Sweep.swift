@@ -212,12 +212,13 @@ public struct Sweep: Sendable {
                 failure = failure ?? error
                 continue
             }
-            if let largest = labels.max(), largest >= output.count {
+            // One output per class, as `hxsim eval` requires: an output more would be a
+            // predicted class that does not exist.
+            guard output.count == dataset.classCount else {
                 throw SweepError.invalidSetting(
                     name: "dataset",
                     reason:
-                        "label \(largest) needs \(largest + 1) outputs; the model has \(output.count)"
-                )
+                        "the model has \(output.count) outputs for \(dataset.classCount) classes")
             }
             return shape
         }

@@ -2,6 +2,7 @@ import Foundation
 import HXData
 import HXIO
 import HXNetwork
+import HXNumerics
 import HXTestSupport
 import Testing
 
@@ -102,6 +103,40 @@ struct BadInputTests {
         try folder.write(bad, "1 2 3\n")
         let text = Self.failure(training: TimeSeriesTask.uciHAR, in: folder)
         #expect(text.contains("body_gyro_y_test.txt"), "\(text)")
+    }
+
+    @Test("eval: a model needs layers and exactly one output per class (review finding 8)")
+    func outputsPerClass() throws {
+        // Four samples of three features, three classes; inputs in chip units.
+        let set = try Dataset(
+            name: "tiny",
+            features: Matrix(rows: 4, columns: 3, storage: (0..<12).map { Float($0) }),
+            labels: [0, 1, 2, 0], classCount: 3)
+        let data = TaskData(train: set, validation: set, test: set)
+        var settings = ModelEvaluation.Settings()
+        settings.backend = .software
+        // Given gain and noise: nothing is measured on a chip.
+        (settings.mockGain, settings.mockNoise) = (1, 0)
+        func evaluate(outputs: Int?) throws -> ModelEvaluation.Result {
+            let model =
+                try outputs.map { Sequential(try Linear(inFeatures: 3, outFeatures: $0, seed: 1)) }
+                ?? Sequential()
+            return try ModelEvaluation.run(
+                model: model, task: "tiny", data: data, settings: settings)
+        }
+        for (outputs, reason) in [
+            (5, "5 outputs for 3 classes"), (2, "2 outputs for 3 classes"),
+            (nil, "the model has no layers"),
+        ] {
+            #expect(throws: ApplicationError.modelDoesNotFitTask(task: "tiny", reason: reason)) {
+                try evaluate(outputs: outputs)
+            }
+        }
+        let fitting = try evaluate(outputs: 3)
+        #expect(fitting.logits.columns == 3)
+        #expect(
+            fitting.predictions.count == 4
+                && fitting.predictions.allSatisfy { (0..<3).contains($0) })
     }
 
     @Test("eval: an output that is neither .npy nor .csv is refused before any work")

@@ -53,6 +53,55 @@ struct ConvolutionTests {
         #expect(worst < 1e-3, "largest deviation \(worst) LSB")
     }
 
+    @Test(
+        "huge padding, stride or expansion: a one-line error naming it, never a trap (finding 2)")
+    func hugeWindowSettings() throws {
+        let x = randomTensor([1, 1, 4, 4], seed: 1, in: 0...31)
+        let w = randomTensor([2, 1, 3, 3], seed: 2, in: -63...63)
+        var context = softwareContext()
+        func message(_ body: (inout ExecutionContext) throws -> Tensor) -> String {
+            let error = #expect(throws: NetworkError.self) { try body(&context) }
+            return error?.description ?? ""
+        }
+        // Beyond 2²⁴: refused by name before any arithmetic on it.
+        #expect(
+            message { try conv2d(x, w, padding: (Int.max / 2, 1), context: &$0) }
+                == "convolution padding = 4.611686018427388e+18 is outside 0…16777216")
+        #expect(
+            message { try conv2d(x, w, stride: (1, Int.max), context: &$0) }
+                == "convolution stride = 9.223372036854776e+18 is outside 1…16777216")
+        // Within 2²⁴ but (4 + 2²⁵ − 2)² positions: the patch count is checked before allocating.
+        let patches = message { try conv2d(x, w, padding: (1 << 24, 1 << 24), context: &$0) }
+        #expect(
+            patches.contains("the patches of one image (33554434 × 33554434 positions of 9 inputs)")
+                && patches.contains("more than the 268435456"), "\(patches)")
+        let x1 = randomTensor([1, 1, 8], seed: 3, in: 0...31)
+        let w1 = randomTensor([1, 1, 2], seed: 4, in: -63...63)
+        #expect(
+            message { try expandedConv1d(x1, w1, numExpansions: Int.max, context: &$0) }
+                == "expandedConv1d numExpansions = 9.223372036854776e+18 is outside 1…16777216")
+        #expect(
+            message {
+                try expandedConv1d(x1, w1, stride: 1 << 24, numExpansions: 1 << 24, context: &$0)
+            }.hasPrefix("expandedConv1d stride × numExpansions = 281474976710656 is outside"))
+        #expect(
+            message { try expandedConv1d(x1, w1, numExpansions: 1 << 20, context: &$0) }
+                .contains("the kernel expanded 1048576 times would have"))
+        // Layers: padding 0…kernel − 1 on each axis (wider only adds windows of zeros).
+        #expect(throws: NetworkError.outOfRange(name: "Conv2d padding", value: 3, allowed: 0...2)) {
+            try Conv2d(weight: w, padding: (1, 3), numSends: 1)
+        }
+        #expect(try Conv2d(weight: w, padding: (2, 2), numSends: 1).padding == (2, 2))
+        #expect(throws: NetworkError.outOfRange(name: "Conv1d padding", value: 2, allowed: 0...1)) {
+            try Conv1d(weight: w1, padding: 2, numSends: 1)
+        }
+        // A huge repetition throws instead of overflowing `count × times`.
+        let repeated = #expect(throws: NetworkError.self) {
+            try Tensor([1, 2]).repeatingLastAxis(Int.max)
+        }
+        #expect(repeated?.description.contains("more than the 268435456") == true)
+    }
+
     @Test("conv1d equals conv2d on a height-1 image, with bias added per channel")
     func conv1dMatchesConv2d() throws {
         let x = randomTensor([2, 3, 17], seed: 3, in: 0...31)

@@ -59,13 +59,27 @@ struct InitializationAndOptimizerTests {
     }
 
     @Test("bad layer settings are errors")
-    func badSettings() {
+    func badSettings() throws {
         #expect(throws: NetworkError.self) { try Linear(inFeatures: 0, outFeatures: 2, seed: 0) }
-        #expect(
-            throws: NetworkError.outOfRange(name: "avg", value: 0, allowed: 1...Double.infinity)
-        ) {
-            try Linear(inFeatures: 3, outFeatures: 2, avg: 0, seed: 0)
+        // avg: one output over at most every output column of one chip execution (512).
+        for avg in [0, 513, Int.max] {
+            #expect(
+                throws: NetworkError.outOfRange(
+                    name: "Linear avg", value: Double(avg), allowed: 1...512)
+            ) {
+                try Linear(inFeatures: 3, outFeatures: 2, avg: avg, seed: 0)
+            }
         }
+        #expect(try Linear(inFeatures: 3, outFeatures: 2, avg: 512, seed: 0).avg == 512)
+        // 1024 × 1024 weights repeated 512 times would be 2²⁹ values on the chip's side.
+        let wide = #expect(throws: NetworkError.self) {
+            try Linear(
+                weight: try Tensor(shape: [1024, 1024], repeating: 0), numSends: 1, avg: 512)
+        }
+        #expect(
+            wide?.description.contains(
+                "Linear weight [1024, 1024] with avg 512 would have 536870912 elements")
+                == true, "\(String(describing: wide))")
         #expect(
             throws: NetworkError.outOfRange(
                 name: "waitBetweenEvents", value: -1, allowed: 1...1023)

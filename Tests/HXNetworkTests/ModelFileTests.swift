@@ -193,6 +193,53 @@ struct ModelFileTests {
             "\(String(describing: shape))")
     }
 
+    @Test(
+        "a huge avg, padding, stride or numExpansions: one line naming file, layer, setting")
+    func settingsOutOfRange() throws {
+        let linear = try json(
+            Sequential(try Linear(inFeatures: 3, outFeatures: 2, avg: 2, seed: 1)))
+        let conv2d = try json(
+            Sequential(
+                try Conv2d(inChannels: 1, outChannels: 2, kernelSize: 3, padding: 1, seed: 1)))
+        let conv1d = try json(
+            Sequential(try Conv1d(inChannels: 1, outChannels: 2, kernelSize: 3, seed: 1)))
+        let expanded = try json(
+            Sequential(
+                try ExpandedConv1d(
+                    inChannels: 1, outChannels: 2, kernelSize: 3, numExpansions: 2, seed: 1)))
+        let huge = 4_611_686_018_427_387_903
+        let cases: [([String: Any], String, Any, String)] = [
+            (linear, "avg", 1_000_000_000, "Linear avg = 1000000000 is outside 1…512"),
+            (linear, "avg", Int.max, "Linear avg = 9.223372036854776e+18 is outside 1…512"),
+            (conv2d, "padding", [1_000_000, 1_000_000], "Conv2d padding = 1000000 is outside 0…2"),
+            (
+                conv2d, "padding", [huge, 1],
+                "Conv2d padding = 4.611686018427388e+18 is outside 0…2"
+            ),
+            (
+                conv2d, "stride", [1, Int.max],
+                "Conv2d stride = 9.223372036854776e+18 is outside 1…16777216"
+            ),
+            (conv1d, "padding", 1 << 40, "Conv1d padding = 1099511627776 is outside 0…2"),
+            (conv1d, "stride", (1 << 24) + 1, "Conv1d stride = 16777217 is outside 1…16777216"),
+            (
+                expanded, "numExpansions", Int.max,
+                "ExpandedConv1d numExpansions = 9.223372036854776e+18"
+            ),
+        ]
+        for (object, key, value, message) in cases {
+            var layers = self.layers(of: object)
+            layers[0][key] = value
+            let data = try reencode(replacingLayers(of: object, with: layers))
+            let error = #expect(throws: NetworkError.self, "\(key) \(value)") {
+                try ModelFile.decode(data, source: "m.json")
+            }
+            let text = error?.description ?? ""
+            #expect(text.hasPrefix("model file m.json: \(message)"), "\(text)")
+            #expect(text.hasSuffix("at model.layers[0]") && !text.contains("\n"), "\(text)")
+        }
+    }
+
     @Test("a missing file and a custom module are clear errors")
     func otherErrors() throws {
         let missing = #expect(throws: NetworkError.self) {

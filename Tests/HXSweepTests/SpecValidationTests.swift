@@ -1,4 +1,5 @@
 import Foundation
+import HXNetwork
 import HXTestSupport
 import Testing
 
@@ -129,6 +130,28 @@ struct SpecValidationTests {
                 == .duplicateValue(axis: "seed", value: "1"))
         let beyond = try error(testSpec(axes: [AxisSpec("numSends@5", values: [.number(2)])]))
         #expect(beyond?.description.contains("VMM layer 5 does not exist") == true)
+    }
+
+    @Test("a model without exactly one output per class of the data set is refused")
+    func outputsPerClass() throws {
+        // Yin-Yang: 4 features, 3 classes. 5 outputs would predict classes that do not exist.
+        for (outputs, found) in [(5, 5), (2, 2), (nil, 4)] {
+            let directory = try temporaryDirectory("outputs")
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let model =
+                try outputs.map { Sequential(try Linear(inFeatures: 4, outFeatures: $0, seed: 1)) }
+                ?? Sequential()
+            try ModelFile.save(model, to: URL(fileURLWithPath: directory + "/model.json"))
+            let spec = SweepSpec(
+                name: "x", model: "model.json",
+                dataset: DatasetSpec(kind: "yinyang", size: 10, inputScale: 31), axes: [])
+            #expect(
+                throws: SweepError.invalidSetting(
+                    name: "dataset", reason: "the model has \(found) outputs for 3 classes")
+            ) {
+                try Sweep(spec: spec, directory: directory, calibration: nil)
+            }
+        }
     }
 
     @Test("calibration on without a calibration wired in is refused before any work")

@@ -93,6 +93,10 @@ public enum VMMLimits {
     public static let hemispheresPerChip = ChipGeometry.hemispheres
     /// The default wait between input events, in FPGA cycles of 8 ns (hxtorch's default 5).
     public static let defaultWaitBetweenEvents = ChipGeometry.defaultWaitBetweenEvents
+    /// Column copies a ``Linear`` layer may average per output (its `avg`): at most the output
+    /// columns of one chip execution (``ChipGeometry/maxSignedVMM``), where one output spread
+    /// over every column of both hemispheres is the most averaging a chip can do at once.
+    public static let avgRange: ClosedRange<Int> = 1...ChipGeometry.maxSignedVMM.outputs
 }
 
 /// What happens to inputs and weights outside the chip's ranges on the way to the chip (mock

@@ -45,7 +45,14 @@ extension LayerRecord: Codable {
                 debugDescription: "unknown layer type \"\(name)\"; known: "
                     + Self.registry.map { $0.typeName }.joined(separator: ", "))
         }
-        layer = try layerType.init(from: decoder)
+        do {
+            layer = try layerType.init(from: decoder)
+        } catch let error as NetworkError {
+            // A layer's own check names the setting; the path names the layer in the file.
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(
+                    codingPath: decoder.codingPath, debugDescription: error.description))
+        }
     }
 
     /// Encodes `type` and the layer's settings and tensors (see `HXNetwork.docc/ModelFormat.md`).

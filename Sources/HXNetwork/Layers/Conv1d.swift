@@ -4,9 +4,9 @@ public struct Conv1d: ChipLayer {
     public var weight: Tensor
     /// Biases `[outChannels]`, LSB, or `nil`.
     public var bias: Tensor?
-    /// Step between output positions.
+    /// Step between output positions (1…``TensorLimits/maxExtent``).
     public var stride: Int
-    /// Zeros added at both ends of the input.
+    /// Zeros added at both ends of the input (0…kernel size − 1).
     public var padding: Int
     /// Sends per input vector (``ChipGeometry/numSendsRange``).
     public var numSends: Int

@@ -4,9 +4,9 @@ public struct Conv2d: ChipLayer {
     public var weight: Tensor
     /// Biases `[outChannels]`, LSB, or `nil`.
     public var bias: Tensor?
-    /// Steps between output positions, (vertical, horizontal).
+    /// Steps between output positions, (vertical, horizontal), each 1…``TensorLimits/maxExtent``.
     public var stride: (Int, Int)
-    /// Zeros added on both sides, (vertical, horizontal).
+    /// Zeros added on both sides, (vertical, horizontal), each 0…kernel size − 1 on its axis.
     public var padding: (Int, Int)
     /// Sends per input vector (``ChipGeometry/numSendsRange``).
     public var numSends: Int

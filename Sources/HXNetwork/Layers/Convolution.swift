@@ -21,17 +21,28 @@ struct WindowGeometry: Sendable, Equatable {
     var outputWidth: Int { (width + padLeft + padRight - kernelWidth) / strideX + 1 }
     var patchSize: Int { channels * kernelHeight * kernelWidth }
 
-    /// Checks positive strides and kernels, non-negative padding, and a kernel that fits.
+    /// Checks strides and kernels in 1…``TensorLimits/maxExtent``, padding in
+    /// 0…``TensorLimits/maxExtent``, a kernel that fits the padded input, and the patches of one
+    /// image (`Ho · Wo · C · kH · kW`) within ``TensorLimits/maxElements``. With every extent
+    /// bounded so, the sums and products below cannot overflow for any input a tensor can hold.
     func validate(operation: String) throws {
-        try requireAtLeast(1, min(strideY, strideX), "\(operation) stride")
-        try requireAtLeast(1, min(kernelHeight, kernelWidth), "\(operation) kernel size")
-        try requireAtLeast(0, min(padTop, padBottom, padLeft, padRight), "\(operation) padding")
+        try TensorLimits.requireExtent(strideY, minimum: 1, "\(operation) stride")
+        try TensorLimits.requireExtent(strideX, minimum: 1, "\(operation) stride")
+        try TensorLimits.requireExtent(kernelHeight, minimum: 1, "\(operation) kernel size")
+        try TensorLimits.requireExtent(kernelWidth, minimum: 1, "\(operation) kernel size")
+        for padding in [padTop, padBottom, padLeft, padRight] {
+            try TensorLimits.requireExtent(padding, minimum: 0, "\(operation) padding")
+        }
         guard kernelHeight <= height + padTop + padBottom, kernelWidth <= width + padLeft + padRight
         else {
             throw NetworkError.invalidArgument(
                 "\(operation): kernel \(kernelHeight) × \(kernelWidth) is larger than the padded "
                     + "input \(height + padTop + padBottom) × \(width + padLeft + padRight)")
         }
+        try TensorLimits.requireElements(
+            [outputHeight, outputWidth, patchSize],
+            "\(operation): the patches of one image (\(outputHeight) × \(outputWidth) positions "
+                + "of \(patchSize) inputs)")
     }
 }
 
@@ -178,10 +189,13 @@ func convolve(
             operation: "convolution bias", expected: [o], got: bias.shape)
     }
     let (oh, ow) = (geometry.outputHeight, geometry.outputWidth)
+    try TensorLimits.requireElements(
+        [n, o, oh, ow], "convolution: the output (\(n) × \(o) × \(oh) × \(ow))")
     let kernels = try weight.reshaped([o, geometry.patchSize]).transposed()
     var out: Tensor
     if input.requiresGradient || weight.requiresGradient {
         // The backward pass needs every patch: one VMM of all of them.
+        try requirePatchLimit(images: n, geometry)
         let columns = context.measure(.encode) { input.im2col(geometry) }
         let product = try matmul(
             columns, kernels, numSends: settings.numSends,
@@ -198,6 +212,15 @@ func convolve(
         out = try context.measure(.digital) { try out + bias.reshaped([o, 1, 1]) }
     }
     return out
+}
+
+/// Throws unless the patch matrix of `images` images (`images · Ho · Wo × C · kH · kW`) fits
+/// ``TensorLimits/maxElements``.
+func requirePatchLimit(images: Int, _ g: WindowGeometry) throws {
+    try TensorLimits.requireElements(
+        [images, g.outputHeight, g.outputWidth, g.patchSize],
+        "convolution: the patches of \(images) images (\(g.outputHeight) × \(g.outputWidth) "
+            + "positions of \(g.patchSize) inputs each)")
 }
 
 /// The convolution of `input` `[N, C, H, W]` with `kernels` `[C · kH · kW, O]` when no gradient
@@ -217,6 +240,9 @@ func convolveInParts(
         var call = try VMMCall(
             weights: kernels.storage, k: geometry.patchSize, n: o, settings: settings,
             backend: backend, units: n, unitRows: positions, input: images, context: &context)
+        // The patches of a part's images are held at once (on the software back end, the
+        // whole batch's).
+        try requirePatchLimit(images: call.parts.map(\.count).max() ?? 0, geometry)
         for part in call.parts {
             let columns = context.measure(.encode) {
                 Tensor(
@@ -246,7 +272,10 @@ func convolveInParts(
 }
 
 /// Checks what every convolution layer needs: the chip layer's checks (weight of `rank`, bias
-/// `[outChannels]`, timing), positive strides, non-negative padding and finite values.
+/// `[outChannels]`, timing), strides in 1…``TensorLimits/maxExtent``, finite values, and the
+/// padding of each spatial axis (`paddings`, in the order of the kernel's axes) in 0…kernel − 1.
+/// A wider padding than that (PyTorch accepts it) only adds output positions whose windows hold
+/// nothing but zeros, so a layer with one is refused as a damaged setting rather than run.
 func checkConvolution(
     weight: Tensor, bias: Tensor?, rank: Int, strides: [Int], paddings: [Int], numSends: Int,
     waitBetweenEvents: Int, layer: String
@@ -254,7 +283,13 @@ func checkConvolution(
     try checkChipLayer(
         weight: weight, bias: bias, rank: rank, numSends: numSends,
         waitBetweenEvents: waitBetweenEvents, layer: layer)
-    for stride in strides { try requireAtLeast(1, stride, "\(layer) stride") }
-    for padding in paddings { try requireAtLeast(0, padding, "\(layer) padding") }
+    for stride in strides { try TensorLimits.requireExtent(stride, minimum: 1, "\(layer) stride") }
+    for (padding, kernel) in zip(paddings, weight.shape.dropFirst(2)) {
+        guard padding >= 0, padding < kernel else {
+            throw NetworkError.outOfRange(
+                name: "\(layer) padding", value: Double(padding),
+                allowed: 0...Double(kernel - 1))
+        }
+    }
     try checkFinite(weight: weight, bias: bias, layer: layer)
 }

@@ -7,9 +7,9 @@ public struct ExpandedConv1d: ChipLayer {
     public var weight: Tensor
     /// Biases `[outChannels]`, LSB, or `nil`.
     public var bias: Tensor?
-    /// Step between output positions.
+    /// Step between output positions (1…``TensorLimits/maxExtent``).
     public var stride: Int
-    /// Kernel copies per VMM (≥ 1).
+    /// Kernel copies per VMM (1…``TensorLimits/maxExtent``).
     public var numExpansions: Int
     /// Sends per input vector (``ChipGeometry/numSendsRange``).
     public var numSends: Int
@@ -47,8 +47,9 @@ public struct ExpandedConv1d: ChipLayer {
         waitBetweenEvents: Int = VMMLimits.defaultWaitBetweenEvents, backend: Backend? = nil
     ) throws {
         try checkConvolution(
-            weight: weight, bias: bias, rank: 3, strides: [stride, numExpansions], paddings: [],
+            weight: weight, bias: bias, rank: 3, strides: [stride], paddings: [],
             numSends: numSends, waitBetweenEvents: waitBetweenEvents, layer: "ExpandedConv1d")
+        try TensorLimits.requireExtent(numExpansions, minimum: 1, "ExpandedConv1d numExpansions")
         (self.weight, self.bias, self.stride, self.numExpansions) = (
             weight, bias, stride, numExpansions
         )

@@ -18,8 +18,11 @@ public func expandedConv1d(
     context: inout ExecutionContext
 ) throws -> Tensor {
     try checkConv1dOperands(input, weight, operation: "expandedConv1d")
-    try requireAtLeast(1, numExpansions, "numExpansions")
-    try requireAtLeast(1, stride, "stride")
+    try TensorLimits.requireExtent(numExpansions, minimum: 1, "expandedConv1d numExpansions")
+    try TensorLimits.requireExtent(stride, minimum: 1, "expandedConv1d stride")
+    // The expanded convolution steps by stride × numExpansions (both ≤ 2²⁴, so no overflow).
+    try TensorLimits.requireExtent(
+        stride * numExpansions, minimum: 1, "expandedConv1d stride × numExpansions")
     let (n, length) = (input.shape[0], input.shape[2])
     let (o, k) = (weight.shape[0], weight.shape[2])
     guard k <= length else {
@@ -31,6 +34,9 @@ public func expandedConv1d(
             operation: "expandedConv1d bias", expected: [o], got: bias.shape)
     }
     let e = numExpansions
+    try TensorLimits.requireElements(
+        [o, e, input.shape[1], k + stride * (e - 1)],
+        "expandedConv1d: the kernel expanded \(e) times")
     let expanded = try weight.expandingKernel(times: e, stride: stride)
     let expandedLength = k + stride * (e - 1)
     let outputLength = (length - k) / stride + 1

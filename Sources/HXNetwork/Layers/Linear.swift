@@ -21,7 +21,7 @@ public struct Linear: ChipLayer {
     public var numSends: Int
     /// FPGA cycles (8 ns) between input events (``ChipGeometry/waitBetweenEventsRange``).
     public var waitBetweenEvents: Int
-    /// Number of column copies averaged per output (≥ 1).
+    /// Number of column copies averaged per output (``VMMLimits/avgRange``).
     public var avg: Int
     /// This layer's back end, or `nil` for the context's. Not saved in model files.
     public var backend: Backend?
@@ -36,7 +36,7 @@ public struct Linear: ChipLayer {
     ///   - numSends: sends per vector; `nil` derives it from the initialisation
     ///     (``WeightInitialization/automaticNumSends(fanIn:)`` with fan-in `inFeatures`).
     ///   - waitBetweenEvents: FPGA cycles between events (default 5).
-    ///   - avg: column copies averaged per output (default 1).
+    ///   - avg: column copies averaged per output (default 1, ``VMMLimits/avgRange``).
     public init(
         inFeatures: Int, outFeatures: Int, bias: Bool = true, numSends: Int? = nil,
         waitBetweenEvents: Int = VMMLimits.defaultWaitBetweenEvents, avg: Int = 1,
@@ -53,7 +53,9 @@ public struct Linear: ChipLayer {
     }
 
     /// A layer with given weights `[outFeatures, inFeatures]` and biases `[outFeatures]`.
-    /// - Throws: ``NetworkError`` for shapes that do not fit, non-finite values or bad settings.
+    /// - Throws: ``NetworkError`` for shapes that do not fit, non-finite values or bad settings
+    ///   (`avg` outside ``VMMLimits/avgRange``, or a weight repeated `avg` times that exceeds
+    ///   ``TensorLimits/maxElements``).
     public init(
         weight: Tensor, bias: Tensor? = nil, numSends: Int,
         waitBetweenEvents: Int = VMMLimits.defaultWaitBetweenEvents, avg: Int = 1,
@@ -62,7 +64,17 @@ public struct Linear: ChipLayer {
         try checkChipLayer(
             weight: weight, bias: bias, rank: 2, numSends: numSends,
             waitBetweenEvents: waitBetweenEvents, layer: "Linear")
-        try requireAtLeast(1, avg, "avg")
+        guard VMMLimits.avgRange.contains(avg) else {
+            throw NetworkError.outOfRange(
+                name: "Linear avg", value: Double(avg),
+                allowed: Double(
+                    VMMLimits.avgRange.lowerBound)...Double(
+                        VMMLimits.avgRange.upperBound))
+        }
+        // The chip sees the weight with every column repeated `avg` times.
+        try TensorLimits.requireElements(
+            weight.shape + [avg],
+            "Linear weight \(NetworkError.format(weight.shape)) with avg \(avg)")
         try checkFinite(weight: weight, bias: bias, layer: "Linear")
         self.weight = weight
         self.bias = bias

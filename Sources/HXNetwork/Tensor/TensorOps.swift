@@ -126,15 +126,16 @@ extension Tensor {
 
     /// Each element along the last axis repeated `times` times in place (PyTorch's
     /// `repeat_interleave(times, -1)`): `[a, b]` becomes `[a, a, b, b]` for `times` 2.
+    /// - Throws: ``NetworkError`` for `times` below 1 or a result of more than
+    ///   ``TensorLimits/maxElements`` elements.
     public func repeatingLastAxis(_ times: Int) throws -> Tensor {
-        guard times >= 1 else {
-            throw NetworkError.outOfRange(
-                name: "repeat count", value: Double(times), allowed: 1...1e9)
-        }
+        try requireAtLeast(1, times, "repeat count")
         guard rank > 0 else { return self }
         if times == 1 { return self }
+        let total = try TensorLimits.requireElements(
+            shape + [times], "\(NetworkError.format(shape)) repeated \(times) times")
         var out = [Float]()
-        out.reserveCapacity(count * times)
+        out.reserveCapacity(total)
         for value in storage { out.append(contentsOf: repeatElement(value, count: times)) }
         var newShape = shape
         newShape[rank - 1] *= times
