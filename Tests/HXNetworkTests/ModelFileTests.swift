@@ -186,6 +186,14 @@ struct ModelFileTests {
         #expect(
             missing?.description.contains("missing \"numSends\" at model.layers[0]") == true,
             "\(String(describing: missing))")
+        layers[0]["numSends"] = 18.5
+        let fraction = try decodingError(replacingLayers(of: object, with: layers))
+        #expect(
+            fraction?.description.contains(
+                "a number does not fit the type its key expects (a fraction, or out of range, "
+                    + "where a whole number is expected); numbers in the file that are not whole: "
+                    + "model.layers[0].numSends = 18.5") == true,
+            "\(String(describing: fraction))")
         layers[0]["numSends"] = 2
         let shape = try decodingError(replacingLayers(of: object, with: layers))
         #expect(

@@ -67,7 +67,9 @@ public enum ModelFile {
             header = try decoder.decode(Header.self, from: data)
         } catch {
             throw NetworkError.modelFile(
-                path: source, reason: "not valid JSON (truncated or damaged?): \(explain(error))")
+                path: source,
+                reason: JSON.numberMismatch(error, in: data)
+                    ?? "not valid JSON (truncated or damaged?): \(explain(error))")
         }
         guard header.format == formatTag else {
             throw NetworkError.modelFile(
@@ -87,7 +89,8 @@ public enum ModelFile {
         do {
             envelope = try decoder.decode(Envelope.self, from: data)
         } catch {
-            throw NetworkError.modelFile(path: source, reason: explain(error))
+            throw NetworkError.modelFile(
+                path: source, reason: JSON.numberMismatch(error, in: data) ?? explain(error))
         }
         guard let model = envelope.model.layer as? Sequential else {
             throw NetworkError.modelFile(
