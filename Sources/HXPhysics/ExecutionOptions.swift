@@ -118,6 +118,15 @@ public struct TraceRequest: Sendable, Equatable {
     /// Spacing of the trace points, in seconds.
     public var resolution: Double
 
+    /// The most points a trace may have, checked before the integration runs (a trace of one
+    /// vector with 255 sends and the longest wait has 2.7 × 10⁸ points at 1 ns): the default
+    /// memory budget (``Chip/defaultStreamingBudgetBytes``) at ``bytesPerPoint`` each.
+    public static let maximumPoints = Chip.defaultStreamingBudgetBytes / bytesPerPoint
+    /// What one point costs from the recorder to `hxsim trace`'s files, in bytes: four
+    /// `Double`s recorded (32), the output matrix (32), its CSV text (about 70) and the SVG's
+    /// polylines (about 60).
+    public static let bytesPerPoint = 200
+
     /// A request for `column` of `sample` on `hemisphere`, sampled every `resolution` seconds.
     public init(hemisphere: Int = 0, column: Int, sample: Int = 0, resolution: Double = 2e-9) {
         self.hemisphere = hemisphere
