@@ -122,10 +122,13 @@ public struct TraceRequest: Sendable, Equatable {
     /// vector with 255 sends and the longest wait has 2.7 × 10⁸ points at 1 ns): the default
     /// memory budget (``Chip/defaultStreamingBudgetBytes``) at ``bytesPerPoint`` each.
     public static let maximumPoints = Chip.defaultStreamingBudgetBytes / bytesPerPoint
-    /// What one point costs from the recorder to `hxsim trace`'s files, in bytes: four
-    /// `Double`s recorded (32), the output matrix (32), its CSV text (about 70) and the SVG's
-    /// polylines (about 60).
-    public static let bytesPerPoint = 200
+    /// What one point costs from the recorder to `hxsim trace`'s files, in bytes, with a
+    /// margin: four `Double`s recorded (32), the output matrix (32), the CSV text (57) and the
+    /// SVG (37), each text once more as bytes to write, and the plot's scaled copies (24).
+    /// `hxsim trace --inputs x.csv --weights w.csv --column 0 --num-sends 255 --wait 1023
+    /// --resolution 6.3 --out t.csv --svg t.svg` (three inputs, 995,426 points) peaked at
+    /// 281 MB, 254 MB above the 27 MB of a trace of a few points.
+    public static let bytesPerPoint = 300
 
     /// A request for `column` of `sample` on `hemisphere`, sampled every `resolution` seconds.
     public init(hemisphere: Int = 0, column: Int, sample: Int = 0, resolution: Double = 2e-9) {

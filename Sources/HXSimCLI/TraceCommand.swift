@@ -78,7 +78,7 @@ struct TraceCommand: ParsableCommand {
 
     /// The error for a trace beyond ``TraceRequest/maximumPoints``, in the options' terms.
     func tooLong(points: Double, limit: Int, minimumResolution: Double) -> ArgumentError {
-        let budget = limit * TraceRequest.bytesPerPoint / 1_000_000
+        let budget = Chip.defaultStreamingBudgetBytes / 1_000_000
         let alternative =
             "--num-sends \(timing.numSends) or --wait \(timing.wait) (the trace would have "
             + String(format: "%.0f", points) + " points, more than the \(limit) that fit "
