@@ -72,12 +72,11 @@ public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
         case .traceTooLong(let points, let limit, let readTime, let minimumResolution):
             let fix =
                 minimumResolution.isFinite
-                ? String(format: "a resolution of at least %.4g s", minimumResolution)
-                : "fewer events"
+                ? String(format: "a resolution of at least %.4g s, ", minimumResolution) : ""
             return String(
-                format: "a trace of %.0f points (over a %.4g s execution) is more than the "
-                    + "%d a trace may have; ask for %@ or fewer sends or a shorter wait",
-                points, readTime, limit, fix)
+                format: "a trace of %.4g points (over a %.4g s execution) is more than the ",
+                points, readTime)
+                + "\(limit) a trace may have; ask for \(fix)fewer sends or a shorter wait"
         }
     }
 }

@@ -84,9 +84,11 @@ struct TraceCommand: ParsableCommand {
             + String(format: "%.0f", points) + " points, more than the \(limit) that fit "
             + "\(budget) MB)"
         guard minimumResolution.isFinite else {
+            // The events alone are too many: not reachable within the options' ranges (at
+            // most 128 × 255 events).
             return .outOfRange(
                 option: "num-sends", got: "\(timing.numSends)",
-                allowed: "lower, or a shorter " + alternative)
+                allowed: "≤ a lower value, or a shorter --wait: " + alternative)
         }
         // Rounded up in the fourth significant digit, so that the value named is enough.
         let nanoseconds = minimumResolution * 1e9
