@@ -126,9 +126,10 @@ public struct TraceRequest: Sendable, Equatable {
     /// margin: four `Double`s recorded (32), the output matrix (32), the CSV text (57) and the
     /// SVG (37), each text once more as bytes to write, and the plot's scaled copies (24).
     /// `hxsim trace --inputs x.csv --weights w.csv --column 0 --num-sends 255 --wait 1023
-    /// --resolution 6.3 --out t.csv --svg t.svg` (three inputs, 995,426 points) peaked at
-    /// 281 MB, 254 MB above the 27 MB of a trace of a few points.
-    public static let bytesPerPoint = 300
+    /// --resolution R --out t.csv --svg t.svg` (three inputs; debug build) peaked at 281 MB
+    /// for 995,426 points (R = 6.3) and at 238 MB for 666,614 (R = 9.415): 254 and 317 bytes a
+    /// point above the 27 MB of a trace of a few points.
+    public static let bytesPerPoint = 400
 
     /// A request for `column` of `sample` on `hemisphere`, sampled every `resolution` seconds.
     public init(hemisphere: Int = 0, column: Int, sample: Int = 0, resolution: Double = 2e-9) {
