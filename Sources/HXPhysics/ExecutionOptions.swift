@@ -128,7 +128,8 @@ public struct TraceRequest: Sendable, Equatable {
     /// `hxsim trace --inputs x.csv --weights w.csv --column 0 --num-sends 255 --wait 1023
     /// --resolution R --out t.csv --svg t.svg` (three inputs; debug build) peaked at 281 MB
     /// for 995,426 points (R = 6.3) and at 238 MB for 666,614 (R = 9.415): 254 and 317 bytes a
-    /// point above the 27 MB of a trace of a few points.
+    /// point above the 27 MB of a trace of a few points. At the limit (R = 12.57, 499,681
+    /// points) it peaked at 192 MB.
     public static let bytesPerPoint = 400
 
     /// A request for `column` of `sample` on `hemisphere`, sampled every `resolution` seconds.
