@@ -33,6 +33,61 @@ enum BenchmarkCase: Sendable, Codable, Equatable {
         }
     }
 
+    /// Throws for the first field outside its range (``CaseLimits``), naming its JSON path:
+    /// a case from the command line (`--case`) is checked before anything is allocated.
+    func validate() throws {
+        func check(
+            _ field: String, _ value: Int, in range: ClosedRange<Int>, _ what: String
+        )
+            throws
+        {
+            guard range.contains(value) else {
+                throw BenchmarkError.invalidCase(
+                    field: field,
+                    reason: "\(value) is not in \(range.lowerBound)…\(range.upperBound) (\(what))")
+            }
+        }
+        func check(_ field: String, _ task: ThroughputTask) throws {
+            try check(field + ".threads", task.threads, in: CaseLimits.threads, "worker threads")
+        }
+        let vectors = "vectors per batch"
+        switch self {
+        case .throughput(let batch, let tasks, let rounds, _):
+            try check("throughput.batch", batch, in: CaseLimits.batch, vectors)
+            try check(
+                "throughput.tasks", tasks.count, in: CaseLimits.tasks, "tasks timed side by side")
+            for (index, task) in tasks.enumerated() {
+                try check("throughput.tasks[\(index)]", task)
+            }
+            try check("throughput.rounds", rounds, in: CaseLimits.repeats, "timed rounds")
+        case .memory(let task, let batch):
+            try check("memory.task", task)
+            try check("memory.batch", batch, in: CaseLimits.batch, vectors)
+        case .stages(let batch, let repeats):
+            try check("stages.batch", batch, in: CaseLimits.batch, vectors)
+            try check("stages.repeats", repeats, in: CaseLimits.repeats, "timed repeats")
+        case .scaling(let rowBlocks, let columnBlocks, let chips, let batch, let repeats):
+            try check("scaling.rowBlocks", rowBlocks, in: CaseLimits.blocks, "blocks of 128 rows")
+            try check(
+                "scaling.columnBlocks", columnBlocks, in: CaseLimits.blocks,
+                "blocks of 256 columns")
+            try check("scaling.chips", chips, in: CaseLimits.chips, "simulated chips")
+            try check("scaling.batch", batch, in: CaseLimits.batch, vectors)
+            try check("scaling.repeats", repeats, in: CaseLimits.repeats, "timed repeats")
+        case .accuracy(_, let samples):
+            try check("accuracy.samples", samples, in: CaseLimits.batch, vectors)
+        case .endToEnd(let network, let repeats):
+            guard EndToEndNetwork.all.contains(where: { $0.name == network }) else {
+                throw BenchmarkError.invalidCase(
+                    field: "endToEnd.network",
+                    reason:
+                        "no network '\(network)' (\(EndToEndNetwork.all.map(\.name).joined(separator: ", ")))"
+                )
+            }
+            try check("endToEnd.repeats", repeats, in: CaseLimits.repeats, "timed repeats")
+        }
+    }
+
     /// Runs the case in this process.
     func run() throws -> CaseResult {
         var result = CaseResult()
@@ -71,6 +126,24 @@ enum BenchmarkCase: Sendable, Codable, Equatable {
         result.peakBytes = [PeakMemory.highWaterMark, result.setupBytes].compactMap { $0 }.max()
         return result
     }
+}
+
+/// The range of each field of a ``BenchmarkCase``, stated once (``BenchmarkCase/validate()``).
+enum CaseLimits {
+    /// Vectors per batch (and accuracy samples): the suite's largest batch is 10,000; twice
+    /// that bounds a case's memory (the largest scaling case, 8 × 8 blocks, holds 20,000 ×
+    /// 1,024 Float inputs and 20,000 × 2,048 Float outputs, 246 MB).
+    static let batch = 1...20_000
+    /// Timed rounds or repeats of a measurement (the suite uses at most 15).
+    static let repeats = 1...1_000
+    /// Tasks timed side by side in one throughput case (the suite times at most six).
+    static let tasks = 1...32
+    /// Worker threads of a task, the range of `hxsim --threads`.
+    static let threads = 1...1024
+    /// Row or column blocks (128 × 256 each) of a scaling case (the suite goes to 4 × 4).
+    static let blocks = 1...8
+    /// Simulated chips of a scaling case (the suite uses at most four).
+    static let chips = 1...16
 }
 
 /// A path and its thread count.

@@ -111,13 +111,15 @@ public enum BenchmarkSuite {
 
     /// Runs a case given as JSON (the child side of ``run(options:command:log:)``) and returns
     /// its result as one line of JSON.
+    /// - Throws: HXIO's JSON errors (source `--case`) for text that is not a case, for
+    ///   example a key given twice; ``BenchmarkError/invalidCase(field:reason:)`` for a field
+    ///   outside its range; the errors of the measurement.
     public static func runCase(json: String) throws -> String {
-        let benchmarkCase: BenchmarkCase
-        do {
-            benchmarkCase = try JSONDecoder().decode(BenchmarkCase.self, from: Data(json.utf8))
-        } catch {
-            throw BenchmarkError.invalidArgument("--case: not a benchmark case: \(json)")
-        }
+        // Strictly (a key given twice is refused, as in every JSON HXSim reads), then every
+        // field against its range before anything is allocated.
+        let benchmarkCase = try JSON.decode(
+            BenchmarkCase.self, from: Data(json.utf8), source: "--case")
+        try benchmarkCase.validate()
         let result = try benchmarkCase.run()
         return String(decoding: try JSON.encode(result, pretty: false), as: UTF8.self)
     }

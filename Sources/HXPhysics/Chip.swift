@@ -214,7 +214,7 @@ public struct Chip: Sendable {
             batchSize = input.rows
             try Self.checkActivations(input)
         }
-        if let trace { try checkTrace(trace, inputs: inputs) }
+        if let trace { try checkTrace(trace, inputs: inputs, options: options) }
 
         let trial = options.firstTrial ?? nextTrial
         // The count continues after the last trial used (the batch's, at any stride).
@@ -266,8 +266,12 @@ public struct Chip: Sendable {
         }
     }
 
-    /// Throws unless `trace` names a column and sample of a hemisphere with inputs.
-    private func checkTrace(_ trace: TraceRequest, inputs: HemispherePair<Matrix<UInt8>?>) throws {
+    /// Throws unless `trace` names a column and sample of a hemisphere with inputs, and its
+    /// points fit ``TraceRequest/maximumPoints`` (checked here, before the batch runs, and
+    /// again where the recorder reserves them).
+    private func checkTrace(
+        _ trace: TraceRequest, inputs: HemispherePair<Matrix<UInt8>?>, options: ExecutionOptions
+    ) throws {
         try Self.checkHemisphere(trace.hemisphere)
         guard let input = inputs[trace.hemisphere],
             let block = hemispheres[trace.hemisphere].written
@@ -287,6 +291,14 @@ public struct Chip: Sendable {
             throw PhysicsError.invalidOption(
                 name: "trace.resolution", value: "\(trace.resolution)", allowed: "> 0 s")
         }
+        let timing = Array(input.row(trace.sample)).withUnsafeBufferPointer {
+            EventTiming(
+                inputs: $0, numSends: options.numSends,
+                waitBetweenEvents: options.waitBetweenEvents, parameters: parameters)
+        }
+        _ = try TraceRecorder.checkedPointCount(
+            readTime: timing.readTime, eventCount: timing.eventCount,
+            resolution: trace.resolution)
     }
 
     /// Re-runs one vector of `batch` with the GSL integrator to record a trace. The vector's

@@ -118,6 +118,20 @@ public struct TraceRequest: Sendable, Equatable {
     /// Spacing of the trace points, in seconds.
     public var resolution: Double
 
+    /// The most points a trace may have, checked before the integration runs (a trace of one
+    /// vector with 255 sends and the longest wait has 2.7 × 10⁸ points at 1 ns): the default
+    /// memory budget (``Chip/defaultStreamingBudgetBytes``) at ``bytesPerPoint`` each.
+    public static let maximumPoints = Chip.defaultStreamingBudgetBytes / bytesPerPoint
+    /// What one point costs from the recorder to `hxsim trace`'s files, in bytes, with a
+    /// margin: four `Double`s recorded (32), the output matrix (32), the CSV text (57) and the
+    /// SVG (37), each text once more as bytes to write, and the plot's scaled copies (24).
+    /// `hxsim trace --inputs x.csv --weights w.csv --column 0 --num-sends 255 --wait 1023
+    /// --resolution R --out t.csv --svg t.svg` (three inputs; debug build) peaked at 281 MB
+    /// for 995,426 points (R = 6.3) and at 238 MB for 666,614 (R = 9.415): 254 and 317 bytes a
+    /// point above the 27 MB of a trace of a few points. At the limit (R = 12.57, 499,681
+    /// points) it peaked at 192 MB.
+    public static let bytesPerPoint = 400
+
     /// A request for `column` of `sample` on `hemisphere`, sampled every `resolution` seconds.
     public init(hemisphere: Int = 0, column: Int, sample: Int = 0, resolution: Double = 2e-9) {
         self.hemisphere = hemisphere

@@ -27,6 +27,11 @@ public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The membrane equations of a sample reached a state that is not finite (NaN or
     /// infinite), `time` seconds into its execution: parameters far outside the chip's regime.
     case nonFiniteState(hemisphere: Int, sample: Int, time: Double)
+    /// A trace that would have more than `limit` (``TraceRequest/maximumPoints``) points: as
+    /// many as `points`, its read `readTime` seconds after the baseline read. No resolution
+    /// would do below `minimumResolution` seconds (infinite when the events alone are too
+    /// many).
+    case traceTooLong(points: Double, limit: Int, readTime: Double, minimumResolution: Double)
 
     public var description: String {
         switch self {
@@ -64,6 +69,14 @@ public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
             return
                 "the membrane equations of sample \(sample) on hemisphere \(hemisphere) reached "
                 + "a non-finite state (NaN or infinite) at t = \(time) s; check the parameters"
+        case .traceTooLong(let points, let limit, let readTime, let minimumResolution):
+            let fix =
+                minimumResolution.isFinite
+                ? String(format: "a resolution of at least %.4g s, ", minimumResolution) : ""
+            return String(
+                format: "a trace of %.4g points (over a %.4g s execution) is more than the ",
+                points, readTime)
+                + "\(limit) a trace may have; ask for \(fix)fewer sends or a shorter wait"
         }
     }
 }

@@ -57,9 +57,14 @@ struct TraceCommand: ParsableCommand {
         // is trial S of a fresh chip), so that it draws the same noise and reads the same codes.
         options.firstTrial = chip.nextTrial + UInt64(sample)
         let vector = inputs.slice(rows: sample..<(sample + 1), columns: 0..<inputs.columns)
-        let result = try chip.vmm(
-            inputs: vector, weights: weights, options: options, traceColumn: column, traceSample: 0,
-            traceResolution: resolution * 1e-9)
+        let result: VMMResult
+        do {
+            result = try chip.vmm(
+                inputs: vector, weights: weights, options: options, traceColumn: column,
+                traceSample: 0, traceResolution: resolution * 1e-9)
+        } catch PhysicsError.traceTooLong(let points, let limit, _, let minimumResolution) {
+            throw tooLong(points: points, limit: limit, minimumResolution: minimumResolution)
+        }
         guard var trace = result.trace else {
             throw PhysicsError.integrationFailed("no trace was recorded")
         }
@@ -71,6 +76,29 @@ struct TraceCommand: ParsableCommand {
         }
     }
 
+    /// The error for a trace beyond ``TraceRequest/maximumPoints``, in the options' terms.
+    func tooLong(points: Double, limit: Int, minimumResolution: Double) -> ArgumentError {
+        let budget = Chip.defaultStreamingBudgetBytes / 1_000_000
+        let alternative =
+            "--num-sends \(timing.numSends) or --wait \(timing.wait) (the trace would have "
+            + String(format: "%.0f", points) + " points, more than the \(limit) that fit "
+            + "\(budget) MB)"
+        guard minimumResolution.isFinite else {
+            // The events alone are too many: not reachable within the options' ranges (at
+            // most 128 × 255 events).
+            return .outOfRange(
+                option: "num-sends", got: "\(timing.numSends)",
+                allowed: "≤ a lower value, or a shorter --wait: " + alternative)
+        }
+        // Rounded up in the fourth significant digit, so that the value named is enough.
+        let nanoseconds = minimumResolution * 1e9
+        let step = pow(10, (log10(nanoseconds)).rounded(.down) - 3)
+        let enough = (nanoseconds / step).rounded(.up) * step
+        return .outOfRange(
+            option: "resolution", got: "\(resolution)",
+            allowed: String(format: "≥ %.4g ns, or lower ", enough) + alternative)
+    }
+
     /// The columns of a trace: time (µs) and the three voltages (V).
     static let columns = ["time_us", "membrane_V", "excitatory_V", "inhibitory_V"]
 
@@ -78,10 +106,12 @@ struct TraceCommand: ParsableCommand {
     static func matrix(_ trace: MembraneTrace) throws -> Matrix<Double> {
         var storage: [Double] = []
         storage.reserveCapacity(4 * trace.times.count)
+        // Element by element: a four-element array per point would be one allocation each.
         for i in trace.times.indices {
-            storage += [
-                trace.times[i] * 1e6, trace.membrane[i], trace.excitatory[i], trace.inhibitory[i],
-            ]
+            storage.append(trace.times[i] * 1e6)
+            storage.append(trace.membrane[i])
+            storage.append(trace.excitatory[i])
+            storage.append(trace.inhibitory[i])
         }
         return try Matrix(rows: trace.times.count, columns: 4, storage: storage)
     }

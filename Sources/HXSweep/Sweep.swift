@@ -159,6 +159,20 @@ public struct Sweep: Sendable {
         return shard.resultsPath(for: path)
     }
 
+    /// The files the sweep reads, with their roles: the specification (unless it was given in
+    /// memory), the model, the parameter file and the data set's file or directory, if any.
+    public var inputFiles: [(role: String, path: String)] {
+        var files = [(role: "specification", path: source)]
+        files.append((role: "model file", path: Self.resolve(spec.model, in: directory)))
+        if let parameters = spec.parameters {
+            files.append((role: "parameter file", path: Self.resolve(parameters, in: directory)))
+        }
+        if let dataset = spec.dataset.path {
+            files.append((role: "data set", path: Self.resolve(dataset, in: directory)))
+        }
+        return files
+    }
+
     /// `path` if absolute, else relative to `directory`; `~` expanded.
     static func resolve(_ path: String, in directory: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath

@@ -58,6 +58,13 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
     case mixedBuilds(path: String, line: Int, found: String, expected: String)
     /// The merged file is one of the files being merged.
     case outputIsInput(path: String)
+    /// The results file is one of the sweep's inputs; `role` names which (`specification`,
+    /// `model file`, `parameter file`, `data set`).
+    case resultsIsInput(path: String, role: String)
+    /// A file read as results whose last line, cut short without a newline, is not the start
+    /// of a record: not a results file (it would be cut off on `--resume`). `start` is its
+    /// beginning.
+    case notResults(path: String, start: String)
 
     public var description: String {
         switch self {
@@ -133,6 +140,14 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
             return
                 "the merged file \(path) is also one of the files to merge; write it to another "
                 + "path"
+        case .resultsIsInput(let path, let role):
+            return
+                "the results file \(path) is the sweep's \(role); write the results to another "
+                + "path (--results)"
+        case .notResults(let path, let start):
+            return
+                "\(path) is not a results file: its last line, without a newline, is not the "
+                + "start of a record ('\(start)'); name another --results file"
         }
     }
 

@@ -74,6 +74,24 @@ public struct SweepRecord: Sendable, Codable, Equatable {
         return data
     }
 
+    /// How every line of ``line()`` begins (compact, key-sorted JSON: the brace and the first
+    /// key with its colon), taken from the encoder itself so that it follows the fields.
+    static let lineOpening: Data = {
+        let sample = SweepRecord(
+            sweep: "", specHash: "", point: SweepPoint(index: 0, coordinates: [:]), pointCount: 1,
+            result: PointResult(accuracies: [0], samples: 1), wallSeconds: 0, provenance: nil)
+        guard let line = try? sample.line(), let colon = line.firstIndex(of: UInt8(ascii: ":"))
+        else { return Data("{".utf8) }
+        return Data(line[...colon])
+    }()
+
+    /// Whether `fragment` (the text after a file's last newline) can be a record that a killed
+    /// run was writing: one `write` appends a whole line, so what is left is a prefix of one.
+    static func isCutRecord(_ fragment: Data) -> Bool {
+        !fragment.isEmpty
+            && (fragment.starts(with: lineOpening) || lineOpening.starts(with: fragment))
+    }
+
     /// The checksum this record's content has (see ``checksum``).
     public func computedChecksum() throws -> String {
         var copy = self
@@ -118,12 +136,17 @@ public enum SweepResults {
     /// The complete records of the results file at `path`, and whether its last line was cut
     /// short (the point in flight when a run was killed).
     ///
+    /// A last line without a newline must be the start of a record
+    /// (``SweepRecord/isCutRecord(_:)``): any other text (a one-line JSON file, a note) means
+    /// the file is not a results file, and it is refused rather than treated as a cut record.
+    ///
     /// Every record with a checksum is verified: an edited or damaged record is refused. A
     /// record without one (written before records had checksums) is refused too unless
     /// `requireChecksums` is false (plots read old files; merge and resume do not).
     /// - Throws: ``SweepError/missingFile(role:path:reason:)`` if `mustExist` and it does not;
     ///   HXIO's ``IOError/corruptRecord(path:line:message:)`` for a damaged complete line;
-    ///   ``SweepError/tamperedRecord(path:line:)``, ``SweepError/unverifiedRecord(path:line:)``.
+    ///   ``SweepError/tamperedRecord(path:line:)``, ``SweepError/unverifiedRecord(path:line:)``,
+    ///   ``SweepError/notResults(path:start:)``.
     public static func read(
         path: String, mustExist: Bool = false, requireChecksums: Bool = true
     ) throws -> (records: [SweepRecord], truncated: Bool) {
@@ -148,6 +171,13 @@ public enum SweepResults {
     private static func verified(
         _ contents: JSONLinesContents<SweepRecord>, path: String, requireChecksums: Bool
     ) throws -> (records: [SweepRecord], truncated: Bool) {
+        if let fragment = contents.truncatedFinalLine,
+            !SweepRecord.isCutRecord(Data(fragment.utf8))
+        {
+            // Control characters shown as '?', so that the message stays one line.
+            let start = fragment.prefix(40).map { $0.isASCII && $0.asciiValue! < 0x20 ? "?" : $0 }
+            throw SweepError.notResults(path: path, start: String(start))
+        }
         for (number, record) in contents.records.enumerated() {
             if record.checksum == nil {
                 if requireChecksums {

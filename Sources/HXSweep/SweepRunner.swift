@@ -88,7 +88,10 @@ public struct SweepRunSummary: Sendable, Equatable, CustomStringConvertible {
 /// uninterrupted run's, wall times aside.
 public enum SweepRunner {
     /// Runs the points of `options.shard` that have no record yet.
-    /// - Throws: ``SweepError/resultsExist(path:)`` without `resume` when the file has records;
+    /// - Throws: ``SweepError/resultsIsInput(path:role:)`` for a results path that is the
+    ///   specification, the model, the parameter file or the data set;
+    ///   ``SweepError/notResults(path:start:)`` for a file whose last line is no record's start;
+    ///   ``SweepError/resultsExist(path:)`` without `resume` when the file has records;
     ///   ``SweepError/foreignResults(path:line:expected:found:)``,
     ///   ``SweepError/unknownPoint(path:key:)`` or ``SweepError/duplicatedPoints(_:)`` for a file
     ///   that does not belong to this sweep and shard;
@@ -98,6 +101,10 @@ public enum SweepRunner {
         let path = options.resultsPath ?? sweep.defaultResultsPath(shard: options.shard)
         // The results file first: a regular file (or none yet) in a writable directory.
         _ = try OutputTarget.file(path, operand: "results file", allowsStandardOutput: false)
+        // Nor one of the sweep's own inputs, which a resumed run would append to or cut.
+        for input in sweep.inputFiles where OutputTarget.sameFile(path, input.path) {
+            throw SweepError.resultsIsInput(path: path, role: input.role)
+        }
         let points = sweep.plan.points(in: options.shard)
         let existing = try SweepResults.read(path: path)
         if !options.resume && (!existing.records.isEmpty || existing.truncated) {
@@ -184,7 +191,8 @@ public enum SweepRunner {
         return done
     }
 
-    /// Rewrites the file without the text after its last newline.
+    /// Rewrites the file without the text after its last newline (``SweepResults`` has
+    /// checked that this text is the start of a record).
     static func dropIncompleteLine(path: String) throws {
         let data = try FileIO.read(path: path)
         let keep = data.lastIndex(of: UInt8(ascii: "\n")).map { data.index(after: $0) }

@@ -84,7 +84,90 @@ struct BenchmarkTests {
         }
         #expect((result.peakBytes ?? 0) >= (result.setupBytes ?? 0))
         #expect((result.peakBytes ?? 0) > 1_000_000)
-        #expect(throws: BenchmarkError.self) { try BenchmarkSuite.runCase(json: "{}") }
+        #expect(throws: IOError.self) { try BenchmarkSuite.runCase(json: "{}") }
+    }
+
+    @Test("a --case field out of range or a key given twice is refused, naming --case and it")
+    func caseValidation() throws {
+        let fast = #"[{"path":"fast","threads":1}]"#
+        let refused: [(json: String, field: String)] = [
+            (
+                #"{"throughput":{"batch":-5,"tasks":\#(fast),"rounds":1,"warmUp":false}}"#,
+                "throughput.batch"
+            ),
+            (
+                #"{"throughput":{"batch":0,"tasks":\#(fast),"rounds":1,"warmUp":false}}"#,
+                "throughput.batch"
+            ),
+            (
+                #"{"throughput":{"batch":5,"tasks":[],"rounds":1,"warmUp":false}}"#,
+                "throughput.tasks"
+            ),
+            (
+                #"{"throughput":{"batch":5,"tasks":\#(fast),"rounds":0,"warmUp":false}}"#,
+                "throughput.rounds"
+            ),
+            (
+                #"{"throughput":{"batch":5,"tasks":\#(fast),"rounds":-1,"warmUp":false}}"#,
+                "throughput.rounds"
+            ),
+            (
+                #"{"throughput":{"batch":5,"tasks":[{"path":"mock","threads":0}],"#
+                    + #""rounds":1,"warmUp":false}}"#, "throughput.tasks[0].threads"
+            ),
+            (
+                #"{"memory":{"task":{"path":"fast","threads":-2},"batch":5}}"#,
+                "memory.task.threads"
+            ),
+            (#"{"stages":{"batch":5,"repeats":0}}"#, "stages.repeats"),
+            (#"{"stages":{"batch":5,"repeats":-1}}"#, "stages.repeats"),
+            (#"{"accuracy":{"regime":"separable","samples":-1}}"#, "accuracy.samples"),
+            (#"{"accuracy":{"regime":"separable","samples":0}}"#, "accuracy.samples"),
+            (
+                #"{"scaling":{"rowBlocks":0,"columnBlocks":1,"chips":1,"batch":5,"repeats":1}}"#,
+                "scaling.rowBlocks"
+            ),
+            (
+                #"{"scaling":{"rowBlocks":1,"columnBlocks":1,"chips":0,"batch":5,"repeats":1}}"#,
+                "scaling.chips"
+            ),
+            (#"{"endToEnd":{"network":"nope","repeats":1}}"#, "endToEnd.network"),
+            (#"{"endToEnd":{"network":"yinyang","repeats":0}}"#, "endToEnd.repeats"),
+        ]
+        for (json, field) in refused {
+            do {
+                _ = try BenchmarkSuite.runCase(json: json)
+                Issue.record("accepted \(json)")
+            } catch let error as BenchmarkError {
+                guard case .invalidCase(let named, _) = error else {
+                    Issue.record("\(json): \(error)")
+                    continue
+                }
+                #expect(named == field)
+                let text = "\(error)"
+                #expect(text.hasPrefix("--case: \(field): ") && !text.contains("\n"), "\(text)")
+            }
+        }
+        // The README's rule for JSON: a key given twice is refused, not one of them kept.
+        let twice =
+            #"{"stages":{"batch":5,"repeats":1},"stages":{"batch":5,"repeats":1}}"#
+        do {
+            _ = try BenchmarkSuite.runCase(json: twice)
+            Issue.record("a key given twice was accepted")
+        } catch let error as IOError {
+            guard case .duplicateKey(let source, _, let key, _, _) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(source == "--case" && key == "stages")
+            #expect("\(error)".hasPrefix("--case:") && !"\(error)".contains("\n"))
+        }
+        // Every case of the suite is within the ranges.
+        for quick in [true, false] {
+            for benchmarkCase in BenchmarkSuite.plan(quick: quick).cases {
+                try benchmarkCase.validate()
+            }
+        }
     }
 
     @Test("the command line takes --quick, --json, --out and --case and rejects the rest")

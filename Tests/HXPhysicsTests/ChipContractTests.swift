@@ -186,6 +186,55 @@ struct ChipContractTests {
     }
 
     @Test(
+        "a trace of more than TraceRequest.maximumPoints points is refused before the batch runs; a trace's points stay within the bound the check uses"
+    )
+    func traceLimit() throws {
+        var chip = try Chip(seed: 25)
+        _ = try chip.vmm(inputs: filled(2, 4, 9), weights: filled(4, 8, 2))
+        let before = State(chip)
+        // Four inputs sent 255 times, 1023 cycles apart: 1,020 events over 8.35 ms, so at 1 ns
+        // the trace would have about 8.4 million points.
+        let options = ExecutionOptions(numSends: 255, waitBetweenEvents: 1023)
+        let events = 4 * 255
+        let readTime =
+            Double(events * 1023) * chip.parameters.fpgaClockPeriod
+            + chip.parameters.settlingTime
+        do {
+            _ = try chip.vmm(
+                inputs: filled(3, 4, 31), weights: filled(4, 8, 2), options: options,
+                traceColumn: 5, traceSample: 2, traceResolution: 1e-9)
+            Issue.record("a trace of 8 million points was accepted")
+        } catch PhysicsError.traceTooLong(let points, let limit, let time, let minimum) {
+            #expect(limit == TraceRequest.maximumPoints)
+            #expect(abs(time - readTime) < 1e-12)
+            #expect(points == (readTime / 1e-9).rounded(.down) + Double(2 * events + 2))
+            // At the resolution named, the points just fit.
+            let room = Double(limit - 2 * events - 2)
+            #expect(abs(minimum - readTime / room) < 1e-18)
+            let error = PhysicsError.traceTooLong(
+                points: points, limit: limit, readTime: time, minimumResolution: minimum)
+            #expect(!"\(error)".contains("\n") && "\(error)".contains("resolution"))
+        }
+        #expect(State(chip) == before, "the refused trace changed the chip")
+        // The limit is the default memory budget at the stated bytes per point.
+        #expect(
+            TraceRequest.maximumPoints * TraceRequest.bytesPerPoint
+                <= Chip.defaultStreamingBudgetBytes)
+        // A trace that fits records no more points than the bound, and at least one per
+        // resolution step.
+        let small = ExecutionOptions(numSends: 2, waitBetweenEvents: 50)
+        let traced = try chip.vmm(
+            inputs: filled(1, 4, 20), weights: filled(4, 8, 2), options: small, traceColumn: 1,
+            traceResolution: 5e-9)
+        let trace = try #require(traced.trace)
+        let shortRead = trace.readTime
+        let bound = TraceRecorder.pointBound(
+            readTime: shortRead, eventCount: 8, resolution: 5e-9)
+        #expect(Double(trace.times.count) <= bound)
+        #expect(Double(trace.times.count) >= (shortRead / 5e-9).rounded(.down))
+    }
+
+    @Test(
         "projected time is MODEL.md §4: per vector, the busier hemisphere's non-zero inputs × numSends × wait × 8 ns, plus 36 µs",
         arguments: [(1, 5), (3, 2), (7, 1023)])
     func projectedTime(numSends: Int, wait: Int) throws {

@@ -1,6 +1,7 @@
 import Foundation
 import HXIO
 import HXNumerics
+import HXPhysics
 import HXTestSupport
 import Testing
 
@@ -161,5 +162,33 @@ struct CommandTests {
         let svg = try FileIO.readText(path: dir + "/t.svg")
         #expect(svg.hasPrefix("<?xml") || svg.hasPrefix("<svg"))
         #expect(svg.contains("</svg>"))
+    }
+
+    @Test("hxsim trace refuses a trace beyond its point limit at once, naming the options")
+    func traceTooLong() throws {
+        let dir = try temporaryDirectory()
+        try FileIO.writeAtomically("1,2,3\n", to: dir + "/x.csv")
+        try FileIO.writeAtomically("1,2,3\n1,2,3\n1,2,3\n", to: dir + "/w.csv")
+        let base = [
+            "trace", "--quiet", "--inputs", dir + "/x.csv", "--weights", dir + "/w.csv",
+            "--column", "0", "--num-sends", "255", "--wait", "1023",
+        ]
+        // Three inputs, 255 sends, 1023 cycles: 6.26 ms; at 0.01 ns, 6 × 10⁸ points (the review
+        // saw 1 GB after 13 s). The resolution named in the error is enough.
+        let start = Date()
+        let run = hxsim(base + ["--resolution", "0.01", "--out", dir + "/t.csv"])
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(run.status != 0)
+        #expect(run.err.hasPrefix("hxsim: --resolution must be ≥ "), "\(run.err)")
+        #expect(run.err.filter { $0 == "\n" }.count == 1, "\(run.err)")
+        #expect(run.err.contains("--num-sends 255") && run.err.contains("--wait 1023"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/t.csv"))
+        let named = try #require(
+            run.err.split(separator: "≥ ").dropFirst().first?.split(separator: " ").first)
+        let nanoseconds = try #require(Double(named))
+        let readTime = Double(3 * 255 * 1023) * 8e-9
+        #expect(
+            readTime / (nanoseconds * 1e-9) <= Double(TraceRequest.maximumPoints),
+            "\(nanoseconds) ns")
     }
 }

@@ -207,8 +207,10 @@ final class PlainIntegrator: SampleIntegrator {
             columns: n, noise: noise)
         system.setDrift(drift)
         var y = system.resetState()
-        var recorder = trace.map {
-            TraceRecorder(column: $0.column, columns: n, resolution: $0.resolution)
+        var recorder = try trace.map {
+            try TraceRecorder(
+                column: $0.column, columns: n, resolution: $0.resolution, readTime: readTime,
+                eventCount: events.count)
         }
         recorder?.record(0, y)
         var t = 0.0
@@ -262,10 +264,50 @@ struct TraceRecorder {
     var excitatory: [Double] = []
     var inhibitory: [Double] = []
 
-    init(column: Int, columns: Int, resolution: Double) {
+    /// A recorder for a sample whose result is read `readTime` seconds after the baseline
+    /// read, after `eventCount` events; its storage is reserved for every point at once.
+    /// - Throws: ``PhysicsError/traceTooLong(points:limit:readTime:minimumResolution:)``.
+    init(
+        column: Int, columns: Int, resolution: Double, readTime: Double, eventCount: Int
+    )
+        throws
+    {
+        let points = try Self.checkedPointCount(
+            readTime: readTime, eventCount: eventCount, resolution: resolution)
         self.column = column
         self.columns = columns
         self.resolution = resolution
+        // Reserved once: arrays grown by doubling would hold up to twice the points.
+        times.reserveCapacity(points)
+        membrane.reserveCapacity(points)
+        excitatory.reserveCapacity(points)
+        inhibitory.reserveCapacity(points)
+    }
+
+    /// The most points a trace can have: the one at 0, one every `resolution` before the read,
+    /// and one at the end of each stretch the integrators advance over (both edges of every
+    /// event, and the read).
+    static func pointBound(readTime: Double, eventCount: Int, resolution: Double) -> Double {
+        (readTime / resolution).rounded(.down) + 2 * Double(eventCount) + 2
+    }
+
+    /// ``pointBound(readTime:eventCount:resolution:)`` if it is within
+    /// ``TraceRequest/maximumPoints``.
+    /// - Throws: ``PhysicsError/traceTooLong(points:limit:readTime:minimumResolution:)``.
+    static func checkedPointCount(
+        readTime: Double, eventCount: Int, resolution: Double
+    ) throws
+        -> Int
+    {
+        let points = pointBound(readTime: readTime, eventCount: eventCount, resolution: resolution)
+        let limit = TraceRequest.maximumPoints
+        guard points <= Double(limit) else {
+            let room = Double(limit) - 2 * Double(eventCount) - 2
+            throw PhysicsError.traceTooLong(
+                points: points, limit: limit, readTime: readTime,
+                minimumResolution: room >= 1 ? readTime / room.rounded(.down) : .infinity)
+        }
+        return Int(points)
     }
 
     func nextTime(after t: Double) -> Double {

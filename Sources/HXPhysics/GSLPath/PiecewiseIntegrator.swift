@@ -193,8 +193,10 @@ final class PiecewiseIntegrator: SampleIntegrator {
             state[2 * stride + j] = reset[j]
             drift[j] = j < n ? driftCurrents[j] * inverseCapacitance[j] : 0
         }
-        var recorder = trace.map {
-            TraceRecorder(column: $0.column, columns: n, resolution: $0.resolution)
+        var recorder = try trace.map {
+            try TraceRecorder(
+                column: $0.column, columns: n, resolution: $0.resolution, readTime: readTime,
+                eventCount: events.count)
         }
         let volts = saturates ? 1 / inverseLinearRange : 1
         func record(_ t: Double) {
