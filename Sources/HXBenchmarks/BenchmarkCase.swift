@@ -139,7 +139,7 @@ enum CaseLimits {
     /// Tasks timed side by side in one throughput case (the suite times at most six).
     static let tasks = 1...32
     /// Worker threads of a task, the range of `hxsim --threads`.
-    static let threads = 1...1024
+    static let threads = ExecutionOptions.threadRange
     /// Row or column blocks (128 × 256 each) of a scaling case (the suite goes to 4 × 4).
     static let blocks = 1...8
     /// Simulated chips of a scaling case (the suite uses at most four).

@@ -38,8 +38,12 @@ public struct ExecutionOptions: Sendable, Equatable {
     public var tolerances: ODETolerances
     /// How the `gsl` integrator proceeds (results agree to its tolerances).
     public var gslScheme: GSLScheme
-    /// Worker threads; nil uses every core. Results do not depend on it.
+    /// Worker threads (``threadRange``); nil uses every core. Results do not depend on it.
     public var threads: Int?
+
+    /// The worker threads a caller may ask for: far beyond any core count, small enough that
+    /// a typo (a batch size given as the thread count) is refused, not obeyed.
+    public static let threadRange = 1...1024
     /// The trial of the first vector of the batch; vector b is trial
     /// `firstTrial + b · trialStride`, and the trial keys its trial-to-trial noise. nil
     /// continues the chip's own count, so a batch split over several calls gives the same codes
@@ -86,8 +90,10 @@ public struct ExecutionOptions: Sendable, Equatable {
                 allowed: "\(bad.allowed.lowerBound)…\(bad.allowed.upperBound)"
                     + (bad.unit.isEmpty ? "" : " \(bad.unit)"))
         }
-        if let threads, threads < 1 {
-            throw PhysicsError.invalidOption(name: "threads", value: "\(threads)", allowed: "≥ 1")
+        if let threads, !Self.threadRange.contains(threads) {
+            throw PhysicsError.invalidOption(
+                name: "threads", value: "\(threads)",
+                allowed: "\(Self.threadRange.lowerBound)…\(Self.threadRange.upperBound)")
         }
         if trialStride < 1 {
             throw PhysicsError.invalidOption(

@@ -81,9 +81,11 @@ public func hxsimContextCreate(
 ) -> Int32 {
     guarded {
         let out = try Check.output(context, "context")
-        guard (0...1024).contains(threads) else {
+        let range = ExecutionOptions.threadRange
+        guard threads == 0 || range.contains(Int(threads)) else {
             throw BoundaryError.invalidArgument(
-                "threads is \(threads), expected 0 (every core) or 1…1024")
+                "threads is \(threads), expected 0 (every core) or "
+                    + "\(range.lowerBound)…\(range.upperBound)")
         }
         let options = ExecutionOptions(
             integrator: try Check.integrator(integrator),

@@ -108,7 +108,9 @@ struct TimingOptions: ParsableArguments {
 
 /// `--threads`: worker threads of the simulated chips.
 struct ThreadOptions: ParsableArguments {
-    @Option(help: "worker threads (results do not depend on it)", in: 1...1024) var threads: Int?
+    @Option(
+        help: "worker threads (results do not depend on it)", in: ExecutionOptions.threadRange)
+    var threads: Int?
 }
 
 /// `--integrator` and `--threads`: how the membranes are integrated.

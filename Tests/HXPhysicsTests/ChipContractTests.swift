@@ -81,7 +81,11 @@ struct ChipContractTests {
             ),
             (
                 ok, filled(4, 6, 1), ExecutionOptions(threads: 0), nil, 0,
-                .invalidOption(name: "threads", value: "0", allowed: "≥ 1")
+                .invalidOption(name: "threads", value: "0", allowed: "1…1024")
+            ),
+            (
+                ok, filled(4, 6, 1), ExecutionOptions(threads: 1025), nil, 0,
+                .invalidOption(name: "threads", value: "1025", allowed: "1…1024")
             ),
             (
                 ok, filled(4, 6, 1), ExecutionOptions(), 6, 0,
