@@ -43,12 +43,20 @@ struct TraceCommand: ParsableCommand {
             try OutputTarget.file(
                 absolutePath($0, option: "svg"), operand: "--svg", allowsStandardOutput: false)
         }
+        try OutputTarget.refuseOverlaps(
+            outputs: [("--out", target.path), ("--svg", svgTarget?.path)],
+            inputs: operands.inputFiles + chip.inputFiles)
         let (inputs, weights, notes) = try operands.read()
         for note in notes { context.progress("trace: \(note)\n") }
         guard sample < inputs.rows else {
             throw ArgumentError.outOfRange(
                 option: "sample", got: "\(sample)",
                 allowed: "0…\(inputs.rows - 1) (rows of --inputs)")
+        }
+        guard column < weights.columns else {
+            throw ArgumentError.outOfRange(
+                option: "column", got: "\(column)",
+                allowed: "0…\(weights.columns - 1) (columns of --weights)")
         }
         var chip = try self.chip.chip()
         var options = timing.executionOptions

@@ -58,7 +58,10 @@ struct SettingsTests {
         for error in errors {
             #expect(!error.description.contains("\n"))
         }
-        #expect(errors[1].description.contains("--seed 2"))
+        // What to fix, in words every command's options fit (eval names its chip --chip-seed).
+        #expect(
+            errors[1].description.contains("run on chip 2")
+                && errors[1].description.contains("`hxsim calibrate --seed 3`"))
     }
 }
 

@@ -28,7 +28,7 @@ struct CSVTests {
             guard case .badToken(let source, let line, let column, let token, let expected) = error
             else { Issue.record("unexpected \(error)"); return }
             #expect(source == "h.csv" && line == 2 && column == 1 && token == "voltage")
-            #expect(expected.contains("hasHeader"))
+            #expect(expected.contains("column names") && expected.contains("header"))
         }
     }
 

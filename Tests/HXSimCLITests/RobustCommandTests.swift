@@ -170,6 +170,13 @@ struct RobustCommandTests {
         refused(
             ["train", "yinyang", "--params", params, "--save", params],
             ["--save \(params): cannot write: it is also the input --params"])
+        refused(
+            ["trace", "--inputs", x, "--weights", dir + "/w.csv", "--column", "0", "--svg", x],
+            ["--svg \(x): cannot write: it is also the input --inputs \(x)"])
+        #expect(try String(contentsOfFile: x, encoding: .utf8) == "1,2\n3,4\n")
+        refused(
+            ["trace", "--inputs", x, "--weights", dir + "/w.csv", "--column", "2"],
+            ["--column must be in 0…1 (columns of --weights), got 2"])
     }
 
     @Test("calibrate checks its report, tables and histograms before it calibrates")
