@@ -8,7 +8,7 @@ import HXNumerics
 import HXPhysics
 import HXTestSupport
 
-/// README.md, lines 159–170.
+/// README.md, lines 161–172.
 func readmeExample1(_ scope: ReadmeScope) throws {
     func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
         scope.print(items.map { "\($0)" }.joined(separator: separator) + terminator)
@@ -32,7 +32,7 @@ func readmeExample1(_ scope: ReadmeScope) throws {
     scope.values["traced"] = traced
 }
 
-/// README.md, lines 174–183.
+/// README.md, lines 176–185.
 func readmeExample2(_ scope: ReadmeScope) throws {
     func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
         scope.print(items.map { "\($0)" }.joined(separator: separator) + terminator)
@@ -56,7 +56,7 @@ func readmeExample2(_ scope: ReadmeScope) throws {
 /// Every example, with the README line its block starts at.
 enum ReadmeExamples {
     static let all: [(line: Int, run: @Sendable (ReadmeScope) throws -> Void)] = [
-        (159, readmeExample1),
-        (174, readmeExample2),
+        (161, readmeExample1),
+        (176, readmeExample2),
     ]
 }
