@@ -208,6 +208,14 @@ public enum SafeTensors {
         guard String(bytes: headerBytes, encoding: .utf8) != nil else {
             throw IOError.malformedHeader(source: source, reason: "the header is not UTF-8")
         }
+        // HXSim's strict scanner first, as for every JSON it reads: a key given twice
+        // (Foundation keeps one of them silently) and non-RFC 8259 text are refused with their
+        // place in the header.
+        do { try StrictJSON.check(Data(headerBytes), source: "header") } catch let error
+            as IOError
+        {
+            throw IOError.malformedHeader(source: source, reason: "the header: \(error)")
+        }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(headerBytes))

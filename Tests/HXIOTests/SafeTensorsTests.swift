@@ -108,6 +108,10 @@ struct SafeTensorsTests {
         DamagedCase(header: "[1, 2]", dataBytes: 0, message: "not a JSON object"),
         DamagedCase(header: "{\"a\": ", dataBytes: 0, message: "not valid JSON"),
         DamagedCase(header: "{\"a\":[]}", dataBytes: 0, message: "not an object"),
+        DamagedCase(
+            header:
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+            dataBytes: 4, message: "has the key 'a' twice"),
     ]
 
     @Test("damaged headers are refused with a message naming the problem", arguments: damagedCases)
