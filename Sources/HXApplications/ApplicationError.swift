@@ -8,6 +8,14 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
     case invalidSetting(name: String, value: String, reason: String)
     /// A model that does not fit the task's data (input shape or number of classes).
     case modelDoesNotFitTask(task: String, reason: String)
+    /// An error about the model of the file at `path` (for a command that read it).
+    indirect case inModelFile(path: String, error: ApplicationError)
+
+    /// `self`, naming the model file it is about when it is a ``modelDoesNotFitTask(task:reason:)``.
+    func naming(modelFile path: String) -> ApplicationError {
+        guard case .modelDoesNotFitTask = self else { return self }
+        return .inModelFile(path: path, error: self)
+    }
 
     public var description: String {
         switch self {
@@ -21,6 +29,8 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
             return "\(name) = \(value): \(reason)"
         case .modelDoesNotFitTask(let task, let reason):
             return "the model does not fit task '\(task)': \(reason)"
+        case .inModelFile(let path, let error):
+            return "model file \(path): \(error)"
         }
     }
 }

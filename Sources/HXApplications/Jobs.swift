@@ -145,8 +145,13 @@ public struct EvaluationJob: Sendable {
                 train: try data.train.prefix(limit), validation: try data.validation.prefix(limit),
                 test: try data.test.prefix(limit))
         }
-        let result = try ModelEvaluation.run(
-            model: model, task: task.name, data: data, settings: settings, progress: progress)
+        let result: ModelEvaluation.Result
+        do {
+            result = try ModelEvaluation.run(
+                model: model, task: task.name, data: data, settings: settings, progress: progress)
+        } catch let error as ApplicationError {
+            throw error.naming(modelFile: modelPath)
+        }
         if let target { try ModelEvaluation.write(result, to: target) }
         let text: String
         if json {

@@ -1,4 +1,5 @@
 import Foundation
+import HXNetwork
 import HXTestSupport
 import Testing
 
@@ -45,6 +46,27 @@ struct TrainEvalCommandTests {
                 "\(result.err)")
         }
         #expect(SeedList(argument: "3, 1,2")?.seeds == [3, 1, 2])
+    }
+
+    @Test("eval and budget: a model that does not fit the task is refused naming the model file")
+    func modelDoesNotFit() throws {
+        let directory = try temporaryDirectory()
+        let model = directory + "/five.json"
+        try ModelFile.save(
+            Sequential(try Linear(inFeatures: 4, outFeatures: 5, seed: 1)),
+            to: URL(fileURLWithPath: model))
+        for command in [
+            ["eval", model, "--task", "yinyang", "--backend", "software", "--limit", "8"],
+            ["budget", model, "--task", "yinyang", "--chip-seeds", "1"],
+        ] {
+            let result = hxsim(command + ["--quiet"])
+            #expect(result.status == 1, "\(command)")
+            #expect(
+                result.err.hasPrefix(
+                    "hxsim: model file \(model): the model does not fit task 'yinyang': "),
+                "\(result.err)")
+            #expect(result.err.filter { $0 == "\n" }.count == 1, "\(result.err)")
+        }
     }
 
     @Test("eval: an output other than .npy or .csv is refused before the model is read")
