@@ -102,9 +102,12 @@ public struct Sweep: Sendable {
         do {
             model = try ModelFile.load(from: URL(fileURLWithPath: modelPath))
         } catch {
+            // The model file's own errors name the file; this one does already.
+            let text = (error as? IOError)?.detail ?? "\(error)"
+            let named = "model file \(modelPath): "
             throw SweepError.missingFile(
                 role: "model file", path: modelPath,
-                reason: (error as? IOError)?.detail ?? "\(error)")
+                reason: text.hasPrefix(named) ? String(text.dropFirst(named.count)) : text)
         }
         let dataset = try SweepDatasets.load(spec.dataset, directory: directory)
         let vmmLayerCount = ModelSettings.vmmLayerCount(of: model)

@@ -193,6 +193,18 @@ struct SpecValidationTests {
             return
         }
         #expect(role == "model file")
+        // A damaged model: its path is named once, by the sweep's error.
+        let damagedDirectory = try temporaryDirectory("validation-model")
+        let damaged = damagedDirectory + "/damaged.json"
+        try Data(#"{"format": "other"}"#.utf8).write(to: URL(fileURLWithPath: damaged))
+        let specPath = try writeSpec(
+            SweepSpec(
+                name: "x", model: "damaged.json", dataset: DatasetSpec(kind: "yinyang", size: 10),
+                axes: []), in: damagedDirectory)
+        let text = errorText { try Sweep.load(specPath: specPath, calibration: nil) } ?? ""
+        #expect(
+            text.hasPrefix("cannot read the model file \(damaged): not an HXNetwork model")
+                && text.components(separatedBy: damaged).count == 2, "\(text)")
         #expect(throws: SweepError.self) { try SweepSpec.load(path: directory + "/absent.json") }
         let kind = try error(
             SweepSpec(
