@@ -55,8 +55,12 @@ public struct Sweep: Sendable {
     ) throws -> Sweep {
         let spec = try SweepSpec.load(path: specPath)
         let directory = URL(fileURLWithPath: specPath).deletingLastPathComponent().path
-        return try Sweep(
-            spec: spec, directory: directory, source: specPath, calibration: calibration)
+        do {
+            return try Sweep(
+                spec: spec, directory: directory, source: specPath, calibration: calibration)
+        } catch let error as SweepError {
+            throw error.naming(specification: specPath)
+        }
     }
 
     /// Checks `spec` and loads what it names, resolving relative paths against `directory`.

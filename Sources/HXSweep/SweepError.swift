@@ -8,6 +8,9 @@ import HXIO
 public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The specification is not valid JSON of the expected shape; `reason` has the JSON path.
     case malformedSpec(source: String, reason: String)
+    /// A problem of the specification file at `path` (an axis, a setting, the data set's fit
+    /// to the model), as ``Sweep/load(specPath:calibration:)`` reports it.
+    indirect case inSpecification(path: String, error: SweepError)
     /// An axis kind that does not exist; `suggestion` is the closest known one.
     case unknownAxis(name: String, suggestion: String?)
     /// A physics parameter name that does not exist; `suggestion` is the closest known one.
@@ -66,10 +69,26 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
     /// beginning.
     case notResults(path: String, start: String)
 
+    /// The error itself, without the specification file ``inSpecification(path:error:)`` adds.
+    public var underlying: SweepError {
+        if case .inSpecification(_, let error) = self { return error.underlying }
+        return self
+    }
+
+    /// `self` naming the specification at `path`, unless it names its file already.
+    func naming(specification path: String) -> SweepError {
+        switch self {
+        case .malformedSpec, .missingFile, .inSpecification: return self
+        default: return .inSpecification(path: path, error: self)
+        }
+    }
+
     public var description: String {
         switch self {
         case .malformedSpec(let source, let reason):
             return "sweep specification \(source): \(reason)"
+        case .inSpecification(let path, let error):
+            return "sweep specification \(path): \(error)"
         case .unknownAxis(let name, let suggestion):
             return "unknown axis '\(name)'" + Self.hint(suggestion) + "; axes are "
                 + SettingAxis.summary

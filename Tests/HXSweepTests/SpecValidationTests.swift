@@ -21,7 +21,8 @@ struct SpecValidationTests {
             return nil
         } catch let error as SweepError {
             #expect(!FileManager.default.fileExists(atPath: directory + "/spec.results.jsonl"))
-            return error
+            if case .inSpecification(let named, _) = error { #expect(named == path) }
+            return error.underlying
         }
     }
 
@@ -47,6 +48,13 @@ struct SpecValidationTests {
         #expect(
             try axisError(AxisSpec("scale:nosie", values: [.number(1)]))
                 == .unknownParameter(axis: "scale:nosie", name: "nosie", suggestion: "noise"))
+        // Loaded from a file, the error names the file.
+        let directory = try temporaryDirectory("validation-named")
+        let path = try writeSpec(
+            testSpec(axes: [AxisSpec("numSend", values: [.number(1)])]), in: directory)
+        #expect(
+            errorText { try Sweep.load(specPath: path, calibration: nil) }?
+                .hasPrefix("sweep specification \(path): unknown axis 'numSend'") == true)
     }
 
     @Test("an empty axis is refused: an empty list, or neither values nor range")
