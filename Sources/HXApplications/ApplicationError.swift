@@ -11,10 +11,15 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
     /// An error about the model of the file at `path` (for a command that read it).
     indirect case inModelFile(path: String, error: ApplicationError)
 
-    /// `self`, naming the model file it is about when it is a ``modelDoesNotFitTask(task:reason:)``.
-    func naming(modelFile path: String) -> ApplicationError {
-        guard case .modelDoesNotFitTask = self else { return self }
-        return .inModelFile(path: path, error: self)
+    /// Runs `body` on the model read from `path`: a ``modelDoesNotFitTask(task:reason:)`` it
+    /// throws names the file.
+    static func naming<T>(modelFile path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ApplicationError {
+            guard case .modelDoesNotFitTask = error else { throw error }
+            throw ApplicationError.inModelFile(path: path, error: error)
+        }
     }
 
     public var description: String {

@@ -350,12 +350,9 @@ public struct BudgetJob: Sendable {
         var experiment = task.defaults
         experiment.seed = settings.seed
         let data = try task.load(from: location, settings: experiment)
-        let result: ErrorBudget.Result
-        do {
-            result = try ErrorBudget.run(
+        let result = try ApplicationError.naming(modelFile: modelPath) {
+            try ErrorBudget.run(
                 model: model, task: task.name, data: data, settings: settings, progress: progress)
-        } catch let error as ApplicationError {
-            throw error.naming(modelFile: modelPath)
         }
         let summary = try result.table()
         let svg = result.svg(title: "\(task.name): the error budget on simulated chips")

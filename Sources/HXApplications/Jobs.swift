@@ -145,12 +145,9 @@ public struct EvaluationJob: Sendable {
                 train: try data.train.prefix(limit), validation: try data.validation.prefix(limit),
                 test: try data.test.prefix(limit))
         }
-        let result: ModelEvaluation.Result
-        do {
-            result = try ModelEvaluation.run(
+        let result = try ApplicationError.naming(modelFile: modelPath) {
+            try ModelEvaluation.run(
                 model: model, task: task.name, data: data, settings: settings, progress: progress)
-        } catch let error as ApplicationError {
-            throw error.naming(modelFile: modelPath)
         }
         if let target { try ModelEvaluation.write(result, to: target) }
         let text: String
