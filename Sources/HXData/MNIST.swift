@@ -32,7 +32,11 @@ enum IDX {
             throw DataError.malformed(
                 path: path, line: 0, reason: "dimensions \(dimensions) are too large")
         }
-        let expected = headerSize + size
+        let (expected, beyond) = headerSize.addingReportingOverflow(size)
+        guard !beyond else {
+            throw DataError.malformed(
+                path: path, line: 0, reason: "dimensions \(dimensions) are too large")
+        }
         guard bytes.count >= expected else {
             throw DataError.truncated(path: path, expectedBytes: expected, gotBytes: bytes.count)
         }
@@ -71,7 +75,7 @@ public enum MNIST {
     ///   the errors of ``load(images:labels:name:pixelRange:limit:)``.
     public static func load(
         directory: String, split: Split, pixelRange: ClosedRange<Float> = 0...1,
-        limit: Int? = nil
+        limit: Int? = nil, side: Int? = nil
     ) throws -> Dataset {
         func find(_ kind: String, _ rank: Int) throws -> String {
             let stems = [
@@ -87,18 +91,21 @@ public enum MNIST {
         }
         return try load(
             images: find("images", 3), labels: find("labels", 1), name: "MNIST \(split.rawValue)",
-            pixelRange: pixelRange, limit: limit)
+            pixelRange: pixelRange, limit: limit, side: side)
     }
 
     /// Loads MNIST images and labels from two IDX files.
     /// - Parameters:
     ///   - pixelRange: the range pixel values 0…255 are mapped onto (default 0…1).
     ///   - limit: keep only the first `limit` samples.
+    ///   - side: the images' side in pixels a caller needs (28 for a network built for MNIST),
+    ///     or nil for any size.
     /// - Throws: ``DataError`` for a wrong magic number, truncated or over-long files, image
-    ///   and label counts that differ, or labels outside 0–9.
+    ///   and label counts that differ, images of another size than `side`, or labels outside
+    ///   0–9.
     public static func load(
         images: String, labels: String, name: String = "MNIST",
-        pixelRange: ClosedRange<Float> = 0...1, limit: Int? = nil
+        pixelRange: ClosedRange<Float> = 0...1, limit: Int? = nil, side: Int? = nil
     ) throws -> Dataset {
         if let limit, limit < 0 {
             throw DataError.invalidArgument("limit \(limit) must not be negative")
@@ -109,6 +116,11 @@ public enum MNIST {
             throw DataError.dimensionMismatch(
                 path: labels, what: "label count", expected: [imageDimensions[0]],
                 got: labelDimensions)
+        }
+        if let side, Array(imageDimensions.dropFirst()) != [side, side] {
+            throw DataError.dimensionMismatch(
+                path: images, what: "image size", expected: [side, side],
+                got: Array(imageDimensions.dropFirst()))
         }
         let count = min(imageDimensions[0], limit ?? Int.max)
         let rows = imageDimensions[1]

@@ -109,9 +109,11 @@ public enum UCIHAR {
             rows.append(
                 try tokens.map { token in
                     let text = String(decoding: token, as: UTF8.self)
-                    guard let value = Double(text), value.isFinite else {
+                    // Finite as the Float the features are stored in, not only as a Double.
+                    guard let value = Double(text), value.isFinite, Float(value).isFinite else {
                         throw DataError.badValue(
-                            path: path, line: offset + 1, token: text, expected: "a number")
+                            path: path, line: offset + 1, token: text,
+                            expected: "a number within Float's range")
                     }
                     return value
                 })

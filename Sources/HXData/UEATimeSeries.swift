@@ -42,9 +42,10 @@ public enum UEATimeSeries {
         var declaredClasses: [String]?
         var inData = false
         var rows: [(line: Int, channels: [[Float]], label: String)] = []
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false)
-            .enumerated()
-        {
+        // Any line break: "\r\n" is one Character in Swift, which a split on "\n" misses.
+        for (offset, rawLine) in text.split(
+            omittingEmptySubsequences: false, whereSeparator: \.isNewline
+        ).enumerated() {
             let lineNumber = offset + 1
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -121,21 +122,30 @@ public enum UEATimeSeries {
             throw DataError.malformed(path: path, line: 0, reason: "no samples after @data")
         }
         let channelCount = declaredDimensions ?? first.channels.count
-        let length = declaredLength ?? first.channels[0].count
+        let length = declaredLength ?? first.channels.first?.count ?? 0
+        guard channelCount > 0, length > 0 else {
+            throw DataError.malformed(
+                path: path, line: first.line,
+                reason: "no values: a sample is its dimensions' values, then ':' and its class")
+        }
         let names = classNames ?? (declaredClasses ?? rows.map(\.label)).uniqueSorted()
         let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         var features: [Float] = []
-        features.reserveCapacity(rows.count * channelCount * length)
+        // The values read, not the header's claims: a damaged @dimensions or @seriesLength
+        // must not size an allocation (each row is checked against them below).
+        features.reserveCapacity(rows.reduce(0) { $0 + $1.channels.reduce(0) { $0 + $1.count } })
         var labels: [Int] = []
         for (sample, row) in rows.enumerated() {
-            let got = [row.channels.count] + row.channels.map(\.count)
-            guard row.channels.count == channelCount,
-                row.channels.allSatisfy({ $0.count == length })
-            else {
+            // The header's numbers are the file's claims: compared, never used to build a list.
+            guard row.channels.count == channelCount else {
                 throw DataError.dimensionMismatch(
-                    path: path, what: "line \(row.line): [channels, lengths of each]",
-                    expected: [channelCount] + Array(repeating: length, count: channelCount),
-                    got: got)
+                    path: path, what: "line \(row.line): dimensions", expected: [channelCount],
+                    got: [row.channels.count])
+            }
+            if let channel = row.channels.firstIndex(where: { $0.count != length }) {
+                throw DataError.dimensionMismatch(
+                    path: path, what: "line \(row.line): steps of dimension \(channel + 1)",
+                    expected: [length], got: [row.channels[channel].count])
             }
             guard let label = index[row.label] else {
                 throw DataError.invalidLabel(

@@ -156,6 +156,39 @@ struct BadInputTests {
         #expect(folder.contents.isEmpty)
     }
 
+    @Test(
+        "BasicMotions files of another series shape or class count are refused naming the file, before training"
+    )
+    func timeSeriesShape() throws {
+        let folder = try TemporaryDirectory()
+        func write(_ file: String, classes: [String], steps: Int) throws -> String {
+            let header =
+                "@problemName BasicMotions\n@dimensions 6\n@seriesLength \(steps)\n"
+                + "@classLabel true \(classes.joined(separator: " "))\n@data\n"
+            let series = Array(repeating: "0.5", count: steps).joined(separator: ",")
+            let rows = classes.map { label in
+                Array(repeating: series, count: 6).joined(separator: ":") + ":" + label + "\n"
+            }
+            return try folder.write("basicmotions/" + file, header + rows.joined())
+        }
+        let four = ["Badminton", "Running", "Standing", "Walking"]
+        func failure() -> String? {
+            errorText {
+                try TimeSeriesTask.basicMotions.load(
+                    from: DataLocation(explicit: folder.path, environment: [:]),
+                    settings: TimeSeriesTask.basicMotions.defaults)
+            }
+        }
+        let train = try write("BasicMotions_TRAIN.ts", classes: four + ["Jumping"], steps: 100)
+        _ = try write("BasicMotions_TEST.ts", classes: four, steps: 100)
+        #expect(failure() == "\(train): number of classes is [5], expected [4]")
+        _ = try write("BasicMotions_TRAIN.ts", classes: four, steps: 100)
+        let test = try write("BasicMotions_TEST.ts", classes: four, steps: 50)
+        #expect(failure() == "\(test): [channels, steps] of a series is [6, 50], expected [6, 100]")
+        _ = try write("BasicMotions_TEST.ts", classes: four, steps: 100)
+        #expect(failure() == nil)
+    }
+
     @Test("settings out of their domain are refused with the setting's name")
     func badSettings() {
         var settings = ImageTask.mnist.defaults

@@ -72,6 +72,19 @@ struct MNISTTests {
         {
             try MNIST.load(images: images, labels: bad)
         }
+        // Dimensions whose product is Int.max: the header plus the data would overflow.
+        let vast = try directory.write(
+            "vast", idx(magic: 0x803, dimensions: [649_159, 4_547_599, 3_124_327], data: []))
+        #expect(
+            throws: DataError.malformed(
+                path: vast, line: 0,
+                reason: "dimensions [649159, 4547599, 3124327] are too large")
+        ) { try MNIST.load(images: vast, labels: labels) }
+        // A caller that needs 28 × 28 images is told the size of others.
+        #expect(
+            throws: DataError.dimensionMismatch(
+                path: images, what: "image size", expected: [28, 28], got: [2, 2])
+        ) { try MNIST.load(images: images, labels: labels, side: 28) }
         let missing = directory.file("none")
         #expect(throws: DataError.io(.fileNotFound(path: missing))) {
             try MNIST.load(images: missing, labels: labels)

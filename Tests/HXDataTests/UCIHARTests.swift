@@ -63,6 +63,15 @@ struct UCIHARTests {
                 path: split + "/Inertial Signals/body_acc_y_train.txt", what: "values on line 1",
                 expected: [128], got: [3])
         ) { try UCIHAR.load(splitDirectory: split) }
+        // Finite as a Double but not as the Float the features are kept in.
+        let big = (["1e39"] + Array(repeating: "0", count: 127)).joined(separator: " ")
+        try directory.write(
+            "HAR/train/Inertial Signals/body_acc_y_train.txt", big + "\n" + big + "\n")
+        #expect(
+            throws: DataError.badValue(
+                path: split + "/Inertial Signals/body_acc_y_train.txt", line: 1, token: "1e39",
+                expected: "a number within Float's range")
+        ) { try UCIHAR.load(splitDirectory: split) }
         try FileManager.default.removeItem(atPath: split + "/Inertial Signals/body_acc_y_train.txt")
         #expect(throws: DataError.self) { try UCIHAR.load(splitDirectory: split) }
         #expect(throws: DataError.self) { try UCIHAR.load(splitDirectory: split, split: "test") }

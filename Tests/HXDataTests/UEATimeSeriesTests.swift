@@ -68,6 +68,41 @@ struct UEATimeSeriesTests {
     }
 
     @Test(
+        "header counts far beyond the rows are compared, never allocated; a line without values is named; CRLF reads as LF"
+    )
+    func damagedHeaders() throws {
+        let directory = try TemporaryDirectory()
+        let row = "1,2,3:4,5,6:walk\n"
+        let huge = try directory.write(
+            "h.ts",
+            header.replacingOccurrences(of: "@dimensions 2", with: "@dimensions \(Int.max)") + row)
+        #expect(
+            throws: DataError.dimensionMismatch(
+                path: huge, what: "line 11: dimensions", expected: [Int.max], got: [2])
+        ) { try UEATimeSeries.load(path: huge) }
+        let long = try directory.write(
+            "l.ts",
+            header.replacingOccurrences(of: "@seriesLength 3", with: "@seriesLength 1000000000")
+                + row)
+        #expect(
+            throws: DataError.dimensionMismatch(
+                path: long, what: "line 11: steps of dimension 1", expected: [1_000_000_000],
+                got: [3])
+        ) { try UEATimeSeries.load(path: long) }
+        let bare = try directory.write(
+            "b.ts", "@problemName X\n@classLabel true A B\n@data\n1,2,3\n")
+        #expect(
+            throws: DataError.malformed(
+                path: bare, line: 4,
+                reason: "no values: a sample is its dimensions' values, then ':' and its class")
+        ) { try UEATimeSeries.load(path: bare) }
+        let crlf = try directory.write(
+            "c.ts", (header + row).replacingOccurrences(of: "\n", with: "\r\n"))
+        let data = try UEATimeSeries.load(path: crlf)
+        #expect(data.count == 1 && data.featureShape == [2, 3] && data.labels == [2])
+    }
+
+    @Test(
         "BasicMotions: 40 + 40 samples, 6 channels × 100 steps, 4 balanced classes",
         .enabled(
             if: SharedDatasets.has(Self.train, Self.test),

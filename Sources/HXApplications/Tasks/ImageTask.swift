@@ -50,6 +50,10 @@ public struct ImageTask: ExperimentTask {
         return settings
     }
 
+    /// The images' side in pixels, which the network is built for: MNIST and Fashion-MNIST
+    /// are 28 × 28.
+    static let side = 28
+
     /// Whether `folder` holds both splits' IDX files under one of MNIST's usual names.
     static func holdsIDX(_ folder: String) -> Bool {
         ["t10k", "train"].allSatisfy { prefix in
@@ -72,11 +76,12 @@ public struct ImageTask: ExperimentTask {
         let full = try named(
             MNIST.load(
                 directory: folder, split: .train, pixelRange: Tasks.chipInputRange,
-                limit: settings.trainLimit.map { $0 + settings.validationSize }), "train")
+                limit: settings.trainLimit.map { $0 + settings.validationSize }, side: Self.side),
+            "train")
         let test = try named(
             MNIST.load(
                 directory: folder, split: .test, pixelRange: Tasks.chipInputRange,
-                limit: settings.testLimit),
+                limit: settings.testLimit, side: Self.side),
             "test")
         return try TaskData(holdingOutValidationFrom: full, test: test, settings: settings)
     }
@@ -85,7 +90,8 @@ public struct ImageTask: ExperimentTask {
         settings: ExperimentSettings, initialization: WeightInitialization, seed: UInt64
     ) throws -> Sequential {
         try squareImageClassifier(
-            side: 28, filters: 20, kernel: 10, stride: 5, padding: 1, hidden: 128, classes: 10,
+            side: Self.side, filters: 20, kernel: 10, stride: 5, padding: 1, hidden: 128,
+            classes: 10,
             settings: settings, initialization: initialization, seed: seed)
     }
 }

@@ -59,23 +59,49 @@ public struct TimeSeriesTask: ExperimentTask {
         return settings
     }
 
+    /// The data set's shape as the network is built for it: channels and steps of a series,
+    /// and classes (BasicMotions: 6 sensor axes of 100 steps, 4 activities).
+    var dataShape: (channels: Int, steps: Int, classes: Int) {
+        switch source {
+        case .uea: return (6, 100, 4)
+        case .uciHAR: return (UCIHAR.signals.count, UCIHAR.windowLength, 6)
+        }
+    }
+
     public func load(from location: DataLocation, settings: ExperimentSettings) throws -> TaskData {
         var (train, test): (Dataset, Dataset)
+        let paths: (train: String, test: String)
         switch source {
         case .uea(let problem, let folders):
             let files = ["\(problem)_TRAIN.ts", "\(problem)_TEST.ts"]
             let folder = try location.find(folders, task: name) {
                 DataLocation.holds($0, files: files)
             }
-            train = try UEATimeSeries.load(path: folder + "/" + files[0])
-            test = try UEATimeSeries.load(
-                path: folder + "/" + files[1], classNames: train.classNames)
+            paths = (folder + "/" + files[0], folder + "/" + files[1])
+            train = try UEATimeSeries.load(path: paths.train)
+            test = try UEATimeSeries.load(path: paths.test, classNames: train.classNames)
         case .uciHAR(let folders):
             let folder = try location.find(folders, task: name) {
                 DataLocation.holds($0, files: ["train/y_train.txt", "test/y_test.txt"])
             }
-            train = try UCIHAR.load(splitDirectory: folder + "/train")
-            test = try UCIHAR.load(splitDirectory: folder + "/test")
+            paths = (folder + "/train", folder + "/test")
+            train = try UCIHAR.load(splitDirectory: paths.train)
+            test = try UCIHAR.load(splitDirectory: paths.test)
+        }
+        // A file that declares another series shape or more classes would load, and fail only
+        // in training, naming no file.
+        let shape = dataShape
+        for (set, path) in [(train, paths.train), (test, paths.test)] {
+            guard set.featureShape == [shape.channels, shape.steps] else {
+                throw DataError.dimensionMismatch(
+                    path: path, what: "[channels, steps] of a series",
+                    expected: [shape.channels, shape.steps], got: set.featureShape ?? [])
+            }
+            guard set.classCount == shape.classes else {
+                throw DataError.dimensionMismatch(
+                    path: path, what: "number of classes", expected: [shape.classes],
+                    got: [set.classCount])
+            }
         }
         let scaler = try SignedChannels(fitting: train)
         train = try scaler.apply(train)
@@ -86,12 +112,9 @@ public struct TimeSeriesTask: ExperimentTask {
     public func makeModel(
         settings: ExperimentSettings, initialization: WeightInitialization, seed: UInt64
     ) throws -> Sequential {
-        let (channels, steps, classes): (Int, Int, Int)
-        switch source {
-        case .uea: (channels, steps, classes) = (2 * 6, 100, 4)
-        case .uciHAR:
-            (channels, steps, classes) = (2 * UCIHAR.signals.count, UCIHAR.windowLength, 6)
-        }
+        let shape = dataShape
+        // Each channel becomes a positive and a negative part (SignedChannels).
+        let (channels, steps, classes) = (2 * shape.channels, shape.steps, shape.classes)
         let (kernel, stride, filters, hidden) = (10, 5, 32, 32)
         let positions = (steps - kernel) / stride + 1
         return try convolutionalClassifier(
