@@ -1,4 +1,5 @@
 import Foundation
+import HXIO
 
 /// Where the tasks look for their data sets: the folder given with `--data`, else
 /// `$HXSIM_DATASETS`, else a `shared/datasets` folder beside the working directory, and last
@@ -73,6 +74,6 @@ public struct DataLocation: Sendable, Equatable {
 
     /// Whether every one of `files` exists in `folder`.
     public static func holds(_ folder: String, files: [String]) -> Bool {
-        files.allSatisfy { FileManager.default.fileExists(atPath: folder + "/" + $0) }
+        files.allSatisfy { FileIO.exists(path: folder + "/" + $0) }
     }
 }

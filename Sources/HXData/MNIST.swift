@@ -83,7 +83,7 @@ public enum MNIST {
                 "\(split.filePrefix)-\(kind).idx\(rank)-ubyte",
             ]
             let candidates = stems.flatMap { [$0 + ".gz", $0] }.map { directory + "/" + $0 }
-            guard let found = candidates.first(where: FileManager.default.fileExists) else {
+            guard let found = candidates.first(where: { FileIO.exists(path: $0) }) else {
                 throw DataError.missingFile(
                     path: candidates[0], expected: "MNIST \(split.rawValue) \(kind)")
             }

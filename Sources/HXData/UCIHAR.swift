@@ -72,16 +72,29 @@ public enum UCIHAR {
     /// The activity names from `activity_labels.txt` ("1 WALKING" …) or the published ones.
     static func names(_ root: URL) throws -> [String] {
         let path = root.appendingPathComponent("activity_labels.txt").path
-        guard FileManager.default.fileExists(atPath: path) else { return activityNames }
+        guard FileIO.exists(path: path) else { return activityNames }
         let text = try DataError.wrapping { try FileIO.readText(path: path) }
         var names = activityNames
+        var named = Set<Int>()
         for (offset, line) in text.split(separator: "\n").enumerated() {
             let words = line.split(whereSeparator: \.isWhitespace)
             guard words.count == 2, let index = Int(words[0]), (1...6).contains(index) else {
                 throw DataError.malformed(
                     path: path, line: offset + 1, reason: "expected '<1-6> <NAME>'")
             }
+            guard named.insert(index).inserted else {
+                throw DataError.malformed(
+                    path: path, line: offset + 1, reason: "activity \(index) is named twice")
+            }
             names[index - 1] = String(words[1])
+        }
+        // A file that names some activities would mix its names with the published ones.
+        guard named.count == activityNames.count else {
+            let missing = (1...activityNames.count).filter { !named.contains($0) }
+            throw DataError.malformed(
+                path: path, line: 0,
+                reason:
+                    "activities \(missing.map(String.init).joined(separator: ", ")) have no name")
         }
         return names
     }
@@ -90,7 +103,7 @@ public enum UCIHAR {
     /// `expectedColumns` of them. Numbers are parsed as `Double` (then rounded once to
     /// `Float` by the caller) and must be finite.
     static func readRows(_ path: String, expectedColumns: Int, what: String) throws -> [[Double]] {
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard FileIO.exists(path: path) else {
             throw DataError.missingFile(path: path, expected: what)
         }
         let data = try DataError.wrapping { try FileIO.read(path: path) }

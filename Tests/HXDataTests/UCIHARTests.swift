@@ -3,6 +3,10 @@ import HXIO
 import HXTestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @testable import HXData
 
 @Suite("UCI HAR layout")
@@ -40,6 +44,23 @@ struct UCIHARTests {
         // Signal 3 (body_gyro_x), step 5 of sample 2: 2 + 0.3 + 0.005.
         #expect(sample[3 * 128 + 5] == Float(2.305))
         #expect(sample[0] == 2 && sample[8 * 128 + 127] == Float(2.927))
+        // Names that would mix with the published ones, or name one activity twice, are refused.
+        let labels = directory.file("HAR/activity_labels.txt")
+        try directory.write("HAR/activity_labels.txt", "1 WALK\n1 UP\n")
+        #expect(
+            throws: DataError.malformed(path: labels, line: 2, reason: "activity 1 is named twice")
+        ) { try UCIHAR.load(splitDirectory: split) }
+        try directory.write("HAR/activity_labels.txt", "1 WALK\n2 UP\n")
+        #expect(
+            throws: DataError.malformed(
+                path: labels, line: 0, reason: "activities 3, 4, 5, 6 have no name")
+        ) { try UCIHAR.load(splitDirectory: split) }
+        // A link into a loop is named as such, not taken for a missing file.
+        try FileManager.default.removeItem(atPath: labels)
+        #expect(symlink(labels, labels) == 0)
+        #expect(
+            (errorText { try UCIHAR.load(splitDirectory: split) } ?? "").contains(
+                "activity_labels.txt"))
     }
 
     @Test("published names are the default; missing files and bad rows are errors")

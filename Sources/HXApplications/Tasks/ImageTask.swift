@@ -1,5 +1,6 @@
 import Foundation
 import HXData
+import HXIO
 import HXNetwork
 import HXPhysics
 
@@ -59,7 +60,7 @@ public struct ImageTask: ExperimentTask {
         ["t10k", "train"].allSatisfy { prefix in
             ["images-idx3-ubyte", "images.idx3-ubyte"].contains { stem in
                 ["", ".gz"].contains {
-                    FileManager.default.fileExists(atPath: "\(folder)/\(prefix)-\(stem)\($0)")
+                    FileIO.exists(path: "\(folder)/\(prefix)-\(stem)\($0)")
                 }
             }
         }
