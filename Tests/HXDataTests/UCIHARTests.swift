@@ -3,11 +3,11 @@ import HXIO
 import HXTestSupport
 import Testing
 
+@testable import HXData
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import HXData
 
 @Suite("UCI HAR layout")
 struct UCIHARTests {
