@@ -45,11 +45,12 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case .dimensionMismatch(let path, let what, let expected, let got):
             return "\(path): \(what) is \(got), expected \(expected)"
         case .invalidLabel(let path, let sample, let label, let allowed):
-            return "\(path): sample \(sample) has label '\(label)', expected \(allowed)"
+            return
+                "\(path): sample \(sample) has label '\(printableText(label))', expected \(allowed)"
         case .valueOutOfRange(let path, let sample, let feature, let value, let allowed):
             return "\(path): sample \(sample), feature \(feature) is \(value), expected \(allowed)"
         case .badValue(let path, let line, let token, let expected):
-            return "\(path):\(line): expected \(expected), got '\(token)'"
+            return "\(path):\(line): expected \(expected), got '\(printableText(token))'"
         case .missingValue(let path, let line, let channel, let step):
             return
                 "\(path):\(line): missing value in channel \(channel) at step \(step) "

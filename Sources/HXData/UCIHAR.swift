@@ -123,7 +123,10 @@ public enum UCIHAR {
                 try tokens.map { token in
                     let text = String(decoding: token, as: UTF8.self)
                     // Finite as the Float the features are stored in, not only as a Double.
-                    guard let value = Double(text), value.isFinite, Float(value).isFinite else {
+                    // Double(String) parses through a C string: "2\0junk" would read as 2.
+                    guard !text.utf8.contains(0), let value = Double(text), value.isFinite,
+                        Float(value).isFinite
+                    else {
                         throw DataError.badValue(
                             path: path, line: offset + 1, token: text,
                             expected: "a number within Float's range")

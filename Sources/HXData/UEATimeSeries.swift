@@ -108,7 +108,9 @@ public enum UEATimeSeries {
                         values.append(replacement)
                         continue
                     }
-                    guard let value = Float(trimmed), value.isFinite else {
+                    // Float(String) parses through a C string: "2\0junk" would read as 2.
+                    guard !trimmed.utf8.contains(0), let value = Float(trimmed), value.isFinite
+                    else {
                         throw DataError.badValue(
                             path: path, line: lineNumber, token: trimmed, expected: "a number")
                     }

@@ -223,16 +223,7 @@ struct CSVLineParser {
     /// A field as text for messages: control characters and NUL made visible, at most 40
     /// characters.
     static func text(_ field: UnsafeBufferPointer<UInt8>) -> String {
-        let decoded = String(decoding: field.prefix(160), as: UTF8.self)
-        var text = ""
-        for scalar in decoded.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                text += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                text.unicodeScalars.append(scalar)
-            }
-        }
-        return text.count > 40 ? String(text.prefix(40)) + "…" : text
+        printableText(String(decoding: field.prefix(160), as: UTF8.self))
     }
 
     /// The index ranges of the comma-separated fields of `line`, blanks trimmed. With

@@ -93,6 +93,14 @@ struct UCIHARTests {
                 path: split + "/Inertial Signals/body_acc_y_train.txt", line: 1, token: "1e39",
                 expected: "a number within Float's range")
         ) { try UCIHAR.load(splitDirectory: split) }
+        // A NUL inside a number: not read as its prefix (Double(String) stops at a NUL).
+        let nul = (["2\u{0}5"] + Array(repeating: "0", count: 127)).joined(separator: " ")
+        try directory.write(
+            "HAR/train/Inertial Signals/body_acc_y_train.txt", nul + "\n" + nul + "\n")
+        #expect(
+            errorText { try UCIHAR.load(splitDirectory: split) }
+                == split + "/Inertial Signals/body_acc_y_train.txt:1: expected a number within "
+                + "Float's range, got '2\\u{0}5'")
         try FileManager.default.removeItem(atPath: split + "/Inertial Signals/body_acc_y_train.txt")
         #expect(throws: DataError.self) { try UCIHAR.load(splitDirectory: split) }
         #expect(throws: DataError.self) { try UCIHAR.load(splitDirectory: split, split: "test") }

@@ -100,6 +100,11 @@ struct UEATimeSeriesTests {
             "c.ts", (header + row).replacingOccurrences(of: "\n", with: "\r\n"))
         let data = try UEATimeSeries.load(path: crlf)
         #expect(data.count == 1 && data.featureShape == [2, 3] && data.labels == [2])
+        // Bytes of a damaged value are shown, not sent to the terminal.
+        let nul = try directory.write("n.ts", header + "1,2\u{0}\u{0}7,3:4,5,6:walk\n")
+        #expect(
+            errorText { try UEATimeSeries.load(path: nul) }
+                == "\(nul):11: expected a number, got '2\\u{0}\\u{0}7'")
     }
 
     @Test(
