@@ -28,12 +28,8 @@ enum IDX {
             let product = partial.0.multipliedReportingOverflow(by: dimension)
             return (product.partialValue, partial.1 || product.overflow)
         }
-        guard !overflow else {
-            throw DataError.malformed(
-                path: path, line: 0, reason: "dimensions \(dimensions) are too large")
-        }
         let (expected, beyond) = headerSize.addingReportingOverflow(size)
-        guard !beyond else {
+        guard !overflow, !beyond else {
             throw DataError.malformed(
                 path: path, line: 0, reason: "dimensions \(dimensions) are too large")
         }

@@ -67,3 +67,14 @@ func requireAtLeast(_ minimum: Int, _ value: Int, _ name: String) throws {
             name: name, value: Double(value), allowed: Double(minimum)...Double.infinity)
     }
 }
+
+/// Throws ``NetworkError/outOfRange(name:value:allowed:)`` unless `value` lies in `range`: the
+/// check of a setting bounded on both sides (a Linear layer's `avg`, a convolution's padding,
+/// the extents of ``TensorLimits``).
+func requireWithin(_ range: ClosedRange<Int>, _ value: Int, _ name: String) throws {
+    guard range.contains(value) else {
+        throw NetworkError.outOfRange(
+            name: name, value: Double(value),
+            allowed: Double(range.lowerBound)...Double(range.upperBound))
+    }
+}

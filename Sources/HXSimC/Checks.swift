@@ -25,14 +25,9 @@ enum Check {
 
     /// The product of `extents`, which must not exceed ``maxElements``.
     static func elements(_ extents: [Int], _ name: String) throws -> Int {
-        var product = 1
-        for extent in extents {
-            let (next, overflow) = product.multipliedReportingOverflow(by: extent)
-            guard !overflow, next <= maxElements else {
-                throw BoundaryError.invalidArgument(
-                    "\(name) of shape \(extents) has more than \(maxElements) elements")
-            }
-            product = next
+        guard let product = TensorLimits.elements(extents) else {
+            throw BoundaryError.invalidArgument(
+                "\(name) of shape \(extents) has more than \(maxElements) elements")
         }
         return product
     }

@@ -285,11 +285,7 @@ func checkConvolution(
         waitBetweenEvents: waitBetweenEvents, layer: layer)
     for stride in strides { try TensorLimits.requireExtent(stride, minimum: 1, "\(layer) stride") }
     for (padding, kernel) in zip(paddings, weight.shape.dropFirst(2)) {
-        guard padding >= 0, padding < kernel else {
-            throw NetworkError.outOfRange(
-                name: "\(layer) padding", value: Double(padding),
-                allowed: 0...Double(kernel - 1))
-        }
+        try requireWithin(0...(kernel - 1), padding, "\(layer) padding")
     }
     try checkFinite(weight: weight, bias: bias, layer: layer)
 }

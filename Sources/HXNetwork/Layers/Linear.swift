@@ -64,13 +64,7 @@ public struct Linear: ChipLayer {
         try checkChipLayer(
             weight: weight, bias: bias, rank: 2, numSends: numSends,
             waitBetweenEvents: waitBetweenEvents, layer: "Linear")
-        guard VMMLimits.avgRange.contains(avg) else {
-            throw NetworkError.outOfRange(
-                name: "Linear avg", value: Double(avg),
-                allowed: Double(
-                    VMMLimits.avgRange.lowerBound)...Double(
-                        VMMLimits.avgRange.upperBound))
-        }
+        try requireWithin(VMMLimits.avgRange, avg, "Linear avg")
         // The chip sees the weight with every column repeated `avg` times.
         try TensorLimits.requireElements(
             weight.shape + [avg],

@@ -12,7 +12,7 @@ public enum TensorLimits {
     public static let maxExtent = 1 << 24
 
     /// The product of `factors`, or nil when it overflows or exceeds ``maxElements``.
-    static func elements(_ factors: [Int]) -> Int? {
+    public static func elements(_ factors: [Int]) -> Int? {
         var product = 1
         for factor in factors {
             let (next, overflow) = product.multipliedReportingOverflow(by: factor)
@@ -25,10 +25,7 @@ public enum TensorLimits {
     /// Throws ``NetworkError/outOfRange(name:value:allowed:)`` unless `value` lies in
     /// `minimum...maxExtent`.
     static func requireExtent(_ value: Int, minimum: Int, _ name: String) throws {
-        guard value >= minimum, value <= maxExtent else {
-            throw NetworkError.outOfRange(
-                name: name, value: Double(value), allowed: Double(minimum)...Double(maxExtent))
-        }
+        try requireWithin(minimum...maxExtent, value, name)
     }
 
     /// Throws ``NetworkError/invalidArgument(_:)`` naming `what` unless the product of `factors`
