@@ -105,13 +105,13 @@ public struct Sweep: Sendable {
         let model: Sequential
         do {
             model = try ModelFile.load(from: URL(fileURLWithPath: modelPath))
+        } catch NetworkError.modelFile(_, let reason) {
+            // Its reason alone: this error names the file already.
+            throw SweepError.missingFile(role: "model file", path: modelPath, reason: reason)
         } catch {
-            // The model file's own errors name the file; this one does already.
-            let text = (error as? IOError)?.detail ?? "\(error)"
-            let named = "model file \(modelPath): "
             throw SweepError.missingFile(
                 role: "model file", path: modelPath,
-                reason: text.hasPrefix(named) ? String(text.dropFirst(named.count)) : text)
+                reason: (error as? IOError)?.detail ?? "\(error)")
         }
         let dataset = try SweepDatasets.load(spec.dataset, directory: directory)
         let vmmLayerCount = ModelSettings.vmmLayerCount(of: model)

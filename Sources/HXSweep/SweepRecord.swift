@@ -174,9 +174,8 @@ public enum SweepResults {
         if let fragment = contents.truncatedFinalLine,
             !SweepRecord.isCutRecord(Data(fragment.utf8))
         {
-            // Control characters shown as '?', so that the message stays one line.
-            let start = fragment.prefix(40).map { $0.isASCII && $0.asciiValue! < 0x20 ? "?" : $0 }
-            throw SweepError.notResults(path: path, start: String(start))
+            // Control characters made visible, so that the message stays one line.
+            throw SweepError.notResults(path: path, start: printableText(fragment.prefix(40)))
         }
         for (number, record) in contents.records.enumerated() {
             if record.checksum == nil {
