@@ -6,6 +6,8 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
     case dataNotFound(task: String, looked: [String])
     /// A setting outside its domain.
     case invalidSetting(name: String, value: String, reason: String)
+    /// A data set too small for the task's splits: `split` holds no sample, of `total` in all.
+    case emptySplit(task: String, split: String, total: Int)
     /// A model that does not fit the task's data (input shape or number of classes).
     case modelDoesNotFitTask(task: String, reason: String)
     /// An error about the model of the file at `path` (for a command that read it).
@@ -32,6 +34,10 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
                 + "pass --data DIR or set HXSIM_DATASETS"
         case .invalidSetting(let name, let value, let reason):
             return "\(name) = \(value): \(reason)"
+        case .emptySplit(let task, let split, let total):
+            return
+                "task '\(task)': the \(split) split holds no samples (\(total) in all): the data "
+                + "set is too small for its splits; is a data file cut short?"
         case .modelDoesNotFitTask(let task, let reason):
             return "the model does not fit task '\(task)': \(reason)"
         case .inModelFile(let path, let error):

@@ -350,6 +350,7 @@ public struct BudgetJob: Sendable {
         var experiment = task.defaults
         experiment.seed = settings.seed
         let data = try task.load(from: location, settings: experiment)
+        try data.requireSamples(task: task.name)
         let result = try ApplicationError.naming(modelFile: modelPath) {
             try ErrorBudget.run(
                 model: model, task: task.name, data: data, settings: settings, progress: progress)

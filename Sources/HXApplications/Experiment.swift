@@ -90,6 +90,7 @@ public enum Experiment {
         progress: (String) -> Void = { _ in }
     ) throws -> Outcome {
         try settings.validate()
+        try data.requireSamples(task: task.name)
         let start = clock()
         var seconds: [String: Double] = [:]
         func elapsed(since origin: UInt64) -> Double { Double(clock() &- origin) * 1e-9 }

@@ -1,4 +1,5 @@
 import HXCalibration
+import HXNetwork
 import HXPhysics
 
 /// Which backward pass fine-tuning with the chip in the loop uses.
@@ -149,7 +150,17 @@ public struct ExperimentSettings: Sendable, Equatable {
         try check(
             logitScale.isFinite && logitScale > 0, "logit scale", logitScale, "must be positive")
         try Self.checkChipSeeds(chipSeeds)
-        try check(chips >= 1, "chips", chips, "must be at least 1")
+        let chipCounts = PhysicsExecutor.chipCountRange
+        try check(
+            chipCounts.contains(chips), "chips", chips,
+            "must be in \(chipCounts.lowerBound)…\(chipCounts.upperBound)")
+        // Each deployment's chips have the seeds s, s + 1, … (PhysicsExecutor.chipSeeds).
+        for seed in chipSeeds
+        where (try? PhysicsExecutor.chipSeeds(first: seed, count: chips)) == nil {
+            try check(
+                false, "chip seeds", seed,
+                "with \(chips) chips a deployment's last seed would pass \(UInt64.max)")
+        }
         let waits = ChipGeometry.waitBetweenEventsRange
         try check(
             waits.contains(waitBetweenEvents), "wait", waitBetweenEvents,

@@ -18,6 +18,18 @@ public struct TaskData: Sendable {
         self.test = test
     }
 
+    /// Throws unless every split holds a sample. A data file cut short at a line boundary,
+    /// which no format check can see, leaves a split empty, and a run would then train on
+    /// nothing or report an accuracy over no samples.
+    /// - Throws: ``ApplicationError/emptySplit(task:split:total:)``.
+    public func requireSamples(task: String) throws {
+        let total = train.count + validation.count + test.count
+        for (split, set) in [("training", train), ("validation", validation), ("test", test)]
+        where set.count == 0 {
+            throw ApplicationError.emptySplit(task: task, split: split, total: total)
+        }
+    }
+
     /// The shape of one sample as the network takes it.
     public var sampleShape: [Int] { train.featureShape ?? [train.featureCount] }
 }

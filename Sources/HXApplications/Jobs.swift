@@ -139,6 +139,7 @@ public struct EvaluationJob: Sendable {
         var experiment = task.defaults
         experiment.seed = settings.seed
         var data = try task.load(from: location, settings: experiment)
+        try data.requireSamples(task: task.name)
         if let limit {
             // The splits as training made them, then their first samples.
             data = TaskData(

@@ -166,11 +166,8 @@ public enum ModelEvaluation {
             return executor
         }
         let environment = settings.environment ?? .nominal(for: settings.parameters)
-        var chips = try (0..<settings.chips).map {
-            try Chip(
-                seed: settings.chipSeed + UInt64($0), parameters: settings.parameters,
-                environment: environment)
-        }
+        var chips = try PhysicsExecutor.chipSeeds(first: settings.chipSeed, count: settings.chips)
+            .map { try Chip(seed: $0, parameters: settings.parameters, environment: environment) }
         guard let path = settings.calibrationPath else { return try PhysicsExecutor(chips: chips) }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {

@@ -1,4 +1,5 @@
 import Foundation
+import HXNetwork
 @_spi(Benchmarks) import HXPhysics
 
 /// One measurement, run in a fresh process of its own so that its peak resident set is its
@@ -143,7 +144,7 @@ enum CaseLimits {
     /// Row or column blocks (128 × 256 each) of a scaling case (the suite goes to 4 × 4).
     static let blocks = 1...8
     /// Simulated chips of a scaling case (the suite uses at most four).
-    static let chips = 1...16
+    static let chips = PhysicsExecutor.chipCountRange
 }
 
 /// A path and its thread count.

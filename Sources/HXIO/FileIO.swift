@@ -196,8 +196,9 @@ public enum FileIO {
             if descriptor >= 0 { return (descriptor, candidate) }
             let code = errno
             if code != EEXIST {
+                // ENOENT also comes from a folder that exists but takes no new files (/proc).
                 let detail =
-                    code == ENOENT
+                    code == ENOENT && !exists(path: directory)
                     ? "the directory \(directory) does not exist"
                     : "cannot create a file in \(directory): \(reason(errno: code))"
                 throw IOError.writeFailed(path: path, reason: detail)

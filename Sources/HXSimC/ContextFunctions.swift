@@ -101,6 +101,12 @@ public func hxsimContextCreate(
             box = ContextBox(context: ExecutionContext(backend: kind, seed: seed), executor: nil)
         case 2:
             let count = try Check.extent(chipCount, "chip_count")
+            let chipCounts = PhysicsExecutor.chipCountRange
+            guard chipCounts.contains(count) else {
+                throw BoundaryError.invalidArgument(
+                    "chip_count is \(count), expected \(chipCounts.lowerBound)…\(chipCounts.upperBound)"
+                )
+            }
             let handles = try Check.array(chips, count: count, "chips")
             var copies: [Chip] = []
             var corrections: [CalibrationResult?] = []

@@ -24,7 +24,8 @@ struct BudgetCommand: ParsableCommand {
     @Option(
         valueName: "LIST", help: "comma-separated chip seeds, one deployment each (default 1)")
     var chipSeeds: SeedList?
-    @Option(help: "simulated chips per deployment", in: 1...64) var chips = defaults.chips
+    @Option(help: "simulated chips per deployment", in: PhysicsExecutor.chipCountRange) var chips =
+        defaults.chips
     @Option(help: "seed of the held-out split") var seed = defaults.seed
     @OptionGroup var physics: ParameterOptions
     @OptionGroup var drift: EnvironmentOptions

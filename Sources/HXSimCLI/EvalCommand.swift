@@ -23,7 +23,8 @@ struct EvalCommand: ParsableCommand {
     @OptionGroup var evaluated: EvaluatedTaskOptions
     @Option(help: "where the model runs") var backend = defaults.backend
     @Option(help: "which split of the task") var split = defaults.split
-    @Option(help: "simulated chips (physics)", in: 1...64) var chips = defaults.chips
+    @Option(help: "simulated chips (physics)", in: PhysicsExecutor.chipCountRange) var chips =
+        defaults.chips
     @Option(help: "seed of the first chip") var chipSeed = defaults.chipSeed
     @Option(
         valueName: "PATH",

@@ -38,7 +38,8 @@ struct TrainCommand: ParsableCommand {
             "comma-separated chip seeds, one deployment each ("
             + defaults { $0.chipSeeds.map(String.init).joined(separator: ",") } + ")")
     var chipSeeds: SeedList?
-    @Option(help: "simulated chips per deployment", in: 1...64) var chips = shared.chips
+    @Option(help: "simulated chips per deployment", in: PhysicsExecutor.chipCountRange) var chips =
+        shared.chips
     @Option(help: "software epochs (\(defaults(\.epochs)))", in: 0...100_000) var epochs: Int?
     @Option(help: "epochs with the chip in the loop (\(defaults(\.hilEpochs)))", in: 0...100_000)
     var hilEpochs: Int?

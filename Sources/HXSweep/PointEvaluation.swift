@@ -107,9 +107,12 @@ extension Sweep {
                 seed: settings.seed, chips: settings.chips, parameters: settings.parameters,
                 calibration: settings.calibration, calibratedAt: calibratedAt)
             var prepared = try cache.chips(for: key) {
-                var chips = try (0..<settings.chips).map {
+                var chips = try PhysicsExecutor.chipSeeds(
+                    first: settings.seed, count: settings.chips
+                )
+                .map {
                     try Chip(
-                        seed: settings.seed + UInt64($0), parameters: settings.parameters,
+                        seed: $0, parameters: settings.parameters,
                         environment: calibratedAt ?? .nominal(for: settings.parameters))
                 }
                 let preparer =

@@ -1,4 +1,5 @@
 import Foundation
+import HXNetwork
 import HXPhysics
 
 /// Where a point's network runs.
@@ -138,7 +139,8 @@ public struct SettingAxis: Sendable, Hashable {
         settings.waitBetweenEvents.set(Int(value.number ?? 0), layers: layers)
     }
     /// The number of chips the model is spread over [integer].
-    static let chips = SettingAxis("chips", .integers(1...1024)) { value, _, settings in
+    static let chips = SettingAxis("chips", .integers(PhysicsExecutor.chipCountRange)) {
+        value, _, settings in
         settings.chips = Int(value.number ?? 1)
     }
     /// Evaluations per point [integer]; in `base` it is the top-level `repetitions` instead.

@@ -97,6 +97,11 @@ int main(int argc, char **argv) {
         return 100;
     }
     check(hxsim_abi_version() == HXSIM_ABI_VERSION, "ABI version of the library and header");
+    int64_t limit = 0;
+    check(hxsim_limit("synaptic_weight_max", &limit) == HXSIM_OK && limit == 63,
+          "the largest weight is 63");
+    check(hxsim_limit("no_such_limit", &limit) == HXSIM_ERROR_INVALID_ARGUMENT,
+          "an unknown limit is an invalid argument");
 
     hxsim_chip chip = 0;
     check(hxsim_chip_create(7, NULL, &chip) == HXSIM_OK, "create chip 7");

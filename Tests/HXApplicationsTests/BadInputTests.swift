@@ -85,6 +85,26 @@ struct BadInputTests {
         #expect(text.contains("train-images-idx3-ubyte") && text.contains("truncated"), "\(text)")
     }
 
+    @Test("a digits file cut short at a line boundary: refused, not 0 % on no test samples (F8)")
+    func digitsCutShort() throws {
+        // 1 or 10 lines (the review's repro): the held-out splits shrink to leave a training
+        // sample, so the validation split (and for 1 line the test split) is empty; before,
+        // training ran and reported an accuracy over no samples.
+        let line = (0..<64).map { String($0 % 17) }.joined(separator: ",") + ",3\n"
+        let folder = try TemporaryDirectory()
+        for (lines, split, task) in [
+            (1, "validation", DigitsTask()), (10, "validation", DigitsTask()),
+        ] {
+            try folder.write(
+                "digits/digits.csv.gz",
+                try Gzip.compress(Data(String(repeating: line, count: lines).utf8)))
+            #expect(
+                Self.failure(training: task, in: folder)
+                    == "task 'digits': the \(split) split holds no samples (\(lines) in all): the "
+                    + "data set is too small for its splits; is a data file cut short?")
+        }
+    }
+
     @Test("a corrupt .ts file: one line naming the file and line")
     func corruptTimeSeries() throws {
         let folder = try TemporaryDirectory()
@@ -191,6 +211,7 @@ struct BadInputTests {
 
     @Test("settings out of their domain are refused with the setting's name")
     func badSettings() {
+        var warnings: [String] = []
         var settings = ImageTask.mnist.defaults
         settings.chipSeeds = []
         #expect(throws: ApplicationError.self) { try settings.validate() }
@@ -212,6 +233,22 @@ struct BadInputTests {
         #expect(
             errorText { try ExperimentSettings.checkChipSeeds([1, 1]) }
                 == "chip seeds = [1, 1]: chip seed 1 is listed twice; every chip must be distinct")
+        // Chip seeds s, s + 1, … past UInt64.max trapped (hxsim eval/train --chips 2 with the
+        // largest seed); the number of chips is the executor's range.
+        settings = ImageTask.mnist.defaults
+        (settings.chips, settings.chipSeeds) = (2, [3, .max])
+        #expect(
+            errorText { try settings.validate() }
+                == "chip seeds = 18446744073709551615: with 2 chips a deployment's last seed "
+                + "would pass 18446744073709551615")
+        (settings.chips, settings.chipSeeds) = (65, [1])
+        #expect(errorText { try settings.validate() } == "chips = 65: must be in 1…64")
+        var evaluation = ModelEvaluation.Settings()
+        (evaluation.backend, evaluation.chips, evaluation.chipSeed) = (.physics, 2, .max)
+        (evaluation.mockGain, evaluation.mockNoise) = (1, 0)
+        #expect(throws: NetworkError.self) {
+            try ModelEvaluation.makeExecutor(evaluation, warnings: &warnings)
+        }
         settings = ImageTask.mnist.defaults
         for (decay, accepted) in [(Float(1), true), (1e-6, true), (0, false), (1.5, false)] {
             settings.learningRateDecay = decay

@@ -163,6 +163,11 @@ struct OutputTargetTests {
             errorText { try FileIO.writeAtomically("x", to: path) }
                 == "\(path): cannot write: the directory \(directory.file("missing")) does not exist"
         )
+        // /proc exists but takes no new file (ENOENT for root, EACCES otherwise): the folder is
+        // not called missing (CLI review: `--out /proc/y.csv`).
+        let proc = errorText { try FileIO.writeAtomically("x", to: "/proc/hxsim-y.csv") } ?? ""
+        #expect(proc.hasPrefix("/proc/hxsim-y.csv: cannot write"), "\(proc)")
+        #expect(!proc.contains("does not exist"), "\(proc)")
     }
 
     @Test("a full disk reads 'no space left on device', and a log drops a record written in part")

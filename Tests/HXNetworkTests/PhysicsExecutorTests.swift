@@ -20,6 +20,26 @@ struct PhysicsExecutorTests {
         #expect(abs(noise / 2.0 - 1) < 0.15, "noise \(noise)")
     }
 
+    @Test("the chips of a deployment have consecutive seeds; a count or seed beyond range throws")
+    func chipSeeds() throws {
+        #expect(try PhysicsExecutor.chipSeeds(first: 7, count: 3) == [7, 8, 9])
+        #expect(try PhysicsExecutor.chipSeeds(first: .max, count: 1) == [.max])
+        #expect(try PhysicsExecutor.chipSeeds(first: .max - 63, count: 64).last == .max)
+        // Before, `firstSeed + UInt64(index)` trapped on the overflow (hxsim eval --chips 2
+        // --chip-seed 18446744073709551615 ended in SIGILL).
+        #expect {
+            try PhysicsExecutor(chipCount: 2, firstSeed: .max)
+        } throws: { "\($0)".contains("2 chips from seed 18446744073709551615") }
+        for count in [0, 65, -1] {
+            #expect {
+                try PhysicsExecutor.chipSeeds(first: 1, count: count)
+            } throws: { "\($0)".contains("chips of a physics executor = \(count) is outside 1") }
+        }
+        let sixtyFive = try Array(repeating: Chip(seed: 1), count: 65)
+        #expect(throws: NetworkError.self) { try PhysicsExecutor(chips: sixtyFive) }
+        #expect(throws: NetworkError.self) { try PhysicsExecutor(chips: []) }
+    }
+
     @Test("blocks on several chips give the same codes whatever the thread count")
     func deterministicAcrossChips() throws {
         var rng = SplitMix64(key: 3)

@@ -69,7 +69,10 @@ _FUNCTIONS = {
         _u64, _i32, _ptr, _i64, _i64, _ptr, _i64, _i32, _i32, _i64, _ptr, _ptr),
     "hxsim_model_export_safetensors": (_c_char_p, _c_char_p, _c_char_p),
     "hxsim_model_import_safetensors": (_c_char_p, _c_char_p, _c_char_p, _c_char_p),
+    "hxsim_limit": (_c_char_p, ctypes.POINTER(ctypes.c_int64)),
 }
+
+_limits = {}
 
 
 def candidates():
@@ -128,6 +131,19 @@ def load():
             function.restype = ctypes.c_int32
         _library = library
         return library
+
+
+def limit(name):
+    """The library's limit `name` (``hxsim_limit`` of the header lists the names), read once:
+    the chip's ranges and the bounds on a request are stated in the library, not again here."""
+    with _lock:
+        if name in _limits:
+            return _limits[name]
+    value = ctypes.c_int64()
+    call("hxsim_limit", name.encode("utf-8"), ctypes.byref(value))
+    with _lock:
+        _limits[name] = value.value
+    return value.value
 
 
 def call(name, *arguments):

@@ -15,9 +15,12 @@ from .errors import FileFormatError, HXSimError, InvalidArgumentError, InvalidHa
 INTEGRATORS = {"fast": 0, "gsl": 1}
 
 
-#: The largest parameter file read, in bytes: the library's limit for documents
-#: (HXIO ReadLimits.document, 64 MiB), which ``hxsim ... --params`` applies.
-PARAMETER_FILE_LIMIT = 64 << 20
+
+def parameter_file_limit():
+    """The largest parameter file read, in bytes: the library's limit for documents, which
+    ``hxsim ... --params`` applies (``hxsim_limit("parameter_file_bytes")``)."""
+    return _library.limit("parameter_file_bytes")
+
 
 _NON_REGULAR = {stat.S_IFDIR: "is a directory",
                 stat.S_IFIFO: "is a named pipe (FIFO), not a regular file",
@@ -41,7 +44,7 @@ def _parameters_text(parameters):
 
 
 def _read_parameter_file(path):
-    """The text of a parameter file: a regular file of at most ``PARAMETER_FILE_LIMIT`` bytes
+    """The text of a parameter file: a regular file of at most ``parameter_file_limit()`` bytes
     (a device, FIFO or directory is refused before it is read, so /dev/zero cannot fill the
     memory and a FIFO without a writer cannot block)."""
     shown = os.fsdecode(path)
@@ -60,15 +63,15 @@ def _read_parameter_file(path):
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             raise refuse(_NON_REGULAR.get(stat.S_IFMT(info.st_mode), "is not a regular file"))
-        too_large = refuse(f"larger than the {PARAMETER_FILE_LIMIT >> 20} MiB HXSim reads "
-                           "from a parameter file")
-        if info.st_size > PARAMETER_FILE_LIMIT:
+        most = parameter_file_limit()
+        too_large = refuse(f"larger than the {most >> 20} MiB HXSim reads from a parameter file")
+        if info.st_size > most:
             raise too_large
         with os.fdopen(descriptor, "rb", closefd=False) as file:
-            data = file.read(PARAMETER_FILE_LIMIT + 1)  # bounded also if the file grows
+            data = file.read(most + 1)  # bounded also if the file grows
     finally:
         os.close(descriptor)
-    if len(data) > PARAMETER_FILE_LIMIT:
+    if len(data) > most:
         raise too_large
     try:
         return data.decode("utf-8")

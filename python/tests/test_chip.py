@@ -122,7 +122,7 @@ def test_parameter_files_are_read_only_if_regular_and_bounded(tmp_path):
     writer.start()
     large = tmp_path / "large.json"
     with open(large, "wb") as file:
-        file.truncate(hxsim.chip.PARAMETER_FILE_LIMIT + 1)  # sparse: nothing is written
+        file.truncate(hxsim.chip.parameter_file_limit() + 1)  # sparse: nothing is written
     # /dev/null, not /dev/zero: a regression then fails instead of filling the memory.
     cases = [("/dev/null", "is a character device"), (fifo, "is a named pipe (FIFO)"),
              (tmp_path, "is a directory"), (tmp_path / "missing.json", "no such file"),

@@ -10,6 +10,7 @@ import torch
 
 import hxsim
 import hxsim.torch as ht
+from hxsim import _library
 
 
 def cli_error(hxsim_cli, *arguments):
@@ -215,15 +216,40 @@ def test_the_raw_abi_refuses_null_pointers_huge_sizes_and_short_buffers():
 
 
 def test_the_number_of_chips_is_bounded_before_any_chip_is_made():
-    """10**6 chips would be about 0.8 TB made in Python before the library saw the count."""
+    """10**6 chips would be about 0.8 TB made in Python before the library saw the count. The
+    bound is the library's (the CLI's --chips range, 1…64), read through hxsim_limit."""
     assert ht.constants.max_chips == 64
     for chips in (10**6, 65, 0, -1):
         with pytest.raises(hxsim.InvalidArgumentError, match=f"chips is {chips}, expected 1…64"):
             ht.Context(mode="physics", chips=chips)
+    # A list of existing chips is counted by the library itself.
+    many = [hxsim.Chip(seed) for seed in range(65)]
+    with pytest.raises(hxsim.InvalidArgumentError, match="chip_count is 65, expected 1…64"):
+        ht.Context(mode="physics", chips=many)
     with pytest.raises(TypeError, match="chips"):
         ht.Context(mode="physics", chips=2.0)
     with pytest.raises(hxsim.InvalidArgumentError, match="seed"):
         ht.Context(mode="physics", seed=2**64 - 1, chips=2)
+
+
+def test_the_constants_are_the_librarys_with_hxtorchs_values():
+    """The chip's ranges come from the library (hxsim_limit), under hxtorch's names and with
+    the values hxtorch.perceptron.constants publishes; the default wait is hxtorch's too."""
+    published = {"synaptic_weight_min": -63, "synaptic_weight_max": 63,
+                 "input_activation_min": 0, "input_activation_max": 31,
+                 "output_activation_min": -128, "output_activation_max": 127,
+                 "hardware_matrix_height": 128, "hardware_matrix_width": 256}
+    for name, value in published.items():
+        assert getattr(ht.constants, name) == value, name
+        assert name in dir(ht.constants)
+    assert ht.constants.defaults.wait_between_events == _library.limit(
+        "wait_between_events_default")
+    assert _library.limit("parameter_file_bytes") == 64 << 20
+    with pytest.raises(AttributeError, match="no attribute 'max_chip'"):
+        ht.constants.max_chip
+    with pytest.raises(hxsim.InvalidArgumentError,
+                       match="name 'max_chip' is not a limit; the limits are .*max_chips"):
+        _library.limit("max_chip")
 
 
 @pytest.mark.parametrize("options,error,words", [

@@ -31,9 +31,7 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
         chips: [Chip], options: ExecutionOptions = ExecutionOptions(),
         corrections: [CalibrationResult?]? = nil
     ) throws {
-        guard !chips.isEmpty else {
-            throw NetworkError.invalidArgument("a physics executor needs at least one chip")
-        }
+        try Self.checkChipCount(chips.count)
         let corrections = corrections ?? Array(repeating: nil, count: chips.count)
         guard corrections.count == chips.count else {
             throw NetworkError.invalidArgument(
@@ -64,12 +62,9 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
         environment: ChipEnvironment? = nil, options: ExecutionOptions = ExecutionOptions(),
         calibration: CalibrationSettings? = nil, digitalCorrection: Bool = false
     ) throws {
-        guard chipCount >= 1 else {
-            throw NetworkError.invalidArgument("chipCount must be at least 1, got \(chipCount)")
-        }
-        var chips = try (0..<chipCount).map {
+        var chips = try Self.chipSeeds(first: firstSeed, count: chipCount).map {
             try Chip(
-                seed: firstSeed + UInt64($0), parameters: parameters,
+                seed: $0, parameters: parameters,
                 environment: environment ?? .nominal(for: parameters))
         }
         var results = [CalibrationResult?](repeating: nil, count: chipCount)
@@ -93,6 +88,32 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
         }
         try self.init(
             chips: chips, options: options, corrections: digitalCorrection ? results : nil)
+    }
+
+    /// How many chips one executor may spread a model over. Every chip is a full simulated
+    /// HICANN-X with its own mismatch and configuration, so the bound keeps the memory of a
+    /// deployment bounded; the command line's `--chips`, the sweeps' `chips` axis, the
+    /// benchmarks, the C API (`hxsim_limit("max_chips")`) and the Python package all take it
+    /// from here.
+    public static let chipCountRange = 1...64
+
+    /// The seeds `first`, `first + 1`, … of `count` chips: the chips of one deployment.
+    /// Throws when `count` is outside ``chipCountRange`` or the last seed would pass
+    /// `UInt64.max`.
+    public static func chipSeeds(first: UInt64, count: Int) throws -> [UInt64] {
+        try checkChipCount(count)
+        let (last, overflow) = first.addingReportingOverflow(UInt64(count - 1))
+        guard !overflow else {
+            throw NetworkError.invalidArgument(
+                "\(count) chips from seed \(first): the last chip's seed would pass "
+                    + "\(UInt64.max); choose a first seed of at most \(UInt64.max - UInt64(count - 1))"
+            )
+        }
+        return Array(first...last)
+    }
+
+    private static func checkChipCount(_ count: Int) throws {
+        try requireWithin(chipCountRange, count, "chips of a physics executor")
     }
 
     /// Copies of the chips in their current state.

@@ -72,6 +72,16 @@ uint32_t hxsim_abi_version(void);
 /* The message of the last failing call on this thread ("" if none); see Conventions. */
 const char *hxsim_last_error(void);
 
+/* The limit called `name`, in `*value`: the chip's ranges ("synaptic_weight_min",
+ * "synaptic_weight_max", "input_activation_min", "input_activation_max",
+ * "output_activation_min", "output_activation_max", "hardware_matrix_height" (signed inputs of
+ * one hemisphere), "hardware_matrix_width" (its columns), "num_sends_min", "num_sends_max",
+ * "wait_between_events_min", "wait_between_events_max", "wait_between_events_default") and the
+ * library's bounds on a request ("max_chips": chips of one context; "parameter_file_bytes": the
+ * largest physics-parameter file read). A binding asks for these instead of restating them. An
+ * unknown name is HXSIM_ERROR_INVALID_ARGUMENT, its message listing the names. */
+hxsim_status hxsim_limit(const char *name, int64_t *value);
+
 /* ---- Chips -------------------------------------------------------------------------------- */
 
 /* Draws chip `seed` (its fixed-pattern mismatch) in the nominal configuration. `parameters_json`

@@ -1,18 +1,28 @@
-"""The chip's ranges and hxtorch's defaults (hxtorch.perceptron.constants)."""
+"""The chip's ranges and hxtorch's defaults (hxtorch.perceptron.constants).
 
-synaptic_weight_min = -63
-synaptic_weight_max = 63
-input_activation_min = 0
-input_activation_max = 31
-output_activation_min = -128
-output_activation_max = 127
-#: Signed inputs (rows) and columns of one hemisphere, the largest block of one VMM.
-hardware_matrix_height = 128
-hardware_matrix_width = 256
-#: The most simulated chips of one physics context: the range of the command line's ``--chips``
-#: (``hxsim eval``, ``train``, ``budget``: 1…64). Each chip holds about 0.8 MB of state, and a
-#: context copies its chips.
-max_chips = 64
+The ranges are the library's (``hxsim_limit`` of the C ABI), read when first used: they are
+stated once, in the Swift library, and have hxtorch's names here. ``max_chips`` is the most
+simulated chips of one physics context, the range of the command line's ``--chips`` too.
+"""
+
+from .. import _library
+
+#: The names read from the library: hxtorch's chip ranges, then HXSim's bound on a context.
+#: ``hardware_matrix_height`` and ``_width`` are the signed inputs (rows) and columns of one
+#: hemisphere, the largest block of one VMM.
+_FROM_LIBRARY = ("synaptic_weight_min", "synaptic_weight_max", "input_activation_min",
+                 "input_activation_max", "output_activation_min", "output_activation_max",
+                 "hardware_matrix_height", "hardware_matrix_width", "max_chips")
+
+
+def __getattr__(name):
+    if name in _FROM_LIBRARY:
+        return _library.limit(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_FROM_LIBRARY])
 
 
 class defaults:  # noqa: N801 - hxtorch's name
