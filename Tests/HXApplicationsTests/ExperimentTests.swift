@@ -117,23 +117,19 @@ struct ExperimentTests {
 
     @Test("UCI HAR in its published layout (a small folder written here): above chance (1/6)")
     func uciHAR() throws {
-        let folder = try TemporaryDirectory()
-        try SyntheticHAR.write(into: folder, perClass: ["train": 20, "test": 10])
+        let har = try SyntheticHAR.folder(perClass: ["train": 20, "test": 10])
         let task = TimeSeriesTask.uciHAR
-        let location = DataLocation(roots: [folder.path])
         let settings = Self.reduced(task, train: 100, test: 60, validation: 20, epochs: 20)
-        let data = try task.load(from: location, settings: settings)
+        let data = try task.load(from: har.location, settings: settings)
         #expect(data.sampleShape == [18, 128])  // positive and negative parts
         #expect(data.test.count == 60)
-        _ = try Self.learns(task, settings, location: location, floor: 0.4)
+        _ = try Self.learns(task, settings, location: har.location, floor: 0.4)
     }
 
     @Test("saving, then evaluating the saved model reproduces what training reported")
     func saveThenEvaluate() throws {
-        let folder = try TemporaryDirectory()
-        try SyntheticHAR.write(into: folder, perClass: ["train": 10, "test": 6])
+        let (folder, location) = try SyntheticHAR.folder(perClass: ["train": 10, "test": 6])
         let task = TimeSeriesTask.uciHAR
-        let location = DataLocation(roots: [folder.path])
         var job = TrainingJob(task: task, location: location)
         job.settings = Self.reduced(
             task, train: 50, test: 36, validation: 10, epochs: 6, hilEpochs: 1)

@@ -27,6 +27,16 @@ enum SyntheticHAR {
         "total_acc_x", "total_acc_y", "total_acc_z",
     ]
 
+    /// A new temporary folder with `perClass[split]` samples of each class per split, and the
+    /// location that finds the data set there.
+    static func folder(
+        perClass: [String: Int]
+    ) throws -> (folder: TemporaryDirectory, location: DataLocation) {
+        let folder = try TemporaryDirectory()
+        try write(into: folder, perClass: perClass)
+        return (folder, DataLocation(roots: [folder.path]))
+    }
+
     static func write(into root: TemporaryDirectory, perClass: [String: Int]) throws {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func noise() -> Double {

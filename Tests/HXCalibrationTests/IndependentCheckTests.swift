@@ -18,11 +18,19 @@ struct IndependentCheckTests {
         try (seed == 2 ? Fixtures.chip2 : Fixtures.chip3).get()
     }
 
+    /// The spreads over the columns of chip `seed` of `measure` taken on the fresh and on the
+    /// calibrated chip, and the calibrated chip after it (for measurements that follow).
+    static func spreads(
+        _ seed: UInt64, of measure: (inout Chip) throws -> [Double]
+    ) throws -> (before: Spread, after: Spread, calibrated: Chip) {
+        var (fresh, calibrated, _) = try fixture(seed)
+        let before = Spread(try measure(&fresh))
+        return (before, Spread(try measure(&calibrated)), calibrated)
+    }
+
     @Test("column gain spread ≤ 2 % (100 inputs × 15, weights 21); > 5 % before", arguments: seeds)
     func gainSpread(seed: UInt64) throws {
-        var (fresh, calibrated, _) = try Self.fixture(seed)
-        let before = Spread(try Independent.gain(&fresh))
-        let after = Spread(try Independent.gain(&calibrated))
+        let (before, after, _) = try Self.spreads(seed) { try Independent.gain(&$0) }
         #expect(
             before.relativeStandardDeviation > 5,
             "before: σ \(before.relativeStandardDeviation) % of \(before.mean) LSB")
@@ -36,9 +44,10 @@ struct IndependentCheckTests {
 
     @Test("zero-input and zero-net-input column spreads ≤ 1 LSB", arguments: seeds)
     func offsetSpread(seed: UInt64) throws {
-        var (fresh, calibrated, _) = try Self.fixture(seed)
-        let netBefore = Spread(try Independent.zeroNet(&fresh))
-        let netAfter = Spread(try Independent.zeroNet(&calibrated))
+        let (netBefore, netAfter, measured) = try Self.spreads(seed) {
+            try Independent.zeroNet(&$0)
+        }
+        var calibrated = measured
         let zeroAfter = Spread(try Independent.zeroInput(&calibrated))
         #expect(
             netBefore.standardDeviation > 1.5,

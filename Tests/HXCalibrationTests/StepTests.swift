@@ -9,6 +9,21 @@ import Testing
 /// bring its own quantity to its own target.
 @Suite("Calibration steps converge on a noisy chip")
 struct StepTests {
+    /// Expects `report`'s spread by `measure` above `before` when the step began and below
+    /// `after` when it ended (both strict); a failure names the step and the value seen.
+    func expectNarrowed(
+        _ report: StepReport, _ measure: KeyPath<Spread, Double>, from before: Double,
+        toBelow after: Double, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let (start, end) = (report.before[keyPath: measure], report.after[keyPath: measure])
+        #expect(
+            start > before, "\(report.step) before: \(measure) = \(start)",
+            sourceLocation: sourceLocation)
+        #expect(
+            end < after, "\(report.step) after: \(measure) = \(end)",
+            sourceLocation: sourceLocation)
+    }
+
     @Test("CADC range: each hemisphere's mean code at 0.30 V and 0.95 V reaches 20 and 220")
     func cadcRange() throws {
         var chip = try Chip(seed: 7)
@@ -29,12 +44,7 @@ struct StepTests {
         var probe = ChipProbe(step: "test")
         let report = try SynapseDriverStep(trials: 8).run(on: &chip, probe: &probe)
         #expect(report.before.count == 256)
-        #expect(
-            report.before.standardDeviation > 0.3,
-            "before: σ \(report.before.standardDeviation) activation units")
-        #expect(
-            report.after.standardDeviation < 0.15,
-            "after: σ \(report.after.standardDeviation) activation units")
+        expectNarrowed(report, \.standardDeviation, from: 0.3, toBelow: 0.15)
         #expect(abs(report.after.mean) < 0.05, "after: mean offset \(report.after.mean)")
         let trims = chip.configuration.hemispheres.flatMap(\.pulseOffsetTrim)
         #expect(Set(trims).count > 3, "trims \(Set(trims).sorted())")
@@ -45,10 +55,7 @@ struct StepTests {
         var chip = try Chip(seed: 7)
         var probe = ChipProbe(step: "test")
         let report = try CADCOffsetStep(reads: 48).run(on: &chip, probe: &probe)
-        #expect(report.before.standardDeviation > 3, "before: σ \(report.before.standardDeviation)")
-        #expect(
-            report.after.standardDeviation < 0.5,
-            "after: σ \(report.after.standardDeviation) LSB")
+        expectNarrowed(report, \.standardDeviation, from: 3, toBelow: 0.5)
         #expect(
             abs(report.after.worstDeviation) <= 1.25,
             "worst channel \(report.after.worstColumn) off by \(report.after.worstDeviation) LSB")
@@ -80,12 +87,7 @@ struct StepTests {
         let (reports, target) = try GainStep(trials: 64).run(on: &chip, probe: &probe)
         #expect((50...70).contains(target), "target amplitude \(target) LSB")
         for report in reports {
-            #expect(
-                report.before.relativeStandardDeviation > 5,
-                "\(report.step) before: σ \(report.before.relativeStandardDeviation) %")
-            #expect(
-                report.after.relativeStandardDeviation < 1,
-                "\(report.step) after: σ \(report.after.relativeStandardDeviation) %")
+            expectNarrowed(report, \.relativeStandardDeviation, from: 5, toBelow: 1)
             #expect(
                 abs(report.after.mean - target) < 0.01 * target,
                 "\(report.step): mean \(report.after.mean) vs target \(target)")

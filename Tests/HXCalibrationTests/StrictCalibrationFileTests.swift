@@ -29,39 +29,38 @@ struct StrictCalibrationFileTests {
         #expect(reason(data) == nil)
     }
 
-    @Test("an unknown key is refused at the top level and inside nested objects")
-    func unknownKeys() throws {
-        let top = try edited {
-            $0.replacingOccurrences(of: "\"chipSeed\"", with: "\"extra\": 1, \"chipSeed\"")
-        }
-        #expect(
-            reason(top)?.contains("unknown key 'extra'") == true, "\(reason(top) ?? "accepted")")
-        let nested = try edited {
-            $0.replacingOccurrences(of: "\"baseline\" :", with: "\"baselin\" : 1, \"baseline\" :")
-        }
-        let nestedReason = reason(nested) ?? "accepted"
-        #expect(
-            nestedReason.contains("unknown key '") && nestedReason.contains(".baselin'"),
-            "\(nestedReason)")
+    /// A change to a written result's text and the parts its refusal must name.
+    struct Edit: CustomTestStringConvertible, Sendable {
+        var testDescription: String
+        var replacing: String
+        var with: String
+        var reasonNames: [String]
     }
 
-    @Test("a key given twice is refused, though its first value would pass every check")
-    func duplicateKey() throws {
-        let data = try edited {
-            $0.replacingOccurrences(of: "\"chipSeed\"", with: "\"chipSeed\" : 2, \"chipSeed\"")
-        }
-        #expect(
-            reason(data)?.contains("has the key 'chipSeed' twice") == true,
-            "\(reason(data) ?? "accepted")")
-    }
+    static let edits = [
+        Edit(
+            testDescription: "an unknown key at the top level", replacing: "\"chipSeed\"",
+            with: "\"extra\": 1, \"chipSeed\"", reasonNames: ["unknown key 'extra'"]),
+        Edit(
+            testDescription: "an unknown key inside a nested object", replacing: "\"baseline\" :",
+            with: "\"baselin\" : 1, \"baseline\" :", reasonNames: ["unknown key '", ".baselin'"]),
+        Edit(
+            testDescription: "a key given twice, though its first value would pass every check",
+            replacing: "\"chipSeed\"", with: "\"chipSeed\" : 2, \"chipSeed\"",
+            reasonNames: ["has the key 'chipSeed' twice"]),
+        Edit(
+            testDescription: "a missing format tag",
+            replacing: "\"format\" : \"hxsim-calibration\",", with: "",
+            reasonNames: ["no \"format\" tag"]),
+    ]
 
-    @Test("a missing format tag is refused")
-    func missingFormat() throws {
-        let data = try edited {
-            $0.replacingOccurrences(of: "\"format\" : \"hxsim-calibration\",", with: "")
-        }
-        #expect(
-            reason(data)?.contains("no \"format\" tag") == true, "\(reason(data) ?? "accepted")")
+    @Test(
+        "an unknown key (at the top level or nested), a key given twice or a missing format tag is refused",
+        arguments: edits)
+    func refused(edit: Edit) throws {
+        let data = try edited { $0.replacingOccurrences(of: edit.replacing, with: edit.with) }
+        let refusal = reason(data) ?? "accepted"
+        #expect(edit.reasonNames.allSatisfy { refusal.contains($0) }, "\(refusal)")
     }
 }
 

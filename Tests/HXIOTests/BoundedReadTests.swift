@@ -13,44 +13,50 @@ import Testing
 /// a refusal names the file and the real cause.
 @Suite("Bounded reads of every input")
 struct BoundedReadTests {
+    /// A fresh directory for each test's files, removed after it.
+    let directory: TemporaryDirectory
+
+    init() throws { directory = try TemporaryDirectory() }
+
+    /// Expects `read` to be refused with the one line `<path>: cannot read: <reason>`.
+    func expectRefused(
+        _ path: String, because reason: String, sourceLocation: SourceLocation = #_sourceLocation,
+        _ read: () throws -> Void
+    ) {
+        #expect(
+            errorText(read) == "\(path): cannot read: \(reason)", sourceLocation: sourceLocation)
+    }
+
     @Test(
         "a directory, a FIFO and /dev/zero are refused before a byte is read, saying what they are")
     func nonRegularInputs() throws {
-        let directory = try TemporaryDirectory()
         let fifo = directory.file("pipe.csv")
         #expect(mkfifo(fifo, 0o600) == 0)
         // Without O_NONBLOCK the open of a FIFO without writer would hang this test.
-        #expect(
-            errorText { _ = try readMatrix(path: fifo) }
-                == "\(fifo): cannot read: is a named pipe (FIFO), not a regular file")
-        #expect(
-            errorText { _ = try FileIO.read(path: "/dev/zero") }
-                == "/dev/zero: cannot read: is a character device, not a regular file")
+        expectRefused(fifo, because: "is a named pipe (FIFO), not a regular file") {
+            _ = try readMatrix(path: fifo)
+        }
+        expectRefused("/dev/zero", because: "is a character device, not a regular file") {
+            _ = try FileIO.read(path: "/dev/zero")
+        }
         let folder = directory.file("dir.csv")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
-        #expect(
-            errorText { _ = try readMatrix(path: folder) }
-                == "\(folder): cannot read: is a directory"
-        )
-        #expect(
-            errorText { _ = try MatrixReader(path: folder) }
-                == "\(folder): cannot read: is a directory")
+        expectRefused(folder, because: "is a directory") { _ = try readMatrix(path: folder) }
+        expectRefused(folder, because: "is a directory") { _ = try MatrixReader(path: folder) }
     }
 
     @Test("a symlink loop is named as one, not as a missing file")
     func symlinkLoop() throws {
-        let directory = try TemporaryDirectory()
         let a = directory.file("a.csv")
         let b = directory.file("b.csv")
         #expect(symlink(b, a) == 0 && symlink(a, b) == 0)
-        #expect(
-            errorText { _ = try readMatrix(path: a) }
-                == "\(a): cannot read: too many levels of symbolic links (a symlink loop)")
+        expectRefused(a, because: "too many levels of symbolic links (a symlink loop)") {
+            _ = try readMatrix(path: a)
+        }
     }
 
     @Test("a file beyond the reader's limit is refused before it is read")
     func sizeLimit() throws {
-        let directory = try TemporaryDirectory()
         let path = directory.file("big.json")
         try FileIO.writeAtomically(Data(repeating: 0x20, count: 4096), to: path)
         #expect(throws: IOError.tooLarge(path: path, limit: 1000)) {
@@ -72,7 +78,6 @@ struct BoundedReadTests {
         let line = Data(repeating: UInt8(ascii: "1"), count: 64 << 20)
         let bomb = try Gzip.compress(line)
         #expect(bomb.count < 200_000)
-        let directory = try TemporaryDirectory()
         let path = directory.file("bomb.csv.gz")
         try FileIO.writeAtomically(bomb, to: path)
         let error = errorText { _ = try readMatrix(path: path) }
@@ -108,7 +113,6 @@ struct BoundedReadTests {
 
     @Test("a line longer than the limit is an error naming its line, in both CSV readers")
     func longLine() throws {
-        let directory = try TemporaryDirectory()
         let path = directory.file("long.csv")
         try FileIO.writeAtomically("1,2\n" + String(repeating: "3,", count: 600) + "3\n", to: path)
         var limits = ReadLimits.streaming

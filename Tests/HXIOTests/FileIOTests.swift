@@ -4,6 +4,22 @@ import Testing
 
 @testable import HXIO
 
+extension TemporaryDirectory {
+    /// Writes `text` as the JSON Lines file `name` and reads it as records of `type`, which
+    /// must fail; returns the file's path and the error (nil, with a failed expectation, when
+    /// the read succeeded).
+    func failedRead<Record: Decodable>(
+        ofJSONLines text: String, as type: Record.Type, name: String = "records.jsonl",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (path: String, error: IOError?) {
+        let path = try write(name, text)
+        let error = #expect(throws: IOError.self, sourceLocation: sourceLocation) {
+            try JSONLinesLog.read(type, path: path)
+        }
+        return (path, error)
+    }
+}
+
 @Suite("Atomic writes and JSON Lines logs")
 struct FileIOTests {
     struct Record: Codable, Equatable {
@@ -75,12 +91,9 @@ struct FileIOTests {
     @Test("a corrupt complete line is an error naming its line and JSON path")
     func corruptLine() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.file("bad.jsonl")
-        try FileIO.writeAtomically(
-            "{\"trial\":0,\"accuracy\":1}\n\n{\"trial\":\"one\",\"accuracy\":1}\n", to: path)
-        let error = #expect(throws: IOError.self) {
-            try JSONLinesLog.read(Record.self, path: path)
-        }
+        let (path, error) = try directory.failedRead(
+            ofJSONLines: "{\"trial\":0,\"accuracy\":1}\n\n{\"trial\":\"one\",\"accuracy\":1}\n",
+            as: Record.self)
         #expect(
             error?.description.hasPrefix("\(path):3: corrupt record: trial: expected a number")
                 == true)

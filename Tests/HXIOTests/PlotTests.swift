@@ -55,6 +55,15 @@ final class XMLElements: NSObject, XMLParserDelegate {
     }
 
     func all(_ name: String) -> [Element] { elements.filter { $0.name == name } }
+
+    /// The plot area, the `rect` of class `plot-area`, in pixels.
+    func plotArea() throws -> (left: Double, top: Double, width: Double, height: Double) {
+        let area = try #require(all("rect").first { $0.attributes["class"] == "plot-area" })
+        func number(_ name: String) throws -> Double {
+            try #require(area.attributes[name].flatMap(Double.init), "plot area's \(name)")
+        }
+        return (try number("x"), try number("y"), try number("width"), try number("height"))
+    }
 }
 
 /// "x,y x,y ..." as pairs.
@@ -129,11 +138,7 @@ struct PlotTests {
                 series: [.line(x: [0, 5, 10, 2.5], y: [-1, 0, 1, 0.5])])
         ])
         let parsed = try #require(XMLElements.parse(try figure.svg()))
-        let area = try #require(parsed.all("rect").first { $0.attributes["class"] == "plot-area" })
-        let left = Double(area.attributes["x"]!)!
-        let top = Double(area.attributes["y"]!)!
-        let width = Double(area.attributes["width"]!)!
-        let height = Double(area.attributes["height"]!)!
+        let (left, top, width, height) = try parsed.plotArea()
         let line = try #require(
             parsed.all("polyline").first { $0.ancestorClasses.last == "series series-0" })
         let expected = [
@@ -156,11 +161,7 @@ struct PlotTests {
                 series: [.line(x: [1, 10, 100, 1000], y: [0.1, 1, -1, 10])])
         ])
         let parsed = try #require(XMLElements.parse(try figure.svg()))
-        let area = try #require(parsed.all("rect").first { $0.attributes["class"] == "plot-area" })
-        let left = Double(area.attributes["x"]!)!
-        let width = Double(area.attributes["width"]!)!
-        let top = Double(area.attributes["y"]!)!
-        let height = Double(area.attributes["height"]!)!
+        let (left, top, width, height) = try parsed.plotArea()
         let lines = parsed.all("polyline").filter { $0.ancestorClasses.last == "series series-0" }
         // The point after the break has no neighbour: no line, a marker shows it.
         #expect(lines.count == 1)
@@ -198,10 +199,8 @@ struct PlotTests {
             PlotPanel(series: [.histogram(binEdges: [0, 1, 2, 3], counts: [2, 5, 1])])
         ])
         let parsed = try #require(XMLElements.parse(try figure.svg()))
-        let area = try #require(parsed.all("rect").first { $0.attributes["class"] == "plot-area" })
-        let bottom = Double(area.attributes["y"]!)! + Double(area.attributes["height"]!)!
-        let left = Double(area.attributes["x"]!)!
-        let right = left + Double(area.attributes["width"]!)!
+        let area = try parsed.plotArea()
+        let (bottom, left, right) = (area.top + area.height, area.left, area.left + area.width)
         let polygon = try #require(
             parsed.all("polygon").first { $0.ancestorClasses.last == "series series-0" })
         let outline = points(polygon.attributes["points"])

@@ -90,13 +90,9 @@ struct StrictJSONTests {
 
     @Test("a results line with a key twice is a corrupt record naming the line")
     func jsonLines() throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("r.jsonl")
-        try FileIO.writeAtomically(
-            "{\"readNoise\":1}\n{\"readNoise\":1,\"readNoise\":2}\n", to: path)
-        let error = #expect(throws: IOError.self) {
-            try JSONLinesLog.read(Settings.self, path: path)
-        }
+        let (path, error) = try TemporaryDirectory().failedRead(
+            ofJSONLines: "{\"readNoise\":1}\n{\"readNoise\":1,\"readNoise\":2}\n",
+            as: Settings.self)
         #expect(
             error?.description
                 == "\(path):2: corrupt record: column 16: the record has the key 'readNoise' twice")

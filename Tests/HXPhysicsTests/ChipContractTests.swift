@@ -122,8 +122,7 @@ struct ChipContractTests {
         "vmm on operands in the chip's formats: the codes and trials of vmm on Int operands; a weight beyond ±63 in hemisphere 1's columns is named by its column in the matrix"
     )
     func chipFormats() throws {
-        let inputs = try randomMatrix(5, 40, in: 0...31, seed: 4)
-        let weights = try randomMatrix(40, 300, in: -63...63, seed: 5)
+        let (inputs, weights) = try randomOperands(batch: 5, rows: 40, columns: 300, seed: 4)
         var a = try Chip(seed: 9)
         var b = try Chip(seed: 9)
         let expected = try a.vmm(inputs: inputs, weights: weights)
@@ -298,8 +297,7 @@ struct ChipContractTests {
         "a trace records the execution of its sample: same trial, same noise, the codes of the outputs",
         arguments: [0, 3])
     func traceIsTheExecution(sample: Int) throws {
-        let inputs = try randomMatrix(5, 30, in: 0...31, seed: 31)
-        let weights = try randomMatrix(30, 12, in: -63...63, seed: 32)
+        let (inputs, weights) = try randomOperands(batch: 5, rows: 30, columns: 12, seed: 31)
         // The batch with raw reads, on the GSL integrator.
         var chip = try Chip(seed: 33)
         try chip.writeWeights(weights, hemisphere: 0)

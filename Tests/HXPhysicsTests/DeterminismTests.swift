@@ -11,8 +11,7 @@ struct DeterminismTests {
         "the same seed gives the same chip and the same codes; another seed does not",
         arguments: Integrator.allCases)
     func sameSeed(integrator: Integrator) throws {
-        let inputs = try randomMatrix(6, 32, in: 0...31, seed: 1)
-        let weights = try randomMatrix(32, 40, in: -63...63, seed: 2)
+        let (inputs, weights) = try randomOperands(batch: 6, rows: 32, columns: 40, seed: 1)
         let options = ExecutionOptions(integrator: integrator)
         var a = try Chip(seed: 42)
         var b = try Chip(seed: 42)
@@ -25,8 +24,7 @@ struct DeterminismTests {
 
     @Test("codes do not depend on the thread count", arguments: Integrator.allCases)
     func threads(integrator: Integrator) throws {
-        let inputs = try randomMatrix(12, 64, in: 0...31, seed: 3)
-        let weights = try randomMatrix(64, 300, in: -63...63, seed: 4)
+        let (inputs, weights) = try randomOperands(batch: 12, rows: 64, columns: 300, seed: 3)
         var results: [Matrix<Int8>] = []
         for threads in [1, 2, 3] {
             var chip = try Chip(seed: 5)
@@ -40,8 +38,7 @@ struct DeterminismTests {
         "a batch split over two calls gives the same codes as one call",
         arguments: Integrator.allCases)
     func batchSplit(integrator: Integrator) throws {
-        let inputs = try randomMatrix(10, 20, in: 0...31, seed: 6)
-        let weights = try randomMatrix(20, 30, in: -63...63, seed: 7)
+        let (inputs, weights) = try randomOperands(batch: 10, rows: 20, columns: 30, seed: 6)
         let options = ExecutionOptions(integrator: integrator)
         var whole = try Chip(seed: 8)
         let all = try whole.vmm(inputs: inputs, weights: weights, options: options).outputs

@@ -10,8 +10,7 @@ struct DriftTests {
     /// Outputs of both integrators, the raw reads of the fast path and CADC reads of a
     /// reference cell: everything an experimenter can see of a chip.
     private func observations(_ chip: Chip) throws -> [[Int]] {
-        let inputs = try randomMatrix(6, 100, in: 0...31, seed: 1)
-        let weights = try randomMatrix(100, 300, in: -63...63, seed: 2)
+        let (inputs, weights) = try randomOperands(batch: 6, rows: 100, columns: 300, seed: 1)
         var result: [[Int]] = []
         for integrator in Integrator.allCases {
             var copy = chip

@@ -26,8 +26,7 @@ struct FastPathTests {
         var p = PhysicsParameters().withoutNoise.withLinearChain
         p.pseudoLeakMismatch = 0
         var chip = try Chip(seed: 3, parameters: p)
-        let inputs = try randomMatrix(6, 48, in: 0...31, seed: 1)
-        let weights = try randomMatrix(48, 24, in: -63...63, seed: 2)
+        let (inputs, weights) = try randomOperands(batch: 6, rows: 48, columns: 24, seed: 1)
         let (fast, gsl) = try continuousCodes(
             chip: &chip, inputs: inputs, weights: weights, options: ExecutionOptions(numSends: 2))
         let (rms, worst) = errors(fast, gsl)
@@ -48,8 +47,7 @@ struct FastPathTests {
     @Test("with every default nonlinearity, the fast path stays within a fraction of an LSB of GSL")
     func defaultRegime() throws {
         var chip = try Chip(seed: 4, parameters: PhysicsParameters().withoutNoise)
-        let inputs = try randomMatrix(6, 64, in: 0...31, seed: 5)
-        let weights = try randomMatrix(64, 24, in: -63...63, seed: 6)
+        let (inputs, weights) = try randomOperands(batch: 6, rows: 64, columns: 24, seed: 5)
         let (fast, gsl) = try continuousCodes(chip: &chip, inputs: inputs, weights: weights)
         let (rms, worst) = errors(fast, gsl)
         #expect(rms < 0.15 && worst < 0.5, "RMS \(rms) LSB, worst \(worst) LSB")
@@ -60,8 +58,8 @@ struct FastPathTests {
     )
     func saturating() throws {
         var chip = try Chip(seed: 5, parameters: PhysicsParameters().withoutNoise)
-        let inputs = try randomMatrix(4, 128, in: 20...31, seed: 7)
-        let weights = try randomMatrix(128, 16, in: 30...63, seed: 8)
+        let (inputs, weights) = try randomOperands(
+            batch: 4, rows: 128, columns: 16, seed: 7, inputs: 20...31, weights: 30...63)
         let (fast, gsl) = try continuousCodes(
             chip: &chip, inputs: inputs, weights: weights,
             options: ExecutionOptions(waitBetweenEvents: 2))
@@ -81,8 +79,8 @@ struct FastPathTests {
     )
     func nearTheLimit() throws {
         var chip = try Chip(seed: 8, parameters: PhysicsParameters().withoutNoise)
-        let inputs = try randomMatrix(4, 128, in: 0...31, seed: 20)
-        let weights = try randomMatrix(128, 48, in: 0...63, seed: 21)
+        let (inputs, weights) = try randomOperands(
+            batch: 4, rows: 128, columns: 48, seed: 20, weights: 0...63)
         let (fast, gsl) = try continuousCodes(chip: &chip, inputs: inputs, weights: weights)
         // Every output is in the roll-off: above 150 LSB, the linear range ends near 190.
         #expect(gsl.allSatisfy { $0 > 150 }, "lowest \(gsl.min() ?? 0)")
@@ -163,8 +161,7 @@ struct FastPathTests {
         "codes do not depend on the thread count: a batch is cut into the same chunks whatever the threads, and OpenBLAS runs each chunk single-threaded"
     )
     func threads() throws {
-        let inputs = try randomMatrix(300, 128, in: 0...31, seed: 12)
-        let weights = try randomMatrix(128, 256, in: -63...63, seed: 13)
+        let (inputs, weights) = try randomOperands(batch: 300, rows: 128, columns: 256, seed: 12)
         var results: [Matrix<Int8>] = []
         for threads in [1, 2, 3] {
             var chip = try Chip(seed: 14)
@@ -185,8 +182,7 @@ struct FastPathTests {
         "a batch split over two calls runs the same trials with the same noise; codes agree up to the float rounding of the product (±1 LSB at a threshold, rarely)"
     )
     func batchSplit() throws {
-        let inputs = try randomMatrix(300, 128, in: 0...31, seed: 12)
-        let weights = try randomMatrix(128, 256, in: -63...63, seed: 13)
+        let (inputs, weights) = try randomOperands(batch: 300, rows: 128, columns: 256, seed: 12)
         var chip = try Chip(seed: 14)
         let whole = try chip.vmm(inputs: inputs, weights: weights).outputs
         // 77 + 223 samples: chunks of 16 and 32 instead of 48.

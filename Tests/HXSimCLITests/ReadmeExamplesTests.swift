@@ -30,6 +30,13 @@ enum ReadmeExampleError: Error {
 /// (ReadmeExamples.generated.swift, made by scripts/readme-examples.sh) and run.
 @Suite("README examples")
 struct ReadmeExamplesTests {
+    /// Runs README example `index` (in the README's order) and returns what it left behind.
+    func run(example index: Int) throws -> ReadmeScope {
+        let scope = ReadmeScope()
+        try ReadmeExamples.all[index].run(scope)
+        return scope
+    }
+
     @Test("the generated examples are what scripts/readme-examples.sh makes of README.md today")
     func upToDate() throws {
         let process = Process()
@@ -49,8 +56,7 @@ struct ReadmeExamplesTests {
         "the physics example: the anchor's outputs (median column 55…63), the projected time of MODEL.md §4, a trace of its GSL run"
     )
     func physics() throws {
-        let scope = ReadmeScope()
-        try ReadmeExamples.all[0].run(scope)
+        let scope = try run(example: 0)
         let result = try scope.value("result", as: VMMResult.self)
         #expect(result.outputs.rows == 50 && result.outputs.columns == 256)
         let means = columnStatistics(result.outputs).map(\.mean)
@@ -73,8 +79,7 @@ struct ReadmeExamplesTests {
         "the network example: three outputs from two simulated chips, averages of five copies of chip codes"
     )
     func network() throws {
-        let scope = ReadmeScope()
-        try ReadmeExamples.all[1].run(scope)
+        let scope = try run(example: 1)
         let logits = try scope.value("logits", as: Tensor.self)
         #expect(logits.shape == [1, 3])
         for value in logits.storage {
@@ -86,8 +91,7 @@ struct ReadmeExamplesTests {
         // Both layers ran on the chips: the trial counters moved.
         #expect(executor.currentChips.contains { $0.nextTrial > 0 })
         // The same seeds give the same logits.
-        let again = ReadmeScope()
-        try ReadmeExamples.all[1].run(again)
+        let again = try run(example: 1)
         #expect(try again.value("logits", as: Tensor.self).storage == logits.storage)
     }
 }

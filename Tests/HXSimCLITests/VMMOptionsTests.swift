@@ -47,8 +47,7 @@ struct VMMOptionsTests {
     )
     func sameAsLibrary() throws {
         let dir = try TemporaryDirectory()
-        let inputs = try randomMatrix(5, 100, in: 0...31, seed: 6)
-        let weights = try randomMatrix(100, 300, in: -63...63, seed: 7)
+        let (inputs, weights) = try randomOperands(batch: 5, rows: 100, columns: 300, seed: 6)
         try writeCSV(inputs, to: dir.file("x.csv"))
         try NumPy.write(weights.map { Int64($0) }, to: dir.file("w.npy"))
         var chip = try Chip(seed: 9)
@@ -80,8 +79,8 @@ struct VMMOptionsTests {
         let file = calibrationDirectory + "/chip-3.json"
         let result = try CalibrationResult(contentsOf: file)
         let dir = try TemporaryDirectory()
-        let inputs = try randomMatrix(40, 100, in: 0...31, seed: 10)
-        let weights = try randomMatrix(100, 512, in: -20...30, seed: 11)
+        let (inputs, weights) = try randomOperands(
+            batch: 40, rows: 100, columns: 512, seed: 10, weights: -20...30)
         let base = ["vmm"] + (try operandArguments(inputs, weights, in: dir)) + ["--seed", "3"]
         let raw = hxsim(base + ["--calibration", file])
         #expect(raw.status == ExitStatus.success, "\(raw.err)")
@@ -122,8 +121,7 @@ struct VMMOptionsTests {
     )
     func traceIsVMMRow() throws {
         let dir = try TemporaryDirectory()
-        let inputs = try randomMatrix(4, 12, in: 0...31, seed: 12)
-        let weights = try randomMatrix(12, 5, in: -63...63, seed: 13)
+        let (inputs, weights) = try randomOperands(batch: 4, rows: 12, columns: 5, seed: 12)
         let common =
             try operandArguments(inputs, weights, in: dir) + [
                 "--seed", "4", "--num-sends", "2", "--wait", "3",

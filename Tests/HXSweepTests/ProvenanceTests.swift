@@ -10,15 +10,13 @@ import Testing
 /// carries a checksum and the build that made it; merge and resume refuse edited records and
 /// say when builds meet; merge refuses to write over one of its inputs.
 @Suite("Checksums and provenance of results")
-struct ProvenanceTests {
-    let directory: String
-    let sweep: Sweep
+struct ProvenanceTests: RunnerSweepSuite {
+    let fixture: RunnerSweep
     /// A results file of the first two points, written by this build.
-    let twoPoints: String
+    var twoPoints: String { fixture.results }
 
     init() throws {
-        let run = try RunnerSweep(directoryLabel: "provenance", results: "two.jsonl", maxPoints: 2)
-        (directory, sweep, twoPoints) = (run.directory, run.sweep, run.results)
+        fixture = try RunnerSweep(directoryLabel: "provenance", results: "two.jsonl", maxPoints: 2)
     }
 
     /// The records of `path`, changed by `change` and written back as lines (not resealed).

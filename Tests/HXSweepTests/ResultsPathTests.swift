@@ -9,15 +9,13 @@ import Testing
 /// last line has no newline and is not a record cut short. Nothing runs and nothing is
 /// written; only a genuine cut record is removed on `--resume`.
 @Suite("Results paths that are not results files")
-struct ResultsPathTests {
-    let directory: String
-    let specPath: String
-    let sweep: Sweep
+struct ResultsPathTests: RunnerSweepSuite {
+    /// The sweep, with the results file of its first point.
+    let fixture: RunnerSweep
 
     init() throws {
-        directory = try temporaryDirectory("results-path")
-        specPath = try writeSpec(testSpec(axes: runnerAxes), in: directory)
-        sweep = try Sweep.load(specPath: specPath, calibration: nil)
+        fixture = try RunnerSweep(
+            directoryLabel: "results-path", results: "one-point.jsonl", maxPoints: 1)
     }
 
     /// Runs the sweep into `results` and returns its error, checking that the file is unchanged.
@@ -66,11 +64,8 @@ struct ResultsPathTests {
         }
         // Records followed by a line of something else: the same.
         let mixed = directory + "/mixed.jsonl"
-        try SweepRunner.run(sweep, options: quietOptions(results: mixed, maxPoints: 1))
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: mixed))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data("note: run 1".utf8))
-        try handle.close()
+        try FileIO.writeAtomically(
+            try contents(fixture.results) + Data("note: run 1".utf8), to: mixed)
         #expect(
             try refusal(results: mixed, resume: true)
                 == .notResults(path: mixed, start: "note: run 1"))
@@ -78,9 +73,7 @@ struct ResultsPathTests {
 
     @Test("a record cut anywhere, even inside its first key, is still removed and rerun")
     func cutRecordResumes() throws {
-        let whole = directory + "/whole.jsonl"
-        try SweepRunner.run(sweep, options: quietOptions(results: whole, maxPoints: 1))
-        let line = try contents(whole)
+        let line = try contents(fixture.results)
         #expect(line.starts(with: SweepRecord.lineOpening) && line.last == UInt8(ascii: "\n"))
         for cut in [1, 5, SweepRecord.lineOpening.count + 3] {
             let path = directory + "/cut-\(cut).jsonl"

@@ -11,20 +11,19 @@ import Testing
 /// the one field allowed to differ; the tests' clock never moves, so they are 0 and the files
 /// compare byte for byte.
 @Suite("Resuming and merging")
-struct ResumeAndMergeTests {
-    let directory: String
-    let sweep: Sweep
+struct ResumeAndMergeTests: RunnerSweepSuite {
+    let fixture: RunnerSweep
+    /// The results file of an uninterrupted run.
     let reference: Data
 
     init() throws {
-        let run = try RunnerSweep(directoryLabel: "resume", results: "reference.jsonl")
-        (directory, sweep) = (run.directory, run.sweep)
-        reference = try contents(run.results)
+        fixture = try RunnerSweep(directoryLabel: "resume", results: "reference.jsonl")
+        reference = try contents(fixture.results)
     }
 
     @Test("an uninterrupted run writes one record per point, in plan order")
     func uninterrupted() throws {
-        let (records, truncated) = try SweepResults.read(path: directory + "/reference.jsonl")
+        let (records, truncated) = try SweepResults.read(path: fixture.results)
         #expect(!truncated)
         #expect(records.map(\.index) == Array(0..<6))
         #expect(records.map(\.key) == sweep.plan.points.map(\.key))
@@ -69,7 +68,7 @@ struct ResumeAndMergeTests {
         options.clock = { ticks.next() }
         try SweepRunner.run(sweep, options: options)
         let timed = try SweepResults.read(path: results).records
-        let untimed = try SweepResults.read(path: directory + "/reference.jsonl").records
+        let untimed = try SweepResults.read(path: fixture.results).records
         #expect(timed.allSatisfy { $0.wallSeconds > 0 })
         #expect(timed.map(\.withoutWallTime) == untimed)
     }

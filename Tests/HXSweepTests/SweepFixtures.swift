@@ -71,16 +71,29 @@ let runnerAxes = [
 /// there of its first `maxPoints` points (all when `nil`).
 struct RunnerSweep {
     let directory: String
+    let specPath: String
     let sweep: Sweep
     let results: String
 
     init(directoryLabel label: String, results name: String, maxPoints: Int? = nil) throws {
         directory = try temporaryDirectory(label)
-        sweep = try Sweep.load(
-            specPath: try writeSpec(testSpec(axes: runnerAxes), in: directory), calibration: nil)
+        specPath = try writeSpec(testSpec(axes: runnerAxes), in: directory)
+        sweep = try Sweep.load(specPath: specPath, calibration: nil)
         results = directory + "/" + name
         try SweepRunner.run(sweep, options: quietOptions(results: results, maxPoints: maxPoints))
     }
+}
+
+/// A suite whose tests each get a fresh ``RunnerSweep`` (Swift Testing makes one suite value
+/// per test), with the fixture's directory and sweep under their own names.
+protocol RunnerSweepSuite {
+    var fixture: RunnerSweep { get }
+}
+
+extension RunnerSweepSuite {
+    var directory: String { fixture.directory }
+    var specPath: String { fixture.specPath }
+    var sweep: Sweep { fixture.sweep }
 }
 
 /// The bytes of a file.

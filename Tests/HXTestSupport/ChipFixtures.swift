@@ -17,6 +17,22 @@ public func randomMatrix(
         storage: (0..<rows * columns).map { _ in range.lowerBound + Int(rng.next() % width) })
 }
 
+/// The operands of a random VMM: `batch` input vectors of `rows` activations and a `rows` ×
+/// `columns` weight matrix, uniform in `inputs` and `weights` (by default the chip's whole
+/// ranges, ``ChipGeometry/inputRange`` and ``ChipGeometry/weightRange``). The inputs come from
+/// the stream keyed `seed` and the weights from the one keyed `seed + 1`, as two
+/// ``randomMatrix(_:_:in:seed:)`` calls would draw them.
+public func randomOperands(
+    batch: Int, rows: Int, columns: Int, seed: UInt64,
+    inputs inputRange: ClosedRange<Int> = ChipGeometry.inputRange,
+    weights weightRange: ClosedRange<Int> = ChipGeometry.weightRange
+) throws -> (inputs: Matrix<Int>, weights: Matrix<Int>) {
+    (
+        try randomMatrix(batch, rows, in: inputRange, seed: seed),
+        try randomMatrix(rows, columns, in: weightRange, seed: seed + 1)
+    )
+}
+
 /// Per-column mean and standard deviation of outputs (or CADC codes) over the batch (trials).
 public func columnStatistics<Code: BinaryInteger>(
     _ outputs: Matrix<Code>
