@@ -1,3 +1,5 @@
+import HXIO
+
 /// Errors of calibration. Each case carries what the user needs to fix the problem, and
 /// ``description`` says it in one line.
 public enum CalibrationError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -22,8 +24,9 @@ public enum CalibrationError: Error, Equatable, Sendable, CustomStringConvertibl
     case chipFailed(step: String, reason: String)
     /// A fit that could not be computed (GSL failure or too few points).
     case fitFailed(hemisphere: Int, column: Int, reason: String)
-    /// Writing a result or report failed.
-    case writeFailed(path: String, reason: String)
+    /// Reading or writing a result or report failed in the file layer (a directory, a full
+    /// disk, no permission, ...): the ``IOError`` names the file and the cause.
+    case io(IOError)
 
     public var description: String {
         switch self {
@@ -53,8 +56,8 @@ public enum CalibrationError: Error, Equatable, Sendable, CustomStringConvertibl
             return "calibration step '\(step)' failed on the chip: \(reason)"
         case .fitFailed(let hemisphere, let column, let reason):
             return "digital fit of hemisphere \(hemisphere), column \(column) failed: \(reason)"
-        case .writeFailed(let path, let reason):
-            return "cannot write \(path): \(reason)"
+        case .io(let error):
+            return error.description
         }
     }
 }
