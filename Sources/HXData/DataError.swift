@@ -1,4 +1,5 @@
 import HXIO
+import HXNumerics
 
 /// Errors of the data-set layer. Each case names the file and the place in it, so that the
 /// one-line ``description`` says what to fix. Line numbers are 1-based; sample indices 0-based.
@@ -43,7 +44,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case .trailingBytes(let path, let expectedBytes, let gotBytes):
             return "\(path): \(gotBytes) bytes, but the header accounts for \(expectedBytes)"
         case .dimensionMismatch(let path, let what, let expected, let got):
-            return "\(path): \(what) is \(got), expected \(expected)"
+            return
+                "\(path): \(what) is \(ValueText.shape(got)), expected \(ValueText.shape(expected))"
         case .invalidLabel(let path, let sample, let label, let allowed):
             return
                 "\(path): sample \(sample) has label '\(printableText(label))', expected \(allowed)"

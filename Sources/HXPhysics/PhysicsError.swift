@@ -1,3 +1,6 @@
+import HXIO
+import HXNumerics
+
 /// Errors of the chip model. Each case names what was wrong and what is allowed.
 public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A parameter value outside its allowed range, or not finite.
@@ -37,13 +40,12 @@ public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .parameterOutOfRange(let name, let value, let allowed):
             return
-                "parameter \(name) = \(value) is outside its allowed range "
-                + "\(allowed.lowerBound)…\(allowed.upperBound)"
+                "parameter \(name) = \(ValueText.number(value)) is outside its allowed range "
+                + ValueText.range(allowed)
         case .inconsistentParameters(let text):
             return "inconsistent parameters: \(text)"
         case .unknownParameter(let name, let suggestion):
-            return "unknown parameter '\(name)'"
-                + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
+            return "unknown parameter '\(name)'" + Spelling.hint(suggestion)
         case .malformedParameterFile(let path, let reason):
             return "cannot read parameter file \(path): \(reason)"
         case .inputOutOfRange(let sample, let row, let value):
@@ -53,10 +55,9 @@ public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
             return
                 "weight \(value) at row \(row), column \(column) is outside −63…63 (6-bit signed)"
         case .cellOutOfRange(let name, let index, let value, let allowed):
-            return
-                "\(name)[\(index)] = \(value) is outside \(allowed.lowerBound)…\(allowed.upperBound)"
+            return "\(name)[\(index)] = \(value) is outside \(ValueText.range(allowed))"
         case .shapeMismatch(let what, let expected, let got):
-            return "\(what) has shape \(got), expected \(expected)"
+            return "\(what) has shape \(ValueText.shape(got)), expected \(expected)"
         case .hemisphereOutOfRange(let index):
             return "hemisphere \(index) does not exist (a chip has hemispheres 0 and 1)"
         case .columnOutOfRange(let column, let columns):

@@ -90,10 +90,10 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .inSpecification(let path, let error):
             return "sweep specification \(path): \(error)"
         case .unknownAxis(let name, let suggestion):
-            return "unknown axis '\(name)'" + Self.hint(suggestion) + "; axes are "
+            return "unknown axis '\(name)'" + Spelling.hint(suggestion) + "; axes are "
                 + SettingAxis.summary
         case .unknownParameter(let axis, let name, let suggestion):
-            return "axis \(axis): unknown physics parameter '\(name)'" + Self.hint(suggestion)
+            return "axis \(axis): unknown physics parameter '\(name)'" + Spelling.hint(suggestion)
                 + " (see `hxsim chip --json` for the names)"
         case .emptyAxis(let axis):
             return "axis \(axis) has no values: give a non-empty \"values\" list or a \"range\""
@@ -168,10 +168,6 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
                 "\(path) is not a results file: its last line, without a newline, is not the "
                 + "start of a record ('\(start)'); name another --results file"
         }
-    }
-
-    private static func hint(_ suggestion: String?) -> String {
-        suggestion.map { " (did you mean '\($0)'?)" } ?? ""
     }
 
     /// Up to ten entries, then how many more.
