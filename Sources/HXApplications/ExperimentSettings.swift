@@ -1,4 +1,5 @@
 import HXCalibration
+import HXNumerics
 import HXPhysics
 
 /// Which backward pass fine-tuning with the chip in the loop uses.
@@ -142,7 +143,7 @@ public struct ExperimentSettings: Sendable, Equatable {
         try check(
             Self.learningRateDecayRange.contains(learningRateDecay), "learning rate decay",
             learningRateDecay,
-            "must be in \(Self.learningRateDecayRange.lowerBound)…\(Self.learningRateDecayRange.upperBound)"
+            "must be in \(ValueText.range(Self.learningRateDecayRange))"
         )
         try check(decayEvery >= 1, "decay every", decayEvery, "must be at least 1")
         try check(hilDecayEvery >= 1, "hil decay every", hilDecayEvery, "must be at least 1")
@@ -153,7 +154,7 @@ public struct ExperimentSettings: Sendable, Equatable {
         let waits = ChipGeometry.waitBetweenEventsRange
         try check(
             waits.contains(waitBetweenEvents), "wait", waitBetweenEvents,
-            "must be in \(waits.lowerBound)…\(waits.upperBound) FPGA cycles")
+            "must be in \(ValueText.range(waits)) FPGA cycles")
         if let mockGain {
             try check(mockGain > 0 && mockGain <= 1, "mock gain", mockGain, "must be in (0, 1]")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HXNumerics
 @_spi(Benchmarks) import HXPhysics
 
 /// One measurement, run in a fresh process of its own so that its peak resident set is its
@@ -44,7 +45,7 @@ enum BenchmarkCase: Sendable, Codable, Equatable {
             guard range.contains(value) else {
                 throw BenchmarkError.invalidCase(
                     field: field,
-                    reason: "\(value) is not in \(range.lowerBound)…\(range.upperBound) (\(what))")
+                    reason: "\(value) is not in \(ValueText.range(range)) (\(what))")
             }
         }
         func check(_ field: String, _ task: ThroughputTask) throws {

@@ -20,8 +20,9 @@ public enum ValueText {
         number(range.lowerBound) + "…" + number(range.upperBound)
     }
 
-    /// A closed range of integers as `lo…hi`.
-    public static func range(_ range: ClosedRange<Int>) -> String {
+    /// A closed range of anything else (integers, `Float`) as `lo…hi`, its bounds as Swift
+    /// prints them.
+    public static func range<Bound>(_ range: ClosedRange<Bound>) -> String {
         "\(range.lowerBound)…\(range.upperBound)"
     }
 }
