@@ -124,10 +124,10 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
                 "results file \(path) already has records; pass --resume to continue it, or "
                 + "choose another --results file"
         case .foreignResults(let path, let line, let expected, let found):
-            return
-                "\(path) line \(line) was written for another sweep (spec hash "
-                + "\(found.prefix(12))…, this one is \(expected.prefix(12))…): the spec, model "
-                + "or data set changed; write to another --results file"
+            return FilePlace.line(path, line).describing(
+                "the record was written for another sweep (spec hash "
+                    + "\(found.prefix(12))…, this one is \(expected.prefix(12))…): the spec, model "
+                    + "or data set changed; write to another --results file")
         case .duplicatedPoints(let keys):
             return "duplicated points: " + Self.list(keys)
         case .missingPoints(let keys):
@@ -143,18 +143,18 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .evaluationFailed(let key, let reason):
             return "point \(key) failed: \(reason)"
         case .tamperedRecord(let path, let line):
-            return
-                "\(path) line \(line): the record does not match its checksum: it was edited or "
-                + "damaged after it was written; rerun the point (remove the line and --resume)"
+            return FilePlace.line(path, line).describing(
+                "the record does not match its checksum: it was edited or damaged after it was "
+                    + "written; rerun the point (remove the line and --resume)")
         case .unverifiedRecord(let path, let line):
-            return
-                "\(path) line \(line): the record has no checksum (written by an older HXSim), so "
-                + "it cannot be verified; rerun the sweep into a new results file"
+            return FilePlace.line(path, line).describing(
+                "the record has no checksum (written by an older HXSim), so it cannot be "
+                    + "verified; rerun the sweep into a new results file")
         case .mixedBuilds(let path, let line, let found, let expected):
-            return
-                "\(path) line \(line) was computed by \(found), not by \(expected): results of "
-                + "different builds, BLAS kernels or CPUs can differ; pass "
-                + "--accept-mixed-builds to combine them knowingly"
+            return FilePlace.line(path, line).describing(
+                "the record was computed by \(found), not by \(expected): results of different "
+                    + "builds, BLAS kernels or CPUs can differ; pass --accept-mixed-builds to "
+                    + "combine them knowingly")
         case .outputIsInput(let path):
             return
                 "the merged file \(path) is also one of the files to merge; write it to another "
