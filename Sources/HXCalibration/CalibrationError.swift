@@ -1,4 +1,5 @@
 import HXIO
+import HXNumerics
 
 /// Errors of calibration. Each case carries what the user needs to fix the problem, and
 /// ``description`` says it in one line.
@@ -31,7 +32,7 @@ public enum CalibrationError: Error, Equatable, Sendable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .settingOutOfRange(let name, let value, let allowed):
-            return "calibration setting \(name) = \(value) is out of range (allowed: \(allowed))"
+            return ValueText.notAllowed("calibration setting \(name)", value, allowed)
         case .malformedFile(let path, let reason):
             return "cannot read calibration file \(path): \(reason)"
         case .unsupportedVersion(let path, let found, let supported):

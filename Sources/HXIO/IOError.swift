@@ -1,3 +1,5 @@
+import HXNumerics
+
 /// Errors of the file layer. Every case names the file (or `source`, for text that did not come
 /// from a file) and the place in it, so that the one-line ``description`` tells the user what to
 /// fix.
@@ -84,42 +86,17 @@ public indirect enum IOError: Error, Equatable, Sendable, CustomStringConvertibl
         // Said as a read failure, as a caller's "cannot read <role> <path>" expects.
         if case .fileNotFound = self { return "cannot read: no such file" }
         let (place, text) = parts
-        switch (place.line, place.column) {
-        case (let line?, let column?): return "line \(line), column \(column): " + text
-        case (let line?, nil): return "line \(line): " + text
-        default: return text
-        }
+        return place.words.map { "\($0): \(text)" } ?? text
     }
 
     public var description: String {
         let (place, text) = parts
-        guard let source = place.source else { return text }
-        let line = place.line.map { ":\($0)" } ?? ""
-        let column = place.column.map { ":\($0)" } ?? ""
-        return "\(source)\(line)\(column): \(text)"
-    }
-
-    /// Where an error is: its file (or source) and, in text, the 1-based line and column.
-    /// ``description`` writes it in front as editors read it (`a.csv:3:7: `), ``detail`` as
-    /// words without the file (`line 3, column 7: `).
-    private struct Place {
-        var source: String?
-        var line: Int?
-        var column: Int?
-
-        static let nowhere = Place()
-        static func file(_ source: String) -> Place { Place(source: source) }
-        static func line(_ source: String, _ line: Int) -> Place {
-            Place(source: source, line: line)
-        }
-        static func column(_ source: String, _ line: Int, _ column: Int) -> Place {
-            Place(source: source, line: line, column: column)
-        }
+        return place.describing(text)
     }
 
     /// The error as the place it is at and what is wrong there, the one statement of each
     /// message that ``description`` and ``detail`` are made of.
-    private var parts: (place: Place, text: String) {
+    private var parts: (place: FilePlace, text: String) {
         switch self {
         case .fileNotFound(let path):
             return (.file(path), "no such file")
@@ -144,8 +121,9 @@ public indirect enum IOError: Error, Equatable, Sendable, CustomStringConvertibl
         case .valueOutOfRange(let row, let column, let value, let allowed):
             return (
                 .nowhere,
-                "element [\(row), \(column)] = \(value) is outside the allowed range "
-                    + "\(allowed.lowerBound)...\(allowed.upperBound)"
+                ValueText.outside(
+                    "element [\(row), \(column)]", "\(value)",
+                    "the allowed range \(allowed.lowerBound)...\(allowed.upperBound)")
             )
         case .inexactValue(let source, let index, let value):
             return (.file(source), "element \(index) = \(value) cannot be held exactly by a Double")

@@ -33,7 +33,7 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
         case .nonFinite(let tensor):
             return "\(tensor) contains NaN or infinity; check the data and the learning rate"
         case .outOfRange(let name, let value, let allowed):
-            return "\(name) = \(ValueText.number(value)) is outside \(ValueText.range(allowed))"
+            return ValueText.outside(name, ValueText.number(value), ValueText.countRange(allowed))
         case .invalidArgument(let text):
             return "invalid argument: \(text)"
         case .executorResult(let text):

@@ -15,13 +15,25 @@ public enum ValueText {
         return String(value)
     }
 
-    /// A closed range as `lo…hi`, its bounds as ``number(_:)`` shows them.
-    public static func range(_ range: ClosedRange<Double>) -> String {
+    /// A range of counts and sizes held as `Double` (so that it can reach ∞) as `lo…hi`, its
+    /// bounds as ``number(_:)`` shows them: `1…∞`, `0…31`.
+    public static func countRange(_ range: ClosedRange<Double>) -> String {
         number(range.lowerBound) + "…" + number(range.upperBound)
     }
 
-    /// A closed range of anything else (integers, `Float`) as `lo…hi`, its bounds as Swift
-    /// prints them.
+    /// "`subject` = `value` is outside `allowed`": the one sentence of a value beyond the range
+    /// it must lie in.
+    public static func outside(_ subject: String, _ value: String, _ allowed: String) -> String {
+        "\(subject) = \(value) is outside \(allowed)"
+    }
+
+    /// "`subject` = `value` is not allowed (`allowed`)": the one sentence of a setting's value
+    /// that is none of those it may take, followed by those it may.
+    public static func notAllowed(_ subject: String, _ value: String, _ allowed: String) -> String {
+        "\(subject) = \(value) is not allowed (\(allowed))"
+    }
+
+    /// A closed range as `lo…hi`, its bounds as Swift prints them (`0…31`, `0.0…1.0`).
     public static func range<Bound>(_ range: ClosedRange<Bound>) -> String {
         "\(range.lowerBound)…\(range.upperBound)"
     }

@@ -39,9 +39,9 @@ public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .parameterOutOfRange(let name, let value, let allowed):
-            return
-                "parameter \(name) = \(ValueText.number(value)) is outside its allowed range "
-                + ValueText.range(allowed)
+            return ValueText.outside(
+                "parameter \(name)", "\(value)",
+                "its allowed range " + ValueText.range(allowed))
         case .inconsistentParameters(let text):
             return "inconsistent parameters: \(text)"
         case .unknownParameter(let name, let suggestion):
@@ -55,7 +55,7 @@ public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
             return
                 "weight \(value) at row \(row), column \(column) is outside −63…63 (6-bit signed)"
         case .cellOutOfRange(let name, let index, let value, let allowed):
-            return "\(name)[\(index)] = \(value) is outside \(ValueText.range(allowed))"
+            return ValueText.outside("\(name)[\(index)]", "\(value)", ValueText.range(allowed))
         case .shapeMismatch(let what, let expected, let got):
             return "\(what) has shape \(ValueText.shape(got)), expected \(expected)"
         case .hemisphereOutOfRange(let index):
@@ -63,7 +63,7 @@ public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
         case .columnOutOfRange(let column, let columns):
             return "column \(column) is outside 0..<\(columns)"
         case .invalidOption(let name, let value, let allowed):
-            return "\(name) = \(value) is not allowed (\(allowed))"
+            return ValueText.notAllowed(name, value, allowed)
         case .integrationFailed(let text):
             return "ODE integration failed: \(text)"
         case .nonFiniteState(let hemisphere, let sample, let time):
