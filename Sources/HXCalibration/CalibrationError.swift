@@ -34,11 +34,12 @@ public enum CalibrationError: Error, Equatable, Sendable, CustomStringConvertibl
         case .settingOutOfRange(let name, let value, let allowed):
             return ValueText.notAllowed("calibration setting \(name)", value, allowed)
         case .malformedFile(let path, let reason):
-            return "cannot read calibration file \(path): \(reason)"
+            return FileText.cannotRead("calibration file", path, reason)
         case .unsupportedVersion(let path, let found, let supported):
             return
-                "calibration file \(path) has version \(found), newer than this HXSim reads "
-                + "(\(supported)); update HXSim or recalibrate"
+                "calibration file \(path) has "
+                + FileText.otherVersion(found: found, supported: supported)
+                + " — update HXSim or recalibrate"
         case .invalidContent(let path, let reason):
             return "calibration file \(path) is invalid: \(reason)"
         case .chipMismatch(let calibrated, let chip):

@@ -1,3 +1,4 @@
+import HXIO
 import HXNumerics
 
 /// Errors of the network front end: bad shapes, bad values, bad settings, bad model files, and
@@ -44,8 +45,9 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
             return "model file \(path): \(reason)"
         case .unsupportedModelVersion(let path, let found, let supported):
             return
-                "model file \(path) has format version \(found); this build reads version "
-                + "\(supported) — re-save it with a matching HXSim"
+                "model file \(path) has "
+                + FileText.otherVersion(found: found, supported: supported)
+                + " — re-save it with a matching HXSim"
         }
     }
 }

@@ -61,8 +61,7 @@ extension PhysicsParameters {
             throw malformed("missing or invalid \"version\" (expected \(Self.fileVersion))")
         }
         if version > Self.fileVersion {
-            throw malformed(
-                "version \(version) is newer than this HXSim reads (\(Self.fileVersion))")
+            throw malformed(FileText.otherVersion(found: version, supported: Self.fileVersion))
         }
         guard case .object(let entries)? = root["parameters"] else {
             throw malformed(

@@ -47,7 +47,7 @@ public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownParameter(let name, let suggestion):
             return "unknown parameter '\(name)'" + Spelling.hint(suggestion)
         case .malformedParameterFile(let path, let reason):
-            return "cannot read parameter file \(path): \(reason)"
+            return FileText.cannotRead("parameter file", path, reason)
         case .inputOutOfRange(let sample, let row, let value):
             return
                 "input \(value) at sample \(sample), row \(row) is outside 0…31 (5-bit activation)"

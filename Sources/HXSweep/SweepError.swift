@@ -108,7 +108,7 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidSetting(let name, let reason):
             return "\(name): \(reason)"
         case .missingFile(let role, let path, let reason):
-            return "cannot read the \(role) \(path): \(reason)"
+            return FileText.cannotRead("the \(role)", path, reason)
         case .shardOutOfRange(let index, let count):
             return
                 "shard \(index)/\(count) does not exist: with n shards, i runs from 0 to n − 1 "
