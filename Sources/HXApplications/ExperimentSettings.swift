@@ -1,5 +1,6 @@
 import HXCalibration
 import HXNetwork
+import HXNumerics
 import HXPhysics
 
 /// Which backward pass fine-tuning with the chip in the loop uses.
@@ -143,7 +144,7 @@ public struct ExperimentSettings: Sendable, Equatable {
         try check(
             Self.learningRateDecayRange.contains(learningRateDecay), "learning rate decay",
             learningRateDecay,
-            "must be in \(Self.learningRateDecayRange.lowerBound)…\(Self.learningRateDecayRange.upperBound)"
+            "must be in \(ValueText.range(Self.learningRateDecayRange))"
         )
         try check(decayEvery >= 1, "decay every", decayEvery, "must be at least 1")
         try check(hilDecayEvery >= 1, "hil decay every", hilDecayEvery, "must be at least 1")
@@ -153,7 +154,7 @@ public struct ExperimentSettings: Sendable, Equatable {
         let chipCounts = PhysicsExecutor.chipCountRange
         try check(
             chipCounts.contains(chips), "chips", chips,
-            "must be in \(chipCounts.lowerBound)…\(chipCounts.upperBound)")
+            "must be in \(ValueText.range(chipCounts))")
         // Each deployment's chips have the seeds s, s + 1, … (PhysicsExecutor.chipSeeds).
         for seed in chipSeeds
         where (try? PhysicsExecutor.chipSeeds(first: seed, count: chips)) == nil {
@@ -164,7 +165,7 @@ public struct ExperimentSettings: Sendable, Equatable {
         let waits = ChipGeometry.waitBetweenEventsRange
         try check(
             waits.contains(waitBetweenEvents), "wait", waitBetweenEvents,
-            "must be in \(waits.lowerBound)…\(waits.upperBound) FPGA cycles")
+            "must be in \(ValueText.range(waits)) FPGA cycles")
         if let mockGain {
             try check(mockGain > 0 && mockGain <= 1, "mock gain", mockGain, "must be in (0, 1]")
         }

@@ -92,7 +92,7 @@ public enum ArgumentError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     private func hint(_ suggestion: String?) -> String {
-        suggestion.map { "; did you mean '\($0)'?" } ?? ""
+        suggestion.map { "; " + Spelling.didYouMean($0) } ?? ""
     }
 }
 

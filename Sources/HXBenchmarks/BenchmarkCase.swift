@@ -1,5 +1,6 @@
 import Foundation
 import HXNetwork
+import HXNumerics
 @_spi(Benchmarks) import HXPhysics
 
 /// One measurement, run in a fresh process of its own so that its peak resident set is its
@@ -45,7 +46,7 @@ enum BenchmarkCase: Sendable, Codable, Equatable {
             guard range.contains(value) else {
                 throw BenchmarkError.invalidCase(
                     field: field,
-                    reason: "\(value) is not in \(range.lowerBound)…\(range.upperBound) (\(what))")
+                    reason: "\(value) is not in \(ValueText.range(range)) (\(what))")
             }
         }
         func check(_ field: String, _ task: ThroughputTask) throws {

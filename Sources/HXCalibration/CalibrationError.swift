@@ -1,3 +1,6 @@
+import HXIO
+import HXNumerics
+
 /// Errors of calibration. Each case carries what the user needs to fix the problem, and
 /// ``description`` says it in one line.
 public enum CalibrationError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -22,19 +25,21 @@ public enum CalibrationError: Error, Equatable, Sendable, CustomStringConvertibl
     case chipFailed(step: String, reason: String)
     /// A fit that could not be computed (GSL failure or too few points).
     case fitFailed(hemisphere: Int, column: Int, reason: String)
-    /// Writing a result or report failed.
-    case writeFailed(path: String, reason: String)
+    /// Reading or writing a result or report failed in the file layer (a directory, a full
+    /// disk, no permission, ...): the ``IOError`` names the file and the cause.
+    case io(IOError)
 
     public var description: String {
         switch self {
         case .settingOutOfRange(let name, let value, let allowed):
-            return "calibration setting \(name) = \(value) is out of range (allowed: \(allowed))"
+            return ValueText.notAllowed("calibration setting \(name)", value, allowed)
         case .malformedFile(let path, let reason):
-            return "cannot read calibration file \(path): \(reason)"
+            return FileText.cannotRead("calibration file", path, reason)
         case .unsupportedVersion(let path, let found, let supported):
             return
-                "calibration file \(path) has version \(found), newer than this HXSim reads "
-                + "(\(supported)); update HXSim or recalibrate"
+                "calibration file \(path) has "
+                + FileText.otherVersion(found: found, supported: supported)
+                + " — update HXSim or recalibrate"
         case .invalidContent(let path, let reason):
             return "calibration file \(path) is invalid: \(reason)"
         case .chipMismatch(let calibrated, let chip):
@@ -53,8 +58,8 @@ public enum CalibrationError: Error, Equatable, Sendable, CustomStringConvertibl
             return "calibration step '\(step)' failed on the chip: \(reason)"
         case .fitFailed(let hemisphere, let column, let reason):
             return "digital fit of hemisphere \(hemisphere), column \(column) failed: \(reason)"
-        case .writeFailed(let path, let reason):
-            return "cannot write \(path): \(reason)"
+        case .io(let error):
+            return error.description
         }
     }
 }

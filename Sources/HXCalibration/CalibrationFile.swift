@@ -14,8 +14,8 @@ extension CalibrationResult {
     private func encoded(checksum value: String) throws -> Data {
         var copy = self
         copy.checksum = value
-        do { return try JSON.encode(copy) } catch {
-            throw CalibrationError.writeFailed(path: "<result>", reason: "\(error)")
+        do { return try JSON.encode(copy) } catch let error as IOError {
+            throw CalibrationError.io(error)
         }
     }
 
@@ -40,14 +40,17 @@ extension CalibrationResult {
     /// `createParents`.
     public func write(to path: String, createParents: Bool = false) throws {
         let data = try jsonData()
-        do { try FileIO.writeAtomically(data, to: path, createParents: createParents) } catch {
-            throw CalibrationError.writeFailed(path: path, reason: Self.writeReason(error))
+        do { try FileIO.writeAtomically(data, to: path, createParents: createParents) } catch let
+            error as IOError
+        {
+            throw CalibrationError.io(error)
         }
     }
 
     /// Loads and validates the result in the file at `path`.
     /// - Throws: ``CalibrationError/malformedFile(path:reason:)`` (missing, empty, truncated or
-    ///   not JSON, another format), ``CalibrationError/unsupportedVersion(path:found:supported:)``
+    ///   not JSON, another format), ``CalibrationError/io(_:)`` (a file that cannot be read: a
+    ///   directory, no permission, too large), ``CalibrationError/unsupportedVersion(path:found:supported:)``
     ///   or ``CalibrationError/invalidContent(path:reason:)`` (a field of the wrong type, shape
     ///   or range, or a checksum that does not match).
     public init(contentsOf path: String) throws {
@@ -58,7 +61,7 @@ extension CalibrationResult {
             if case .fileNotFound = error {
                 throw CalibrationError.malformedFile(path: path, reason: "the file does not exist")
             }
-            throw CalibrationError.malformedFile(path: path, reason: "\(error)")
+            throw CalibrationError.io(error)
         }
         try self.init(json: data, source: path)
     }
@@ -151,16 +154,6 @@ extension CalibrationResult {
                 path: source,
                 reason: "the content does not match its checksum: the file was changed or "
                     + "damaged after it was written (recalibrate, or restore the file)")
-        }
-    }
-
-    /// The cause of a write error, without the path that ``CalibrationError/writeFailed(path:reason:)``
-    /// names already.
-    static func writeReason(_ error: any Error) -> String {
-        switch error {
-        case IOError.writeFailed(_, let reason): return reason
-        case IOError.outputRefused(_, _, let reason): return reason
-        default: return "\(error)"
         }
     }
 

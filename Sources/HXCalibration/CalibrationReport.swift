@@ -240,9 +240,8 @@ public struct CalibrationReport: Sendable {
         var written: [String] = []
         func write(_ text: String, _ suffix: String) throws {
             let target = Self.path(nextTo: resultPath, suffix: suffix)
-            do { try FileIO.writeAtomically(text, to: target) } catch {
-                throw CalibrationError.writeFailed(
-                    path: target, reason: CalibrationResult.writeReason(error))
+            do { try FileIO.writeAtomically(text, to: target) } catch let error as IOError {
+                throw CalibrationError.io(error)
             }
             written.append(target)
         }

@@ -1,3 +1,4 @@
+import HXNumerics
 import HXPhysics
 
 /// Every setting of a calibration: one value per step, in the order the steps run (calix's
@@ -83,7 +84,7 @@ enum Settings {
         guard allowed.contains(value) else {
             throw CalibrationError.settingOutOfRange(
                 name: name, value: shown ?? "\(value)",
-                allowed: "\(allowed.lowerBound)…\(allowed.upperBound)\(note)")
+                allowed: ValueText.range(allowed) + note)
         }
     }
 
@@ -102,8 +103,8 @@ enum Settings {
             range.lowerBound < range.upperBound
         else {
             throw CalibrationError.settingOutOfRange(
-                name: name, value: "\(range.lowerBound)…\(range.upperBound)",
-                allowed: "two or more values inside \(allowed.lowerBound)…\(allowed.upperBound)")
+                name: name, value: ValueText.range(range),
+                allowed: "two or more values inside \(ValueText.range(allowed))")
         }
     }
 

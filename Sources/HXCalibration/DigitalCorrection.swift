@@ -189,12 +189,14 @@ public struct DigitalCorrection: Sendable, Equatable, Codable {
                 guard offset.isFinite, abs(offset) <= 128 else {
                     throw CalibrationError.invalidContent(
                         path: source,
-                        reason: "correction.offsets[\(h)][\(j)] = \(offset) is outside ±128 LSB")
+                        reason: ValueText.outside(
+                            "correction.offsets[\(h)][\(j)]", "\(offset)", "±128 LSB"))
                 }
                 guard gain.isFinite, Self.gainRange.contains(gain) else {
                     throw CalibrationError.invalidContent(
                         path: source,
-                        reason: "correction.gains[\(h)][\(j)] = \(gain) is outside 0.25…4")
+                        reason: ValueText.outside(
+                            "correction.gains[\(h)][\(j)]", "\(gain)", "0.25…4"))
                 }
                 guard residual.isFinite, residual >= 0 else {
                     throw CalibrationError.invalidContent(

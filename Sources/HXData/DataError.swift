@@ -1,4 +1,5 @@
 import HXIO
+import HXNumerics
 
 /// Errors of the data-set layer. Each case names the file and the place in it, so that the
 /// one-line ``description`` says what to fix. Line numbers are 1-based; sample indices 0-based.
@@ -29,36 +30,54 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidArgument(String)
 
     public var description: String {
+        if case .io(let error) = self { return error.description }
+        let (place, text) = parts
+        return place.describing(text)
+    }
+
+    /// The place in the file (as ``IOError`` writes it) and what is wrong there.
+    private var parts: (place: FilePlace, text: String) {
         switch self {
         case .io(let error):
-            return error.description
+            return (.nowhere, error.description)
         case .missingFile(let path, let expected):
-            return "\(path): no such file (expected \(expected))"
+            return (.file(path), "no such file (expected \(expected))")
         case .badMagic(let path, let expected, let got):
-            return
-                "\(path): magic number 0x\(String(got, radix: 16)), expected "
-                + "0x\(String(expected, radix: 16)) (wrong or corrupt file?)"
+            return (
+                .file(path),
+                "magic number 0x\(String(got, radix: 16)), expected "
+                    + "0x\(String(expected, radix: 16)) (wrong or corrupt file?)"
+            )
         case .truncated(let path, let expectedBytes, let gotBytes):
-            return "\(path): truncated: needs \(expectedBytes) bytes, has \(gotBytes)"
+            return (.file(path), "truncated: needs \(expectedBytes) bytes, has \(gotBytes)")
         case .trailingBytes(let path, let expectedBytes, let gotBytes):
-            return "\(path): \(gotBytes) bytes, but the header accounts for \(expectedBytes)"
+            return (.file(path), "\(gotBytes) bytes, but the header accounts for \(expectedBytes)")
         case .dimensionMismatch(let path, let what, let expected, let got):
-            return "\(path): \(what) is \(got), expected \(expected)"
+            return (
+                .file(path),
+                "\(what) is \(ValueText.shape(got)), expected \(ValueText.shape(expected))"
+            )
         case .invalidLabel(let path, let sample, let label, let allowed):
-            return
-                "\(path): sample \(sample) has label '\(printableText(label))', expected \(allowed)"
+            return (
+                .file(path),
+                "sample \(sample) has label '\(printableText(label))', expected \(allowed)"
+            )
         case .valueOutOfRange(let path, let sample, let feature, let value, let allowed):
-            return "\(path): sample \(sample), feature \(feature) is \(value), expected \(allowed)"
+            return (
+                .file(path), "sample \(sample), feature \(feature) is \(value), expected \(allowed)"
+            )
         case .badValue(let path, let line, let token, let expected):
-            return "\(path):\(line): expected \(expected), got '\(printableText(token))'"
+            return (.line(path, line), "expected \(expected), got '\(printableText(token))'")
         case .missingValue(let path, let line, let channel, let step):
-            return
-                "\(path):\(line): missing value in channel \(channel) at step \(step) "
-                + "(pass missingValues: .fill(...) to replace missing values)"
+            return (
+                .line(path, line),
+                "missing value in channel \(channel) at step \(step) (pass missingValues: "
+                    + ".fill(...) to replace missing values)"
+            )
         case .malformed(let path, let line, let reason):
-            return "\(path):\(line): \(reason)"
+            return (.line(path, line), reason)
         case .invalidArgument(let text):
-            return "invalid argument: \(text)"
+            return (.nowhere, "invalid argument: \(text)")
         }
     }
 

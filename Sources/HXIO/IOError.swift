@@ -1,3 +1,5 @@
+import HXNumerics
+
 /// Errors of the file layer. Every case names the file (or `source`, for text that did not come
 /// from a file) and the place in it, so that the one-line ``description`` tells the user what to
 /// fix.
@@ -79,115 +81,132 @@ public indirect enum IOError: Error, Equatable, Sendable, CustomStringConvertibl
     case context(String, IOError)
 
     /// The description without the file name in front (for errors that another error or a
-    /// caller names the file of already).
+    /// caller names the file of already): the line and column as words, then what is wrong.
     public var detail: String {
-        switch self {
-        case .fileNotFound: return "cannot read: no such file"
-        case .readFailed(_, let reason): return "cannot read: \(reason)"
-        case .writeFailed(_, let reason): return "cannot write: \(reason)"
-        case .tooLarge(let path, _), .decompressionLimit(let path, _):
-            let text = description
-            return text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text
-        case .malformedJSON(_, let line, let column, let path, let reason):
-            return "line \(line), column \(column): \(path): not valid JSON: \(reason)"
-        case .duplicateKey(_, _, _, let line, let column),
-            .numberOutOfRange(_, let line, let column, _):
-            let text = description
-            guard let range = text.range(of: ":\(line):\(column): ") else { return text }
-            return "line \(line), column \(column): " + text[range.upperBound...]
-        default:
-            return description
-        }
+        // Said as a read failure, as a caller's "cannot read <role> <path>" expects.
+        if case .fileNotFound = self { return "cannot read: no such file" }
+        let (place, text) = parts
+        return place.words.map { "\($0): \(text)" } ?? text
     }
 
     public var description: String {
+        let (place, text) = parts
+        return place.describing(text)
+    }
+
+    /// The error as the place it is at and what is wrong there, the one statement of each
+    /// message that ``description`` and ``detail`` are made of.
+    private var parts: (place: FilePlace, text: String) {
         switch self {
         case .fileNotFound(let path):
-            return "\(path): no such file"
+            return (.file(path), "no such file")
         case .readFailed(let path, let reason):
-            return "\(path): cannot read: \(reason)"
+            return (.file(path), "cannot read: \(reason)")
         case .writeFailed(let path, let reason):
-            return "\(path): cannot write: \(reason)"
+            return (.file(path), "cannot write: \(reason)")
         case .emptyInput(let source):
-            return "\(source): no data"
+            return (.file(source), "no data")
         case .badToken(let source, let line, let column, let token, let expected):
-            return "\(source):\(line):\(column): expected \(expected), got '\(token)'"
+            return (.column(source, line, column), "expected \(expected), got '\(token)'")
         case .nonFiniteToken(let source, let line, let column, let token):
-            return "\(source):\(line):\(column): non-finite value '\(token)' is not allowed"
+            return (.column(source, line, column), "non-finite value '\(token)' is not allowed")
         case .nonFiniteElement(let source, let row, let column, let value):
-            return "\(source): element [\(row), \(column)] is \(value), not a finite number"
+            return (.file(source), "element [\(row), \(column)] is \(value), not a finite number")
         case .raggedRow(let source, let line, let expected, let got):
-            return "\(source):\(line): row has \(got) values, expected \(expected) like the first"
+            return (
+                .line(source, line), "row has \(got) values, expected \(expected) like the first"
+            )
         case .notIntegral(let row, let column, let value):
-            return "element [\(row), \(column)] = \(value) is not an integer"
+            return (.nowhere, "element [\(row), \(column)] = \(value) is not an integer")
         case .valueOutOfRange(let row, let column, let value, let allowed):
-            return
-                "element [\(row), \(column)] = \(value) is outside the allowed range "
-                + "\(allowed.lowerBound)...\(allowed.upperBound)"
+            return (
+                .nowhere,
+                ValueText.outside(
+                    "element [\(row), \(column)]", "\(value)",
+                    "the allowed range \(allowed.lowerBound)...\(allowed.upperBound)")
+            )
         case .inexactValue(let source, let index, let value):
-            return "\(source): element \(index) = \(value) cannot be held exactly by a Double"
+            return (.file(source), "element \(index) = \(value) cannot be held exactly by a Double")
         case .badMagic(let source, let expected, let got):
-            return "\(source): not the expected format: signature \(got), expected \(expected)"
+            return (
+                .file(source), "not the expected format: signature \(got), expected \(expected)"
+            )
         case .truncated(let source, let what, let expectedBytes, let gotBytes):
-            return "\(source): truncated \(what): needs \(expectedBytes) bytes, has \(gotBytes)"
+            return (
+                .file(source), "truncated \(what): needs \(expectedBytes) bytes, has \(gotBytes)"
+            )
         case .malformedHeader(let source, let reason):
-            return "\(source): malformed header: \(reason)"
+            return (.file(source), "malformed header: \(reason)")
         case .unsupportedVersion(let source, let version):
-            return "\(source): unsupported format version \(version)"
+            return (.file(source), "unsupported format version \(version)")
         case .unsupportedDType(let source, let dtype):
-            return
-                "\(source): unsupported dtype '\(dtype)' (supported: integers, unsigned "
-                + "integers, f4, f8, b1)"
+            return (
+                .file(source),
+                "unsupported dtype '\(dtype)' (supported: integers, unsigned integers, f4, f8, b1)"
+            )
         case .tooManyDimensions(let source, let shape):
-            return "\(source): shape \(shape) has \(shape.count) dimensions, expected at most 2"
+            return (
+                .file(source), "shape \(shape) has \(shape.count) dimensions, expected at most 2"
+            )
         case .sizeMismatch(let source, let expectedBytes, let gotBytes):
-            return "\(source): shape needs \(expectedBytes) data bytes, file has \(gotBytes)"
+            return (.file(source), "shape needs \(expectedBytes) data bytes, file has \(gotBytes)")
         case .unsupportedExtension(let path, let supported):
-            return
-                "\(path): unsupported file type, expected one of "
-                + supported.map { "'\($0)'" }.joined(separator: ", ")
+            return (
+                .file(path),
+                "unsupported file type, expected one of "
+                    + supported.map { "'\($0)'" }.joined(separator: ", ")
+            )
         case .corruptCompressedData(let source, let reason):
-            return "\(source): corrupt compressed data: \(reason)"
+            return (.file(source), "corrupt compressed data: \(reason)")
         case .truncatedCompressedData(let source):
-            return "\(source): compressed data ends early (truncated file?)"
+            return (.file(source), "compressed data ends early (truncated file?)")
         case .invalidJSON(let source, let path, let message):
-            return "\(source): \(path): \(message)"
+            return (.file(source), "\(path): \(message)")
         case .corruptRecord(let path, let line, let message):
-            return "\(path):\(line): corrupt record: \(message)"
+            return (.line(path, line), "corrupt record: \(message)")
         case .encodingFailed(let reason):
-            return "cannot encode: \(reason)"
+            return (.nowhere, "cannot encode: \(reason)")
         case .invalidArgument(let text):
-            return "invalid argument: \(text)"
+            return (.nowhere, "invalid argument: \(text)")
         case .tooLarge(let path, let limit):
-            return
-                "\(path): cannot read: larger than the \(ReadLimits.describe(bytes: limit)) "
-                + "HXSim reads from this kind of file"
+            return (
+                .file(path),
+                "cannot read: larger than the \(ReadLimits.describe(bytes: limit)) HXSim reads "
+                    + "from this kind of file"
+            )
         case .decompressionLimit(let source, let reason):
-            return "\(source): refused to decompress: \(reason)"
+            return (.file(source), "refused to decompress: \(reason)")
         case .tooManyElements(let source, let limit):
-            return
-                "\(source): more than \(limit) values, more than HXSim reads at once (hxsim vmm "
-                + "streams larger batches)"
+            return (
+                .file(source),
+                "more than \(limit) values, more than HXSim reads at once (hxsim vmm streams "
+                    + "larger batches)"
+            )
         case .lineTooLong(let source, let line, let limit):
-            return
-                "\(source):\(line): line longer than \(ReadLimits.describe(bytes: limit)) "
-                + "(a damaged file, or not a text file of this kind)"
+            return (
+                .line(source, line),
+                "line longer than \(ReadLimits.describe(bytes: limit)) (a damaged file, or not a "
+                    + "text file of this kind)"
+            )
         case .numberOutOfRange(let source, let line, let column, let token):
             let shown = token.count > 40 ? String(token.prefix(40)) + "…" : token
-            return
-                "\(source):\(line):\(column): number '\(shown)' is out of range (beyond "
-                + "±1.8e308, the largest Double)"
+            return (
+                .column(source, line, column),
+                "number '\(shown)' is out of range (beyond ±1.8e308, the largest Double)"
+            )
         case .malformedJSON(let source, let line, let column, let path, let reason):
-            return "\(source):\(line):\(column): \(path): not valid JSON: \(reason)"
+            return (.column(source, line, column), "\(path): not valid JSON: \(reason)")
         case .duplicateKey(let source, let path, let key, let line, let column):
             let place = path == "(top level)" ? "the top-level object" : "object \(path)"
-            return
-                "\(source):\(line):\(column): \(place) has the key '\(key)' twice; each key "
-                + "may appear once"
+            return (
+                .column(source, line, column),
+                "\(place) has the key '\(key)' twice; each key may appear once"
+            )
         case .outputRefused(let operand, let path, let reason):
-            return "\(operand.map { "\($0) " } ?? "")\(path): cannot write: \(reason)"
+            return (.file("\(operand.map { "\($0) " } ?? "")\(path)"), "cannot write: \(reason)")
         case .context(let context, let error):
-            return "\(context): \(error)"
+            // The operand in front of an error that names no file; as a whole, it is the text.
+            return (.nowhere, "\(context): \(error)")
         }
     }
 }

@@ -13,6 +13,18 @@ public enum Spelling {
         return best.1 <= max(allowance, name.count / 3) ? best.0 : nil
     }
 
+    /// "did you mean 'x'?": the one wording of a suggestion; each message places it (after
+    /// "; ", ", " or in parentheses, as ``hint(_:)`` does).
+    public static func didYouMean(_ suggestion: String) -> String {
+        "did you mean '\(suggestion)'?"
+    }
+
+    /// " (did you mean 'x'?)" for a suggestion, "" for none: the hint as most messages about
+    /// an unknown name end.
+    public static func hint(_ suggestion: String?) -> String {
+        suggestion.map { " (\(didYouMean($0)))" } ?? ""
+    }
+
     /// The Levenshtein distance: insertions, deletions and substitutions that turn `a` into `b`.
     public static func editDistance(_ a: String, _ b: String) -> Int {
         let b = Array(b)

@@ -1,3 +1,6 @@
+import HXIO
+import HXNumerics
+
 /// Errors of the network front end: bad shapes, bad values, bad settings, bad model files, and
 /// hardware executors that return results that do not fit what was asked of them.
 ///
@@ -25,13 +28,13 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .shapeMismatch(let operation, let expected, let got):
-            return "\(operation): expected shape \(Self.format(expected)), got \(Self.format(got))"
+            return
+                "\(operation): expected shape \(ValueText.shape(expected)), got "
+                + ValueText.shape(got)
         case .nonFinite(let tensor):
             return "\(tensor) contains NaN or infinity; check the data and the learning rate"
         case .outOfRange(let name, let value, let allowed):
-            return
-                "\(name) = \(Self.format(value)) is outside "
-                + "\(Self.format(allowed.lowerBound))…\(Self.format(allowed.upperBound))"
+            return ValueText.outside(name, ValueText.number(value), ValueText.countRange(allowed))
         case .invalidArgument(let text):
             return "invalid argument: \(text)"
         case .executorResult(let text):
@@ -42,20 +45,10 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
             return "model file \(path): \(reason)"
         case .unsupportedModelVersion(let path, let found, let supported):
             return
-                "model file \(path) has format version \(found); this build reads version "
-                + "\(supported) — re-save it with a matching HXSim"
+                "model file \(path) has "
+                + FileText.otherVersion(found: found, supported: supported)
+                + " — re-save it with a matching HXSim"
         }
-    }
-
-    static func format(_ shape: [Int]) -> String {
-        "[" + shape.map { $0 < 0 ? "_" : String($0) }.joined(separator: ", ") + "]"
-    }
-
-    static func format(_ value: Double) -> String {
-        if value == .infinity { return "∞" }
-        if value == -.infinity { return "-∞" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
     }
 }
 

@@ -17,7 +17,8 @@ public enum NumericsError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .shapeMismatch(let expected, let got):
-            return "shape mismatch: expected \(expected), got \(got)"
+            return
+                "shape mismatch: expected \(ValueText.shape(expected)), got \(ValueText.shape(got))"
         case .raggedRows(let row, let expected, let got):
             return "row \(row) has \(got) values, expected \(expected) like the first row"
         case .invalidArgument(let text):

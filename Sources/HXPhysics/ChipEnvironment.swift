@@ -1,3 +1,5 @@
+import HXNumerics
+
 /// Where a chip is in its slow drift: its age (time since power-up) and its temperature.
 ///
 /// A chip drawn from a seed is at age 0 and the nominal temperature
@@ -38,13 +40,12 @@ public struct ChipEnvironment: Sendable, Equatable, Hashable, Codable, CustomStr
         guard age.isFinite, Self.ageRange.contains(age) else {
             throw PhysicsError.invalidOption(
                 name: "age", value: "\(age)",
-                allowed: "\(Self.ageRange.lowerBound)…\(Self.ageRange.upperBound) s")
+                allowed: "\(ValueText.range(Self.ageRange)) s")
         }
         guard temperature.isFinite, Self.temperatureRange.contains(temperature) else {
             throw PhysicsError.invalidOption(
                 name: "temperature", value: "\(temperature)",
-                allowed: "\(Self.temperatureRange.lowerBound)…\(Self.temperatureRange.upperBound) K"
-            )
+                allowed: "\(ValueText.range(Self.temperatureRange)) K")
         }
     }
 

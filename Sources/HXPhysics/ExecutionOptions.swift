@@ -87,13 +87,13 @@ public struct ExecutionOptions: Sendable, Equatable {
         {
             throw PhysicsError.invalidOption(
                 name: bad.name, value: "\(bad.value)",
-                allowed: "\(bad.allowed.lowerBound)…\(bad.allowed.upperBound)"
+                allowed: ValueText.range(bad.allowed)
                     + (bad.unit.isEmpty ? "" : " \(bad.unit)"))
         }
         if let threads, !Self.threadRange.contains(threads) {
             throw PhysicsError.invalidOption(
                 name: "threads", value: "\(threads)",
-                allowed: "\(Self.threadRange.lowerBound)…\(Self.threadRange.upperBound)")
+                allowed: ValueText.range(Self.threadRange))
         }
         if trialStride < 1 {
             throw PhysicsError.invalidOption(

@@ -43,11 +43,9 @@ extension PhysicsParameters {
                     + "found \(root.kindName)")
         }
         for member in members where !Self.fileKeys.contains(member.key) {
-            let hint = Spelling.closest(to: member.key, among: Self.fileKeys).map {
-                " (did you mean '\($0)'?)"
-            }
+            let hint = Spelling.hint(Spelling.closest(to: member.key, among: Self.fileKeys))
             throw malformed(
-                "line \(member.line): unknown key '\(member.key)'\(hint ?? ""); a parameter file "
+                "line \(member.line): unknown key '\(member.key)'\(hint); a parameter file "
                     + "has format, version and parameters")
         }
         guard let formatValue = root["format"] else {
@@ -63,8 +61,7 @@ extension PhysicsParameters {
             throw malformed("missing or invalid \"version\" (expected \(Self.fileVersion))")
         }
         if version > Self.fileVersion {
-            throw malformed(
-                "version \(version) is newer than this HXSim reads (\(Self.fileVersion))")
+            throw malformed(FileText.otherVersion(found: version, supported: Self.fileVersion))
         }
         guard case .object(let entries)? = root["parameters"] else {
             throw malformed(

@@ -1,3 +1,6 @@
+import HXIO
+import HXNumerics
+
 /// Errors of the chip model. Each case names what was wrong and what is allowed.
 public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A parameter value outside its allowed range, or not finite.
@@ -36,16 +39,15 @@ public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .parameterOutOfRange(let name, let value, let allowed):
-            return
-                "parameter \(name) = \(value) is outside its allowed range "
-                + "\(allowed.lowerBound)…\(allowed.upperBound)"
+            return ValueText.outside(
+                "parameter \(name)", "\(value)",
+                "its allowed range " + ValueText.range(allowed))
         case .inconsistentParameters(let text):
             return "inconsistent parameters: \(text)"
         case .unknownParameter(let name, let suggestion):
-            return "unknown parameter '\(name)'"
-                + (suggestion.map { " (did you mean '\($0)'?)" } ?? "")
+            return "unknown parameter '\(name)'" + Spelling.hint(suggestion)
         case .malformedParameterFile(let path, let reason):
-            return "cannot read parameter file \(path): \(reason)"
+            return FileText.cannotRead("parameter file", path, reason)
         case .inputOutOfRange(let sample, let row, let value):
             return
                 "input \(value) at sample \(sample), row \(row) is outside 0…31 (5-bit activation)"
@@ -53,16 +55,15 @@ public enum PhysicsError: Error, Equatable, Sendable, CustomStringConvertible {
             return
                 "weight \(value) at row \(row), column \(column) is outside −63…63 (6-bit signed)"
         case .cellOutOfRange(let name, let index, let value, let allowed):
-            return
-                "\(name)[\(index)] = \(value) is outside \(allowed.lowerBound)…\(allowed.upperBound)"
+            return ValueText.outside("\(name)[\(index)]", "\(value)", ValueText.range(allowed))
         case .shapeMismatch(let what, let expected, let got):
-            return "\(what) has shape \(got), expected \(expected)"
+            return "\(what) has shape \(ValueText.shape(got)), expected \(expected)"
         case .hemisphereOutOfRange(let index):
             return "hemisphere \(index) does not exist (a chip has hemispheres 0 and 1)"
         case .columnOutOfRange(let column, let columns):
             return "column \(column) is outside 0..<\(columns)"
         case .invalidOption(let name, let value, let allowed):
-            return "\(name) = \(value) is not allowed (\(allowed))"
+            return ValueText.notAllowed(name, value, allowed)
         case .integrationFailed(let text):
             return "ODE integration failed: \(text)"
         case .nonFiniteState(let hemisphere, let sample, let time):

@@ -84,8 +84,7 @@ public func hxsimContextCreate(
         let range = ExecutionOptions.threadRange
         guard threads == 0 || range.contains(Int(threads)) else {
             throw BoundaryError.invalidArgument(
-                "threads is \(threads), expected 0 (every core) or "
-                    + "\(range.lowerBound)…\(range.upperBound)")
+                "threads is \(threads), expected 0 (every core) or \(ValueText.range(range))")
         }
         let options = ExecutionOptions(
             integrator: try Check.integrator(integrator),
@@ -104,8 +103,7 @@ public func hxsimContextCreate(
             let chipCounts = PhysicsExecutor.chipCountRange
             guard chipCounts.contains(count) else {
                 throw BoundaryError.invalidArgument(
-                    "chip_count is \(count), expected \(chipCounts.lowerBound)…\(chipCounts.upperBound)"
-                )
+                    "chip_count is \(count), expected \(ValueText.range(chipCounts))")
             }
             let handles = try Check.array(chips, count: count, "chips")
             var copies: [Chip] = []

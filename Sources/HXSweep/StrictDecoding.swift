@@ -1,4 +1,5 @@
 import Foundation
+import HXIO
 
 /// A coding key for any name, to list the keys an object really has.
 struct AnyCodingKey: CodingKey {
@@ -34,7 +35,7 @@ func rejectUnknownKeys(in decoder: any Decoder, allowed: [String]) throws {
     let container = try decoder.container(keyedBy: AnyCodingKey.self)
     for key in container.allKeys where !allowed.contains(key.stringValue) {
         let hint = closestName(to: key.stringValue, among: allowed).map {
-            ", did you mean '\($0)'?"
+            ", " + Spelling.didYouMean($0)
         }
         throw DecodingError.dataCorrupted(
             DecodingError.Context(

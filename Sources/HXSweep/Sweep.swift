@@ -352,9 +352,8 @@ enum SweepDatasets {
             throw setting(
                 "kind",
                 "'\(spec.kind)' is not one of yinyang, mnist, digits"
-                    + (closestName(to: spec.kind, among: ["yinyang", "mnist", "digits"]).map {
-                        " (did you mean '\($0)'?)"
-                    } ?? ""))
+                    + Spelling.hint(
+                        closestName(to: spec.kind, among: ["yinyang", "mnist", "digits"])))
         }
         if let limit = spec.limit, limit < dataset.count {
             dataset = try dataset.subset(Array(0..<limit))

@@ -1,5 +1,6 @@
 import Foundation
 import HXNetwork
+import HXNumerics
 import HXPhysics
 
 /// Where a point's network runs.
@@ -43,7 +44,7 @@ enum AxisValues: Sendable {
         switch self {
         case .integers(let range):
             guard let whole = value.integer, range.contains(whole) else {
-                return .failure(Reason("an integer in \(range.lowerBound)…\(range.upperBound)"))
+                return .failure(Reason("an integer in \(ValueText.range(range))"))
             }
             return .success(.number(Double(whole)))
         case .numbers(let range, let excludingLower):
@@ -347,9 +348,7 @@ public enum AxisKind: Sendable, Hashable {
                 try parameters.set(name, to: candidate)
             } catch {
                 let unit = descriptor.unit.isEmpty ? "" : " \(descriptor.unit)"
-                throw fail(
-                    "\(name) must lie in \(descriptor.allowed.lowerBound)…"
-                        + "\(descriptor.allowed.upperBound)\(unit)")
+                throw fail("\(name) must lie in \(ValueText.range(descriptor.allowed))\(unit)")
             }
             if case .flag(let on) = candidate { return .flag(on) }
             return value

@@ -90,10 +90,10 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .inSpecification(let path, let error):
             return "sweep specification \(path): \(error)"
         case .unknownAxis(let name, let suggestion):
-            return "unknown axis '\(name)'" + Self.hint(suggestion) + "; axes are "
+            return "unknown axis '\(name)'" + Spelling.hint(suggestion) + "; axes are "
                 + SettingAxis.summary
         case .unknownParameter(let axis, let name, let suggestion):
-            return "axis \(axis): unknown physics parameter '\(name)'" + Self.hint(suggestion)
+            return "axis \(axis): unknown physics parameter '\(name)'" + Spelling.hint(suggestion)
                 + " (see `hxsim chip --json` for the names)"
         case .emptyAxis(let axis):
             return "axis \(axis) has no values: give a non-empty \"values\" list or a \"range\""
@@ -108,7 +108,7 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidSetting(let name, let reason):
             return "\(name): \(reason)"
         case .missingFile(let role, let path, let reason):
-            return "cannot read the \(role) \(path): \(reason)"
+            return FileText.cannotRead("the \(role)", path, reason)
         case .shardOutOfRange(let index, let count):
             return
                 "shard \(index)/\(count) does not exist: with n shards, i runs from 0 to n − 1 "
@@ -124,10 +124,10 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
                 "results file \(path) already has records; pass --resume to continue it, or "
                 + "choose another --results file"
         case .foreignResults(let path, let line, let expected, let found):
-            return
-                "\(path) line \(line) was written for another sweep (spec hash "
-                + "\(found.prefix(12))…, this one is \(expected.prefix(12))…): the spec, model "
-                + "or data set changed; write to another --results file"
+            return FilePlace.line(path, line).describing(
+                "the record was written for another sweep (spec hash "
+                    + "\(found.prefix(12))…, this one is \(expected.prefix(12))…): the spec, model "
+                    + "or data set changed; write to another --results file")
         case .duplicatedPoints(let keys):
             return "duplicated points: " + Self.list(keys)
         case .missingPoints(let keys):
@@ -143,18 +143,18 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
         case .evaluationFailed(let key, let reason):
             return "point \(key) failed: \(reason)"
         case .tamperedRecord(let path, let line):
-            return
-                "\(path) line \(line): the record does not match its checksum: it was edited or "
-                + "damaged after it was written; rerun the point (remove the line and --resume)"
+            return FilePlace.line(path, line).describing(
+                "the record does not match its checksum: it was edited or damaged after it was "
+                    + "written; rerun the point (remove the line and --resume)")
         case .unverifiedRecord(let path, let line):
-            return
-                "\(path) line \(line): the record has no checksum (written by an older HXSim), so "
-                + "it cannot be verified; rerun the sweep into a new results file"
+            return FilePlace.line(path, line).describing(
+                "the record has no checksum (written by an older HXSim), so it cannot be "
+                    + "verified; rerun the sweep into a new results file")
         case .mixedBuilds(let path, let line, let found, let expected):
-            return
-                "\(path) line \(line) was computed by \(found), not by \(expected): results of "
-                + "different builds, BLAS kernels or CPUs can differ; pass "
-                + "--accept-mixed-builds to combine them knowingly"
+            return FilePlace.line(path, line).describing(
+                "the record was computed by \(found), not by \(expected): results of different "
+                    + "builds, BLAS kernels or CPUs can differ; pass --accept-mixed-builds to "
+                    + "combine them knowingly")
         case .outputIsInput(let path):
             return
                 "the merged file \(path) is also one of the files to merge; write it to another "
@@ -168,10 +168,6 @@ public enum SweepError: Error, Equatable, Sendable, CustomStringConvertible {
                 "\(path) is not a results file: its last line, without a newline, is not the "
                 + "start of a record ('\(start)'); name another --results file"
         }
-    }
-
-    private static func hint(_ suggestion: String?) -> String {
-        suggestion.map { " (did you mean '\($0)'?)" } ?? ""
     }
 
     /// Up to ten entries, then how many more.

@@ -79,7 +79,7 @@ public struct SweepSpec: Sendable, Codable, Equatable {
         {
             throw DecodingError.dataCorruptedError(
                 forKey: .version, in: c,
-                debugDescription: "version \(version) is not supported (this build reads 1)")
+                debugDescription: FileText.otherVersion(found: version, supported: Self.version))
         }
         name = try c.decode(String.self, forKey: .name)
         model = try c.decode(String.self, forKey: .model)

@@ -66,7 +66,7 @@ public func measureMockParameter(
     else {
         throw NetworkError.invalidArgument(
             "measurement needs an input in 1…\(VMMLimits.inputRange.upperBound) and a non-zero "
-                + "weight in \(VMMLimits.weightRange.lowerBound)…\(VMMLimits.weightRange.upperBound), "
+                + "weight in \(ValueText.range(VMMLimits.weightRange)), "
                 + "got \(options.inputValue) and \(options.weightValue)")
     }
     guard (1...VMMLimits.rowsPerBlock).contains(options.rows),

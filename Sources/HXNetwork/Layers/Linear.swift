@@ -1,3 +1,5 @@
+import HXNumerics
+
 /// A fully connected layer on the chip (hxtorch's `Linear`): `y = input · weightᵀ (+ bias)`.
 ///
 /// The weight is `[outFeatures, inFeatures]` in chip units (PyTorch's layout); on its way to the
@@ -68,7 +70,7 @@ public struct Linear: ChipLayer {
         // The chip sees the weight with every column repeated `avg` times.
         try TensorLimits.requireElements(
             weight.shape + [avg],
-            "Linear weight \(NetworkError.format(weight.shape)) with avg \(avg)")
+            "Linear weight \(ValueText.shape(weight.shape)) with avg \(avg)")
         try checkFinite(weight: weight, bias: bias, layer: "Linear")
         self.weight = weight
         self.bias = bias

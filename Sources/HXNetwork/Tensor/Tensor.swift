@@ -172,7 +172,7 @@ extension Tensor: CustomStringConvertible {
     public var description: String {
         let shown = storage.prefix(8).map { String($0) }.joined(separator: ", ")
         let more = storage.count > 8 ? ", … (\(storage.count) values)" : ""
-        return "Tensor(shape: \(NetworkError.format(shape)), [\(shown)\(more)])"
+        return "Tensor(shape: \(ValueText.shape(shape)), [\(shown)\(more)])"
     }
 }
 

@@ -133,7 +133,7 @@ extension Tensor {
         guard rank > 0 else { return self }
         if times == 1 { return self }
         let total = try TensorLimits.requireElements(
-            shape + [times], "\(NetworkError.format(shape)) repeated \(times) times")
+            shape + [times], "\(ValueText.shape(shape)) repeated \(times) times")
         var out = [Float]()
         out.reserveCapacity(total)
         for value in storage { out.append(contentsOf: repeatElement(value, count: times)) }
