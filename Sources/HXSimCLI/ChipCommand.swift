@@ -1,6 +1,7 @@
 import Foundation
 import HXArguments
 import HXIO
+import HXNumerics
 import HXPhysics
 
 /// `hxsim chip`: describes a chip instance and its parameters.
@@ -33,9 +34,9 @@ struct ChipCommand: ParsableCommand {
             \(ChipGeometry.columnsPerHemisphere) neuron columns, \
             \(ChipGeometry.signedInputsPerHemisphere) signed inputs (row pairs)
               largest signed VMM in one execution: \(ChipGeometry.maxSignedVMM.inputs) inputs × \
-            \(ChipGeometry.maxSignedVMM.outputs) outputs; inputs \(rangeText(ChipGeometry.inputRange)), \
-            weights \(rangeText(ChipGeometry.weightRange)), \
-            outputs \(rangeText(ChipGeometry.outputRange))
+            \(ChipGeometry.maxSignedVMM.outputs) outputs; inputs \(ValueText.range(ChipGeometry.inputRange)), \
+            weights \(ValueText.range(ChipGeometry.weightRange)), \
+            outputs \(ValueText.range(ChipGeometry.outputRange))
               nominal cells: synapse bias \(hemisphere.synapseBias), OTA bias \
             \(hemisphere.excitatoryOTABias[0]), reset potential \(hemisphere.resetPotential[0]), \
             CADC ramp start \(hemisphere.cadcRampStart), ramp current \(hemisphere.cadcRampCurrent)

@@ -132,13 +132,13 @@ struct OperandOptions: ParsableArguments {
     @Option(
         valueName: "FILE",
         help:
-            "activations \(rangeText(ChipGeometry.inputRange)), batch × rows (rows ≤ "
+            "activations \(ValueText.range(ChipGeometry.inputRange)), batch × rows (rows ≤ "
             + "\(ChipGeometry.maxSignedVMM.inputs)), CSV or .npy; - reads stdin")
     var inputs: String
     @Option(
         valueName: "FILE",
         help:
-            "signed weights \(rangeText(ChipGeometry.weightRange)), rows × columns (columns ≤ "
+            "signed weights \(ValueText.range(ChipGeometry.weightRange)), rows × columns (columns ≤ "
             + "\(ChipGeometry.maxSignedVMM.outputs)), CSV or .npy; - reads stdin")
     var weights: String
     @Flag(
@@ -214,7 +214,7 @@ enum OperandRounding {
             guard rounded + clamped > 0 else { return nil }
             return "--round changed \(HumanFormat.count(rounded + clamped)) of "
                 + "\(HumanFormat.count(values)) \(operand) (\(HumanFormat.count(clamped)) "
-                + "clamped to \(rangeText(allowed)))"
+                + "clamped to \(ValueText.range(allowed)))"
         }
     }
 
@@ -294,9 +294,6 @@ struct OperandError: Error, CustomStringConvertible {
 
     var description: String { "\(context): \(error)" }
 }
-
-/// `low…high`, as help texts show a range.
-func rangeText(_ range: ClosedRange<Int>) -> String { "\(range.lowerBound)…\(range.upperBound)" }
 
 /// An output option's path made absolute (``absolutePath(_:option:mustExist:)``), or `-` for
 /// standard output as it is.

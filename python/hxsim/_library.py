@@ -133,6 +133,31 @@ def load():
         return library
 
 
+class OwnedHandle:
+    """An object owning one library handle (a chip or a context): freed exactly once, by the
+    C function named `_free`, when it is closed or collected; freeing it again does nothing."""
+
+    #: The ``hxsim_*_free`` function of the handle's kind.
+    _free = None
+
+    def __init__(self):
+        self._handle_lock = threading.Lock()
+        self._handle = None
+
+    def _free_handle(self):
+        # The swap under the lock: two threads closing at once free the handle once.
+        with self._handle_lock:
+            handle, self._handle = self._handle, None
+        if handle is not None:
+            call(self._free, handle)
+
+    def __del__(self):
+        try:
+            self._free_handle()
+        except Exception:  # noqa: BLE001 - never raise from a finaliser
+            pass
+
+
 def limit(name):
     """The library's limit `name` (``hxsim_limit`` of the header lists the names), read once:
     the chip's ranges and the bounds on a request are stated in the library, not again here."""

@@ -4,7 +4,6 @@ import ctypes
 import json
 import os
 import stat
-import threading
 
 import numpy as np
 
@@ -87,7 +86,7 @@ def integrator_code(integrator):
             f"integrator must be one of {sorted(INTEGRATORS)}, got {integrator!r}") from None
 
 
-class Chip:
+class Chip(_library.OwnedHandle):
     """One simulated HICANN-X chip, drawn from `seed` (its fixed-pattern mismatch).
 
     As on the real chip, weights stay written until replaced and every input vector sent is one
@@ -97,12 +96,13 @@ class Chip:
     raises ``InvalidHandleError``.
     """
 
+    _free = "hxsim_chip_free"
+
     def __init__(self, seed=1, parameters=None):
         """Draws chip `seed`; `parameters` is a physics-parameter file (path), its JSON text or a
         dict (``hxsim chip --json``), or None for the defaults."""
         seed = integer(seed, "seed", "uint64")
-        self._lock = threading.Lock()
-        self._handle = None
+        super().__init__()
         self.projected_time = 0.0
         handle = ctypes.c_uint64()
         _library.call("hxsim_chip_create", int(seed),
@@ -173,22 +173,13 @@ class Chip:
 
     def close(self):
         """Frees the chip (idempotent)."""
-        with self._lock:
-            handle, self._handle = self._handle, None
-        if handle is not None:
-            _library.call("hxsim_chip_free", handle)
+        self._free_handle()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *_):
         self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # noqa: BLE001 - never raise from a finaliser
-            pass
 
     def __repr__(self):
         state = "freed" if self._handle is None else f"seed {self.seed}"

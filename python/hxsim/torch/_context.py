@@ -51,8 +51,10 @@ class MockParameter:
         return f"MockParameter(noise_std={self.noise_std:.6f}, gain={self.gain:.6f})"
 
 
-class Context:
+class Context(_library.OwnedHandle):
     """One execution context (see the module's documentation); usable with ``with``."""
+
+    _free = "hxsim_context_free"
 
     def __init__(self, mode="physics", seed=0, chips=1, calibration=None, parameters=None,
                  integrator="fast", digital_correction=False, mock_parameter=None, threads=None,
@@ -74,7 +76,7 @@ class Context:
             default, 4096; rounded up to a multiple of 128 and at least 1024). It bounds what a
             call holds besides its input and result; the results do not depend on it.
         """
-        self._handle = None
+        super().__init__()
         if mode not in MODES:
             raise ValueError(f"mode must be one of {sorted(MODES)}, got {mode!r}")
         self.mode = mode
@@ -175,9 +177,7 @@ class Context:
 
     def release(self):
         """Frees the context (idempotent)."""
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            _library.call("hxsim_context_free", handle)
+        self._free_handle()
 
     def __enter__(self):
         global _current
@@ -189,12 +189,6 @@ class Context:
         global _current
         _current = self._previous
         self.release()
-
-    def __del__(self):
-        try:
-            self.release()
-        except Exception:  # noqa: BLE001 - never raise from a finaliser
-            pass
 
     def __repr__(self):
         return (f"hxsim.torch.Context(mode={self.mode!r}, seed={self.seed}, "
