@@ -22,6 +22,7 @@ let limits: KeyValuePairs<String, Int> = [
     "wait_between_events_default": ChipGeometry.defaultWaitBetweenEvents,
     "max_chips": PhysicsExecutor.chipCountRange.upperBound,
     "parameter_file_bytes": ReadLimits.document.maxFileBytes,
+    "tensor_elements_max": TensorLimits.maxElements,
 ]
 
 /// `hxsim_limit` of `include/hxsim.h`, where it is documented.

@@ -31,9 +31,10 @@ struct LimitABITests {
         #expect(limit("wait_between_events_default") == 5)
         #expect(limit("max_chips") == Int64(PhysicsExecutor.chipCountRange.upperBound))
         #expect(limit("parameter_file_bytes") == Int64(ReadLimits.document.maxFileBytes))
+        #expect(limit("tensor_elements_max") == 1 << 28)
         // The table and the header's list have the same names, each once.
         #expect(Set(limits.map(\.key)).count == limits.count)
-        #expect(limits.count == 15)
+        #expect(limits.count == 16)
     }
 
     @Test("an unknown name or a NULL pointer is refused with a message naming it")

@@ -362,3 +362,7 @@ def test_a_convolution_with_a_huge_result_is_refused_before_any_work():
     with pytest.raises(hxsim.InvalidArgumentError,
                        match=r"the output of shape \[1, 300, 1, 1048576\] has more than"):
         ht.conv2d(torch.ones(1, 1, 1, 2**20), torch.ones(300, 1, 1, 1))
+    # 2⁴⁶ floats: refused before torch is asked for 256 TiB (its allocation would fail).
+    with pytest.raises(hxsim.InvalidArgumentError,
+                       match=r"the output of shape \[1, 67108864, 1, 1048576\] has more than"):
+        ht.conv2d(torch.ones(1, 1, 1, 2**20), torch.ones(1, 1, 1, 1).expand(2**26, 1, 1, 1))

@@ -78,8 +78,10 @@ const char *hxsim_last_error(void);
  * one hemisphere), "hardware_matrix_width" (its columns), "num_sends_min", "num_sends_max",
  * "wait_between_events_min", "wait_between_events_max", "wait_between_events_default") and the
  * library's bounds on a request ("max_chips": chips of one context; "parameter_file_bytes": the
- * largest physics-parameter file read). A binding asks for these instead of restating them. An
- * unknown name is HXSIM_ERROR_INVALID_ARGUMENT, its message listing the names. */
+ * largest physics-parameter file read; "tensor_elements_max": the most elements of one tensor that
+ * crosses the boundary, such as a convolution's result). A binding asks for these instead of
+ * restating them. An unknown name is HXSIM_ERROR_INVALID_ARGUMENT, its message listing the
+ * names. */
 hxsim_status hxsim_limit(const char *name, int64_t *value);
 
 /* ---- Chips -------------------------------------------------------------------------------- */

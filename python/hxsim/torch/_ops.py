@@ -101,6 +101,13 @@ def _vmm(input, weight, call, linear, num_sends, mock):
 
 
 def _output(shape):
+    """The result tensor of a library call; a shape beyond what the library returns is refused
+    as the library refuses it, before torch allocates it (an allocation of terabytes fails, and
+    one of gigabytes succeeds only to be refused)."""
+    most = _library.limit("tensor_elements_max")
+    if math.prod(shape) > most:
+        raise InvalidArgumentError(
+            f"the output of shape {list(shape)} has more than {most} elements")
     return torch.empty(shape, dtype=torch.float32)
 
 
@@ -227,8 +234,8 @@ def _conv1d(function, last, operation, input, weight, bias, stride, num_sends,
     shape = (n, o, (length - k) // s + 1 if length >= k else 0)
 
     def call(handle, backend):
+        y = _output(shape)  # refused before the operands are copied, if it is too large
         x, w = _prepare(input, "input"), _prepare(weight, "weight")
-        y = _output(shape)
         _library.call(function, handle, backend, x.data_ptr(), n, c, length, w.data_ptr(), o, k,
                       s, last, num_sends, wait_between_events, y.data_ptr(), y.numel())
         return y
@@ -262,8 +269,8 @@ def conv2d(input, weight, bias=None, stride=1, num_sends=1, wait_between_events=
     shape = (n, o, (h - kh) // sy + 1 if h >= kh else 0, (w_ - kw) // sx + 1 if w_ >= kw else 0)
 
     def call(handle, backend):
+        y = _output(shape)  # refused before the operands are copied, if it is too large
         x, w = _prepare(input, "input"), _prepare(weight, "weight")
-        y = _output(shape)
         _library.call("hxsim_conv2d", handle, backend, x.data_ptr(), n, c, h, w_, w.data_ptr(),
                       o, kh, kw, sy, sx, 0, 0, num_sends, wait_between_events, y.data_ptr(),
                       y.numel())
