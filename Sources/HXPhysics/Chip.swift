@@ -313,7 +313,7 @@ public struct Chip: Sendable {
         let integrator = try GSLPath.makeIntegrator(for: batch)
         return try row.withUnsafeBufferPointer { buffer in
             try integrator.run(
-                inputs: buffer, noise: noise, trace: (request.column, request.resolution),
+                inputs: buffer, noise: noise, trace: request,
                 sample: request.sample
             ).trace
         }

@@ -36,16 +36,18 @@ extension Chip {
     /// - Parameters:
     ///   - traceColumn: a column (0..<columns) whose voltages to record, of sample
     ///     `traceSample`, every `traceResolution` seconds.
+    ///   - traceProgress: called while the trace is integrated (``TraceRequest/progress``).
     public mutating func vmm(
         inputs: Matrix<Int>, weights: Matrix<Int>, options: ExecutionOptions = ExecutionOptions(),
-        traceColumn: Int? = nil, traceSample: Int = 0, traceResolution: Double = 2e-9
+        traceColumn: Int? = nil, traceSample: Int = 0, traceResolution: Double = 2e-9,
+        traceProgress: (@Sendable (Double) -> Void)? = nil
     ) throws -> VMMResult {
         try Self.checkVMMShapes(inputs: inputs.shape, weights: weights.shape)
         let chipInputs = try Self.checkedInputs(inputs)
         return try checkedVMM(
             inputs: chipInputs, weights: Self.narrowedWeights(weights), options: options,
             traceColumn: traceColumn, traceSample: traceSample,
-            traceResolution: traceResolution)
+            traceResolution: traceResolution, traceProgress: traceProgress)
     }
 
     /// ``vmm(inputs:weights:options:traceColumn:traceSample:traceResolution:)`` for inputs and
@@ -54,21 +56,24 @@ extension Chip {
     public mutating func vmm(
         inputs: Matrix<UInt8>, weights: Matrix<Int8>,
         options: ExecutionOptions = ExecutionOptions(),
-        traceColumn: Int? = nil, traceSample: Int = 0, traceResolution: Double = 2e-9
+        traceColumn: Int? = nil, traceSample: Int = 0, traceResolution: Double = 2e-9,
+        traceProgress: (@Sendable (Double) -> Void)? = nil
     ) throws -> VMMResult {
         try Self.checkVMMShapes(inputs: inputs.shape, weights: weights.shape)
         try Self.checkActivations(inputs)
         try Self.checkWeightValues(weights)
         return try checkedVMM(
             inputs: inputs, weights: weights, options: options, traceColumn: traceColumn,
-            traceSample: traceSample, traceResolution: traceResolution)
+            traceSample: traceSample, traceResolution: traceResolution,
+            traceProgress: traceProgress)
     }
 
     /// The VMM of both overloads once they have checked the shapes, the inputs and the weights'
     /// values (each in its own format, so that no value is scanned twice for them).
     private mutating func checkedVMM(
         inputs: Matrix<UInt8>, weights: Matrix<Int8>, options: ExecutionOptions,
-        traceColumn: Int?, traceSample: Int, traceResolution: Double
+        traceColumn: Int?, traceSample: Int, traceResolution: Double,
+        traceProgress: (@Sendable (Double) -> Void)?
     ) throws -> VMMResult {
         let split = ChipGeometry.columnsPerHemisphere
         var hemisphereInputs: HemispherePair<Matrix<UInt8>?> = [nil, nil]
@@ -95,6 +100,7 @@ extension Chip {
             trace = TraceRequest(
                 hemisphere: traceColumn / split, column: traceColumn % split, sample: traceSample,
                 resolution: traceResolution)
+            trace?.progress = traceProgress
         }
         let result = try candidate.execute(inputs: hemisphereInputs, options: options, trace: trace)
         self = candidate

@@ -123,6 +123,11 @@ public struct TraceRequest: Sendable, Equatable {
     public var sample: Int
     /// Spacing of the trace points, in seconds.
     public var resolution: Double
+    /// Called while the column is integrated with the fraction (0…1) of the execution's
+    /// simulated time traced so far, at most once per percent, from the executing thread: a
+    /// trace of many points and long waits takes minutes. Not part of the request's value
+    /// (`==` ignores it).
+    public var progress: (@Sendable (Double) -> Void)?
 
     /// The most points a trace may have, checked before the integration runs (a trace of one
     /// vector with 255 sends and the longest wait has 2.7 × 10⁸ points at 1 ns): the default
@@ -144,5 +149,10 @@ public struct TraceRequest: Sendable, Equatable {
         self.column = column
         self.sample = sample
         self.resolution = resolution
+    }
+
+    public static func == (a: TraceRequest, b: TraceRequest) -> Bool {
+        (a.hemisphere, a.column, a.sample, a.resolution)
+            == (b.hemisphere, b.column, b.sample, b.resolution)
     }
 }

@@ -66,10 +66,15 @@ struct TraceCommand: ParsableCommand {
         options.firstTrial = chip.nextTrial + UInt64(sample)
         let vector = inputs.slice(rows: sample..<(sample + 1), columns: 0..<inputs.columns)
         let result: VMMResult
+        // One column of a full hemisphere at the longest waits integrates for minutes.
+        let lines = ProgressLines(
+            context.progressReporter(label: "trace (percent of the execution)", total: 100))
         do {
             result = try chip.vmm(
                 inputs: vector, weights: weights, options: options, traceColumn: column,
-                traceSample: 0, traceResolution: resolution * 1e-9)
+                traceSample: 0, traceResolution: resolution * 1e-9,
+                traceProgress: { lines.update(done: Int(($0 * 100).rounded(.down))) })
+            lines.finish()
         } catch PhysicsError.traceTooLong(let points, let limit, _, let minimumResolution) {
             throw tooLong(points: points, limit: limit, minimumResolution: minimumResolution)
         }
@@ -156,5 +161,23 @@ struct TraceCommand: ParsableCommand {
         return Figure(
             title: "Column \(column), input vector \(trace.sample)", panels: [lines, membrane],
             columns: 1, panelWidth: 900, panelHeight: 300)
+    }
+}
+
+/// A ``ProgressReporter`` the integrating thread can advance: calls arrive from wherever the
+/// chip runs the traced hemisphere.
+private final class ProgressLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reporter: ProgressReporter
+
+    init(_ reporter: ProgressReporter) { self.reporter = reporter }
+
+    func update(done: Int) { lock.withLock { reporter.update(done: done) } }
+
+    func finish() {
+        lock.withLock {
+            reporter.update(done: reporter.total)
+            reporter.finish()
+        }
     }
 }

@@ -237,6 +237,30 @@ struct ChipContractTests {
         #expect(Double(trace.times.count) >= (shortRead / 5e-9).rounded(.down))
     }
 
+    @Test("a trace reports its progress: rising fractions of the execution, at most one a percent")
+    func traceProgress() throws {
+        var chip = try Chip(seed: 25)
+        let heard = Heard()
+        let options = ExecutionOptions(numSends: 20, waitBetweenEvents: 50)
+        let quiet = try chip.vmm(
+            inputs: filled(1, 4, 20), weights: filled(4, 8, 2), options: options, traceColumn: 1,
+            traceResolution: 5e-9)
+        var again = try Chip(seed: 25)
+        let reported = try again.vmm(
+            inputs: filled(1, 4, 20), weights: filled(4, 8, 2), options: options, traceColumn: 1,
+            traceResolution: 5e-9, traceProgress: { heard.append($0) })
+        let fractions = heard.values
+        // 80 events over 32 µs at 5 ns: thousands of points, reported about once a percent.
+        #expect(fractions.count >= 90 && fractions.count <= 101, "\(fractions.count) reports")
+        // Each report is in a later whole percent than the one before.
+        let percents = fractions.map { Int(($0 * 100 + 1e-9).rounded(.down)) }
+        #expect(zip(percents, percents.dropFirst()).allSatisfy { $0.0 < $0.1 }, "\(percents)")
+        #expect(fractions.allSatisfy { (0.0...1.0).contains($0) })
+        #expect(try #require(fractions.last) > 0.99)
+        // Listening changes nothing.
+        #expect(reported.outputs == quiet.outputs && reported.trace == quiet.trace)
+    }
+
     @Test(
         "projected time is MODEL.md §4: per vector, the busier hemisphere's non-zero inputs × numSends × wait × 8 ns, plus 36 µs",
         arguments: [(1, 5), (3, 2), (7, 1023)])
@@ -370,4 +394,12 @@ struct ChipContractTests {
             .outputs
         #expect(Set(outputs.storage).count == 1, "\(Set(outputs.storage))")
     }
+}
+
+/// Values a `@Sendable` closure appends, read afterwards.
+private final class Heard: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Double] = []
+    var values: [Double] { lock.withLock { stored } }
+    func append(_ value: Double) { lock.withLock { stored.append(value) } }
 }

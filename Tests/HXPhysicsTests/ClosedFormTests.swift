@@ -63,7 +63,8 @@ private func gslSample(
     let integrator = try GSLPath.makeIntegrator(for: batch)
     return try row.withUnsafeBufferPointer {
         try integrator.run(
-            inputs: $0, noise: GSLRandom(seed: 1, kind: .taus2), trace: (0, 1e-6), sample: 0)
+            inputs: $0, noise: GSLRandom(seed: 1, kind: .taus2),
+            trace: TraceRequest(column: 0, resolution: 1e-6), sample: 0)
     }
 }
 

@@ -45,7 +45,8 @@ struct GSLSchemeTests {
             parameters: parameters)
         let outcome = try row.withUnsafeBufferPointer {
             try GSLPath.makeIntegrator(for: batch).run(
-                inputs: $0, noise: GSLRandom(seed: 1, kind: .taus2), trace: (0, 1e-6), sample: 0)
+                inputs: $0, noise: GSLRandom(seed: 1, kind: .taus2),
+                trace: TraceRequest(column: 0, resolution: 1e-6), sample: 0)
         }
         let trace = try #require(outcome.trace)
         var worst = 0.0

@@ -191,4 +191,23 @@ struct CommandTests {
             readTime / (nanoseconds * 1e-9) <= Double(TraceRequest.maximumPoints),
             "\(nanoseconds) ns")
     }
+
+    @Test("trace shows its progress on stderr (a percent of the execution), none with --quiet")
+    func traceProgress() throws {
+        let dir = try temporaryDirectory()
+        try FileIO.writeAtomically("1,2,3\n", to: dir + "/x.csv")
+        try FileIO.writeAtomically("1,2,3\n1,2,3\n1,2,3\n", to: dir + "/w.csv")
+        let base = [
+            "trace", "--inputs", dir + "/x.csv", "--weights", dir + "/w.csv", "--column", "0",
+            "--out", dir + "/t.csv",
+        ]
+        let shown = hxsim(base)
+        #expect(shown.status == 0, "\(shown.err)")
+        // A short trace ends within the first second: only the final line.
+        #expect(
+            shown.err.hasPrefix("trace (percent of the execution): 100/100 (")
+                && shown.err.hasSuffix(")\n") && shown.err.contains("took 00:0"), "\(shown.err)")
+        let quiet = hxsim(base + ["--quiet"])
+        #expect(quiet.status == 0 && quiet.err.isEmpty, "\(quiet.err)")
+    }
 }

@@ -41,7 +41,7 @@ protocol SampleIntegrator: AnyObject {
     /// records one column every `resolution` seconds.
     func run(
         inputs: UnsafeBufferPointer<UInt8>, noise: GSLRandom,
-        trace: (column: Int, resolution: Double)?, sample: Int
+        trace: TraceRequest?, sample: Int
     ) throws -> SampleOutcome
 }
 
@@ -199,7 +199,7 @@ final class PlainIntegrator: SampleIntegrator {
 
     func run(
         inputs: UnsafeBufferPointer<UInt8>, noise: GSLRandom,
-        trace: (column: Int, resolution: Double)?, sample: Int
+        trace: TraceRequest?, sample: Int
     ) throws -> SampleOutcome {
         let n = system.columns
         let (drift, events, readTime) = GSLPath.schedule(
@@ -210,7 +210,7 @@ final class PlainIntegrator: SampleIntegrator {
         var recorder = try trace.map {
             try TraceRecorder(
                 column: $0.column, columns: n, resolution: $0.resolution, readTime: readTime,
-                eventCount: events.count)
+                eventCount: events.count, progress: $0.progress)
         }
         recorder?.record(0, y)
         var t = 0.0
@@ -259,6 +259,10 @@ struct TraceRecorder {
     let column: Int
     let columns: Int
     let resolution: Double
+    let readTime: Double
+    let progress: (@Sendable (Double) -> Void)?
+    /// The whole percent of `readTime` last reported to `progress`.
+    private var reportedPercent = 0
     var times: [Double] = []
     var membrane: [Double] = []
     var excitatory: [Double] = []
@@ -266,9 +270,11 @@ struct TraceRecorder {
 
     /// A recorder for a sample whose result is read `readTime` seconds after the baseline
     /// read, after `eventCount` events; its storage is reserved for every point at once.
+    /// `progress` hears the fraction of `readTime` recorded, at most once per percent.
     /// - Throws: ``PhysicsError/traceTooLong(points:limit:readTime:minimumResolution:)``.
     init(
-        column: Int, columns: Int, resolution: Double, readTime: Double, eventCount: Int
+        column: Int, columns: Int, resolution: Double, readTime: Double, eventCount: Int,
+        progress: (@Sendable (Double) -> Void)? = nil
     )
         throws
     {
@@ -277,6 +283,8 @@ struct TraceRecorder {
         self.column = column
         self.columns = columns
         self.resolution = resolution
+        self.readTime = readTime
+        self.progress = progress
         // Reserved once: arrays grown by doubling would hold up to twice the points.
         times.reserveCapacity(points)
         membrane.reserveCapacity(points)
@@ -327,6 +335,14 @@ struct TraceRecorder {
         excitatory.append(e)
         inhibitory.append(i)
         membrane.append(m)
+        if let progress, readTime > 0 {
+            // The margin keeps 0.07 · readTime, computed as 0.0699…, in percent 7.
+            let percent = Int((t / readTime * 100 + 1e-9).rounded(.down))
+            if percent > reportedPercent {
+                reportedPercent = percent
+                progress(min(t / readTime, 1))
+            }
+        }
     }
 
     func trace(

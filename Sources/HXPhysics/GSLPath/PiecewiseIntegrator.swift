@@ -180,7 +180,7 @@ final class PiecewiseIntegrator: SampleIntegrator {
 
     func run(
         inputs: UnsafeBufferPointer<UInt8>, noise: GSLRandom,
-        trace: (column: Int, resolution: Double)?, sample: Int
+        trace: TraceRequest?, sample: Int
     ) throws -> SampleOutcome {
         let n = columns
         let (driftCurrents, events, readTime) = GSLPath.schedule(
@@ -196,7 +196,7 @@ final class PiecewiseIntegrator: SampleIntegrator {
         var recorder = try trace.map {
             try TraceRecorder(
                 column: $0.column, columns: n, resolution: $0.resolution, readTime: readTime,
-                eventCount: events.count)
+                eventCount: events.count, progress: $0.progress)
         }
         let volts = saturates ? 1 / inverseLinearRange : 1
         func record(_ t: Double) {
