@@ -43,9 +43,16 @@ struct VMMCommand: ParsableCommand {
         return max(standard, (ProcessMemory.residentBytes ?? 0) + standard / 2)
     }
 
-    /// Rows per chunk of the GSL reference (about ten vectors a second), so that its progress
-    /// comes every second or so; its vectors do not depend on the chunking.
-    static let gslChunkRows = 8
+    /// Rows per chunk of the GSL reference, so that its progress comes every second or so: 8 at
+    /// the default timing, fewer as the sends and the wait lengthen the execution each vector
+    /// is integrated over (its cost grows about as numSends × wait: 255 sends 1023 cycles apart
+    /// took 56 s a vector of 512 columns, against milliseconds at the defaults; release build,
+    /// AMD EPYC), but one row per thread at least, so that every core has a vector. Its vectors
+    /// do not depend on the chunking.
+    static func gslChunkRows(numSends: Int, waitBetweenEvents: Int, threads: Int) -> Int {
+        let standard = ChipGeometry.defaultNumSends * ChipGeometry.defaultWaitBetweenEvents
+        return max(threads, 8 * standard / max(1, numSends * waitBetweenEvents))
+    }
 
     func run(_ context: CommandContext) throws {
         // Outputs and settings first: nothing below runs with a bad --out or sidecar.
@@ -112,8 +119,11 @@ struct VMMCommand: ParsableCommand {
                     firstRow: firstRow)
             }
         }
+        let gslRows = Self.gslChunkRows(
+            numSends: options.numSends, waitBetweenEvents: options.waitBetweenEvents,
+            threads: options.threads ?? Parallel.coreCount)
         let chunkRows =
-            options.integrator == .gsl ? min(plan.chunkRows, Self.gslChunkRows) : plan.chunkRows
+            options.integrator == .gsl ? min(plan.chunkRows, gslRows) : plan.chunkRows
         let summary = try reading("--inputs", path: inputs) {
             try chip.streamVMM(
                 inputs: reader, weights: weights, to: writer, options: options,

@@ -98,13 +98,25 @@ struct UsabilityCommandTests {
         }
         let summary = try chunked.streamVMM(
             inputs: reader, weights: weights, to: writer, options: options,
-            chunkRows: VMMCommand.gslChunkRows / 2)
+            chunkRows: 4)
         #expect(summary.chunks == 3)
         #expect(streamed.text == collected.text)
         #expect(summary.firstTrial == expected.firstTrial)
         #expect(
             abs(summary.projectedTime - expected.projectedTime) <= 1e-12 * expected.projectedTime)
         #expect(chunked.nextTrial == whole.nextTrial)
+    }
+
+    @Test("the GSL reference's chunks shrink as sends and waits lengthen a vector's execution")
+    func gslChunkSize() {
+        func rows(_ numSends: Int, _ wait: Int, threads: Int = 2) -> Int {
+            VMMCommand.gslChunkRows(numSends: numSends, waitBetweenEvents: wait, threads: threads)
+        }
+        #expect(rows(1, 5) == 8)
+        #expect(rows(2, 5) == 4 && rows(1, 10) == 4)
+        // The longest execution: a vector per thread, not eight (7.5 minutes between lines).
+        #expect(rows(255, 1023) == 2 && rows(255, 1023, threads: 1) == 1)
+        #expect(rows(1, 5, threads: 16) == 16)
     }
 
     @Test("--round rounds half away from zero and clamps; without it such values are errors")
