@@ -245,6 +245,9 @@ def test_the_constants_are_the_librarys_with_hxtorchs_values():
     assert ht.constants.defaults.wait_between_events == _library.limit(
         "wait_between_events_default")
     assert _library.limit("parameter_file_bytes") == 64 << 20
+    star = {}
+    exec("from hxsim.torch.constants import *", star)
+    assert star["synaptic_weight_max"] == 63 and star["max_chips"] == 64 and "defaults" in star
     with pytest.raises(AttributeError, match="no attribute 'max_chip'"):
         ht.constants.max_chip
     with pytest.raises(hxsim.InvalidArgumentError,

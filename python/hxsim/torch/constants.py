@@ -15,6 +15,10 @@ _FROM_LIBRARY = ("synaptic_weight_min", "synaptic_weight_max", "input_activation
                  "hardware_matrix_height", "hardware_matrix_width", "max_chips")
 
 
+#: What ``from hxsim.torch.constants import *`` takes (the library's names are fetched then).
+__all__ = [*_FROM_LIBRARY, "defaults"]
+
+
 def __getattr__(name):
     if name in _FROM_LIBRARY:
         return _library.limit(name)
