@@ -55,7 +55,9 @@ public enum StreamingRun {
             if let progress, clock() - lastReport >= interval {
                 lastReport = clock()
                 progress(
-                    line(label, rows: summary.rows, reader: reader, elapsed: lastReport - start))
+                    line(
+                        label, rows: summary.rows, reader: reader, elapsed: lastReport - start,
+                        more: ahead != nil))
             }
         }
         try writer.finish()
@@ -65,8 +67,12 @@ public enum StreamingRun {
         return summary
     }
 
-    /// `label: 120000 rows (35 %, 41000 rows/s, ETA 00:07)`, or the final line.
-    static func line(_ label: String, rows: Int, reader: MatrixReader?, elapsed: Double) -> String {
+    /// `label: 120000 rows (35 %, 41000 rows/s, ETA 00:07)`, or the final line. Rows `more`
+    /// than those done are still to come: when the file is read to its end already (a small CSV
+    /// is buffered whole) its share says nothing of them, and the line gives the rate alone.
+    static func line(
+        _ label: String, rows: Int, reader: MatrixReader?, elapsed: Double, more: Bool = false
+    ) -> String {
         let rate = elapsed > 0 ? Double(rows) / elapsed : 0
         let rateText = (elapsed > 0 ? ProgressReporter.formatRate(rate) : "-") + " rows/s"
         guard let reader else {
@@ -75,6 +81,7 @@ public enum StreamingRun {
         }
         let fraction =
             reader.totalRows.map { Double(rows) / Double(max($0, 1)) } ?? reader.fractionRead
+        if more, fraction >= 1 { return "\(label): \(rows) rows (\(rateText))\n" }
         let eta =
             fraction > 0
             ? ProgressReporter.formatDuration(elapsed * (1 - fraction) / fraction) : "--:--"

@@ -211,6 +211,39 @@ struct StreamingTests {
     }
 
     @Test(
+        "progress of a small CSV read whole gives the rate, not 100 % and ETA 00:00, while rows remain"
+    )
+    func progressOfBufferedCSV() throws {
+        let directory = try TemporaryDirectory()
+        let input = directory.file("x.csv")
+        try FileIO.writeAtomically((0..<6).map { "\($0),1\n" }.joined(), to: input)
+        let lines = Lines()
+        _ = try StreamingRun.run(
+            reader: try MatrixReader(path: input),
+            writer: try MatrixWriter<Int>(target: try OutputTarget.file(directory.file("y.csv"))),
+            // Every reading of the clock is a second later: a line after every chunk.
+            chunkRows: 2, progress: { lines.append($0) }, interval: 1,
+            clock: { Double(lines.tick()) }
+        ) { chunk, _ in chunk.map { Int($0) } }
+        let seen = lines.values
+        #expect(
+            seen == [
+                "rows: 2 rows (1.00 rows/s)\n", "rows: 4 rows (1.00 rows/s)\n",
+                "rows: 6 rows (100 %, 1.00 rows/s, ETA 00:00)\n",
+                "rows: 6 rows (0.857 rows/s, took 00:07)\n",
+            ])
+        // The share and ETA of a .npy (its header states the rows) still show.
+        let npy = directory.file("x.npy")
+        try NumPy.write(
+            try Matrix(rows: 6, columns: 2, storage: (0..<12).map(Double.init)), to: npy)
+        let reader = try MatrixReader(path: npy)
+        _ = try reader.next(maxRows: 2)
+        #expect(
+            StreamingRun.line("rows", rows: 2, reader: reader, elapsed: 2, more: true)
+                == "rows: 2 rows (33 %, 1.00 rows/s, ETA 00:04)\n")
+    }
+
+    @Test(
         "a memory plan fits the budget, and refuses a budget or a machine too small, with the numbers"
     )
     func memoryPlan() throws {
@@ -252,5 +285,21 @@ struct StreamingTests {
                 + "free memory or run on a larger machine")
         #expect((ProcessMemory.residentBytes ?? 0) > 1_000_000)
         #expect((ProcessMemory.availableBytes ?? 0) > 0)
+    }
+}
+
+/// Lines a `@Sendable` closure hands over, read afterwards.
+private final class Lines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    private var ticks = 0
+    var values: [String] { lock.withLock { stored } }
+    func append(_ line: String) { lock.withLock { stored.append(line) } }
+    /// A counter for a fake clock.
+    func tick() -> Int {
+        lock.withLock {
+            ticks += 1
+            return ticks
+        }
     }
 }
