@@ -80,7 +80,7 @@ extension CalibrationResult {
         do { header = try JSON.decode(Header.self, from: data, source: source) } catch {
             throw CalibrationError.malformedFile(
                 path: source,
-                reason: "not valid JSON, perhaps truncated or damaged: \(Self.reason(error))")
+                reason: Self.reason(error) + " (a truncated or damaged file?)")
         }
         guard let format = header.format else {
             throw CalibrationError.malformedFile(
@@ -158,10 +158,8 @@ extension CalibrationResult {
     }
 
     /// The message of a decoding or I/O error.
+    /// What is wrong with the file, without its name: the error it becomes names it.
     private static func reason(_ error: any Error) -> String {
-        if case IOError.invalidJSON(_, let path, let message) = error {
-            return "\(path): \(message)"
-        }
-        return "\(error)"
+        (error as? IOError)?.detail ?? "\(error)"
     }
 }

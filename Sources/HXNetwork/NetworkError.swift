@@ -43,11 +43,22 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(type) cannot be saved in a model file; use the built-in layers"
         case .modelFile(let path, let reason):
             return "model file \(path): \(reason)"
-        case .unsupportedModelVersion(let path, let found, let supported):
-            return
-                "model file \(path) has "
-                + FileText.otherVersion(found: found, supported: supported)
+        case .unsupportedModelVersion(let path, _, _):
+            return "model file \(path) has " + (modelFileReason ?? "")
+        }
+    }
+
+    /// For an error about a model file, what is wrong without the file's name, for a message
+    /// that names the file already; nil for other errors.
+    public var modelFileReason: String? {
+        switch self {
+        case .modelFile(_, let reason):
+            return reason
+        case .unsupportedModelVersion(_, let found, let supported):
+            return FileText.otherVersion(found: found, supported: supported)
                 + " — re-save it with a matching HXSim"
+        default:
+            return nil
         }
     }
 }

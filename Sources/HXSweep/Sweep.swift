@@ -93,8 +93,7 @@ public struct Sweep: Sendable {
                 parameters = try PhysicsParameters(contentsOf: path)
             } catch {
                 throw SweepError.missingFile(
-                    role: "parameter file", path: path,
-                    reason: (error as? IOError)?.detail ?? "\(error)")
+                    role: "parameter file", path: path, reason: Self.reason(error))
             }
         }
         let modelPath = Self.resolve(spec.model, in: directory)
@@ -105,13 +104,9 @@ public struct Sweep: Sendable {
         let model: Sequential
         do {
             model = try ModelFile.load(from: URL(fileURLWithPath: modelPath))
-        } catch NetworkError.modelFile(_, let reason) {
-            // Its reason alone: this error names the file already.
-            throw SweepError.missingFile(role: "model file", path: modelPath, reason: reason)
         } catch {
             throw SweepError.missingFile(
-                role: "model file", path: modelPath,
-                reason: (error as? IOError)?.detail ?? "\(error)")
+                role: "model file", path: modelPath, reason: Self.reason(error))
         }
         let dataset = try SweepDatasets.load(spec.dataset, directory: directory)
         let vmmLayerCount = ModelSettings.vmmLayerCount(of: model)
@@ -143,6 +138,18 @@ public struct Sweep: Sendable {
         self.integrator = integrator
         self.vmmLayerCount = vmmLayerCount
         self.calibration = calibration
+    }
+
+    /// Why a file the sweep reads could not be used, without the file's name: the
+    /// ``SweepError/missingFile(role:path:reason:)`` it becomes names the file already.
+    static func reason(_ error: any Error) -> String {
+        switch error {
+        case let error as IOError: return error.detail
+        case DataError.io(let error): return error.detail
+        case PhysicsError.malformedParameterFile(_, let reason): return reason
+        case let error as NetworkError: return error.modelFileReason ?? "\(error)"
+        default: return "\(error)"
+        }
     }
 
     /// The settings `point` runs with.
@@ -345,8 +352,7 @@ enum SweepDatasets {
                 throw error
             } catch {
                 throw SweepError.missingFile(
-                    role: "\(spec.kind) data set", path: path,
-                    reason: (error as? IOError)?.detail ?? "\(error)")
+                    role: "\(spec.kind) data set", path: path, reason: Sweep.reason(error))
             }
         default:
             throw setting(

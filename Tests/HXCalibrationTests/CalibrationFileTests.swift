@@ -67,6 +67,11 @@ struct CalibrationFileTests {
         #expect(
             truncated.map { if case .malformedFile = $0 { true } else { false } } == true,
             "\(String(describing: truncated))")
+        // The file is named once, and "not valid JSON" said once (review of this stop).
+        let text = truncated.map { "\($0)" } ?? ""
+        #expect(text.components(separatedBy: "calibration.json").count == 2, "\(text)")
+        #expect(text.components(separatedBy: "not valid JSON").count == 2, "\(text)")
+        #expect(text.hasSuffix(" (a truncated or damaged file?)"), "\(text)")
         var corrupt = data
         corrupt.replaceSubrange(100..<140, with: Data(repeating: 0xFF, count: 40))
         let garbled = try Self.refused(corrupt)

@@ -213,6 +213,47 @@ struct SpecValidationTests {
         #expect(
             text.hasPrefix("cannot read the model file \(damaged): not an HXNetwork model")
                 && text.components(separatedBy: damaged).count == 2, "\(text)")
+        // A model or parameter file of another version, a data set that is a folder: each
+        // named once (review of this stop: the first two gave their path twice).
+        let newer = damagedDirectory + "/newer.json"
+        try Data(#"{"format": "hxsim.hxnetwork.model", "version": 9}"#.utf8)
+            .write(to: URL(fileURLWithPath: newer))
+        let parameters = damagedDirectory + "/p.json"
+        try Data(#"{"format": "hxsim-physics-parameters", "version": 3, "parameters": {}}"#.utf8)
+            .write(to: URL(fileURLWithPath: parameters))
+        try FileManager.default.createDirectory(
+            atPath: damagedDirectory + "/folder", withIntermediateDirectories: true)
+        try ModelFile.save(
+            Sequential(try Linear(inFeatures: 64, outFeatures: 10, seed: 1)),
+            to: URL(fileURLWithPath: damagedDirectory + "/digits.json"))
+        for (spec, start, file) in [
+            (
+                SweepSpec(
+                    name: "x", model: "newer.json", dataset: DatasetSpec(kind: "yinyang", size: 10),
+                    axes: []),
+                "cannot read the model file \(newer): format version 9; this HXSim reads version 1",
+                newer
+            ),
+            (
+                SweepSpec(
+                    name: "x", model: "newer.json", dataset: DatasetSpec(kind: "yinyang", size: 10),
+                    parameters: "p.json", axes: []),
+                "cannot read the parameter file \(parameters): format version 3; this HXSim reads",
+                parameters
+            ),
+            (
+                SweepSpec(
+                    name: "x", model: "digits.json",
+                    dataset: DatasetSpec(kind: "digits", path: "folder"), axes: []),
+                "cannot read the digits data set \(damagedDirectory)/folder: ",
+                damagedDirectory + "/folder"
+            ),
+        ] {
+            let path = try writeSpec(spec, in: damagedDirectory)
+            let text = errorText { try Sweep.load(specPath: path, calibration: nil) } ?? ""
+            #expect(text.hasPrefix(start), "\(text)")
+            #expect(text.components(separatedBy: file).count == 2, "\(text)")
+        }
         #expect(throws: SweepError.self) { try SweepSpec.load(path: directory + "/absent.json") }
         let kind = try error(
             SweepSpec(
