@@ -165,7 +165,7 @@ public enum ErrorBudget {
         model: Sequential, task: String, data: TaskData, settings: Settings,
         sources: [Source] = ErrorBudget.sources, progress: (String) -> Void = { _ in }
     ) throws -> Result {
-        try ExperimentSettings.checkChipSeeds(settings.chipSeeds)
+        try ExperimentSettings.checkChipSeeds(settings.chipSeeds, chips: settings.chips)
         try settings.parameters.validate()
         try settings.environment?.validate()
         func accuracies(_ parameters: PhysicsParameters, label: String) throws -> [Double] {

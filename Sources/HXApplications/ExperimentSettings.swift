@@ -105,10 +105,12 @@ public struct ExperimentSettings: Sendable, Equatable {
     /// above 0; below 10⁻⁶ one step would end the training.
     public static let learningRateDecayRange: ClosedRange<Float> = 1e-6...1
 
-    /// Checks a list of chip seeds: at least one, none twice (a seed twice would count one
-    /// chip as two in the spread over chips).
+    /// Checks a list of chip seeds, each the first of `chips` chips (seeds s, s + 1, …): at
+    /// least one seed, none twice (a seed twice would count one chip as two in the spread over
+    /// chips), `chips` in ``PhysicsExecutor/chipCountRange``, and no chip's seed past
+    /// `UInt64.max`.
     /// - Throws: ``ApplicationError/invalidSetting(name:value:reason:)``.
-    public static func checkChipSeeds(_ seeds: [UInt64]) throws {
+    public static func checkChipSeeds(_ seeds: [UInt64], chips: Int) throws {
         guard !seeds.isEmpty else {
             throw ApplicationError.invalidSetting(
                 name: "chip seeds", value: "[]", reason: "name at least one chip seed")
@@ -118,6 +120,16 @@ public struct ExperimentSettings: Sendable, Equatable {
             throw ApplicationError.invalidSetting(
                 name: "chip seeds", value: "\(seeds)",
                 reason: "chip seed \(seed) is listed twice; every chip must be distinct")
+        }
+        let counts = PhysicsExecutor.chipCountRange
+        guard counts.contains(chips) else {
+            throw ApplicationError.invalidSetting(
+                name: "chips", value: "\(chips)", reason: "must be in \(ValueText.range(counts))")
+        }
+        for seed in seeds where (try? PhysicsExecutor.chipSeeds(first: seed, count: chips)) == nil {
+            throw ApplicationError.invalidSetting(
+                name: "chip seeds", value: "\(seed)",
+                reason: "with \(chips) chips a deployment's last seed would pass \(UInt64.max)")
         }
     }
 
@@ -150,18 +162,7 @@ public struct ExperimentSettings: Sendable, Equatable {
         try check(hilDecayEvery >= 1, "hil decay every", hilDecayEvery, "must be at least 1")
         try check(
             logitScale.isFinite && logitScale > 0, "logit scale", logitScale, "must be positive")
-        try Self.checkChipSeeds(chipSeeds)
-        let chipCounts = PhysicsExecutor.chipCountRange
-        try check(
-            chipCounts.contains(chips), "chips", chips,
-            "must be in \(ValueText.range(chipCounts))")
-        // Each deployment's chips have the seeds s, s + 1, … (PhysicsExecutor.chipSeeds).
-        for seed in chipSeeds
-        where (try? PhysicsExecutor.chipSeeds(first: seed, count: chips)) == nil {
-            try check(
-                false, "chip seeds", seed,
-                "with \(chips) chips a deployment's last seed would pass \(UInt64.max)")
-        }
+        try Self.checkChipSeeds(chipSeeds, chips: chips)
         let waits = ChipGeometry.waitBetweenEventsRange
         try check(
             waits.contains(waitBetweenEvents), "wait", waitBetweenEvents,

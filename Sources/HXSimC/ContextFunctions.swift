@@ -99,12 +99,12 @@ public func hxsimContextCreate(
             let kind: Backend = backend == 0 ? .software : .mock
             box = ContextBox(context: ExecutionContext(backend: kind, seed: seed), executor: nil)
         case 2:
-            let count = try Check.extent(chipCount, "chip_count")
             let chipCounts = PhysicsExecutor.chipCountRange
-            guard chipCounts.contains(count) else {
+            guard chipCount >= chipCounts.lowerBound, chipCount <= chipCounts.upperBound else {
                 throw BoundaryError.invalidArgument(
-                    "chip_count is \(count), expected \(ValueText.range(chipCounts))")
+                    "chip_count is \(chipCount), expected \(ValueText.range(chipCounts))")
             }
+            let count = Int(chipCount)
             let handles = try Check.array(chips, count: count, "chips")
             var copies: [Chip] = []
             var corrections: [CalibrationResult?] = []

@@ -231,7 +231,7 @@ struct BadInputTests {
                 == "chip seeds = [3, 5, 3]: chip seed 3 is listed twice; every chip must be distinct"
         )
         #expect(
-            errorText { try ExperimentSettings.checkChipSeeds([1, 1]) }
+            errorText { try ExperimentSettings.checkChipSeeds([1, 1], chips: 1) }
                 == "chip seeds = [1, 1]: chip seed 1 is listed twice; every chip must be distinct")
         // Chip seeds s, s + 1, … past UInt64.max trapped (hxsim eval/train --chips 2 with the
         // largest seed); the number of chips is the executor's range.
@@ -241,6 +241,11 @@ struct BadInputTests {
             errorText { try settings.validate() }
                 == "chip seeds = 18446744073709551615: with 2 chips a deployment's last seed "
                 + "would pass 18446744073709551615")
+        // The check the error budget makes before its first evaluation (it evaluated chip 5 and
+        // then trapped or failed on the second seed).
+        #expect(
+            errorText { try ExperimentSettings.checkChipSeeds([5, .max], chips: 2) }?
+                .hasPrefix("chip seeds = 18446744073709551615: with 2 chips") == true)
         (settings.chips, settings.chipSeeds) = (65, [1])
         #expect(errorText { try settings.validate() } == "chips = 65: must be in 1…64")
         var evaluation = ModelEvaluation.Settings()

@@ -59,6 +59,11 @@ struct LimitABITests {
         var context: UInt64 = 0
         #expect(hxsimContextCreate(2, 1, handles, 65, 0, 0, 0, &context) == 1)
         #expect(lastError() == "chip_count is 65, expected 1…64")
+        // One range whatever the count (review: 0 and 2⁴⁰ named 1…16777216).
+        for count: Int64 in [0, -1, 1 << 40] {
+            #expect(hxsimContextCreate(2, 1, handles, count, 0, 0, 0, &context) == 1)
+            #expect(lastError() == "chip_count is \(count), expected 1…64")
+        }
         #expect(hxsimContextCreate(2, 1, handles, 2, 0, 0, 0, &context) == 0)
         #expect(hxsimContextFree(context) == 0)
     }

@@ -165,7 +165,7 @@ def limit(name):
         if name in _limits:
             return _limits[name]
     value = ctypes.c_int64()
-    call("hxsim_limit", name.encode("utf-8"), ctypes.byref(value))
+    call("hxsim_limit", text(name, "name"), ctypes.byref(value))
     with _lock:
         _limits[name] = value.value
     return value.value

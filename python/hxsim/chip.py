@@ -15,6 +15,13 @@ INTEGRATORS = {"fast": 0, "gsl": 1}
 
 
 
+def __getattr__(name):
+    # PARAMETER_FILE_LIMIT was a constant here; it is the library's now (parameter_file_limit).
+    if name == "PARAMETER_FILE_LIMIT":
+        return parameter_file_limit()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def parameter_file_limit():
     """The largest parameter file read, in bytes: the library's limit for documents, which
     ``hxsim ... --params`` applies (``hxsim_limit("parameter_file_bytes")``)."""

@@ -103,7 +103,10 @@ class Context(_library.OwnedHandle):
                                     f"got {chips!r}") from None
                 if not chip_list or not all(isinstance(c, Chip) for c in chip_list):
                     raise TypeError("chips must be a positive number or a list of hxsim.Chip")
-                # A longer list is refused by the library (chip_count): its chips exist already.
+                # Before any chip is calibrated or loaded: the library would refuse it after.
+                if len(chip_list) > constants.max_chips:
+                    raise InvalidArgumentError(f"chips holds {len(chip_list)} chips, expected "
+                                               f"1…{constants.max_chips}")
             files = calibration if isinstance(calibration, (list, tuple)) else (
                 [calibration] * len(chip_list) if calibration not in (None, "quick", "full")
                 else None)
