@@ -61,7 +61,9 @@ extension PhysicsParameters {
             throw malformed("missing or invalid \"version\" (expected \(Self.fileVersion))")
         }
         if version > Self.fileVersion {
-            throw malformed(FileText.otherVersion(found: version, supported: Self.fileVersion))
+            throw malformed(
+                FileText.otherVersion(found: version, supported: Self.fileVersion)
+                    + " — update HXSim, or write the file with this HXSim's `hxsim chip --json`")
         }
         guard case .object(let entries)? = root["parameters"] else {
             throw malformed(

@@ -133,9 +133,12 @@ public enum SweepRunner {
         var todo = points.filter { !done.contains($0.key) }
         if let limit = options.maxPoints { todo = Array(todo.prefix(max(0, limit))) }
         let share = options.shard.isWhole ? "" : " shard \(options.shard)"
-        options.log(
-            "sweep \(sweep.spec.name)\(share): \(points.count) points, \(done.count) done, "
-                + "\(todo.count) to run → \(path)\n")
+        // A summary, not a warning: silent with --quiet like the progress lines.
+        if options.showsProgress {
+            options.log(
+                "sweep \(sweep.spec.name)\(share): \(points.count) points, \(done.count) done, "
+                    + "\(todo.count) to run → \(path)\n")
+        }
 
         let log = JSONLinesLog(path: path)
         var progress = ProgressReporter(

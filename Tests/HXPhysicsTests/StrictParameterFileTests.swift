@@ -33,6 +33,12 @@ struct StrictParameterFileTests {
             reason(#"{"version": 1, "parameters": {"readNoise": 0.5}}"#)?.contains(
                 "no \"format\": not a parameter file") == true)
         #expect(reason(#"[1, 2]"#)?.contains("found an array") == true)
+        // A newer file says what to do about it (review of this stop).
+        #expect(
+            reason(#"{"format": "hxsim-physics-parameters", "version": 3, "parameters": {}}"#)
+                == "cannot read parameter file p.json: format version 3; this HXSim reads "
+                + "version 1 — update HXSim, or write the file with this HXSim's "
+                + "`hxsim chip --json`")
         #expect(
             reason(head + #""parameters": {"readNoise": "1"}}"#)?.contains("is a string") == true)
     }

@@ -71,6 +71,8 @@ struct SweepCommandTests {
         ])
         #expect(whole.status == ExitStatus.success, "\(whole.err)")
         #expect(whole.out.contains("4/4 points done: 4 computed now, 0 resumed"), "\(whole.out)")
+        // --quiet: no progress or summary line on stderr (review: "4 points, 0 done, 4 to run").
+        #expect(whole.err.isEmpty, "\(whole.err)")
         let expected = try Self.records(dir.file("whole.jsonl"))
         #expect(expected.map(\.index) == [0, 1, 2, 3])
         #expect(expected.allSatisfy { $0.samples == 20 && (0...1).contains($0.accuracyMean) })
