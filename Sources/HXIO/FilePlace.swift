@@ -15,9 +15,9 @@ public struct FilePlace: Sendable, Equatable, CustomStringConvertible {
     /// A whole file or source.
     public static func file(_ source: String) -> FilePlace { FilePlace(source: source) }
 
-    /// A line of a file.
+    /// A line of a file; line 0 (a reader's "no line": the file as a whole) is the file.
     public static func line(_ source: String, _ line: Int) -> FilePlace {
-        FilePlace(source: source, line: line)
+        FilePlace(source: source, line: line >= 1 ? line : nil)
     }
 
     /// A line and column of a file.

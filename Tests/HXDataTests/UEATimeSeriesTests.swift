@@ -49,6 +49,14 @@ struct UEATimeSeriesTests {
         #expect(Array(filled.sample(0)) == [1, 2, 3, 4, 0, 6])
     }
 
+    @Test("a file with no samples is named as a whole, not at a line 0")
+    func noSamples() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("e.ts", header)
+        #expect(
+            errorText { try UEATimeSeries.load(path: path) } == "\(path): no samples after @data")
+    }
+
     @Test("unknown classes, wrong lengths and bad numbers are errors")
     func errors() throws {
         let directory = try TemporaryDirectory()
