@@ -267,6 +267,9 @@ def test_the_constants_are_the_librarys_with_hxtorchs_values():
     (dict(seed="5"), TypeError, "seed must be an integer"),
     (dict(threads=2**32 + 1), hxsim.InvalidArgumentError, "threads is 4294967297"),
     (dict(threads=1.5), TypeError, "threads"),
+    # Not ignored in a mock context (review of this stop): they would seem to have an effect.
+    (dict(chips=2), ValueError, "chips and parameters need the physics mode, not 'mock'"),
+    (dict(parameters={"readNoise": 1}), ValueError, "need the physics mode"),
 ])
 def test_context_integers_are_checked_not_wrapped(options, error, words):
     with pytest.raises(error) as caught:

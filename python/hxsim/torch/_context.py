@@ -118,8 +118,14 @@ class Context(_library.OwnedHandle):
                 elif files is not None:
                     chip.load_calibration(files[index])
             handles = [chip.handle for chip in chip_list]
-        elif calibration is not None or digital_correction:
-            raise ValueError(f"calibration needs the physics mode, not {mode!r}")
+        else:
+            if calibration is not None or digital_correction:
+                raise ValueError(f"calibration needs the physics mode, not {mode!r}")
+            one_chip = (isinstance(chips, (int, np.integer)) and not isinstance(chips, bool)
+                        and chips == 1)
+            if not one_chip or parameters is not None:
+                # Ignored, they would only seem to have an effect.
+                raise ValueError(f"chips and parameters need the physics mode, not {mode!r}")
         array = (ctypes.c_uint64 * max(1, len(handles)))(*handles)
         handle = ctypes.c_uint64()
         _library.call(
