@@ -164,15 +164,21 @@ struct CommandTests {
         #expect(svg.contains("</svg>"))
     }
 
-    @Test("hxsim trace refuses a trace beyond its point limit at once, naming the options")
-    func traceTooLong() throws {
+    /// A fresh folder with three inputs and a 3 × 3 block, and `hxsim trace` of their column 0.
+    func traceOperands() throws -> (dir: String, arguments: [String]) {
         let dir = try temporaryDirectory()
         try FileIO.writeAtomically("1,2,3\n", to: dir + "/x.csv")
         try FileIO.writeAtomically("1,2,3\n1,2,3\n1,2,3\n", to: dir + "/w.csv")
-        let base = [
-            "trace", "--quiet", "--inputs", dir + "/x.csv", "--weights", dir + "/w.csv",
-            "--column", "0", "--num-sends", "255", "--wait", "1023",
-        ]
+        return (
+            dir,
+            ["trace", "--inputs", dir + "/x.csv", "--weights", dir + "/w.csv", "--column", "0"]
+        )
+    }
+
+    @Test("hxsim trace refuses a trace beyond its point limit at once, naming the options")
+    func traceTooLong() throws {
+        let (dir, trace) = try traceOperands()
+        let base = trace + ["--quiet", "--num-sends", "255", "--wait", "1023"]
         // Three inputs, 255 sends, 1023 cycles: 6.26 ms; at 0.01 ns, 6 × 10⁸ points (the review
         // saw 1 GB after 13 s). The resolution named in the error is enough.
         let start = Date()
@@ -194,13 +200,8 @@ struct CommandTests {
 
     @Test("trace shows its progress on stderr (a percent of the execution), none with --quiet")
     func traceProgress() throws {
-        let dir = try temporaryDirectory()
-        try FileIO.writeAtomically("1,2,3\n", to: dir + "/x.csv")
-        try FileIO.writeAtomically("1,2,3\n1,2,3\n1,2,3\n", to: dir + "/w.csv")
-        let base = [
-            "trace", "--inputs", dir + "/x.csv", "--weights", dir + "/w.csv", "--column", "0",
-            "--out", dir + "/t.csv",
-        ]
+        let (dir, trace) = try traceOperands()
+        let base = trace + ["--out", dir + "/t.csv"]
         let shown = hxsim(base)
         #expect(shown.status == 0, "\(shown.err)")
         // A short trace ends within the first second: only the final line.
