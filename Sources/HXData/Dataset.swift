@@ -123,7 +123,7 @@ public struct Dataset: Sendable, Equatable, Codable {
     /// - Throws: ``DataError/invalidArgument(_:)`` unless 0 ≤ fraction ≤ 1.
     public func split(fraction: Double, seed: UInt64) throws -> (first: Dataset, second: Dataset) {
         guard fraction >= 0, fraction <= 1 else {
-            throw DataError.invalidArgument("split fraction \(fraction) must be in 0...1")
+            throw DataError.invalidArgument("split fraction \(fraction) must be in 0…1")
         }
         let order = Dataset.permutation(count: count, seed: seed)
         let cut = Int((fraction * Double(count)).rounded())

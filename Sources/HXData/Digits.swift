@@ -33,14 +33,15 @@ public enum Digits {
                 guard (0...16).contains(value), value.rounded() == value else {
                     throw DataError.valueOutOfRange(
                         path: path, sample: sample, feature: feature, value: value,
-                        allowed: "an integer 0...16")
+                        allowed: "an integer \(ValueText.range(0...16))")
                 }
                 features.append(Float(lower + value / 16 * width))
             }
             let label = matrix[sample, 64]
             guard (0...9).contains(label), label.rounded() == label else {
                 throw DataError.invalidLabel(
-                    path: path, sample: sample, label: "\(label)", allowed: "an integer 0...9")
+                    path: path, sample: sample, label: "\(label)",
+                    allowed: "an integer \(ValueText.range(0...9))")
             }
             labels.append(Int(label))
         }

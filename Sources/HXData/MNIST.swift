@@ -124,7 +124,8 @@ public enum MNIST {
         let size = rows * columns
         if let bad = labelBytes.prefix(count).firstIndex(where: { $0 > 9 }) {
             throw DataError.invalidLabel(
-                path: labels, sample: bad, label: String(labelBytes[bad]), allowed: "0...9")
+                path: labels, sample: bad, label: String(labelBytes[bad]),
+                allowed: ValueText.range(0...9))
         }
         // Each of the 256 pixel values maps once, in Double, rounded once to Float; 0 and
         // 255 land exactly on the ends of the range.

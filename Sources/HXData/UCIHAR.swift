@@ -39,7 +39,8 @@ public enum UCIHAR {
             let value = row[0]
             guard value.rounded() == value, (1...6).contains(value) else {
                 throw DataError.invalidLabel(
-                    path: labelPath, sample: sample, label: "\(value)", allowed: "1...6")
+                    path: labelPath, sample: sample, label: "\(value)",
+                    allowed: ValueText.range(1...6))
             }
             labels.append(Int(value) - 1)
         }

@@ -123,7 +123,7 @@ public indirect enum IOError: Error, Equatable, Sendable, CustomStringConvertibl
                 .nowhere,
                 ValueText.outside(
                     "element [\(row), \(column)]", "\(value)",
-                    "the allowed range \(allowed.lowerBound)...\(allowed.upperBound)")
+                    "the allowed range \(ValueText.range(allowed))")
             )
         case .inexactValue(let source, let index, let value):
             return (.file(source), "element \(index) = \(value) cannot be held exactly by a Double")

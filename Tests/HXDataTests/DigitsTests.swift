@@ -23,7 +23,7 @@ struct DigitsTests {
             "b.csv", (["17"] + pixels.dropFirst()).joined(separator: ",") + ",4\n")
         #expect(
             throws: DataError.valueOutOfRange(
-                path: bad, sample: 0, feature: 0, value: 17, allowed: "an integer 0...16")
+                path: bad, sample: 0, feature: 0, value: 17, allowed: "an integer 0…16")
         ) { try Digits.load(path: bad) }
         let label = try directory.write("l.csv", pixels.joined(separator: ",") + ",10\n")
         #expect(throws: DataError.self) { try Digits.load(path: label) }

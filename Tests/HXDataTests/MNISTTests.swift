@@ -68,8 +68,7 @@ struct MNISTTests {
             try MNIST.load(images: images, labels: two)
         }
         let bad = try directory.write("bad", idx(magic: 0x801, dimensions: [3], data: [1, 12, 3]))
-        #expect(throws: DataError.invalidLabel(path: bad, sample: 1, label: "12", allowed: "0...9"))
-        {
+        #expect(throws: DataError.invalidLabel(path: bad, sample: 1, label: "12", allowed: "0…9")) {
             try MNIST.load(images: images, labels: bad)
         }
         // Dimensions whose product is Int.max: the header plus the data would overflow.

@@ -71,7 +71,7 @@ struct UCIHARTests {
         try directory.write("HAR/train/y_train.txt", "1\n7\n")
         #expect(
             throws: DataError.invalidLabel(
-                path: split + "/y_train.txt", sample: 1, label: "7.0", allowed: "1...6")
+                path: split + "/y_train.txt", sample: 1, label: "7.0", allowed: "1…6")
         ) {
             try UCIHAR.load(splitDirectory: split)
         }

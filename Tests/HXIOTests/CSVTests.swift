@@ -91,7 +91,7 @@ struct CSVTests {
         }
         let message = IOError.valueOutOfRange(row: 1, column: 0, value: -31, allowed: 0...31)
             .description
-        #expect(message == "element [1, 0] = -31.0 is outside the allowed range 0...31")
+        #expect(message == "element [1, 0] = -31.0 is outside the allowed range 0…31")
     }
 
     @Test("Double, Float and Int matrices round-trip through CSV text exactly")

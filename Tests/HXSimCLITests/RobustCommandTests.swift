@@ -96,13 +96,13 @@ struct RobustCommandTests {
         refused(
             ["vmm", "--inputs", dir + "/high.csv", "--weights", dir + "/w.csv"],
             [
-                "hxsim: --inputs \(dir)/high.csv: element [1, 0] = 32.0 is outside the allowed range 0...31"
+                "hxsim: --inputs \(dir)/high.csv: element [1, 0] = 32.0 is outside the allowed range 0…31"
             ])
         try FileIO.writeAtomically("5,-64\n7,8\n", to: dir + "/wide.csv")
         refused(
             ["vmm", "--inputs", dir + "/x.csv", "--weights", dir + "/wide.csv"],
             [
-                "hxsim: --weights \(dir)/wide.csv: element [0, 1] = -64.0 is outside the allowed range -63...63"
+                "hxsim: --weights \(dir)/wide.csv: element [0, 1] = -64.0 is outside the allowed range -63…63"
             ])
         refused(
             ["vmm", "--inputs", dir + "/pipe.csv", "--weights", dir + "/w.csv"],
