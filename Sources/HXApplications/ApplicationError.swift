@@ -6,7 +6,8 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
     case dataNotFound(task: String, looked: [String])
     /// A setting outside its domain.
     case invalidSetting(name: String, value: String, reason: String)
-    /// A data set too small for the task's splits: `split` holds no sample, of `total` in all.
+    /// A data set too small for the task's splits: `split` holds no sample, of `total` in the
+    /// splits (after any limit on their sizes).
     case emptySplit(task: String, split: String, total: Int)
     /// A model that does not fit the task's data (input shape or number of classes).
     case modelDoesNotFitTask(task: String, reason: String)
@@ -36,8 +37,8 @@ public enum ApplicationError: Error, Equatable, Sendable, CustomStringConvertibl
             return "\(name) = \(value): \(reason)"
         case .emptySplit(let task, let split, let total):
             return
-                "task '\(task)': the \(split) split holds no samples (\(total) in all): the data "
-                + "set is too small for its splits; is a data file cut short?"
+                "task '\(task)': the \(split) split holds no samples (the splits hold \(total)): "
+                + "the data set is too small for its splits; is a data file cut short?"
         case .modelDoesNotFitTask(let task, let reason):
             return "the model does not fit task '\(task)': \(reason)"
         case .inModelFile(let path, let error):

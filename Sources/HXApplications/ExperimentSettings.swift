@@ -129,7 +129,9 @@ public struct ExperimentSettings: Sendable, Equatable {
         for seed in seeds where (try? PhysicsExecutor.chipSeeds(first: seed, count: chips)) == nil {
             throw ApplicationError.invalidSetting(
                 name: "chip seeds", value: "\(seed)",
-                reason: "with \(chips) chips a deployment's last seed would pass \(UInt64.max)")
+                reason:
+                    "with \(chips) chips a deployment's last seed would pass \(UInt64.max); the "
+                    + "largest first seed is \(UInt64.max - UInt64(chips - 1))")
         }
     }
 

@@ -99,6 +99,9 @@ public enum ModelEvaluation {
         }
         let shape = data.sampleShape
         try check(model, fits: set, shape: shape, task: task)
+        if settings.backend == .physics {
+            try ExperimentSettings.checkChipSeeds([settings.chipSeed], chips: settings.chips)
+        }
         var executor: PhysicsExecutor?
         var warnings: [String] = []
         func chips() throws -> PhysicsExecutor {

@@ -100,8 +100,9 @@ struct BadInputTests {
                 try Gzip.compress(Data(String(repeating: line, count: lines).utf8)))
             #expect(
                 Self.failure(training: task, in: folder)
-                    == "task 'digits': the \(split) split holds no samples (\(lines) in all): the "
-                    + "data set is too small for its splits; is a data file cut short?")
+                    == "task 'digits': the \(split) split holds no samples (the splits hold "
+                    + "\(lines)): the data set is too small for its splits; is a data file cut "
+                    + "short?")
         }
     }
 
@@ -210,7 +211,7 @@ struct BadInputTests {
     }
 
     @Test("settings out of their domain are refused with the setting's name")
-    func badSettings() {
+    func badSettings() throws {
         var warnings: [String] = []
         var settings = ImageTask.mnist.defaults
         settings.chipSeeds = []
@@ -240,7 +241,8 @@ struct BadInputTests {
         #expect(
             errorText { try settings.validate() }
                 == "chip seeds = 18446744073709551615: with 2 chips a deployment's last seed "
-                + "would pass 18446744073709551615")
+                + "would pass 18446744073709551615; the largest first seed is "
+                + "18446744073709551614")
         // The check the error budget makes before its first evaluation (it evaluated chip 5 and
         // then trapped or failed on the second seed).
         #expect(
@@ -254,6 +256,19 @@ struct BadInputTests {
         #expect(throws: NetworkError.self) {
             try ModelEvaluation.makeExecutor(evaluation, warnings: &warnings)
         }
+        // Evaluation checks its chip seed as training does, in the same words, before any work.
+        let set = try Dataset(
+            name: "tiny",
+            features: Matrix(rows: 2, columns: 3, storage: Array(repeating: 1, count: 6)),
+            labels: [0, 1], classCount: 3)
+        let model = Sequential(try Linear(inFeatures: 3, outFeatures: 3, seed: 1))
+        #expect(
+            errorText {
+                try ModelEvaluation.run(
+                    model: model, task: "tiny",
+                    data: TaskData(train: set, validation: set, test: set),
+                    settings: evaluation)
+            }?.hasPrefix("chip seeds = 18446744073709551615: with 2 chips") == true)
         settings = ImageTask.mnist.defaults
         for (decay, accepted) in [(Float(1), true), (1e-6, true), (0, false), (1.5, false)] {
             settings.learningRateDecay = decay
