@@ -1,6 +1,7 @@
 import Foundation
 import HXNumerics
 import HXPhysics
+import HXTestSupport
 import Testing
 
 @testable import HXCalibration
@@ -68,11 +69,11 @@ struct CalibrationStepListTests {
         settings.cadcRange.isEnabled = false
         settings.synapseDrivers.isEnabled = false
         settings.digitalFit.isEnabled = false
-        let lines = Lines()
+        let lines = Recorded<String>()
         var chip = try Chip(seed: 5)
         let run = try Calibrator(settings: settings).calibrate(
             &chip, progress: { lines.append($0) }, clock: { 0 })
-        let steps = lines.all.filter { $0.hasPrefix("calibrate: step ") }
+        let steps = lines.values.filter { $0.hasPrefix("calibrate: step ") }
         #expect(
             steps == [
                 "calibrate: step 1/3: CADC offsets\n", "calibrate: step 2/3: baseline\n",
@@ -91,14 +92,6 @@ struct CalibrationStepListTests {
         state.amplitude = (60, 30_720)
         #expect(try state.require(state.amplitude, from: "gain", for: "digital fit").target == 60)
     }
-}
-
-/// Progress lines collected from another thread's closure.
-final class Lines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-    func append(_ line: String) { lock.withLock { lines.append(line) } }
-    var all: [String] { lock.withLock { lines } }
 }
 
 @Suite("A noisier chip still converges")

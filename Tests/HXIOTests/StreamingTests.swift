@@ -217,13 +217,14 @@ struct StreamingTests {
         let directory = try TemporaryDirectory()
         let input = directory.file("x.csv")
         try FileIO.writeAtomically((0..<6).map { "\($0),1\n" }.joined(), to: input)
-        let lines = Lines()
+        let lines = Recorded<String>()
+        let ticks = Recorded<Void>()
         _ = try StreamingRun.run(
             reader: try MatrixReader(path: input),
             writer: try MatrixWriter<Int>(target: try OutputTarget.file(directory.file("y.csv"))),
             // Every reading of the clock is a second later: a line after every chunk.
             chunkRows: 2, progress: { lines.append($0) }, interval: 1,
-            clock: { Double(lines.tick()) }
+            clock: { Double(ticks.append(())) }
         ) { chunk, _ in chunk.map { Int($0) } }
         let seen = lines.values
         #expect(
@@ -285,21 +286,5 @@ struct StreamingTests {
                 + "free memory or run on a larger machine")
         #expect((ProcessMemory.residentBytes ?? 0) > 1_000_000)
         #expect((ProcessMemory.availableBytes ?? 0) > 0)
-    }
-}
-
-/// Lines a `@Sendable` closure hands over, read afterwards.
-private final class Lines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [String] = []
-    private var ticks = 0
-    var values: [String] { lock.withLock { stored } }
-    func append(_ line: String) { lock.withLock { stored.append(line) } }
-    /// A counter for a fake clock.
-    func tick() -> Int {
-        lock.withLock {
-            ticks += 1
-            return ticks
-        }
     }
 }

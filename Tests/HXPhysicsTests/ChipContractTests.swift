@@ -240,7 +240,7 @@ struct ChipContractTests {
     @Test("a trace reports its progress: rising fractions of the execution, at most one a percent")
     func traceProgress() throws {
         var chip = try Chip(seed: 25)
-        let heard = Heard()
+        let heard = Recorded<Double>()
         let options = ExecutionOptions(numSends: 20, waitBetweenEvents: 50)
         let quiet = try chip.vmm(
             inputs: filled(1, 4, 20), weights: filled(4, 8, 2), options: options, traceColumn: 1,
@@ -394,12 +394,4 @@ struct ChipContractTests {
             .outputs
         #expect(Set(outputs.storage).count == 1, "\(Set(outputs.storage))")
     }
-}
-
-/// Values a `@Sendable` closure appends, read afterwards.
-private final class Heard: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [Double] = []
-    var values: [Double] { lock.withLock { stored } }
-    func append(_ value: Double) { lock.withLock { stored.append(value) } }
 }
