@@ -126,12 +126,13 @@ public struct ExperimentSettings: Sendable, Equatable {
             throw ApplicationError.invalidSetting(
                 name: "chips", value: "\(chips)", reason: "must be in \(ValueText.range(counts))")
         }
-        for seed in seeds where (try? PhysicsExecutor.chipSeeds(first: seed, count: chips)) == nil {
+        let largest = PhysicsExecutor.largestFirstSeed(count: chips)
+        for seed in seeds where seed > largest {
             throw ApplicationError.invalidSetting(
                 name: "chip seeds", value: "\(seed)",
                 reason:
                     "with \(chips) chips a deployment's last seed would pass \(UInt64.max); the "
-                    + "largest first seed is \(UInt64.max - UInt64(chips - 1))")
+                    + "largest first seed is \(largest)")
         }
     }
 

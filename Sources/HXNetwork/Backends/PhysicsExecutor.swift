@@ -98,18 +98,23 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
     public static let chipCountRange = 1...64
 
     /// The seeds `first`, `first + 1`, … of `count` chips: the chips of one deployment.
-    /// Throws when `count` is outside ``chipCountRange`` or the last seed would pass
-    /// `UInt64.max`.
+    /// Throws when `count` is outside ``chipCountRange`` or `first` is above
+    /// ``largestFirstSeed(count:)``.
     public static func chipSeeds(first: UInt64, count: Int) throws -> [UInt64] {
         try checkChipCount(count)
-        let (last, overflow) = first.addingReportingOverflow(UInt64(count - 1))
-        guard !overflow else {
+        let largest = largestFirstSeed(count: count)
+        guard first <= largest else {
             throw NetworkError.invalidArgument(
                 "\(count) chips from seed \(first): the last chip's seed would pass "
-                    + "\(UInt64.max); choose a first seed of at most \(UInt64.max - UInt64(count - 1))"
-            )
+                    + "\(UInt64.max); choose a first seed of at most \(largest)")
         }
-        return Array(first...last)
+        return Array(first...(first + UInt64(count - 1)))
+    }
+
+    /// The largest seed the first of `count` chips (1…) may have: the last one's is
+    /// `UInt64.max` then.
+    public static func largestFirstSeed(count: Int) -> UInt64 {
+        UInt64.max - UInt64(max(1, count) - 1)
     }
 
     private static func checkChipCount(_ count: Int) throws {
