@@ -14,7 +14,6 @@ from .errors import FileFormatError, HXSimError, InvalidArgumentError, InvalidHa
 INTEGRATORS = {"fast": 0, "gsl": 1}
 
 
-
 def __getattr__(name):
     # PARAMETER_FILE_LIMIT was a constant here; it is the library's now (parameter_file_limit).
     if name == "PARAMETER_FILE_LIMIT":

@@ -25,6 +25,8 @@ from ..errors import InvalidArgumentError
 from . import _context
 
 _FLOATS = (torch.float32, torch.float64)
+#: The largest right shift of the 8-bit ReLU output into the chip's 5-bit inputs.
+_MAX_RELU_SHIFT = 7
 _FLOAT32_MAX = torch.finfo(torch.float32).max
 
 
@@ -327,8 +329,8 @@ def converting_relu(input, shift=2, mock=False):
     into the next layer's 5-bit input range: ``clamp(floor(clamp(floor(x), 0, 127) / 2^shift),
     0, 31)`` on the chip, ``min(max(x, 0) / 2^shift, 31)`` in software. Backward ``∂y · [x > 0]
     / 2^shift`` (software: only below the clamp at 31, its exact derivative)."""
-    if isinstance(shift, bool) or not isinstance(shift, int) or not 0 <= shift <= 7:
-        raise ValueError(f"shift must be an integer in 0…7, got {shift!r}")
+    if isinstance(shift, bool) or not isinstance(shift, int) or not 0 <= shift <= _MAX_RELU_SHIFT:
+        raise ValueError(f"shift must be an integer in 0…{_MAX_RELU_SHIFT}, got {shift!r}")
     _finite(input, "converting_relu input")
     divisor = float(2 ** shift)
     with torch.no_grad():
@@ -406,7 +408,7 @@ def automatic_num_sends(fan_in, relu_shift=1):
     standard deviation ``2^shift · √2 / gain / √fan_in`` in units of a third of the largest
     weight, rounded up."""
     fan_in = integer(fan_in, "fan_in", minimum=1)
-    # A shift of the 8-bit ReLU output, as converting_relu's (0…7).
-    relu_shift = integer(relu_shift, "relu_shift", minimum=0, maximum=7)
+    # A shift of the 8-bit ReLU output, as converting_relu's.
+    relu_shift = integer(relu_shift, "relu_shift", minimum=0, maximum=_MAX_RELU_SHIFT)
     std = 2 ** relu_shift * math.sqrt(2) / get_mock_parameter().gain / math.sqrt(fan_in)
     return int(math.ceil(std / (63 / 3)))
