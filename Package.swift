@@ -138,7 +138,7 @@ let package = Package(
             dependencies: ["HXSimCLI", "HXArguments", "HXBuildInfo", "HXTestSupport"]),
         .testTarget(
             name: "HXBenchmarksTests",
-            dependencies: ["HXBenchmarks", "HXArguments", "HXTestSupport"]),
+            dependencies: ["HXBenchmarks", "HXApplications", "HXArguments", "HXTestSupport"]),
         .testTarget(name: "HXSimCTests", dependencies: ["HXSimC", "HXNetwork", "HXPhysics"]),
         .testTarget(name: "HXFuzzTests", dependencies: ["HXFuzz"]),
     ]

@@ -43,6 +43,20 @@ def stamp_text(stamp, command):
         " (quick mode: smaller runs, not the published numbers)" if stamp.get("quick") else "")
 
 
+def bench_kernel(summary_path, summary):
+    """The OpenBLAS kernel of an `hxsim bench` run: the summary's key, or for results written
+    before it had one, the kernel named in results.json's description of the machine."""
+    if summary.get("blas_kernel"):
+        return summary["blas_kernel"]
+    results = os.path.join(os.path.dirname(summary_path), "results.json")
+    if os.path.exists(results):
+        described = json.load(open(results)).get("machine", {}).get("openBLAS", "")
+        match = re.search(r"kernel (\w+)", described)
+        if match:
+            return match.group(1)
+    return "not recorded"
+
+
 def table_rows(path):
     """The body rows of the first Markdown table in `path`, as lists of cells."""
     rows = []
@@ -316,7 +330,8 @@ def main():
         blocks["yinyang"] = yinyang_block(args.demo, s)
     if args.bench:
         summary = json.load(open(args.bench))
-        s = stamp_for(args.bench, "%s, %s cores" % (summary.get("cpu"), summary.get("cores")))
+        s = stamp_for(args.bench, "%s, %s cores, OpenBLAS kernel %s" % (
+            summary.get("cpu"), summary.get("cores"), bench_kernel(args.bench, summary)))
         blocks["fastpath"] = fastpath_block(summary, s)
         blocks["fastpath-model"] = fastpath_model_block(summary, s)
         blocks["speed"] = speed_block(summary, s)

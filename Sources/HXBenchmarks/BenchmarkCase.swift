@@ -1,4 +1,5 @@
 import Foundation
+import HXApplications
 import HXNetwork
 import HXNumerics
 @_spi(Benchmarks) import HXPhysics
@@ -16,8 +17,9 @@ enum BenchmarkCase: Sendable, Codable, Equatable {
     case scaling(rowBlocks: Int, columnBlocks: Int, chips: Int, batch: Int, repeats: Int)
     /// The fast path against the GSL path.
     case accuracy(regime: AccuracyRegime, samples: Int)
-    /// A network end to end: inference and one training epoch with the chip in the loop.
-    case endToEnd(network: String, repeats: Int)
+    /// A network end to end: inference and one training epoch with the chip in the loop;
+    /// `data` is the data-set folder (`--data`; nil: the environment's search order).
+    case endToEnd(network: String, repeats: Int, data: String?)
 
     /// A short name for progress lines and errors.
     var name: String {
@@ -30,7 +32,7 @@ enum BenchmarkCase: Sendable, Codable, Equatable {
             return "scaling \(r)×\(c) blocks on \(chips) chip(s), batch \(batch)"
         case .accuracy(let regime, let samples):
             return "accuracy \(regime.rawValue) (\(samples) samples)"
-        case .endToEnd(let network, _):
+        case .endToEnd(let network, _, _):
             return "end to end \(network) (inference, one training epoch)"
         }
     }
@@ -78,7 +80,7 @@ enum BenchmarkCase: Sendable, Codable, Equatable {
             try check("scaling.repeats", repeats, in: CaseLimits.repeats, "timed repeats")
         case .accuracy(_, let samples):
             try check("accuracy.samples", samples, in: CaseLimits.batch, vectors)
-        case .endToEnd(let network, let repeats):
+        case .endToEnd(let network, let repeats, _):
             guard EndToEndNetwork.all.contains(where: { $0.name == network }) else {
                 throw BenchmarkError.invalidCase(
                     field: "endToEnd.network",
@@ -118,9 +120,10 @@ enum BenchmarkCase: Sendable, Codable, Equatable {
                 repeats: repeats)
         case .accuracy(let regime, let samples):
             result.accuracy = try AccuracyMeasurement.measure(regime: regime, samples: samples)
-        case .endToEnd(let network, let repeats):
-            result.endToEnd = try EndToEndMeasurement.measure(
-                EndToEndNetwork.named(network), repeats: repeats)
+        case .endToEnd(let network, let repeats, let data):
+            (result.endToEnd, result.notMeasured) = try EndToEndMeasurement.measureIfFound(
+                EndToEndNetwork.named(network), data: DataLocation(explicit: data),
+                repeats: repeats)
         }
         // The kernel's counters of a many-threaded process catch up lazily: the high-water
         // mark read now was seen below the resident set read after the setup. The peak is at
@@ -163,6 +166,8 @@ struct CaseResult: Sendable, Codable, Equatable {
     var scaling: ScalingMeasurement?
     var accuracy: AccuracyMeasurement?
     var endToEnd: EndToEndMeasurement?
+    /// Why the case measured nothing (an end-to-end network whose data set is not here).
+    var notMeasured: String?
     /// Resident set after the setup (chip drawn, workload made), and the peak of the whole
     /// process, in bytes.
     var setupBytes: Int?

@@ -1,4 +1,5 @@
 import Foundation
+import HXApplications
 import HXArguments
 import HXIO
 
@@ -23,6 +24,8 @@ public struct BenchmarkCommand: ParsableCommand {
         name: "case", valueName: "JSON",
         help: "run one benchmark case and print its result (the suite starts itself so)")
     var caseSpec: String?
+    @Option(valueName: "DIR", help: "end-to-end networks' " + DataLocation.helpText)
+    var data: String?
     @Flag(help: "the short suite (under a minute)") var quick = false
     @Flag(help: "print the summary as one JSON object on stdout") var json = false
 
@@ -30,7 +33,7 @@ public struct BenchmarkCommand: ParsableCommand {
 
     /// The suite's options from the command line.
     public var options: BenchmarkOptions {
-        BenchmarkOptions(quick: quick, json: json, outputDirectory: out)
+        BenchmarkOptions(quick: quick, json: json, outputDirectory: out, dataDirectory: data)
     }
 
     /// The path of the running executable (for starting cases in child processes).

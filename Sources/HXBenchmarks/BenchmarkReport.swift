@@ -49,6 +49,8 @@ public struct BenchmarkSummary: Sendable, Codable, Equatable {
     /// Per network end to end: images per second of inference and of one training epoch with
     /// the chip in the loop, in the simulator and on the real chip (projected).
     public var endToEnd: [String: [String: Double]]?
+    /// The end-to-end networks not measured (no data set found), with the reason.
+    public var endToEndNotMeasured: [String: String]?
     public var cpu: String
     /// The OpenBLAS kernel in use, the one OpenBLAS chose by itself, HXSim's pick for the CPU.
     public var blasKernel: String
@@ -90,6 +92,7 @@ public struct BenchmarkSummary: Sendable, Codable, Equatable {
         case blasKernelOpenBLASChoice = "blas_kernel_openblas_choice"
         case blasKernelPick = "blas_kernel_pick"
         case endToEnd = "end_to_end"
+        case endToEndNotMeasured = "end_to_end_not_measured"
     }
 }
 
@@ -176,7 +179,8 @@ extension BenchmarkResults {
                         )
                     })
             },
-            cpu: machine.cpu, blasKernel: machine.blasKernel?.kernel ?? "unknown",
+            endToEndNotMeasured: notMeasured, cpu: machine.cpu,
+            blasKernel: machine.blasKernel?.kernel ?? "unknown",
             blasKernelOpenBLASChoice: machine.blasKernel?.openBLASChoice,
             blasKernelPick: machine.blasKernel?.pick, cores: machine.cores,
             loadAverage: [machine.loadAverageBefore, machine.loadAverageAfter], seconds: seconds)
@@ -416,6 +420,9 @@ extension BenchmarkResults {
             text += "\n### End to end (one simulated chip, fast path; the chip's projected time "
             text += "of the same executions)\n\n"
             text += try endToEndTable().markdown(precision: 1)
+        }
+        for (network, reason) in (notMeasured ?? [:]).sorted(by: { $0.key < $1.key }) {
+            text += "\nEnd to end, not measured: \(network) (\(reason)).\n"
         }
         return text
     }

@@ -12,11 +12,18 @@ public struct BenchmarkOptions: Sendable, Equatable {
     public var json: Bool
     /// Where to write the tables and plots; nil writes nothing.
     public var outputDirectory: String?
+    /// The data-set folder of the end-to-end networks that read one (nil: `$HXSIM_DATASETS`,
+    /// then the usual places; HXApplications' `DataLocation`).
+    public var dataDirectory: String?
 
-    public init(quick: Bool = false, json: Bool = false, outputDirectory: String? = nil) {
+    public init(
+        quick: Bool = false, json: Bool = false, outputDirectory: String? = nil,
+        dataDirectory: String? = nil
+    ) {
         self.quick = quick
         self.json = json
         self.outputDirectory = outputDirectory
+        self.dataDirectory = dataDirectory
     }
 
     /// The directory the full suite writes to unless told otherwise.
@@ -93,6 +100,9 @@ public struct BenchmarkResults: Sendable, Codable, Equatable {
     public var scaling: [ScalingRow]
     /// Networks end to end (nil in results written before they were measured).
     public var endToEnd: [EndToEndMeasurement]?
+    /// The end-to-end networks the run could not measure and why (their data set was not
+    /// found); nil in results written before networks could be left out.
+    public var notMeasured: [String: String]?
     /// The batch of the headline numbers (fast path, mock, sgemm) and of the GSL path's.
     public var headlineBatch: Int
     public var gslBatch: Int
@@ -125,7 +135,9 @@ public enum BenchmarkSuite {
     }
 
     /// The cases of a run, in order.
-    static func plan(quick: Bool) -> (cases: [BenchmarkCase], headlineBatch: Int, gslBatch: Int) {
+    static func plan(
+        quick: Bool, data: String? = nil
+    ) -> (cases: [BenchmarkCase], headlineBatch: Int, gslBatch: Int) {
         let everyPath: [ThroughputTask] = [
             ThroughputTask(path: .fast, threads: 2), ThroughputTask(path: .fast, threads: 1),
             ThroughputTask(path: .sgemm, threads: 2), ThroughputTask(path: .sgemm, threads: 1),
@@ -152,8 +164,8 @@ public enum BenchmarkSuite {
                 cases.append(
                     .scaling(rowBlocks: 2, columnBlocks: 2, chips: chips, batch: 500, repeats: 3))
             }
-            for network in EndToEndNetwork.all {
-                cases.append(.endToEnd(network: network.name, repeats: 3))
+            for network in EndToEndNetwork.all where network.quick {
+                cases.append(.endToEnd(network: network.name, repeats: 3, data: data))
             }
             return (cases, 10_000, 32)
         }
@@ -192,7 +204,7 @@ public enum BenchmarkSuite {
             }
         }
         for network in EndToEndNetwork.all {
-            cases.append(.endToEnd(network: network.name, repeats: 5))
+            cases.append(.endToEnd(network: network.name, repeats: 5, data: data))
         }
         cases.append(
             .throughput(
@@ -224,7 +236,8 @@ public enum BenchmarkSuite {
     ) throws -> BenchmarkResults {
         let watch = Stopwatch()
         var machine = MachineInfo.current()
-        let (cases, headlineBatch, gslBatch) = plan(quick: options.quick)
+        let (cases, headlineBatch, gslBatch) = plan(
+            quick: options.quick, data: options.dataDirectory)
         let launcher = CaseLauncher(command: command)
         let kernel = BLAS.kernel
         log(
@@ -237,6 +250,7 @@ public enum BenchmarkSuite {
         var accuracy: [AccuracyMeasurement] = []
         var scaling: [ScalingRow] = []
         var endToEnd: [EndToEndMeasurement] = []
+        var notMeasured: [String: String] = [:]
         for (index, benchmarkCase) in cases.enumerated() {
             log(
                 progressLine(
@@ -261,8 +275,12 @@ public enum BenchmarkSuite {
                 }
             case .accuracy:
                 if let measurement = result.accuracy { accuracy.append(measurement) }
-            case .endToEnd:
+            case .endToEnd(let network, _, _):
                 if let measurement = result.endToEnd { endToEnd.append(measurement) }
+                if let reason = result.notMeasured {
+                    notMeasured[network] = reason
+                    log("hxsim bench: \(benchmarkCase.name) not measured: \(reason)\n")
+                }
             }
         }
         machine.loadAverageAfter = MachineInfo.loadAverage()
@@ -279,7 +297,7 @@ public enum BenchmarkSuite {
         return BenchmarkResults(
             quick: options.quick, machine: machine, throughput: rows, stages: stages,
             accuracy: accuracy, scaling: scaling, endToEnd: endToEnd,
-            headlineBatch: headlineBatch,
+            notMeasured: notMeasured.isEmpty ? nil : notMeasured, headlineBatch: headlineBatch,
             gslBatch: gslBatch, seconds: watch.elapsed)
     }
 }

@@ -6,7 +6,7 @@ import HXPhysics
 
 /// A network measured end to end: how it is built and what it reads. Another network plugs
 /// in as one more entry of ``EndToEndNetwork/all``, for example
-/// `EndToEndNetwork(task: ImageTask.mnist)` for any task of `hxsim train`.
+/// `EndToEndNetwork(task: DigitsTask(), quick: false)` for any task of `hxsim train`.
 public struct EndToEndNetwork: Sendable {
     /// What a measurement needs: the (untrained) model, training and test data in chip units,
     /// the shape one sample takes in the model, the loss and the mini-batch size of training.
@@ -35,19 +35,26 @@ public struct EndToEndNetwork: Sendable {
 
     /// The name in reports and on the command line.
     public var name: String
-    /// Builds the setup (data sets are generated or read here).
-    public var setup: @Sendable () throws -> Setup
+    /// Whether the short suite (`hxsim bench --quick`, under a minute) measures it too: only
+    /// networks that take seconds and need no data set.
+    public var quick: Bool
+    /// Builds the setup; a data set is read from the folders of the location given.
+    public var setup: @Sendable (DataLocation) throws -> Setup
 
-    public init(name: String, setup: @escaping @Sendable () throws -> Setup) {
+    public init(
+        name: String, quick: Bool = false,
+        setup: @escaping @Sendable (DataLocation) throws -> Setup
+    ) {
         self.name = name
+        self.quick = quick
         self.setup = setup
     }
 
     /// The network, data and defaults of an `hxsim train` task (HXApplications): its
-    /// untrained model, its training and test splits (read from `location`), its loss and its
-    /// chip-in-the-loop mini-batch size.
-    public init(task: any ExperimentTask, location: DataLocation = DataLocation(roots: [])) {
-        self.init(name: task.name) {
+    /// untrained model, its training and test splits (read from the location the measurement
+    /// is given), its loss and its chip-in-the-loop mini-batch size.
+    public init(task: any ExperimentTask, quick: Bool) {
+        self.init(name: task.name, quick: quick) { location in
             let settings = task.defaults
             let data = try task.load(from: location, settings: settings)
             return Setup(
@@ -62,10 +69,15 @@ public struct EndToEndNetwork: Sendable {
     }
 
     /// The Yin-Yang network of `hxsim train yinyang` (generated data, no folder needed).
-    public static let yinYang = EndToEndNetwork(task: YinYangTask())
+    public static let yinYang = EndToEndNetwork(task: YinYangTask(), quick: true)
+
+    /// The convolutional MNIST network of `hxsim train mnist` (hxtorch's example: Conv2d, two
+    /// Linear layers; 58,000 training and 10,000 test images read from the `mnist` folder).
+    /// Without the data set the suite reports it as not measured.
+    public static let mnist = EndToEndNetwork(task: ImageTask.mnist, quick: false)
 
     /// Every network the benchmarks measure end to end.
-    public static let all: [EndToEndNetwork] = [.yinYang]
+    public static let all: [EndToEndNetwork] = [.yinYang, .mnist]
 
     /// The network called `name`.
     public static func named(_ name: String) throws -> EndToEndNetwork {
@@ -105,12 +117,30 @@ public struct EndToEndMeasurement: Sendable, Codable, Equatable {
     /// The batch of inference (as hxtorch's examples evaluate).
     public static let inferenceBatchSize = 250
 
+    /// ``measure(_:data:repeats:chipSeed:)``, or why the network was not measured: a data set
+    /// that no folder of `data` holds is a network this machine cannot measure, not a failed
+    /// run (a damaged data set is an error).
+    public static func measureIfFound(
+        _ network: EndToEndNetwork, data: DataLocation, repeats: Int = 3, chipSeed: UInt64 = 1
+    ) throws -> (measurement: EndToEndMeasurement?, notMeasured: String?) {
+        do {
+            return (try measure(network, data: data, repeats: repeats, chipSeed: chipSeed), nil)
+        } catch let error as ApplicationError {
+            guard case .dataNotFound = error else { throw error }
+            return (nil, error.description)
+        }
+    }
+
     /// Measures `network` on one chip drawn from `chipSeed`: inference as the median of
     /// `repeats` passes over the test set, then one training epoch (after one warm-up batch).
+    /// A data set is read from the first folder of `data` that holds it.
+    /// - Throws: `ApplicationError.dataNotFound` when no folder of `data` holds the network's
+    ///   data set; the loader's errors for a damaged one; the errors of the execution.
     public static func measure(
-        _ network: EndToEndNetwork, repeats: Int = 3, chipSeed: UInt64 = 1
+        _ network: EndToEndNetwork, data: DataLocation = DataLocation(roots: []),
+        repeats: Int = 3, chipSeed: UInt64 = 1
     ) throws -> EndToEndMeasurement {
-        var setup = try network.setup()
+        var setup = try network.setup(data)
         let physics = try PhysicsExecutor(chipCount: 1, firstSeed: chipSeed)
         let executor = ProjectingExecutor(physics, parameters: PhysicsParameters())
         var context = ExecutionContext(backend: .hardware(executor), seed: 1)

@@ -170,11 +170,12 @@ struct BenchmarkTests {
         }
     }
 
-    @Test("the command line takes --quick, --json, --out and --case and rejects the rest")
+    @Test("the command line takes --quick, --json, --out, --data and --case and rejects the rest")
     func commandLine() throws {
         let command = try BenchmarkCommand.parsed(["--quick", "--json", "--out", "dir"])
         #expect(
             command.options == BenchmarkOptions(quick: true, json: true, outputDirectory: "dir"))
+        #expect(try BenchmarkCommand.parsed(["--data", "d"]).options.dataDirectory == "d")
         #expect(command.caseSpec == nil)
         #expect(try BenchmarkCommand.parsed(["--case", "{}"]).caseSpec == "{}")
         let help = try BenchmarkCommand.parse(["--help"], programName: "hxsim-bench").helpText
@@ -230,6 +231,17 @@ struct BenchmarkTests {
         #expect(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"))
         let markdown = try results.markdown()
         #expect(markdown.contains("| fast ") && markdown.contains("separable"))
+        #expect(!markdown.contains("not measured") && json?["end_to_end_not_measured"] == nil)
+    }
+
+    @Test("a network the run could not measure is named in the report and the summary")
+    func notMeasured() throws {
+        var results = syntheticResults()
+        results.notMeasured = ["mnist": "no data for task 'mnist': looked in /d"]
+        #expect(
+            try results.markdown().contains(
+                "End to end, not measured: mnist (no data for task 'mnist': looked in /d)."))
+        #expect(results.summary.endToEndNotMeasured == results.notMeasured)
     }
 
     @Test("the resident set is read from /proc/self/status")
