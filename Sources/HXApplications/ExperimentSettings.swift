@@ -126,13 +126,11 @@ public struct ExperimentSettings: Sendable, Equatable {
             throw ApplicationError.invalidSetting(
                 name: "chips", value: "\(chips)", reason: "must be in \(ValueText.range(counts))")
         }
-        let largest = PhysicsExecutor.largestFirstSeed(count: chips)
-        for seed in seeds where seed > largest {
-            throw ApplicationError.invalidSetting(
-                name: "chip seeds", value: "\(seed)",
-                reason:
-                    "with \(chips) chips a deployment's last seed would pass \(UInt64.max); the "
-                    + "largest first seed is \(largest)")
+        for seed in seeds {
+            if let reason = PhysicsExecutor.seedOverflow(first: seed, count: chips) {
+                throw ApplicationError.invalidSetting(
+                    name: "chip seeds", value: "\(seed)", reason: reason)
+            }
         }
     }
 

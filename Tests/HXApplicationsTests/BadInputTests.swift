@@ -240,14 +240,14 @@ struct BadInputTests {
         (settings.chips, settings.chipSeeds) = (2, [3, .max])
         #expect(
             errorText { try settings.validate() }
-                == "chip seeds = 18446744073709551615: with 2 chips a deployment's last seed "
-                + "would pass 18446744073709551615; the largest first seed is "
+                == "chip seeds = 18446744073709551615: the last chip's seed would pass "
+                + "18446744073709551615; the largest first seed of 2 chips is "
                 + "18446744073709551614")
         // The check the error budget makes before its first evaluation (it evaluated chip 5 and
         // then trapped or failed on the second seed).
         #expect(
             errorText { try ExperimentSettings.checkChipSeeds([5, .max], chips: 2) }?
-                .hasPrefix("chip seeds = 18446744073709551615: with 2 chips") == true)
+                .hasSuffix("the largest first seed of 2 chips is 18446744073709551614") == true)
         (settings.chips, settings.chipSeeds) = (65, [1])
         #expect(errorText { try settings.validate() } == "chips = 65: must be in 1…64")
         var evaluation = ModelEvaluation.Settings()
@@ -268,7 +268,7 @@ struct BadInputTests {
                     model: model, task: "tiny",
                     data: TaskData(train: set, validation: set, test: set),
                     settings: evaluation)
-            }?.hasPrefix("chip seeds = 18446744073709551615: with 2 chips") == true)
+            }?.hasSuffix("the largest first seed of 2 chips is 18446744073709551614") == true)
         settings = ImageTask.mnist.defaults
         for (decay, accepted) in [(Float(1), true), (1e-6, true), (0, false), (1.5, false)] {
             settings.learningRateDecay = decay

@@ -277,6 +277,15 @@ def test_context_integers_are_checked_not_wrapped(options, error, words):
     assert words in str(caught.value)
 
 
+def test_the_chips_of_a_context_may_not_run_past_the_last_seed():
+    # Chips seed, seed + 1, …: the same words as HXSim's own check, before any chip is made.
+    with pytest.raises(hxsim.InvalidArgumentError) as caught:
+        ht.Context(seed=2**64 - 1, chips=2)
+    assert str(caught.value) == (
+        "2 chips from seed 18446744073709551615: the last chip's seed would pass "
+        "18446744073709551615; the largest first seed of 2 chips is 18446744073709551614")
+
+
 @pytest.mark.parametrize("call,error,words", [
     (lambda x, w: ht.expanded_conv1d(x, w, num_expansions=2**64 + 1),
      hxsim.InvalidArgumentError, "num_expansions is 18446744073709551617"),

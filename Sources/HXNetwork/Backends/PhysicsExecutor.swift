@@ -102,13 +102,19 @@ public final class PhysicsExecutor: HardwareExecutor, @unchecked Sendable {
     /// ``largestFirstSeed(count:)``.
     public static func chipSeeds(first: UInt64, count: Int) throws -> [UInt64] {
         try checkChipCount(count)
-        let largest = largestFirstSeed(count: count)
-        guard first <= largest else {
-            throw NetworkError.invalidArgument(
-                "\(count) chips from seed \(first): the last chip's seed would pass "
-                    + "\(UInt64.max); choose a first seed of at most \(largest)")
+        if let reason = seedOverflow(first: first, count: count) {
+            throw NetworkError.invalidArgument("\(count) chips from seed \(first): \(reason)")
         }
         return Array(first...(first + UInt64(count - 1)))
+    }
+
+    /// Why `count` chips cannot start at seed `first` (their last seed would pass
+    /// `UInt64.max`), in the words every check of chip seeds uses; nil when they can.
+    public static func seedOverflow(first: UInt64, count: Int) -> String? {
+        let largest = largestFirstSeed(count: count)
+        guard first > largest else { return nil }
+        return "the last chip's seed would pass \(UInt64.max); the largest first seed of "
+            + "\(count) chips is \(largest)"
     }
 
     /// The largest seed the first of `count` chips (1…) may have: the last one's is

@@ -90,9 +90,11 @@ class Context(_library.OwnedHandle):
             if isinstance(chips, (int, np.integer)) and not isinstance(chips, bool):
                 count = integer(chips, "chips", minimum=1, maximum=constants.max_chips)
                 if seed + count - 1 >= 2**64:
+                    # The words of HXSim's own check (PhysicsExecutor.seedOverflow).
                     raise InvalidArgumentError(
-                        f"seed {seed} with {count} chips: the last chip's seed would exceed "
-                        "2**64-1")
+                        f"{count} chips from seed {seed}: the last chip's seed would pass "
+                        f"{2**64 - 1}; the largest first seed of {count} chips is "
+                        f"{2**64 - count}")
                 owned = [Chip(seed + index, parameters) for index in range(count)]
                 chip_list = owned
             else:
