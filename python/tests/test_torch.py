@@ -182,6 +182,11 @@ def test_layers_have_pytorchs_state_dict_and_hxtorchs_initialisation():
     # hxtorch's automatic sends for fan-in 500: ceil(2·√2 / 0.002 / √500 / 21) = ceil(3.01) = 4.
     assert layer.num_sends == 4 == ht.automatic_num_sends(500)
     assert layer.weight.abs().max() <= 63
+    # The standard deviation is that of the sends chosen: 2·√2 / 0.002 / √500 / 4 ≈ 15.8.
+    assert float(layer.weight.std()) == pytest.approx(2 * 2**0.5 / 0.002 / 500**0.5 / 4, rel=0.03)
+    # The ReLU shift is checked as converting_relu checks it, not used as given.
+    with pytest.raises(hxsim.InvalidArgumentError, match="relu_shift is 8"):
+        layer.reset_parameters(relu_shift=8)
     conv = ht.nn.Conv2d(1, 20, 10, stride=5, padding=1, bias=False, num_sends=3,
                         wait_between_events=2)
     assert conv.weight.shape == (20, 1, 10, 10)

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from .. import _library
 from .._arrays import integer
 from ..errors import InvalidArgumentError
-from . import _context
+from . import _context, constants
 
 _FLOATS = (torch.float32, torch.float64)
 #: The largest right shift of the 8-bit ReLU output into the chip's 5-bit inputs.
@@ -403,12 +403,17 @@ def measure_mock_parameter():
     return _context.measure_mock_parameter()
 
 
-def automatic_num_sends(fan_in, relu_shift=1):
-    """hxtorch's automatic num_sends of a layer with `fan_in` inputs: the He-initialised
-    standard deviation ``2^shift · √2 / gain / √fan_in`` in units of a third of the largest
-    weight, rounded up."""
+def he_std(fan_in, relu_shift=1):
+    """The standard deviation of hxtorch's He initialisation of a layer with `fan_in` inputs
+    behind a converting ReLU shifting by `relu_shift`: ``2^shift · √2 / gain / √fan_in`` in
+    weight units for one send, with the gain of the mock parameter."""
     fan_in = integer(fan_in, "fan_in", minimum=1)
     # A shift of the 8-bit ReLU output, as converting_relu's.
     relu_shift = integer(relu_shift, "relu_shift", minimum=0, maximum=_MAX_RELU_SHIFT)
-    std = 2 ** relu_shift * math.sqrt(2) / get_mock_parameter().gain / math.sqrt(fan_in)
-    return int(math.ceil(std / (63 / 3)))
+    return 2 ** relu_shift * math.sqrt(2) / get_mock_parameter().gain / math.sqrt(fan_in)
+
+
+def automatic_num_sends(fan_in, relu_shift=1):
+    """hxtorch's automatic num_sends of a layer with `fan_in` inputs: :func:`he_std` in units
+    of a third of the largest weight, rounded up."""
+    return int(math.ceil(he_std(fan_in, relu_shift) / (constants.synaptic_weight_max / 3)))

@@ -64,17 +64,16 @@ class MACLayer(Layer):
         at most a third of the largest weight; biases uniform in ±(that bound / std of a
         uniform input)."""
         fan_in = self.weight[0].numel()
-        total = 2 ** relu_shift * math.sqrt(2) / _ops.get_mock_parameter().gain
-        std = total / math.sqrt(fan_in)
+        he_std = _ops.he_std(fan_in, relu_shift)
         if self.num_sends is None:
-            self.num_sends = int(math.ceil(std / (constants.synaptic_weight_max / 3)))
-        std /= self.num_sends
+            self.num_sends = _ops.automatic_num_sends(fan_in, relu_shift)
+        std = he_std / self.num_sends
         torch.nn.init.trunc_normal_(self.weight, mean=weight_mean, std=std,
                                     a=constants.synaptic_weight_min,
                                     b=constants.synaptic_weight_max)
         if self.bias is not None:
             input_std = constants.input_activation_max / math.sqrt(3.0)
-            bound = total / math.sqrt(fan_in) / input_std
+            bound = he_std / input_std
             with torch.no_grad():
                 self.bias.uniform_(-bound, bound)
 
