@@ -50,6 +50,19 @@ public struct BenchmarkCommand: ParsableCommand {
             return
         }
         var options = self.options
+        // A data folder that is not there would leave MNIST "not measured" at the end of a
+        // long run; the short suite reads none, which is said rather than passed over.
+        if let data = options.dataDirectory {
+            guard FileIO.exists(path: data) else {
+                throw BenchmarkError.invalidArgument("--data \(data): no such directory")
+            }
+            if options.quick {
+                context.err(
+                    "hxsim bench: --data is not read by --quick: its end-to-end networks ("
+                        + EndToEndNetwork.all.filter(\.quick).map(\.name).joined(separator: ", ")
+                        + ") need no data set\n")
+            }
+        }
         if options.outputDirectory == nil, !options.quick {
             options.outputDirectory = BenchmarkOptions.defaultOutputDirectory
         }

@@ -145,6 +145,8 @@ struct RobustCommandTests {
         refused(
             ["bench", "--quick", "--out", dir + "/file"],
             ["--out \(dir)/file: cannot write: \(dir)/file is not a directory"])
+        // The data folder of the end-to-end networks is checked before the suite starts.
+        refused(["bench", "--data", dir + "/none"], ["--data \(dir)/none: no such directory"])
     }
 
     @Test(
