@@ -31,17 +31,23 @@ static size_t append_number(char *buffer, size_t used, size_t size, long value) 
     return used;
 }
 
-int hx_fuzz_dump(const char *kind) {
-    char path[4096];
+// Writes the concatenation of the `count` strings `parts` into `buffer` of `size` bytes,
+// NUL-terminated and cut short where it would not fit; returns its length. Only stores and
+// loops, so that the crash handler may call it.
+static size_t join(char *buffer, size_t size, const char *const *parts, size_t count) {
     size_t used = 0;
-    used = append(path, used, sizeof path, crash_directory);
-    used = append(path, used, sizeof path, "/");
-    used = append(path, used, sizeof path, kind);
-    used = append(path, used, sizeof path, "-");
-    used = append(path, used, sizeof path, current_target);
-    used = append(path, used, sizeof path, "-");
-    used = append_number(path, used, sizeof path, (long)getpid());
-    used = append(path, used, sizeof path, ".bin");
+    for (size_t index = 0; index < count; index++) {
+        used = append(buffer, used, size, parts[index]);
+    }
+    return used;
+}
+
+int hx_fuzz_dump(const char *kind) {
+    char pid[24];
+    append_number(pid, 0, sizeof pid, (long)getpid());
+    const char *path_parts[] = {crash_directory, "/", kind, "-", current_target, "-", pid, ".bin"};
+    char path[4096];
+    join(path, sizeof path, path_parts, sizeof path_parts / sizeof path_parts[0]);
     int descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (descriptor < 0) return -1;
     size_t written = 0;
@@ -51,15 +57,11 @@ int hx_fuzz_dump(const char *kind) {
         written += (size_t)count;
     }
     close(descriptor);
+    const char *message_parts[] = {
+        "hxsim-fuzz: ", kind, " in target ", current_target, "; input kept in ", path, "\n"};
     char message[4200];
-    size_t length = 0;
-    length = append(message, length, sizeof message, "hxsim-fuzz: ");
-    length = append(message, length, sizeof message, kind);
-    length = append(message, length, sizeof message, " in target ");
-    length = append(message, length, sizeof message, current_target);
-    length = append(message, length, sizeof message, "; input kept in ");
-    length = append(message, length, sizeof message, path);
-    length = append(message, length, sizeof message, "\n");
+    size_t length = join(message, sizeof message, message_parts,
+                         sizeof message_parts / sizeof message_parts[0]);
     ssize_t ignored = write(2, message, length);
     (void)ignored;
     return written == current_count ? 0 : -1;

@@ -20,3 +20,19 @@ enum ChartSVG {
             + body + "</svg>\n"
     }
 }
+
+/// The canvas of a chart drawn in rows (``RuntimeFigure``, ``ErrorBudget/Result/svg(title:)``):
+/// its width and the margins around the plot area, in pixels.
+struct ChartFrame {
+    /// The canvas width.
+    var width: Double
+    /// Room left of the plot area, for the rows' labels.
+    var left: Double
+    /// Room right of the plot area, for the values written after the bars.
+    var right: Double
+    /// Room above the plot area, for the title.
+    var top: Double
+
+    /// The width of the plot area, between the margins.
+    var plotWidth: Double { width - left - right }
+}

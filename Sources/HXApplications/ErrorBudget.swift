@@ -237,39 +237,36 @@ extension ErrorBudget.Result {
     /// The costs as a horizontal bar chart (SVG): one bar per source, its σ over the chip
     /// seeds as a whisker; the group rows in grey.
     public func svg(title: String) -> String {
-        let width = 820.0
-        let left = 250.0
-        let right = 70.0
+        let frame = ChartFrame(width: 820, left: 250, right: 70, top: 60)
         let rowHeight = 22.0
-        let top = 60.0
-        let height = top + rowHeight * Double(rows.count) + 50
+        let height = frame.top + rowHeight * Double(rows.count) + 50
         let groups: Set<String> = [
             "all trial-to-trial noise", "all fixed-pattern mismatch", "everything above off",
         ]
         let extremes = rows.flatMap { [$0.cost.mean - $0.cost.std, $0.cost.mean + $0.cost.std] }
         let low = min(0, extremes.min() ?? 0)
         let high = max(0.1, extremes.max() ?? 0.1)
-        let scale = (width - left - right) / (high - low)
-        func x(_ value: Double) -> Double { left + (value - low) * scale }
+        let scale = frame.plotWidth / (high - low)
+        func x(_ value: Double) -> Double { frame.left + (value - low) * scale }
         let (f, escape) = (ChartSVG.number, ChartSVG.escape)
         var body =
-            "<text x=\"\(f(width / 2))\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">"
+            "<text x=\"\(f(frame.width / 2))\" y=\"24\" font-size=\"15\" text-anchor=\"middle\">"
             + "\(escape(title))</text>\n"
         let base = meanAndSampleDeviation(baseline.map { $0 * 100 })
         body +=
-            "<text x=\"\(f(width / 2))\" y=\"42\" font-size=\"11\" text-anchor=\"middle\">"
+            "<text x=\"\(f(frame.width / 2))\" y=\"42\" font-size=\"11\" text-anchor=\"middle\">"
             + escape(
                 String(
                     format: "points gained by switching each source off; full model %.2f %% "
                         + "(mean of %d chip seed%@)", base.mean, chipSeeds.count,
                     chipSeeds.count == 1 ? "" : "s")) + "</text>\n"
         for (index, row) in rows.enumerated() {
-            let y = top + rowHeight * Double(index)
+            let y = frame.top + rowHeight * Double(index)
             let (mean, std) = row.cost
             let color = groups.contains(row.source) ? "#9d9d9d" : "#4e79a7"
             let start = x(min(0, mean))
             body +=
-                "<text x=\"\(f(left - 8))\" y=\"\(f(y + 14))\" font-size=\"11\" "
+                "<text x=\"\(f(frame.left - 8))\" y=\"\(f(y + 14))\" font-size=\"11\" "
                 + "text-anchor=\"end\">\(escape(row.source))</text>\n"
             body +=
                 "<rect x=\"\(f(start))\" y=\"\(f(y + 3))\" width=\"\(f(abs(mean) * scale))\" "
@@ -284,12 +281,12 @@ extension ErrorBudget.Result {
                 "<text x=\"\(f(x(max(0, mean + std)) + 4))\" y=\"\(f(y + 14))\" font-size=\"10\">"
                 + String(format: "%.2f", mean) + "</text>\n"
         }
-        let axisY = top + rowHeight * Double(rows.count) + 6
+        let axisY = frame.top + rowHeight * Double(rows.count) + 6
         body +=
-            "<line x1=\"\(f(x(0)))\" x2=\"\(f(x(0)))\" y1=\"\(f(top))\" y2=\"\(f(axisY))\" "
+            "<line x1=\"\(f(x(0)))\" x2=\"\(f(x(0)))\" y1=\"\(f(frame.top))\" y2=\"\(f(axisY))\" "
             + "stroke=\"black\"/>\n"
         body +=
-            "<line x1=\"\(f(left))\" x2=\"\(f(width - right))\" y1=\"\(f(axisY))\" "
+            "<line x1=\"\(f(frame.left))\" x2=\"\(f(frame.left + frame.plotWidth))\" y1=\"\(f(axisY))\" "
             + "y2=\"\(f(axisY))\" stroke=\"black\"/>\n"
         let ticks = PlotTicks.linear(low...high)
         let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
@@ -299,9 +296,9 @@ extension ErrorBudget.Result {
                 + "text-anchor=\"middle\">\(label)</text>\n"
         }
         body +=
-            "<text x=\"\(f((left + width - right) / 2))\" y=\"\(f(axisY + 34))\" font-size=\"11\" "
+            "<text x=\"\(f(frame.left + frame.plotWidth / 2))\" y=\"\(f(axisY + 34))\" font-size=\"11\" "
             + "text-anchor=\"middle\">accuracy gained with the source off (points)</text>\n"
-        return ChartSVG.document(width: width, height: height, body: body)
+        return ChartSVG.document(width: frame.width, height: height, body: body)
     }
 }
 

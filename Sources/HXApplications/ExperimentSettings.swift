@@ -101,6 +101,23 @@ public struct ExperimentSettings: Sendable, Equatable {
         backward = .hxtorch
     }
 
+    /// Neutral defaults with a task's schedule: `epochs` of software training, then `hilEpochs`
+    /// of fine-tuning with the chip in the loop, both stages in mini-batches of `batchSize`, at
+    /// Adam rates `learningRate` and `hilLearningRate`, each multiplied by `learningRateDecay`
+    /// every `decayEvery` and `hilDecayEvery` epochs. Each line below sets one setting of both
+    /// stages.
+    public init(
+        epochs: Int, hilEpochs: Int, batchSize: Int, learningRate: Float, hilLearningRate: Float,
+        learningRateDecay: Float, decayEvery: Int, hilDecayEvery: Int
+    ) {
+        self.init()
+        (self.epochs, self.hilEpochs) = (epochs, hilEpochs)
+        (self.batchSize, self.hilBatchSize) = (batchSize, batchSize)
+        (self.learningRate, self.hilLearningRate) = (learningRate, hilLearningRate)
+        (self.decayEvery, self.hilDecayEvery) = (decayEvery, hilDecayEvery)
+        self.learningRateDecay = learningRateDecay
+    }
+
     /// The factor the learning rate is multiplied by per decay step: at most 1 (no decay), and
     /// above 0; below 10⁻⁶ one step would end the training.
     public static let learningRateDecayRange: ClosedRange<Float> = 1e-6...1

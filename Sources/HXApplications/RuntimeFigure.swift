@@ -7,13 +7,10 @@ import HXIO
 public enum RuntimeFigure {
     /// The SVG text for `analyses`.
     public static func svg(_ analyses: [RuntimeAnalysis], title: String) -> String {
-        let width = 760.0
-        let left = 150.0
-        let right = 90.0
+        let frame = ChartFrame(width: 760, left: 150, right: 90, top: 50)
         let barHeight = 26.0
         let stageHeight = 120.0
-        let top = 50.0
-        let height = top + stageHeight * Double(analyses.count) + 80
+        let height = frame.top + stageHeight * Double(analyses.count) + 80
         // Host phases and chip layers in separate palettes, so a colour names one thing.
         let hostColors = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948"]
         let chipColors = ["#b07aa1", "#9c755f", "#bab0ac", "#ff9da7", "#17becf", "#bcbd22"]
@@ -27,9 +24,9 @@ public enum RuntimeFigure {
             "<text x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"\(size)\" text-anchor=\"\(anchor)\">"
                 + "\(escape(value))</text>\n"
         }
-        body += text(width / 2, 24, title, anchor: "middle", size: 15)
+        body += text(frame.width / 2, 24, title, anchor: "middle", size: 15)
         for (index, analysis) in analyses.enumerated() {
-            let y0 = top + stageHeight * Double(index)
+            let y0 = frame.top + stageHeight * Double(index)
             let perBatch = 1e3 / Double(max(analysis.batches, 1))
             let host = RuntimeAnalysis.phases.map {
                 ($0.name, (analysis.hostSeconds[$0.name] ?? 0) * perBatch)
@@ -38,17 +35,17 @@ public enum RuntimeFigure {
                 ("layer \($0.offset) \($0.element)", analysis.chipSeconds[$0.offset] * perBatch)
             }
             let largest = max(analysis.hostTotal, analysis.chipTotal) * perBatch
-            let scale = largest > 0 ? (width - left - right) / largest : 0
+            let scale = largest > 0 ? frame.plotWidth / largest : 0
             body += text(
-                left, y0 + 4,
+                frame.left, y0 + 4,
                 "\(analysis.stage): ms per batch of \(analysis.samples / max(analysis.batches, 1))",
                 size: 13)
             for (row, (label, parts, colors)) in [
                 ("simulator", host, hostColors), ("real chip (projected)", chip, chipColors),
             ].enumerated() {
                 let y = y0 + 14 + Double(row) * (barHeight + 22)
-                body += text(left - 8, y + barHeight * 0.65, label, anchor: "end")
-                var x = left
+                body += text(frame.left - 8, y + barHeight * 0.65, label, anchor: "end")
+                var x = frame.left
                 for (part, (name, value)) in parts.enumerated() where value > 0 {
                     let w = value * scale
                     let color = colors[part % colors.count]
@@ -81,7 +78,7 @@ public enum RuntimeFigure {
                 "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"11\" height=\"11\" fill=\"\(color)\"/>\n"
             body += text(x + 15, y + 10, name, size: 11)
         }
-        return ChartSVG.document(width: width, height: height, body: body)
+        return ChartSVG.document(width: frame.width, height: height, body: body)
     }
 
     /// Writes the figure atomically.

@@ -301,6 +301,21 @@ func absoluteOrStream(_ path: String, option: String) throws -> String {
     path == MatrixTarget.standardStream ? path : try absolutePath(path, option: option)
 }
 
+/// The checked file target of a command's `--svg` plot (nil without `--svg`), for a command
+/// that writes its result to `out`: a file (not standard output) that is neither `out` nor one
+/// of `inputs`. Commands call it before any work, so that nothing runs with a bad `--svg`.
+func svgPlotTarget(
+    _ svg: String?, besides out: OutputTarget, inputs: [OutputTarget.NamedPath]
+) throws -> OutputTarget? {
+    let target = try svg.map {
+        try OutputTarget.file(
+            absolutePath($0, option: "svg"), operand: "--svg", allowsStandardOutput: false)
+    }
+    try OutputTarget.refuseOverlaps(
+        outputs: [("--out", out.path), ("--svg", target?.path)], inputs: inputs)
+    return target
+}
+
 /// The help of an `--out` option that takes a matrix.
 let matrixOutputHelp =
     "write the result here (atomically), .csv or .npy (either with .gz) by the extension; "

@@ -39,13 +39,8 @@ struct TraceCommand: ParsableCommand {
     func run(_ context: CommandContext) throws {
         // Outputs first: nothing runs with a bad --out or --svg.
         let target = try MatrixTarget.output(out.map { try absoluteOrStream($0, option: "out") })
-        let svgTarget = try svg.map {
-            try OutputTarget.file(
-                absolutePath($0, option: "svg"), operand: "--svg", allowsStandardOutput: false)
-        }
-        try OutputTarget.refuseOverlaps(
-            outputs: [("--out", target.path), ("--svg", svgTarget?.path)],
-            inputs: operands.inputFiles + chip.inputFiles)
+        let svgTarget = try svgPlotTarget(
+            svg, besides: target, inputs: operands.inputFiles + chip.inputFiles)
         let (inputs, weights, notes) = try operands.read()
         for note in notes { context.progress("trace: \(note)\n") }
         guard sample < inputs.rows else {

@@ -147,13 +147,8 @@ struct TransferCommand: ParsableCommand {
     func run(_ context: CommandContext) throws {
         // Outputs first: nothing runs with a bad --out or --svg.
         let target = try output.target()
-        let svgTarget = try svg.map {
-            try OutputTarget.file(
-                absolutePath($0, option: "svg"), operand: "--svg", allowsStandardOutput: false)
-        }
-        try OutputTarget.refuseOverlaps(
-            outputs: [("--out", target.path), ("--svg", svgTarget?.path)],
-            inputs: chip.inputFiles + calibration.inputFiles)
+        let svgTarget = try svgPlotTarget(
+            svg, besides: target, inputs: chip.inputFiles + calibration.inputFiles)
         var chip = try self.chip.chip()
         try calibration.apply(to: &chip, context: context)
         var progress = context.progressReporter(label: "transfer", total: steps + 1)

@@ -19,15 +19,10 @@ public struct DigitsTask: ExperimentTask {
     public var summary: String { "8×8 digits (UCI), small conv network" }
 
     public var defaults: ExperimentSettings {
-        var settings = ExperimentSettings()
+        var settings = ExperimentSettings(
+            epochs: 40, hilEpochs: 5, batchSize: 50, learningRate: 0.5, hilLearningRate: 0.1,
+            learningRateDecay: 0.95, decayEvery: 1, hilDecayEvery: 1)
         settings.validationSize = 200
-        settings.epochs = 40
-        settings.hilEpochs = 5
-        settings.batchSize = 50
-        settings.hilBatchSize = 50
-        settings.learningRate = 0.5
-        settings.hilLearningRate = 0.1
-        settings.learningRateDecay = 0.95
         settings.chipSeeds = [1, 2, 3]
         return settings
     }

@@ -33,19 +33,12 @@ public struct ImageTask: ExperimentTask {
         ])
 
     public var defaults: ExperimentSettings {
-        var settings = ExperimentSettings()
-        settings.validationSize = 2000
-        settings.epochs = 15
-        settings.hilEpochs = 2
-        settings.batchSize = 100
-        settings.hilBatchSize = 100
-        settings.learningRate = 0.5
         // Fine-tuning starts from a converged network: a tenth of hxtorch-like rates keeps
         // the validation accuracy of the calibrated chip (0.05 lost 0.3 points per epoch).
-        settings.hilLearningRate = 0.005
-        settings.learningRateDecay = 0.8
-        settings.decayEvery = 1
-        settings.hilDecayEvery = 1
+        var settings = ExperimentSettings(
+            epochs: 15, hilEpochs: 2, batchSize: 100, learningRate: 0.5, hilLearningRate: 0.005,
+            learningRateDecay: 0.8, decayEvery: 1, hilDecayEvery: 1)
+        settings.validationSize = 2000
         settings.logitScale = 10
         settings.chipSeeds = [1, 2, 3]
         return settings

@@ -36,25 +36,17 @@ public struct TimeSeriesTask: ExperimentTask {
         source: .uciHAR(folders: ["uci-har", "UCI HAR Dataset", "uci-har/UCI HAR Dataset"]))
 
     public var defaults: ExperimentSettings {
-        var settings = ExperimentSettings()
-        switch source {
-        case .uea:
+        let size: (validation: Int, epochs: Int, hilEpochs: Int, batch: Int) =
+            switch source {
             // 40 training samples: 8 held out to select the epoch, full-batch-like steps.
-            settings.validationSize = 8
-            settings.epochs = 150
-            settings.hilEpochs = 20
-            settings.batchSize = 8
-            settings.hilBatchSize = 8
-        case .uciHAR:
-            settings.validationSize = 700
-            settings.epochs = 30
-            settings.hilEpochs = 3
-            settings.batchSize = 50
-            settings.hilBatchSize = 50
-        }
-        settings.learningRate = 0.2
-        settings.hilLearningRate = 0.05
-        settings.learningRateDecay = 0.97
+            case .uea: (validation: 8, epochs: 150, hilEpochs: 20, batch: 8)
+            case .uciHAR: (validation: 700, epochs: 30, hilEpochs: 3, batch: 50)
+            }
+        var settings = ExperimentSettings(
+            epochs: size.epochs, hilEpochs: size.hilEpochs, batchSize: size.batch,
+            learningRate: 0.2, hilLearningRate: 0.05, learningRateDecay: 0.97, decayEvery: 1,
+            hilDecayEvery: 1)
+        settings.validationSize = size.validation
         settings.chipSeeds = [1, 2, 3, 4, 5]
         return settings
     }

@@ -24,16 +24,9 @@ public struct YinYangTask: ExperimentTask {
     public var summary: String { "Yin-Yang (generated), 2-layer network with averaged copies" }
 
     public var defaults: ExperimentSettings {
-        var settings = ExperimentSettings()
-        settings.epochs = 100
-        settings.hilEpochs = 100
-        settings.batchSize = 50
-        settings.hilBatchSize = 50
-        settings.learningRate = 0.02
-        settings.hilLearningRate = 0.005
-        settings.learningRateDecay = 0.5
-        settings.decayEvery = 1000
-        settings.hilDecayEvery = 25
+        var settings = ExperimentSettings(
+            epochs: 100, hilEpochs: 100, batchSize: 50, learningRate: 0.02, hilLearningRate: 0.005,
+            learningRateDecay: 0.5, decayEvery: 1000, hilDecayEvery: 25)
         settings.logitScale = 10
         return settings
     }

@@ -126,24 +126,18 @@ public func argmax(_ input: Tensor, backend: Backend = .software) throws -> [Int
 public func softmax(_ input: Tensor) throws -> Tensor {
     let (rows, columns) = try rowsAndColumns(input, operation: "softmax")
     var out = input.storage
-    for row in 0..<rows {
-        let range = (row * columns)..<((row + 1) * columns)
+    for range in rowRanges(rows, columns) {
         let peak = out[range].max() ?? 0
-        var total: Float = 0
-        for index in range {
-            out[index] = exp(out[index] - peak)
-            total += out[index]
-        }
+        for index in range { out[index] = exp(out[index] - peak) }
+        let total = out[range].reduce(0, +)
         for index in range { out[index] /= total }
     }
     let y = out
     return .result(shape: input.shape, storage: out, inputs: [input]) { gradient, _ in
         // ∂x = y ⊙ (∂y − Σ ∂y ⊙ y) per row.
         var back = [Float](repeating: 0, count: y.count)
-        for row in 0..<rows {
-            let range = (row * columns)..<((row + 1) * columns)
-            var dot: Float = 0
-            for index in range { dot += gradient.storage[index] * y[index] }
+        for range in rowRanges(rows, columns) {
+            let dot = range.reduce(0) { $0 + gradient.storage[$1] * y[$1] }
             for index in range { back[index] = y[index] * (gradient.storage[index] - dot) }
         }
         return [Tensor(unchecked: input.shape, back)]
@@ -154,27 +148,27 @@ public func softmax(_ input: Tensor) throws -> Tensor {
 public func logSoftmax(_ input: Tensor) throws -> Tensor {
     let (rows, columns) = try rowsAndColumns(input, operation: "logSoftmax")
     var out = input.storage
-    for row in 0..<rows {
-        let range = (row * columns)..<((row + 1) * columns)
+    for range in rowRanges(rows, columns) {
         let peak = out[range].max() ?? 0
-        var total: Float = 0
-        for index in range { total += exp(out[index] - peak) }
         // (x − peak) − log Σ keeps the precision that peak + log Σ would round away.
-        let logTotal = log(total)
+        let logTotal = log(out[range].reduce(0) { $0 + exp($1 - peak) })
         for index in range { out[index] = (out[index] - peak) - logTotal }
     }
     let y = out
     return .result(shape: input.shape, storage: out, inputs: [input]) { gradient, _ in
         // ∂x = ∂y − softmax · Σ ∂y per row.
         var back = [Float](repeating: 0, count: y.count)
-        for row in 0..<rows {
-            let range = (row * columns)..<((row + 1) * columns)
-            var total: Float = 0
-            for index in range { total += gradient.storage[index] }
+        for range in rowRanges(rows, columns) {
+            let total = gradient.storage[range].reduce(0, +)
             for index in range { back[index] = gradient.storage[index] - exp(y[index]) * total }
         }
         return [Tensor(unchecked: input.shape, back)]
     }
+}
+
+/// The index ranges of the rows of a row-major `rows × columns` buffer, in order.
+private func rowRanges(_ rows: Int, _ columns: Int) -> [Range<Int>] {
+    (0..<rows).map { ($0 * columns)..<(($0 + 1) * columns) }
 }
 
 /// Scales the input so that its largest element becomes 31, the top of the chip's input range
