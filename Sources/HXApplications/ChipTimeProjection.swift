@@ -18,7 +18,8 @@ import HXPhysics
 /// While ``isRecording`` is false (validation passes, for example) calls are passed on and not
 /// recorded.
 public final class ProjectingExecutor: HardwareExecutor, @unchecked Sendable {
-    /// One recorded call: one VMM layer's forward pass over one batch.
+    /// One recorded call: one VMM layer's forward pass over one batch, or one part of it
+    /// (a batch of more rows than the context's `partRows` runs in parts).
     public struct Call: Sendable, Equatable, Codable {
         /// Projected time on the real chip, in seconds.
         public var seconds: Double
@@ -26,6 +27,16 @@ public final class ProjectingExecutor: HardwareExecutor, @unchecked Sendable {
         public var vectors: Int
         /// Blocks (partitions) the call was split into.
         public var blocks: Int
+        /// The front end's number of the VMM call this is (a part of), shared by its parts;
+        /// nil for a call made outside a layer (a measurement of the chip).
+        public var call: Int?
+
+        public init(seconds: Double, vectors: Int, blocks: Int, call: Int? = nil) {
+            self.seconds = seconds
+            self.vectors = vectors
+            self.blocks = blocks
+            self.call = call
+        }
     }
 
     /// The executor that computes the results.
@@ -59,12 +70,30 @@ public final class ProjectingExecutor: HardwareExecutor, @unchecked Sendable {
     public func execute(
         _ blocks: [HardwareBlock], numSends: Int, waitBetweenEvents: Int
     ) throws -> [Matrix<Int8>] {
-        let results = try inner.execute(
-            blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents)
+        try execute(blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents, call: nil)
+    }
+
+    public func execute(
+        _ blocks: [HardwareBlock], numSends: Int, waitBetweenEvents: Int, call: Int
+    ) throws -> [Matrix<Int8>] {
+        try execute(
+            blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents, call: Optional(call))
+    }
+
+    private func execute(
+        _ blocks: [HardwareBlock], numSends: Int, waitBetweenEvents: Int, call index: Int?
+    ) throws -> [Matrix<Int8>] {
+        let results =
+            try index.map {
+                try inner.execute(
+                    blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents, call: $0)
+            }
+            ?? inner.execute(blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents)
         if isRecording {
-            let call = Self.project(
+            var call = Self.project(
                 blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents,
                 parameters: parameters)
+            call.call = index
             lock.withLock { recorded.append(call) }
         }
         return results

@@ -26,7 +26,9 @@ public struct RuntimeAnalysis: Sendable, Codable, Equatable {
     ]
 
     /// The analysis of a profile and the calls a ``ProjectingExecutor`` recorded over the same
-    /// passes; calls are assigned to layers in turn (one call per VMM layer per forward pass).
+    /// passes; calls are assigned to layers in turn (one call per VMM layer per forward pass),
+    /// the parts of one call (consecutive calls with the same ``ProjectingExecutor/Call/call``
+    /// number: a batch larger than the context's `partRows`) to the same layer.
     public init(
         stage: String, samples: Int, batches: Int, profile: Profile,
         calls: [ProjectingExecutor.Call], layers: [String]
@@ -40,7 +42,12 @@ public struct RuntimeAnalysis: Sendable, Codable, Equatable {
         hostSeconds = host
         var chip = [Double](repeating: 0, count: layers.count)
         if !layers.isEmpty {
-            for (index, call) in calls.enumerated() { chip[index % layers.count] += call.seconds }
+            var layer = -1
+            for (index, call) in calls.enumerated() {
+                let part = index > 0 && call.call != nil && call.call == calls[index - 1].call
+                if !part { layer = (layer + 1) % layers.count }
+                chip[layer] += call.seconds
+            }
         }
         chipSeconds = chip
     }

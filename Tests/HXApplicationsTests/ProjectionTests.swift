@@ -69,6 +69,36 @@ struct ProjectionTests {
         #expect(svg.hasPrefix("<svg") && svg.contains("simulate"))
     }
 
+    @Test("the parts of one layer's call count for that layer, not for the layers after it")
+    func partsOfOneCall() throws {
+        // A Linear layer whose batch of 3,000 runs in parts of 1,024, 1,024 and 952 rows (the
+        // smallest parts the fast path streams), then a second layer with its call in parts as
+        // well: before, the parts were dealt to the layers in turn.
+        let first = try Linear(inFeatures: 4, outFeatures: 3, bias: false, numSends: 1, seed: 1)
+        let second = try Linear(inFeatures: 3, outFeatures: 2, bias: false, numSends: 1, seed: 2)
+        let model = Sequential(first, second)
+        let executor = ProjectingExecutor(
+            try PhysicsExecutor(chipCount: 1, firstSeed: 1), parameters: PhysicsParameters())
+        var context = ExecutionContext(backend: .hardware(executor), seed: 0)
+        context.partRows = 1024
+        let input = try Tensor(shape: [3000, 4], repeating: 31)
+        _ = try model(input, context: &context)
+        let calls = executor.calls
+        #expect(calls.map(\.vectors) == [1024, 1024, 952, 1024, 1024, 952], "\(calls)")
+        #expect(
+            Set(calls[0...2].map(\.call)).count == 1 && Set(calls[3...5].map(\.call)).count == 1)
+        #expect(calls[0].call != nil && calls[3].call != calls[0].call)
+        let analysis = RuntimeAnalysis(
+            stage: "inference", samples: 3000, batches: 1, profile: Profile(), calls: calls,
+            layers: ["Linear", "Linear"])
+        // Every vector of the first layer sends 4 events 5 cycles (40 ns) apart and pays the
+        // chip's 36 µs per vector (docs/SPECIFICATION.md §4).
+        let seconds = calls.map(\.seconds)
+        #expect(abs(analysis.chipSeconds[0] - seconds[0...2].reduce(0, +)) < 1e-12)
+        #expect(abs(analysis.chipSeconds[1] - seconds[3...5].reduce(0, +)) < 1e-12)
+        #expect(abs(analysis.chipSeconds[0] - 3000 * (4 * 5 * 8e-9 + 36e-6)) < 1e-9)
+    }
+
     @Test("the runtime figure is well-formed XML whatever its title and layer names hold")
     func figureEscapesText() {
         let analysis = RuntimeAnalysis(

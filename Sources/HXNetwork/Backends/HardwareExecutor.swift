@@ -60,4 +60,25 @@ public protocol HardwareExecutor: AnyObject, Sendable {
         _ blocks: [HardwareBlock], numSends: Int, waitBetweenEvents: Int
     ) throws
         -> [Matrix<Int8>]
+
+    /// ``execute(_:numSends:waitBetweenEvents:)`` for one part of the front end's VMM call
+    /// number `call` (of its ``ExecutionContext``): one layer's forward pass over one batch,
+    /// which runs in several parts when the batch holds more rows than
+    /// ``ExecutionContext/partRows``. The parts of one call share its number, so that an
+    /// executor that accounts per layer (a recorder of the chip's time) can tell a part from
+    /// the next layer. The default runs the blocks and ignores the number.
+    func execute(
+        _ blocks: [HardwareBlock], numSends: Int, waitBetweenEvents: Int, call: Int
+    ) throws
+        -> [Matrix<Int8>]
+}
+
+extension HardwareExecutor {
+    public func execute(
+        _ blocks: [HardwareBlock], numSends: Int, waitBetweenEvents: Int, call: Int
+    ) throws
+        -> [Matrix<Int8>]
+    {
+        try execute(blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents)
+    }
 }

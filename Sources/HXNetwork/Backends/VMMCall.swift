@@ -32,6 +32,8 @@ package struct VMMCall {
     private let noiseStd: Double
     /// The mock's noise key of this call.
     private var callKey: UInt64 = 0
+    /// The context's number of this call on the hardware back end, shared by its parts.
+    private var callIndex = 0
     /// The mock's quantised weights, made by the first part.
     private var quantizedWeights: [Float]?
     /// The hardware back end's partition and weight blocks, made once.
@@ -101,7 +103,7 @@ package struct VMMCall {
             }
         case .hardware(let executor):
             parts = Chip.parts(units: units, unitRows: unitRows, partRows: context.partRows)
-            _ = context.nextCallIndex()
+            callIndex = Int(truncatingIfNeeded: context.nextCallIndex())
             if case .chip = context.backward { keepsResults = true }
             guard parts.count > 1 else { break }
             // The whole input first, in the order of one part's errors.
@@ -169,11 +171,11 @@ package struct VMMCall {
                 )
             }
             self.encoded = encoded
-            let settings = self.settings
+            let (settings, call) = (self.settings, callIndex)
             let results = try context.measure(.execute) {
                 try executor.execute(
                     blocks, numSends: settings.numSends,
-                    waitBetweenEvents: settings.waitBetweenEvents)
+                    waitBetweenEvents: settings.waitBetweenEvents, call: call)
             }
             if keepsResults {
                 if kept.isEmpty { kept = Array(repeating: [], count: results.count) }
