@@ -346,7 +346,8 @@ def main():
         if os.path.exists(machine_file):
             lines = dict(line.split(": ", 1) for line in open(machine_file).read().splitlines()
                          if ": " in line)
-            machine = "%s, OpenBLAS %s" % (lines.get("machine", "?"), lines.get("blas", "?"))
+            machine = "%s, %s" % (lines.get("machine", "?"),
+                                  lines.get("blas", "OpenBLAS kernel not recorded"))
         blocks["applications"] = applications_block(
             args.applications, stamp_for(os.path.join(args.applications, "results.md"), machine))
     if args.sweeps:

@@ -18,7 +18,8 @@ tasks=("$@")
 if [ ${#tasks[@]} -eq 0 ]; then tasks=(yinyang mnist fashion-mnist digits basicmotions); fi
 {
     echo "machine: $(cpu_model), $(nproc) cores"
-    echo "blas: $(OPENBLAS_VERBOSE=2 .build/release/hxsim vmm --help 2>&1 >/dev/null | grep -m1 -i 'core' || echo unknown)"
+    # HXSim loads OpenBLAS at its first product and names the kernel in its version line.
+    echo "blas: $(.build/release/hxsim --version | grep -o 'OpenBLAS kernel [A-Za-z0-9]*' || echo unknown)"
     echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 } > "$out/machine.txt"
 for task in "${tasks[@]}"; do
