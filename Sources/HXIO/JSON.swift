@@ -68,34 +68,48 @@ public enum JSON {
     /// Foundation's decoder reports a number that does not fit the type its key expects (1.5
     /// or 1e3 for an integer, 300 for a byte) as "The given data was not valid JSON." with no
     /// key. After ``StrictJSON`` has accepted the text that is what it means, so this says so
-    /// and names the numbers of `data` that are not whole (the usual culprits), up to three;
-    /// nil for any other error.
+    /// and names the numbers of `data` that are not whole (the usual culprits), up to three,
+    /// the shallowest first; nil for any other error.
     public static func numberMismatch(_ error: any Error, in data: Data) -> String? {
         guard case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty,
             context.debugDescription.contains("not valid JSON"),
             let root = try? StrictJSON.parse(data, source: "")
         else { return nil }
-        var fractions: [String] = []
-        func visit(_ value: JSONValue, _ path: String) {
-            guard fractions.count < 4 else { return }
+        // The shallowest first (in file order among equals): a hand-edited counter or version
+        // at the top is the usual culprit, and would otherwise stand behind the measured
+        // fractions of a result file. At most `limit` are kept, the shallowest.
+        let limit = 4
+        var fractions: [(depth: Int, text: String)] = []
+        func visit(_ value: JSONValue, _ path: String, _ depth: Int) {
+            if fractions.count == limit, let deepest = fractions.last, deepest.depth <= depth {
+                return
+            }
             switch value {
             case .object(let members):
                 for member in members {
-                    visit(member.value, path.isEmpty ? member.key : path + "." + member.key)
+                    visit(
+                        member.value, path.isEmpty ? member.key : path + "." + member.key,
+                        depth + 1)
                 }
             case .array(let items):
-                for (index, item) in items.enumerated() { visit(item, path + "[\(index)]") }
+                for (index, item) in items.enumerated() {
+                    visit(item, path + "[\(index)]", depth + 1)
+                }
             case .number(let text) where text.contains(where: { ".eE".contains($0) }):
-                fractions.append("\(path.isEmpty ? "(top level)" : path) = \(text)")
+                let entry = (depth, "\(path.isEmpty ? "(top level)" : path) = \(text)")
+                let position = fractions.firstIndex { $0.depth > depth } ?? fractions.endIndex
+                fractions.insert(entry, at: position)
+                if fractions.count > limit { fractions.removeLast() }
             default: break
             }
         }
-        visit(root, "")
+        visit(root, "", 0)
         let list =
             fractions.isEmpty
             ? ""
             : "; numbers in the file that are not whole: "
-                + fractions.prefix(3).joined(separator: ", ") + (fractions.count > 3 ? ", …" : "")
+                + fractions.prefix(3).map(\.text).joined(separator: ", ")
+                + (fractions.count > 3 ? ", …" : "")
         return
             "a number does not fit the type its key expects (a fraction, or out of range, where "
             + "a whole number is expected)" + list

@@ -86,6 +86,22 @@ struct JSONTests {
         #expect(
             message(#"{"repetitions": 1, "sizes": [2, 2.5], "scale": 1}"#)
                 == lead + "; numbers in the file that are not whole: sizes[1] = 2.5")
+        // The shallowest first: a result file's measured fractions do not hide an edited
+        // version (a calibration file with "version": 1.5 named three other numbers).
+        struct Versioned: Decodable {
+            var after: [String: [Double]]
+            var version: Int
+        }
+        #expect(
+            errorText {
+                try JSON.decode(
+                    Versioned.self,
+                    from: Data(
+                        #"{"after": {"a": [0.5, 0.25], "b": [0.75, 1.5]}, "version": 1.5}"#.utf8))
+            }?.hasSuffix(
+                "numbers in the file that are not whole: version = 1.5, after.a[0] = 0.5, after.a[1] = 0.25, …"
+            )
+                == true)
         // Out of range for a byte: no fraction to name.
         #expect(message(#"{"repetitions": 1, "sizes": [300], "scale": 1}"#) == lead)
         // Other errors keep their own account.
