@@ -13,6 +13,9 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     case nonFinite(tensor: String)
     /// A value or setting lies outside its allowed range.
     case outOfRange(name: String, value: Double, allowed: ClosedRange<Double>)
+    /// A count, size, stride or padding lies outside its allowed range (`Int.max` as the upper
+    /// bound: no bound). Held as integers, so that a huge value is printed as it was given.
+    case countOutOfRange(name: String, value: Int, allowed: ClosedRange<Int>)
     /// An argument that is not a shape or range problem; the text says what is wrong.
     case invalidArgument(String)
     /// A hardware executor returned results that do not match the blocks it was given.
@@ -35,6 +38,9 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(tensor) contains NaN or infinity; check the data and the learning rate"
         case .outOfRange(let name, let value, let allowed):
             return ValueText.outside(name, ValueText.number(value), ValueText.countRange(allowed))
+        case .countOutOfRange(let name, let value, let allowed):
+            let upper = allowed.upperBound == .max ? "∞" : String(allowed.upperBound)
+            return ValueText.outside(name, String(value), "\(allowed.lowerBound)…\(upper)")
         case .invalidArgument(let text):
             return "invalid argument: \(text)"
         case .executorResult(let text):
@@ -63,22 +69,17 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Throws ``NetworkError/outOfRange(name:value:allowed:)`` unless `value` is at least
+/// Throws ``NetworkError/countOutOfRange(name:value:allowed:)`` unless `value` is at least
 /// `minimum`: the one check of every count, size, stride and padding of the front end.
 func requireAtLeast(_ minimum: Int, _ value: Int, _ name: String) throws {
-    guard value >= minimum else {
-        throw NetworkError.outOfRange(
-            name: name, value: Double(value), allowed: Double(minimum)...Double.infinity)
-    }
+    try requireWithin(minimum...Int.max, value, name)
 }
 
-/// Throws ``NetworkError/outOfRange(name:value:allowed:)`` unless `value` lies in `range`: the
-/// check of a setting bounded on both sides (a Linear layer's `avg`, a convolution's padding,
-/// the extents of ``TensorLimits``).
+/// Throws ``NetworkError/countOutOfRange(name:value:allowed:)`` unless `value` lies in `range`:
+/// the check of a setting bounded on both sides (a Linear layer's `avg`, a convolution's
+/// padding, the extents of ``TensorLimits``).
 func requireWithin(_ range: ClosedRange<Int>, _ value: Int, _ name: String) throws {
     guard range.contains(value) else {
-        throw NetworkError.outOfRange(
-            name: name, value: Double(value),
-            allowed: Double(range.lowerBound)...Double(range.upperBound))
+        throw NetworkError.countOutOfRange(name: name, value: value, allowed: range)
     }
 }

@@ -66,10 +66,10 @@ struct ConvolutionTests {
         // Beyond 2²⁴: refused by name before any arithmetic on it.
         #expect(
             message { try conv2d(x, w, padding: (Int.max / 2, 1), context: &$0) }
-                == "convolution padding = 4.611686018427388e+18 is outside 0…16777216")
+                == "convolution padding = 4611686018427387903 is outside 0…16777216")
         #expect(
             message { try conv2d(x, w, stride: (1, Int.max), context: &$0) }
-                == "convolution stride = 9.223372036854776e+18 is outside 1…16777216")
+                == "convolution stride = 9223372036854775807 is outside 1…16777216")
         // Within 2²⁴ but (4 + 2²⁵ − 2)² positions: the patch count is checked before allocating.
         let patches = message { try conv2d(x, w, padding: (1 << 24, 1 << 24), context: &$0) }
         #expect(
@@ -79,7 +79,7 @@ struct ConvolutionTests {
         let w1 = randomTensor([1, 1, 2], seed: 4, in: -63...63)
         #expect(
             message { try expandedConv1d(x1, w1, numExpansions: Int.max, context: &$0) }
-                == "expandedConv1d numExpansions = 9.223372036854776e+18 is outside 1…16777216")
+                == "expandedConv1d numExpansions = 9223372036854775807 is outside 1…16777216")
         #expect(
             message {
                 try expandedConv1d(x1, w1, stride: 1 << 24, numExpansions: 1 << 24, context: &$0)
@@ -88,11 +88,15 @@ struct ConvolutionTests {
             message { try expandedConv1d(x1, w1, numExpansions: 1 << 20, context: &$0) }
                 .contains("the kernel expanded 1048576 times would have"))
         // Layers: padding 0…kernel − 1 on each axis (wider only adds windows of zeros).
-        #expect(throws: NetworkError.outOfRange(name: "Conv2d padding", value: 3, allowed: 0...2)) {
+        #expect(
+            throws: NetworkError.countOutOfRange(name: "Conv2d padding", value: 3, allowed: 0...2)
+        ) {
             try Conv2d(weight: w, padding: (1, 3), numSends: 1)
         }
         #expect(try Conv2d(weight: w, padding: (2, 2), numSends: 1).padding == (2, 2))
-        #expect(throws: NetworkError.outOfRange(name: "Conv1d padding", value: 2, allowed: 0...1)) {
+        #expect(
+            throws: NetworkError.countOutOfRange(name: "Conv1d padding", value: 2, allowed: 0...1)
+        ) {
             try Conv1d(weight: w1, padding: 2, numSends: 1)
         }
         // A huge repetition throws instead of overflowing `count × times`.

@@ -64,12 +64,19 @@ struct InitializationAndOptimizerTests {
         // avg: one output over at most every output column of one chip execution (512).
         for avg in [0, 513, Int.max] {
             #expect(
-                throws: NetworkError.outOfRange(
-                    name: "Linear avg", value: Double(avg), allowed: 1...512)
+                throws: NetworkError.countOutOfRange(
+                    name: "Linear avg", value: avg, allowed: 1...512)
             ) {
                 try Linear(inFeatures: 3, outFeatures: 2, avg: avg, seed: 0)
             }
         }
+        // A huge value is printed as it was given, not rounded to a Double (9.2e18).
+        #expect(
+            NetworkError.countOutOfRange(name: "Linear avg", value: .max, allowed: 1...512)
+                .description == "Linear avg = 9223372036854775807 is outside 1…512")
+        #expect(
+            NetworkError.countOutOfRange(name: "epochs", value: -1, allowed: 0...Int.max)
+                .description == "epochs = -1 is outside 0…∞")
         #expect(try Linear(inFeatures: 3, outFeatures: 2, avg: 512, seed: 0).avg == 512)
         // 1024 × 1024 weights repeated 512 times would be 2²⁹ values on the chip's side.
         let wide = #expect(throws: NetworkError.self) {

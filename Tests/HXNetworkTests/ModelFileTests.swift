@@ -218,21 +218,21 @@ struct ModelFileTests {
         let huge = 4_611_686_018_427_387_903
         let cases: [([String: Any], String, Any, String)] = [
             (linear, "avg", 1_000_000_000, "Linear avg = 1000000000 is outside 1…512"),
-            (linear, "avg", Int.max, "Linear avg = 9.223372036854776e+18 is outside 1…512"),
+            (linear, "avg", Int.max, "Linear avg = 9223372036854775807 is outside 1…512"),
             (conv2d, "padding", [1_000_000, 1_000_000], "Conv2d padding = 1000000 is outside 0…2"),
             (
                 conv2d, "padding", [huge, 1],
-                "Conv2d padding = 4.611686018427388e+18 is outside 0…2"
+                "Conv2d padding = 4611686018427387903 is outside 0…2"
             ),
             (
                 conv2d, "stride", [1, Int.max],
-                "Conv2d stride = 9.223372036854776e+18 is outside 1…16777216"
+                "Conv2d stride = 9223372036854775807 is outside 1…16777216"
             ),
             (conv1d, "padding", 1 << 40, "Conv1d padding = 1099511627776 is outside 0…2"),
             (conv1d, "stride", (1 << 24) + 1, "Conv1d stride = 16777217 is outside 1…16777216"),
             (
                 expanded, "numExpansions", Int.max,
-                "ExpandedConv1d numExpansions = 9.223372036854776e+18"
+                "ExpandedConv1d numExpansions = 9223372036854775807 is outside"
             ),
         ]
         for (object, key, value, message) in cases {

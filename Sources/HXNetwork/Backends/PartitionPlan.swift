@@ -38,7 +38,8 @@ public struct PartitionPlan: Sendable, Equatable {
     public let blocks: [Block]
 
     /// The plan for a rows × columns weight matrix on `chipCount` chips.
-    /// - Throws: ``NetworkError/outOfRange(name:value:allowed:)`` for an empty matrix or no chips.
+    /// - Throws: ``NetworkError/countOutOfRange(name:value:allowed:)`` for an empty matrix or no
+    ///   chips.
     public init(rows: Int, columns: Int, chipCount: Int) throws {
         try requireAtLeast(1, rows, "weight rows")
         try requireAtLeast(1, columns, "weight columns")

@@ -28,8 +28,9 @@ public final class ReferenceExecutor: HardwareExecutor {
     }
 
     /// An executor of `chipCount` chips computing the mock formula with `parameter`.
-    /// - Throws: ``NetworkError/outOfRange(name:value:allowed:)`` for fewer than one chip or a
-    ///   parameter outside hxtorch's domain.
+    /// - Throws: ``NetworkError/countOutOfRange(name:value:allowed:)`` for fewer than one chip,
+    ///   ``NetworkError/outOfRange(name:value:allowed:)`` for a parameter outside hxtorch's
+    ///   domain.
     public init(chipCount: Int, parameter: MockParameter = MockParameter(), seed: UInt64) throws {
         try requireAtLeast(1, chipCount, "chip count")
         try parameter.validate()

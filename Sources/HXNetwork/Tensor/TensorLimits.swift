@@ -22,7 +22,7 @@ public enum TensorLimits {
         return product
     }
 
-    /// Throws ``NetworkError/outOfRange(name:value:allowed:)`` unless `value` lies in
+    /// Throws ``NetworkError/countOutOfRange(name:value:allowed:)`` unless `value` lies in
     /// `minimum...maxExtent`.
     static func requireExtent(_ value: Int, minimum: Int, _ name: String) throws {
         try requireWithin(minimum...maxExtent, value, name)
