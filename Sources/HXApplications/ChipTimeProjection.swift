@@ -70,33 +70,31 @@ public final class ProjectingExecutor: HardwareExecutor, @unchecked Sendable {
     public func execute(
         _ blocks: [HardwareBlock], numSends: Int, waitBetweenEvents: Int
     ) throws -> [Matrix<Int8>] {
-        try execute(blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents, call: nil)
+        let results = try inner.execute(
+            blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents)
+        record(blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents, call: nil)
+        return results
     }
 
     public func execute(
         _ blocks: [HardwareBlock], numSends: Int, waitBetweenEvents: Int, call: Int
     ) throws -> [Matrix<Int8>] {
-        try execute(
-            blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents, call: Optional(call))
+        let results = try inner.execute(
+            blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents, call: call)
+        record(blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents, call: call)
+        return results
     }
 
-    private func execute(
+    /// Appends the projection of a call that ran, while recording.
+    private func record(
         _ blocks: [HardwareBlock], numSends: Int, waitBetweenEvents: Int, call index: Int?
-    ) throws -> [Matrix<Int8>] {
-        let results =
-            try index.map {
-                try inner.execute(
-                    blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents, call: $0)
-            }
-            ?? inner.execute(blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents)
-        if isRecording {
-            var call = Self.project(
-                blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents,
-                parameters: parameters)
-            call.call = index
-            lock.withLock { recorded.append(call) }
-        }
-        return results
+    ) {
+        guard isRecording else { return }
+        var call = Self.project(
+            blocks, numSends: numSends, waitBetweenEvents: waitBetweenEvents,
+            parameters: parameters)
+        call.call = index
+        lock.withLock { recorded.append(call) }
     }
 
     /// The projected time of one call (see the type's description).
