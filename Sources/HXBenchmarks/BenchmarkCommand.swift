@@ -53,8 +53,12 @@ public struct BenchmarkCommand: ParsableCommand {
         // A data folder that is not there would leave MNIST "not measured" at the end of a
         // long run; the short suite reads none, which is said rather than passed over.
         if let data = options.dataDirectory {
-            guard FileIO.exists(path: data) else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory) else {
                 throw BenchmarkError.invalidArgument("--data \(data): no such directory")
+            }
+            guard isDirectory.boolValue else {
+                throw BenchmarkError.invalidArgument("--data \(data): not a directory")
             }
             if options.quick {
                 context.err(

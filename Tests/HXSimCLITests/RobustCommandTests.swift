@@ -147,6 +147,7 @@ struct RobustCommandTests {
             ["--out \(dir)/file: cannot write: \(dir)/file is not a directory"])
         // The data folder of the end-to-end networks is checked before the suite starts.
         refused(["bench", "--data", dir + "/none"], ["--data \(dir)/none: no such directory"])
+        refused(["bench", "--data", dir + "/file"], ["--data \(dir)/file: not a directory"])
     }
 
     @Test(
