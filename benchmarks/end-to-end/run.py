@@ -22,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "benchmarks" / "end-to-end"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from machine import cpu_model  # noqa: E402  (benchmarks/machine.py)
 NETWORKS = ["yinyang", "mnist"]
 COLUMNS = [
     ("inferenceImages", "test images", "{:,.0f}"),
@@ -82,15 +84,13 @@ def main():
             results[network].append(rates(result["endToEnd"]))
     version = subprocess.run([hxsim, "--version"], capture_output=True, text=True,
                              check=True).stdout.strip().replace("\n", "; ")
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                if line.startswith("model name")), "unknown CPU")
     lines = [
         "# End to end: images per second on one simulated chip, beside the real chip",
         "",
         f"Written by `benchmarks/end-to-end/run.py` ({arguments.runs} runs of each network, "
         f"alternating, each `hxsim bench --case` in a fresh process; inference the median of "
         f"three passes over the test set in batches of 250, then one training epoch in the "
-        f"task's mini-batches). {cpu}, {os.cpu_count()} cores; {version}. Load average (1 min) "
+        f"task's mini-batches). {cpu_model()}, {os.cpu_count()} cores; {version}. Load average (1 min) "
         f"at the start of each run: {', '.join(f'{v:.2f}' for v in loads)}.",
         "",
         "Medians over the runs, the range in brackets. The real chip's time is projected from "
